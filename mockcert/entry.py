@@ -1,0 +1,137 @@
+"""The local entry: one origin in front of the three services, as nginx is in
+deploy/. It routes by the table in `shared.routing`, spreads requests over the
+replicas of a service, and answers for the whole system's health itself so that
+a down service yields a 503 with the same shape instead of a proxy error."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import sys
+from collections.abc import AsyncIterator
+
+import aiohttp
+import msgspec
+import structlog
+from aiohttp import web
+
+from shared.errors import PROBLEM_CONTENT_TYPE, problem_dict
+from shared.http import make_client_session
+from shared.logging import configure_logging
+from shared.ops import system_health
+from shared.routing import OPENAPI_PATHS, service_for
+from shared.settings import Settings
+
+_log = structlog.get_logger("mockcert.entry")
+UPSTREAMS_KEY = web.AppKey("upstreams", dict)
+SESSION_KEY = web.AppKey("session", aiohttp.ClientSession)
+HEALTH_SETTINGS_KEY = web.AppKey("health_settings", Settings)
+
+_HOP_BY_HOP = {
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+    "transfer-encoding", "upgrade", "content-length", "host", "content-encoding",
+}
+
+
+class Upstreams:
+    """Round-robin over a service's replicas; a replica refusing connections is skipped."""
+
+    def __init__(self, urls: list[str]) -> None:
+        self.urls = urls
+        self._cycle = itertools.cycle(range(len(urls)))
+
+    def order(self) -> list[str]:
+        start = next(self._cycle)
+        return self.urls[start:] + self.urls[:start]
+
+
+def _problem(status: int, detail: str) -> web.Response:
+    return web.Response(body=msgspec.json.encode(problem_dict(status, detail)), status=status,
+                        content_type=PROBLEM_CONTENT_TYPE)
+
+
+async def proxy(request: web.Request) -> web.StreamResponse:
+    path = request.path
+    if path == "/api/health":
+        body = await system_health(request.app[HEALTH_SETTINGS_KEY], request.app[SESSION_KEY])
+        return web.Response(body=msgspec.json.encode(body), status=200 if body.status == "ok" else 503,
+                            content_type="application/json")
+    if path.startswith("/internal/") or path == "/metrics":
+        return _problem(404, "no such resource")
+    target_path = request.raw_path
+    if path in OPENAPI_PATHS:
+        service = OPENAPI_PATHS[path]
+        target_path = "/openapi.json"
+    else:
+        service = service_for(path)
+    body = await request.read()
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
+    headers["X-Forwarded-For"] = request.remote or ""
+    headers["X-Forwarded-Proto"] = request.scheme
+    session = request.app[SESSION_KEY]
+    upstreams: Upstreams = request.app[UPSTREAMS_KEY][service]
+    last_error: Exception | None = None
+    for base in upstreams.order():
+        try:
+            async with session.request(request.method, base + target_path, data=body or None,
+                                       headers=headers, allow_redirects=False) as upstream:
+                payload = await upstream.read()
+                out_headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP}
+                return web.Response(body=payload, status=upstream.status, headers=out_headers)
+        except aiohttp.ClientConnectionError as exc:
+            # Nothing reached the service: safe to try the next replica, even for a PUT or POST.
+            if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+                last_error = exc
+                break
+            last_error = exc
+            continue
+        except TimeoutError as exc:
+            last_error = exc
+            break
+    _log.warning("upstream_unavailable", service=service, error=type(last_error).__name__)
+    if isinstance(last_error, TimeoutError):
+        return _problem(504, f"{service} did not answer in time")
+    return _problem(502 if isinstance(last_error, aiohttp.ServerDisconnectedError) else 503,
+                    f"{service} is unavailable; retry shortly")
+
+
+def create_entry_app(upstreams: dict[str, list[str]], health_settings: Settings,
+                     max_body: int = 40 << 20) -> web.Application:
+    app = web.Application(client_max_size=max_body)
+    app[UPSTREAMS_KEY] = {name: Upstreams(urls) for name, urls in upstreams.items()}
+    app[HEALTH_SETTINGS_KEY] = health_settings
+
+    async def session_ctx(app: web.Application) -> AsyncIterator[None]:
+        session = make_client_session(timeout=60)
+        app[SESSION_KEY] = session
+        yield
+        await session.close()
+
+    app.cleanup_ctx.append(session_ctx)
+    app.router.add_route("*", "/{tail:.*}", proxy)
+    return app
+
+
+def main() -> None:
+    configure_logging("entry")
+    port = int(os.environ.get("MOCKCERT_HTTP_PORT", "8080"))
+    host = os.environ.get("MOCKCERT_HTTP_HOST", "127.0.0.1")
+    upstreams = {
+        "item-bank": os.environ["MOCKCERT_ITEM_BANK_URL"].split(","),
+        "exam-delivery": os.environ["MOCKCERT_EXAM_DELIVERY_URL"].split(","),
+        "scoring": os.environ["MOCKCERT_SCORING_URL"].split(","),
+    }
+    health = Settings(service="item-bank", database_url="-", item_bank_url=upstreams["item-bank"][0],
+                      delivery_url=upstreams["exam-delivery"][0], scoring_url=upstreams["scoring"][0])
+    app = create_entry_app(upstreams, health)
+    try:
+        web.run_app(app, host=host, port=port, access_log=None, print=None, reuse_address=True)
+    except OSError as exc:
+        _log.error("entry_bind_failed", port=port, error=str(exc))
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    asyncio.set_event_loop_policy(None)
+    main()

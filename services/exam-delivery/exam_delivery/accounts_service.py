@@ -1,0 +1,153 @@
+"""Rules of the accounts: login, users, accommodations, the bootstrap admin and demo accounts."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from collections import deque
+
+import asyncpg
+import structlog
+
+from exam_delivery import accounts_repository as repo
+from exam_delivery.accounts_schemas import LoginOut, UserIn, UserOut, UserPatch
+from shared.auth import hash_password, issue_user_token, verify_password
+from shared.errors import Problem, field_problem, not_found
+from shared.settings import Settings
+
+_log = structlog.get_logger("mockcert.accounts")
+
+
+def user_out(row: asyncpg.Record) -> UserOut:
+    return UserOut(
+        id=str(row["id"]),
+        username=row["username"],
+        role=row["role"],
+        display_name=row["display_name"],
+        time_multiplier=float(row["time_multiplier"]),
+        group=row["group_name"],
+        disabled=row["disabled"],
+        created_at=row["created_at"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+
+
+class LoginThrottle:
+    """Failed logins per username and per client address in a sliding window.
+
+    Kept in memory: per replica, which bounds guessing to (limit x replicas) per
+    window; enough for a brute-force brake without a shared store.
+    """
+
+    def __init__(self, limit: int = 10, window_seconds: float = 300.0) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self._failures: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        q = self._failures.setdefault(key, deque())
+        while q and now - q[0] > self.window:
+            q.popleft()
+        return q
+
+    def check(self, *keys: str) -> None:
+        now = time.monotonic()
+        for key in keys:
+            q = self._recent(key, now)
+            if len(q) >= self.limit:
+                retry = int(self.window - (now - q[0])) + 1
+                raise Problem(429, "too many failed logins; wait before trying again",
+                              headers={"Retry-After": str(retry)})
+
+    def fail(self, *keys: str) -> None:
+        now = time.monotonic()
+        for key in keys:
+            self._recent(key, now).append(now)
+        if len(self._failures) > 100_000:  # bound memory under a spray of usernames
+            self._failures.clear()
+
+    def succeed(self, key: str) -> None:
+        self._failures.pop(key, None)
+
+
+async def login(
+    pool: asyncpg.Pool, settings: Settings, throttle: LoginThrottle, username: str, password: str, address: str
+) -> LoginOut:
+    keys = (f"user:{username.lower()}", f"addr:{address}")
+    throttle.check(*keys)
+    async with pool.acquire() as conn:
+        row = await repo.by_username(conn, username)
+    stored = row["password_hash"] if row is not None and not row["disabled"] else None
+    if not await verify_password(stored, password):
+        throttle.fail(*keys)
+        raise Problem(401, "wrong username or password")
+    assert row is not None
+    throttle.succeed(keys[0])
+    token, expires = issue_user_token(settings, str(row["id"]), row["role"], row["username"])
+    return LoginOut(token=token, role=row["role"], user_id=str(row["id"]),
+                    expires_at=expires.strftime("%Y-%m-%dT%H:%M:%SZ"), username=row["username"],
+                    display_name=row["display_name"])
+
+
+async def create_user(conn: asyncpg.Connection, body: UserIn) -> UserOut:
+    row = await repo.insert_user(
+        conn, username=body.username, password_hash=await hash_password(body.password), role=body.role,
+        display_name=body.display_name, time_multiplier=body.time_multiplier, group=body.group,
+    )
+    if row is None:
+        raise field_problem("username", "this username is taken", status=409)
+    return user_out(row)
+
+
+def parse_user_id(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise not_found("no such user") from None
+
+
+async def patch_user(conn: asyncpg.Connection, user_id: uuid.UUID, body: UserPatch) -> UserOut:
+    password_hash = await hash_password(body.password) if body.password is not None else None
+    row = await repo.update_user(
+        conn, user_id, display_name=body.display_name, time_multiplier=body.time_multiplier,
+        group=body.group, password_hash=password_hash, disabled=body.disabled, role=body.role,
+    )
+    if row is None:
+        raise not_found("no such user")
+    return user_out(row)
+
+
+DEMO_ACCOUNTS = (
+    ("admin", "admin", "Demo Admin"),
+    ("instructor", "instructor", "Demo Instructor"),
+    ("reviewer", "instructor", "Demo Reviewer"),
+    ("candidate1", "candidate", "Demo Candidate 1"),
+    ("candidate2", "candidate", "Demo Candidate 2"),
+    ("candidate3", "candidate", "Demo Candidate 3"),
+)
+
+
+async def bootstrap_accounts(pool: asyncpg.Pool, settings: Settings) -> list[tuple[str, str, str]]:
+    """First start: the bootstrap admin, or demo accounts in demo mode. Returns (user, password, role)
+    of accounts created now, so the caller can show the passwords once."""
+    created: list[tuple[str, str, str]] = []
+    async with pool.acquire() as conn, conn.transaction():
+        # Several replicas may boot together: one bootstraps, the others see its work.
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('mockcert-bootstrap-accounts'))")
+        if await repo.count_admins(conn) > 0:
+            return created
+        if settings.admin_user and settings.admin_password:
+            await repo.insert_user(conn, username=settings.admin_user,
+                                   password_hash=await hash_password(settings.admin_password),
+                                   role="admin", display_name="Administrator")
+            created.append((settings.admin_user, "(from MOCKCERT_ADMIN_PASSWORD)", "admin"))
+            _log.info("bootstrap_admin_created", username=settings.admin_user)
+        elif settings.demo:
+            for username, role, name in DEMO_ACCOUNTS:
+                password = secrets.token_urlsafe(9)
+                row = await repo.insert_user(conn, username=username, password_hash=await hash_password(password),
+                                             role=role, display_name=name,
+                                             group="demo" if role == "candidate" else "")
+                if row is not None:
+                    created.append((username, password, role))
+    return created

@@ -1,0 +1,34 @@
+"""Exam delivery: accounts, blueprints, form assembly, timed attempts, the candidates' pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import structlog
+from aiohttp import web
+
+from exam_delivery import accounts_handlers
+from exam_delivery.accounts_service import LoginThrottle, bootstrap_accounts
+from shared.app_base import service_app
+from shared.db import POOL_KEY
+from shared.settings import Settings
+from shared.web import install
+
+SCHEMA = "delivery"
+_log = structlog.get_logger("mockcert.delivery")
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = service_app(settings, title="mockcert exam delivery", schema=SCHEMA, package="exam_delivery")
+    app[accounts_handlers.THROTTLE_KEY] = LoginThrottle()
+
+    async def bootstrap(app: web.Application) -> AsyncIterator[None]:
+        created = await bootstrap_accounts(app[POOL_KEY], settings)
+        for username, password, role in created:
+            # Shown once, on the console of the first start, as the contract says.
+            _log.warning("account_created", username=username, password=password, role=role)
+        yield
+
+    app.cleanup_ctx.append(bootstrap)
+    install(app, accounts_handlers.routes)
+    return app

@@ -1,0 +1,28 @@
+"""The parts of `create_app` every service shares: middleware, ops endpoints,
+its migrations at start (a no-op when already applied), the pool and the client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from shared.db import migrate, pool_ctx
+from shared.http import client_ctx
+from shared.ops import install_ops
+from shared.settings import Settings
+from shared.web import create_base_app
+
+
+def service_app(settings: Settings, *, title: str, schema: str, package: str) -> web.Application:
+    app = create_base_app(settings)
+
+    async def migrations(app: web.Application) -> AsyncIterator[None]:
+        await migrate(settings.database_url, schema, package)
+        yield
+
+    app.cleanup_ctx.append(migrations)
+    app.cleanup_ctx.append(pool_ctx(settings))
+    app.cleanup_ctx.append(client_ctx)
+    install_ops(app, title)
+    return app

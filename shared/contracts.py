@@ -1,0 +1,77 @@
+"""Messages between services. They evolve safely: new fields get defaults,
+existing fields never change type (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class FeedOption(msgspec.Struct):
+    label: str
+    text: str
+
+
+class FeedItemVersion(msgspec.Struct):
+    """One approved (or newly retired) item version, as delivery's read model needs it."""
+
+    item_id: str
+    version: int
+    domain: str
+    stem: str
+    options: list[FeedOption]
+    key: str
+    rationale: str
+    status: str  # "approved" or "retired"
+    code_set_year: int
+    changed_seq: int  # monotonically increasing cursor position
+    tags: list[str] = []
+
+
+class FeedPage(msgspec.Struct):
+    items: list[FeedItemVersion]
+    next_cursor: int
+    has_more: bool
+
+
+class SubmittedResponse(msgspec.Struct):
+    position: int
+    item_id: str
+    item_version: int
+    domain: str
+    key: str
+    selected: str | None
+    option_order: list[str] = []  # original labels as shown A..D, when options were shuffled
+    flagged: bool = False
+    rationale: str = ""
+
+
+class AttemptSubmitted(msgspec.Struct):
+    """The `attempt.submitted` event, published through delivery's outbox."""
+
+    event_id: str
+    attempt_id: str
+    candidate_id: str
+    blueprint_id: str
+    blueprint_name: str
+    cut_score_percent: float
+    time_limit_seconds: int
+    started_at: str
+    submitted_at: str
+    submitted_by: str  # "candidate" or "sweeper"
+    responses: list[SubmittedResponse]
+    candidate_group: str = ""
+    type: str = "attempt.submitted"
+
+
+class EventAck(msgspec.Struct):
+    event_id: str
+    status: str  # "accepted" or "duplicate"
+
+
+class ItemStatsSummary(msgspec.Struct):
+    item_id: str
+    version: int
+    n: int
+    p: float | None
+    r_pb_corrected: float | None
+    flags: list[str] = []

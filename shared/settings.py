@@ -1,0 +1,111 @@
+"""Settings read from the environment once, at boot, and checked there.
+
+One struct serves every service; each service reads its own port from its own
+prefix (`MOCKCERT_ITEM_BANK_PORT`, ...). A default or empty signing secret is
+refused outside demo mode, so a forgotten variable never reaches production.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import msgspec
+
+DEMO_JWT_SECRET = "mockcert-demo-jwt-secret-change-me-0123456789"
+DEMO_SERVICE_SECRET = "mockcert-demo-service-secret-change-me-0123456789"
+
+SERVICE_NAMES = ("item-bank", "exam-delivery", "scoring")
+DEFAULT_PORTS = {"item-bank": 8081, "exam-delivery": 8082, "scoring": 8083}
+
+
+class SettingsError(ValueError):
+    pass
+
+
+class Settings(msgspec.Struct, kw_only=True):
+    service: str = "item-bank"
+    host: str = "127.0.0.1"
+    port: int = 8081
+    database_url: str = ""
+    mode: str = "production"  # "demo" relaxes the secret checks and creates demo accounts
+    jwt_secret: str = ""
+    service_secret: str = ""
+    token_ttl_seconds: int = 12 * 3600  # longer than the longest exam plus accommodations
+    max_body_bytes: int = 1 << 20
+    max_import_bytes: int = 32 << 20
+    item_bank_url: str = "http://127.0.0.1:8081"
+    delivery_url: str = "http://127.0.0.1:8082"
+    scoring_url: str = "http://127.0.0.1:8083"
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+    admin_user: str = ""
+    admin_password: str = ""
+    seed_sample_bank: bool = False
+    instance: str = ""
+
+    @property
+    def demo(self) -> bool:
+        return self.mode == "demo"
+
+    def check(self) -> None:
+        if self.service not in SERVICE_NAMES:
+            raise SettingsError(f"unknown service {self.service!r}")
+        if not self.database_url:
+            raise SettingsError("DATABASE_URL is required")
+        if self.mode not in ("demo", "production"):
+            raise SettingsError("MOCKCERT_MODE must be 'demo' or 'production'")
+        if not self.demo:
+            for name, value, default in (
+                ("MOCKCERT_JWT_SECRET", self.jwt_secret, DEMO_JWT_SECRET),
+                ("MOCKCERT_SERVICE_SECRET", self.service_secret, DEMO_SERVICE_SECRET),
+            ):
+                if not value or value == default or len(value) < 32:
+                    raise SettingsError(
+                        f"{name} must be set to a secret of at least 32 characters outside demo mode"
+                    )
+            if self.jwt_secret == self.service_secret:
+                raise SettingsError("MOCKCERT_JWT_SECRET and MOCKCERT_SERVICE_SECRET must differ")
+
+
+def _env_name(service: str) -> str:
+    return service.upper().replace("-", "_")
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_settings(service: str, env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    mode = env.get("MOCKCERT_MODE", "production")
+    demo = mode == "demo"
+    prefix = f"MOCKCERT_{_env_name(service)}_"
+    try:
+        settings = Settings(
+            service=service,
+            host=env.get(prefix + "HOST", env.get("MOCKCERT_HOST", "127.0.0.1")),
+            port=int(env.get(prefix + "PORT", DEFAULT_PORTS.get(service, 8080))),
+            database_url=env.get("DATABASE_URL", ""),
+            mode=mode,
+            jwt_secret=env.get("MOCKCERT_JWT_SECRET", DEMO_JWT_SECRET if demo else ""),
+            service_secret=env.get("MOCKCERT_SERVICE_SECRET", DEMO_SERVICE_SECRET if demo else ""),
+            token_ttl_seconds=int(env.get("MOCKCERT_TOKEN_TTL_SECONDS", 12 * 3600)),
+            max_body_bytes=int(env.get("MOCKCERT_MAX_BODY_BYTES", 1 << 20)),
+            max_import_bytes=int(env.get("MOCKCERT_MAX_IMPORT_BYTES", 32 << 20)),
+            item_bank_url=env.get("MOCKCERT_ITEM_BANK_URL", f"http://127.0.0.1:{DEFAULT_PORTS['item-bank']}"),
+            delivery_url=env.get(
+                "MOCKCERT_EXAM_DELIVERY_URL", f"http://127.0.0.1:{DEFAULT_PORTS['exam-delivery']}"
+            ),
+            scoring_url=env.get("MOCKCERT_SCORING_URL", f"http://127.0.0.1:{DEFAULT_PORTS['scoring']}"),
+            db_pool_min=int(env.get(prefix + "DB_POOL_MIN", 2)),
+            db_pool_max=int(env.get(prefix + "DB_POOL_MAX", 10)),
+            admin_user=env.get("MOCKCERT_ADMIN_USER", ""),
+            admin_password=env.get("MOCKCERT_ADMIN_PASSWORD", ""),
+            seed_sample_bank=_bool(env.get("MOCKCERT_SEED_SAMPLE_BANK", "1" if demo else "0")),
+            instance=env.get("MOCKCERT_INSTANCE", ""),
+        )
+    except ValueError as exc:
+        raise SettingsError(f"invalid setting: {exc}") from exc
+    settings.check()
+    return settings

@@ -1,0 +1,313 @@
+"""What every service's app is made of: declared endpoints, one error
+middleware, request ids, metrics, auth with default deny, and the JSON helpers.
+
+An endpoint declares its roles next to its path (`@routes.get(path, roles=...)`);
+a handler without a declaration is refused, so forgetting the roles can only
+close a door, never open one. The declarations also feed the OpenAPI builder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+import asyncpg
+import msgspec
+import structlog
+from aiohttp import web
+
+from shared.auth import PUBLIC, Principal, decode_token
+from shared.errors import PROBLEM_CONTENT_TYPE, Problem, from_msgspec
+from shared.metrics import Metrics
+from shared.settings import Settings
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+T = TypeVar("T")
+
+SETTINGS_KEY = web.AppKey("settings", Settings)
+METRICS_KEY = web.AppKey("metrics", Metrics)
+ENDPOINTS_KEY = web.AppKey("endpoints", list)
+PRINCIPAL_KEY = web.RequestKey("principal", Principal)
+REQUEST_ID_KEY = web.RequestKey("request_id", str)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_log = structlog.get_logger("mockcert.http")
+_encoder = msgspec.json.Encoder()
+
+
+class Endpoint(msgspec.Struct, frozen=True):
+    method: str
+    path: str
+    handler: Any
+    roles: frozenset[str]
+    summary: str = ""
+    body: Any = None
+    response: Any = None
+    query: Any = None
+    status: int = 200
+    tags: tuple[str, ...] = ()
+    content_type: str = "application/json"
+    max_body: int | None = None
+    in_schema: bool = True
+
+
+class RouteTable:
+    """Collects endpoints with their roles and schemas; `install` adds them to an app."""
+
+    def __init__(self, tag: str = "") -> None:
+        self.tag = tag
+        self.endpoints: list[Endpoint] = []
+
+    def route(self, method: str, path: str, *, roles: Iterable[str], **meta: Any) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            endpoint = Endpoint(method=method, path=path, handler=handler, roles=frozenset(roles),
+                                tags=(self.tag,) if self.tag else (), **meta)
+            self.endpoints.append(endpoint)
+            return handler
+
+        return register
+
+    def get(self, path: str, *, roles: Iterable[str], **meta: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, roles=roles, **meta)
+
+    def post(self, path: str, *, roles: Iterable[str], **meta: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, roles=roles, **meta)
+
+    def put(self, path: str, *, roles: Iterable[str], **meta: Any) -> Callable[[Handler], Handler]:
+        return self.route("PUT", path, roles=roles, **meta)
+
+    def patch(self, path: str, *, roles: Iterable[str], **meta: Any) -> Callable[[Handler], Handler]:
+        return self.route("PATCH", path, roles=roles, **meta)
+
+    def delete(self, path: str, *, roles: Iterable[str], **meta: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, roles=roles, **meta)
+
+
+def install(app: web.Application, table: RouteTable) -> None:
+    for endpoint in table.endpoints:
+        resource = app.router.add_resource(endpoint.path)
+        route = resource.add_route(endpoint.method, endpoint.handler)
+        _ROUTE_ENDPOINTS[id(route)] = endpoint
+        app[ENDPOINTS_KEY].append(endpoint)
+
+
+# aiohttp route objects are not extensible; map them to their declarations.
+_ROUTE_ENDPOINTS: dict[int, Endpoint] = {}
+
+
+def endpoint_of(request: web.Request) -> Endpoint | None:
+    route = request.match_info.route
+    return _ROUTE_ENDPOINTS.get(id(route))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(body=_encoder.encode(data), status=status, content_type="application/json",
+                        headers=headers)
+
+
+def problem_response(problem: Problem) -> web.Response:
+    return web.Response(
+        body=_encoder.encode(problem.body()),
+        status=problem.status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        headers=problem.headers,
+    )
+
+
+_decoders: dict[Any, msgspec.json.Decoder] = {}
+
+
+def _decoder(kind: Any) -> msgspec.json.Decoder:
+    dec = _decoders.get(kind)
+    if dec is None:
+        dec = _decoders[kind] = msgspec.json.Decoder(kind)
+    return dec
+
+
+async def read_json(request: web.Request, kind: type[T]) -> T:
+    """Decode the body into `kind`; field-naming 4xx on anything wrong."""
+    ctype = request.content_type
+    if ctype not in ("application/json", "application/octet-stream", "") and not ctype.endswith("+json"):
+        raise Problem(415, "send the body as application/json")
+    body = await request.read()
+    if not body:
+        raise Problem(400, "a JSON body is required", errors=[msgspec_field("body", "required")])
+    try:
+        return _decoder(kind).decode(body)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise from_msgspec(exc) from None
+
+
+def msgspec_field(field: str, message: str) -> Any:
+    from shared.errors import FieldError
+
+    return FieldError(field, message)
+
+
+def read_query(request: web.Request, kind: type[T]) -> T:
+    """Decode query parameters into a Struct (strings converted by msgspec)."""
+    params: dict[str, Any] = {}
+    for key in request.query:
+        values = request.query.getall(key)
+        params[key] = values[-1]
+    try:
+        return msgspec.convert(params, kind, strict=False)
+    except msgspec.ValidationError as exc:
+        raise from_msgspec(exc) from None
+
+
+def principal(request: web.Request) -> Principal:
+    user = request.get(PRINCIPAL_KEY)
+    if user is None:
+        raise Problem(401, "authentication required")
+    return user
+
+
+# ---------------------------------------------------------------- middlewares
+
+_DB_DOWN = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,
+    asyncpg.ConnectionDoesNotExistError,
+)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+@web.middleware
+async def request_context_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Binds request_id for every log line, records metrics, and makes every failure a problem+json."""
+    endpoint = endpoint_of(request)
+    limit = request.app[SETTINGS_KEY].max_body_bytes
+    if endpoint is not None and endpoint.max_body is not None:
+        limit = endpoint.max_body
+    # The app-wide limit is the largest any endpoint accepts; narrow it per endpoint.
+    request = request.clone(client_max_size=limit)
+    request_id = request.headers.get(REQUEST_ID_HEADER, "")[:64] or uuid.uuid4().hex
+    structlog.contextvars.bind_contextvars(request_id=request_id)
+    request[REQUEST_ID_KEY] = request_id
+    started = time.perf_counter()
+    try:
+        response = await _handle(request, handler, limit)
+    finally:
+        structlog.contextvars.unbind_contextvars("request_id")
+    route = _route_name(request)
+    elapsed = time.perf_counter() - started
+    request.app[METRICS_KEY].observe(request.method, route, response.status, elapsed)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    for key, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(key, value)
+    if response.content_type == "text/html":
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _route_name(request: web.Request) -> str:
+    info = request.match_info.route.resource
+    if info is None:
+        return "unmatched"
+    return info.canonical
+
+
+async def _handle(request: web.Request, handler: Handler, limit: int) -> web.StreamResponse:
+    try:
+        await _authorize(request)
+        if request.content_length is not None and request.content_length > limit:
+            raise Problem(413, f"request body too large (limit {limit} bytes)")
+        return await handler(request)
+    except Problem as problem:
+        return problem_response(problem)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        detail = {404: "no such resource", 405: "method not allowed here",
+                  413: "request body too large"}.get(exc.status, exc.reason)
+        headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+        return problem_response(Problem(exc.status, detail, headers=headers))
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        return problem_response(from_msgspec(exc))
+    except asyncio.CancelledError:
+        raise
+    except (TimeoutError, *_DB_DOWN) as exc:
+        _log.warning("dependency_unavailable", error=type(exc).__name__, path=request.path)
+        return problem_response(Problem(503, "a dependency is unavailable; retry shortly",
+                                        headers={"Retry-After": "2"}))
+    except Exception:
+        _log.exception("unhandled_error", method=request.method, path=request.path)
+        return problem_response(Problem(500, "an internal error occurred"))
+
+
+async def _authorize(request: web.Request) -> None:
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Problem(401, "use Authorization: Bearer <token>",
+                          headers={"WWW-Authenticate": 'Bearer realm="mockcert"'})
+        request[PRINCIPAL_KEY] = decode_token(request.app[SETTINGS_KEY], token.strip())
+    endpoint = endpoint_of(request)
+    if endpoint is None:
+        # Not a declared endpoint: aiohttp's own 404/405 resources pass; anything else is denied.
+        if request.match_info.http_exception is not None:
+            raise request.match_info.http_exception
+        raise Problem(403, "endpoint declares no roles")
+    if "public" in endpoint.roles:
+        return
+    user: Principal | None = request.get(PRINCIPAL_KEY)
+    if user is None:
+        raise Problem(401, "authentication required", headers={"WWW-Authenticate": 'Bearer realm="mockcert"'})
+    if user.role not in endpoint.roles:
+        raise Problem(403, "your role may not use this endpoint")
+
+
+def add_static(app: web.Application, prefix: str, directory: Any) -> None:
+    """Static files are public by declaration, like any other endpoint."""
+    resource = app.router.add_static(prefix, directory, append_version=False)
+    for route in resource:
+        _ROUTE_ENDPOINTS[id(route)] = Endpoint(method=route.method, path=prefix, handler=None,
+                                               roles=PUBLIC, in_schema=False)
+
+
+def create_base_app(settings: Settings) -> web.Application:
+    """An app with the shared middleware and metrics; per-endpoint body limits are clamped per request."""
+    app = web.Application(
+        middlewares=[request_context_middleware],
+        client_max_size=max(settings.max_body_bytes, settings.max_import_bytes),
+    )
+    app[SETTINGS_KEY] = settings
+    app[METRICS_KEY] = Metrics(settings.service)
+    app[ENDPOINTS_KEY] = []
+    return app
+
+
+__all__ = [
+    "PUBLIC",
+    "RouteTable",
+    "Endpoint",
+    "create_base_app",
+    "install",
+    "json_response",
+    "problem_response",
+    "read_json",
+    "read_query",
+    "principal",
+]

@@ -1,0 +1,142 @@
+"""Helpers to run the real apps on real loopback ports inside a test."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from shared.settings import Settings
+
+TEST_JWT_SECRET = "test-jwt-secret-" + "x" * 40
+TEST_SERVICE_SECRET = "test-service-secret-" + "y" * 40
+ADMIN_PASSWORD = "admin-password-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def make_settings(service: str, database_url: str, ports: dict[str, int], **overrides: Any) -> Settings:
+    base = dict(
+        service=service,
+        host="127.0.0.1",
+        port=ports[service],
+        database_url=database_url,
+        mode="production",
+        jwt_secret=TEST_JWT_SECRET,
+        service_secret=TEST_SERVICE_SECRET,
+        item_bank_url=f"http://127.0.0.1:{ports['item-bank']}",
+        delivery_url=f"http://127.0.0.1:{ports['exam-delivery']}",
+        scoring_url=f"http://127.0.0.1:{ports['scoring']}",
+        admin_user="admin",
+        admin_password=ADMIN_PASSWORD,
+        db_pool_min=1,
+        db_pool_max=5,
+    )
+    base.update(overrides)
+    settings = Settings(**base)  # type: ignore[arg-type]
+    settings.check()
+    return settings
+
+
+def service_factories() -> dict[str, Any]:
+    from exam_delivery.app import create_app as delivery_app
+    from item_bank.app import create_app as item_bank_app
+    from scoring.app import create_app as scoring_app
+
+    return {"item-bank": item_bank_app, "exam-delivery": delivery_app, "scoring": scoring_app}
+
+
+@dataclass
+class Stack:
+    base_url: str
+    urls: dict[str, str]
+    settings: dict[str, Settings]
+    session: aiohttp.ClientSession
+    runners: dict[str, web.AppRunner] = field(default_factory=dict)
+    apps: dict[str, web.Application] = field(default_factory=dict)
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    async def login(self, username: str, password: str) -> str:
+        async with self.session.post(f"{self.base_url}/api/auth/login",
+                                     json={"username": username, "password": password}) as resp:
+            assert resp.status == 200, await resp.text()
+            return str((await resp.json())["token"])
+
+    async def admin_token(self) -> str:
+        if "admin" not in self._tokens:
+            self._tokens["admin"] = await self.login("admin", ADMIN_PASSWORD)
+        return self._tokens["admin"]
+
+    async def new_user(self, role: str, **extra: Any) -> tuple[str, str]:
+        """Create a user with a random name; return (user_id, token)."""
+        username = f"{role}-{uuid.uuid4().hex[:10]}"
+        password = secrets.token_urlsafe(12)
+        body = {"username": username, "password": password, "role": role, "display_name": username, **extra}
+        async with self.session.post(f"{self.base_url}/api/users", json=body,
+                                     headers=auth(await self.admin_token())) as resp:
+            assert resp.status == 201, await resp.text()
+            user_id = str((await resp.json())["id"])
+        return user_id, await self.login(username, password)
+
+    async def request(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> tuple[int, Any]:
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers.update(auth(token))
+        async with self.session.request(method, f"{self.base_url}{path}", headers=headers, **kwargs) as resp:
+            ctype = resp.headers.get("Content-Type", "")
+            body: Any = await resp.json(content_type=None) if "json" in ctype else await resp.text()
+            return resp.status, body
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@contextlib.asynccontextmanager
+async def start_stack(database_url: str, services: tuple[str, ...] = ("item-bank", "exam-delivery", "scoring"),
+                      **overrides: Any) -> AsyncIterator[Stack]:
+    from mockcert.entry import create_entry_app
+
+    ports = {"item-bank": free_port(), "exam-delivery": free_port(), "scoring": free_port()}
+    factories = service_factories()
+    settings = {name: make_settings(name, database_url, ports, **overrides) for name in ports}
+    runners: dict[str, web.AppRunner] = {}
+    apps: dict[str, web.Application] = {}
+    entry_port = free_port()
+    try:
+        for name in services:
+            app = factories[name](settings[name])
+            runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", ports[name]).start()
+            runners[name] = runner
+            apps[name] = app
+        entry = create_entry_app({n: [f"http://127.0.0.1:{p}"] for n, p in ports.items()},
+                                 settings["item-bank"])
+        entry_runner = web.AppRunner(entry, access_log=None, shutdown_timeout=1)
+        await entry_runner.setup()
+        await web.TCPSite(entry_runner, "127.0.0.1", entry_port).start()
+        runners["entry"] = entry_runner
+        async with aiohttp.ClientSession() as session:
+            yield Stack(
+                base_url=f"http://127.0.0.1:{entry_port}",
+                urls={n: f"http://127.0.0.1:{p}" for n, p in ports.items()},
+                settings=settings,
+                session=session,
+                runners=runners,
+                apps=apps,
+            )
+    finally:
+        for runner in reversed(list(runners.values())):
+            await runner.cleanup()
