@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import structlog
 from aiohttp import web
 
-from exam_delivery import accounts_handlers
+from exam_delivery import accounts_handlers, pages
 from exam_delivery.accounts_service import LoginThrottle, bootstrap_accounts
 from shared.app_base import service_app
 from shared.db import POOL_KEY
@@ -31,4 +31,6 @@ def create_app(settings: Settings) -> web.Application:
 
     app.cleanup_ctx.append(bootstrap)
     install(app, accounts_handlers.routes)
+    install(app, pages.routes)
+    pages.install_static(app)
     return app
