@@ -43,6 +43,16 @@ class Settings(msgspec.Struct, kw_only=True):
     admin_password: str = ""
     seed_sample_bank: bool = False
     instance: str = ""
+    # Background work: how often each loop looks for work (seconds).
+    sweep_interval_seconds: float = 1.0
+    feed_poll_seconds: float = 2.0
+    outbox_poll_seconds: float = 1.0
+    stats_refresh_seconds: float = 10.0
+    # Form assembly.
+    shuffle_options: bool = True
+    exposure_max_share: float = 0.5
+    exposure_window: int = 200
+    current_code_set_year: int = 2026
 
     @property
     def demo(self) -> bool:
@@ -104,6 +114,14 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
             admin_password=env.get("MOCKCERT_ADMIN_PASSWORD", ""),
             seed_sample_bank=_bool(env.get("MOCKCERT_SEED_SAMPLE_BANK", "1" if demo else "0")),
             instance=env.get("MOCKCERT_INSTANCE", ""),
+            sweep_interval_seconds=float(env.get("MOCKCERT_SWEEP_INTERVAL_SECONDS", 1.0)),
+            feed_poll_seconds=float(env.get("MOCKCERT_FEED_POLL_SECONDS", 2.0)),
+            outbox_poll_seconds=float(env.get("MOCKCERT_OUTBOX_POLL_SECONDS", 1.0)),
+            stats_refresh_seconds=float(env.get("MOCKCERT_STATS_REFRESH_SECONDS", 10.0)),
+            shuffle_options=_bool(env.get("MOCKCERT_SHUFFLE_OPTIONS", "1")),
+            exposure_max_share=float(env.get("MOCKCERT_EXPOSURE_MAX_SHARE", 0.5)),
+            exposure_window=int(env.get("MOCKCERT_EXPOSURE_WINDOW", 200)),
+            current_code_set_year=int(env.get("MOCKCERT_CODE_SET_YEAR", 2026)),
         )
     except ValueError as exc:
         raise SettingsError(f"invalid setting: {exc}") from exc

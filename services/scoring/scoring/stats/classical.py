@@ -1,0 +1,463 @@
+"""Classical item and test analysis (PSYCHOMETRICS.md, "Classical item analysis").
+
+Design
+------
+Every per-item statistic is a function of a handful of per-item sums, and each
+sum is a column of one product `A.T @ V`, where A is the 0/1 item matrix (or
+the presentation mask, or an option indicator) and V stacks a few per-candidate
+vectors (1, T, T^2, ...). So a whole item analysis costs a few passes over the
+data however many items there are, and missing-by-design data (random forms:
+each candidate sees 150 of ~600 bank items) costs nothing extra: a sum over
+"the candidates who saw item j" is just `M.T @ V` instead of `V.sum(0)`.
+
+The products are taken in row blocks so the float64 copies of uint8/int8 input
+stay cache-sized instead of N x K x 8 bytes.
+
+Results are frozen dataclasses of numpy arrays (one entry per item, or per item
+and option) rather than msgspec Structs: they are computed, not decoded, and
+msgspec cannot encode ndarrays anyway. The service layer turns them into wire
+structs.
+
+Conventions
+-----------
+* Variances and covariances use n - 1 throughout, consistently, so KR-20 and
+  alpha-if-deleted equal Cronbach's alpha exactly.
+* Option columns are A, B, C, ... (choice codes 0..n_options-1) then "omit"
+  (choice code -1). A cell whose mask is 0 (item not presented) is ignored.
+* The upper-lower index D uses Kelley's 27 % groups by total score among the
+  candidates who saw the item. Candidates tied at a group boundary share the
+  remaining places fractionally, so D does not depend on row order.
+* With a mask, T is each candidate's own form score (raw, or the fraction
+  correct with `total="percent"` when forms differ in length), and the rest
+  score is T minus the item's own contribution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._special import Z95
+
+FLAG_NAMES: tuple[str, ...] = (
+    "too_hard",  # p < .20 (unacceptable)
+    "doubtful",  # .20 <= p < .30
+    "review_difficulty",  # .90 <= p < .96
+    "too_easy",  # p >= .96 (unacceptable)
+    "weak_discrimination",  # corrected r_pb <= .20
+    "non_functioning_distractor",  # a distractor chosen by < 5 % or with r > 0
+    "possible_miskey",  # a distractor correlates with the rest score above the key
+)
+
+# Prometric's bands, made half-open so every p falls in exactly one band.
+P_TOO_HARD = 0.20
+P_DOUBTFUL = 0.30
+P_REVIEW = 0.90
+P_TOO_EASY = 0.96
+R_MIN = 0.20
+DISTRACTOR_MIN_SHARE = 0.05
+
+_BLOCK_BYTES = 4 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStats:
+    """Per-item statistics; arrays of length K (or K x options, K x flags).
+
+    NaN marks a statistic that is undefined for that item (fewer than 2
+    responses, zero variance, alpha-if-deleted on random forms).
+    """
+
+    n: NDArray[np.int64]  # candidates who saw the item
+    p: NDArray[np.float64]  # difficulty
+    r_pb: NDArray[np.float64]  # corr(X_j, T)
+    r_rest: NDArray[np.float64]  # corr(X_j, T - X_j), the corrected r_pb
+    r_rest_lo: NDArray[np.float64]  # Fisher-z 95 % CI of r_rest
+    r_rest_hi: NDArray[np.float64]
+    d_index: NDArray[np.float64]  # p(upper 27 %) - p(lower 27 %)
+    alpha_if_deleted: NDArray[np.float64]
+    option_share: NDArray[np.float64] | None  # K x (n_options + 1), last column = omit
+    option_r_rest: NDArray[np.float64] | None  # corr(chose option, rest score)
+    keys: NDArray[np.int64] | None
+    flags: NDArray[np.bool_]  # K x len(FLAG_NAMES); all False where n < min_n
+    flag_names: tuple[str, ...] = FLAG_NAMES
+
+    def flags_for(self, j: int) -> list[str]:
+        return [name for name, on in zip(self.flag_names, self.flags[j], strict=True) if on]
+
+
+@dataclass(frozen=True, slots=True)
+class DomainStats:
+    """Per content area: item count, subscore mean/SD in percent, own KR-20."""
+
+    domain: NDArray[np.int64]
+    k: NDArray[np.int64]
+    mean_pct: NDArray[np.float64]
+    sd_pct: NDArray[np.float64]
+    kr20: NDArray[np.float64]  # NaN for a 1-item domain
+
+
+@dataclass(frozen=True, slots=True)
+class FormStats:
+    """Test-level statistics of one fixed form.
+
+    Named Form*, not Test*, so pytest never mistakes it for a test class.
+    """
+
+    n: int
+    k: int
+    mean: float
+    median: float
+    sd: float  # n - 1
+    skewness: float  # adjusted Fisher-Pearson G1 (as SPSS / Excel)
+    kurtosis: float  # excess kurtosis G2 (as SPSS / Excel)
+    hist_counts: NDArray[np.int64]
+    hist_edges: NDArray[np.float64]  # default: one bin per raw point, centred on it
+    kr20: float
+    sem: float
+    cut: float  # raw cut used for the conditional SEM
+    csem_cut: float  # Lord's binomial-error SEM at the cut
+    domains: DomainStats | None
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _as01(A: ArrayLike, name: str) -> NDArray[np.uint8]:
+    A = np.asarray(A)
+    if A.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D N x K matrix")
+    if A.dtype == np.bool_:
+        return A.view(np.uint8)
+    if A.dtype == np.uint8:
+        if A.size and A.max() > 1:
+            raise ValueError(f"{name} must be 0/1")
+        return A
+    out = A != 0
+    if not np.array_equal(out, A == 1):
+        raise ValueError(f"{name} must be 0/1")
+    return out.view(np.uint8)
+
+
+def _block_rows(cols: int) -> int:
+    return max(64, _BLOCK_BYTES // (8 * max(cols, 1)))
+
+
+def _fisher_ci(r: NDArray[np.float64], n: NDArray[np.float64]) -> tuple[NDArray, NDArray]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.arctanh(r)
+        half = Z95 / np.sqrt(n - 3.0)
+        ok = n > 3
+        lo = np.where(ok, np.tanh(z - half), np.nan)
+        hi = np.where(ok, np.tanh(z + half), np.nan)
+    return lo, hi
+
+
+def _upper_lower(
+    T: NDArray[np.float64], X: NDArray[np.uint8], M: NDArray[np.uint8] | None, frac: float
+) -> NDArray[np.float64]:
+    """Kelley's D per item, groups formed among the candidates who saw the item.
+
+    Candidates are grouped by distinct total score (sorting once, then one
+    reduceat per matrix), so the per-item boundary search runs on a small
+    U x K table of counts instead of N x K.
+    """
+    values, inv = np.unique(T, return_inverse=True)
+    inv = inv.reshape(-1)
+    order = np.argsort(inv, kind="stable")
+    starts = np.searchsorted(inv[order], np.arange(values.shape[0]))
+    correct = np.add.reduceat(X[order], starts, axis=0, dtype=np.int64)  # U x K
+    if M is None:
+        seen = np.bincount(inv, minlength=values.shape[0]).astype(np.int64)[:, None]
+        seen = np.broadcast_to(seen, correct.shape)
+    else:
+        seen = np.add.reduceat(M[order], starts, axis=0, dtype=np.int64)
+    n = seen.sum(axis=0)
+    g = np.floor(frac * n + 0.5).astype(np.float64)
+
+    def group_p(cnt: NDArray, cor: NDArray) -> NDArray:
+        cum_n = np.cumsum(cnt, axis=0)
+        cum_c = np.cumsum(cor, axis=0)
+        idx = np.argmax(cum_n >= g[None, :], axis=0)[None, :]  # boundary score value
+        n_at = np.take_along_axis(cnt, idx, 0)[0]
+        c_at = np.take_along_axis(cor, idx, 0)[0]
+        n_before = np.take_along_axis(cum_n, idx, 0)[0] - n_at
+        c_before = np.take_along_axis(cum_c, idx, 0)[0] - c_at
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(n_at > 0, (g - n_before) / n_at, 0.0)
+            return (c_before + share * c_at) / g
+
+    lower = group_p(seen, correct)
+    upper = group_p(seen[::-1], correct[::-1])
+    with np.errstate(invalid="ignore"):
+        return np.where(g > 0, upper - lower, np.nan)
+
+
+# ---------------------------------------------------------------- item analysis
+
+
+def item_analysis(
+    X: ArrayLike,
+    choices: ArrayLike | None = None,
+    keys: ArrayLike | None = None,
+    *,
+    mask: ArrayLike | None = None,
+    total: Literal["raw", "percent"] = "raw",
+    n_options: int = 4,
+    min_n: int = 30,
+    group_frac: float = 0.27,
+) -> ItemStats:
+    """Full classical item analysis of an N x K 0/1 matrix.
+
+    X: item scores (bool/uint8/float 0/1). For random forms pass the N x K bank
+    matrix and `mask` (1 where the item was presented); X is ignored outside
+    the mask. choices/keys (both or neither): int8 N x K with 0..n_options-1 or
+    -1 for omitted, and the K keys; X must equal (choices == keys) where
+    presented (checked on the per-item counts).
+    """
+    Xu = _as01(X, "X")
+    N, K = Xu.shape
+    Mu: NDArray[np.uint8] | None = None
+    if mask is not None:
+        Mu = _as01(mask, "mask")
+        if Mu.shape != Xu.shape:
+            raise ValueError("mask must have the shape of X")
+        if Mu.all():
+            Mu = None
+        else:
+            Xu = Xu & Mu
+    if (choices is None) != (keys is None):
+        raise ValueError("pass choices and keys together")
+    C8: NDArray[np.int8] | None = None
+    key_arr: NDArray[np.int64] | None = None
+    if choices is not None:
+        C8 = np.asarray(choices, dtype=np.int8)
+        key_arr = np.asarray(keys, dtype=np.int64).reshape(-1)
+        if C8.shape != Xu.shape or key_arr.shape != (K,):
+            raise ValueError("choices must be N x K and keys length K")
+        if C8.size and (C8.max() >= n_options or C8.min() < -1):
+            raise ValueError("choice codes must be -1 (omit) or 0..n_options-1")
+
+    raw = Xu.sum(axis=1, dtype=np.int64).astype(np.float64)
+    k_n = np.full(N, float(K)) if Mu is None else Mu.sum(axis=1, dtype=np.int64).astype(np.float64)
+    if total == "raw":
+        T, w = raw, np.ones(N)
+    elif total == "percent":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = np.where(k_n > 0, 1.0 / k_n, 0.0)
+        T = raw * w
+    else:
+        raise ValueError("total must be 'raw' or 'percent'")
+
+    # Per-candidate vectors whose item-wise sums give every moment we need.
+    V = np.column_stack([np.ones(N), T, T * T, w, w * w, T * w])
+    SX = np.zeros((K, 6))  # X.T @ V
+    SM = V.sum(axis=0)[None, :] if Mu is None else np.zeros((K, 6))  # M.T @ V
+    n_codes = n_options + 1  # options then omit
+    SO = np.zeros((K * n_codes, 2)) if C8 is not None else None  # onehot.T @ [1, T]
+    code_range = np.arange(n_codes, dtype=np.int8)
+
+    rows = _block_rows(K * (n_codes if C8 is not None else 1))
+    for lo in range(0, N, rows):
+        hi = min(lo + rows, N)
+        Vb = V[lo:hi]
+        SX += Xu[lo:hi].T.astype(np.float64) @ Vb
+        if Mu is not None:
+            SM += Mu[lo:hi].T.astype(np.float64) @ Vb
+        if C8 is not None and SO is not None:
+            cb = C8[lo:hi]
+            codes = np.where(cb < 0, np.int8(n_options), cb)
+            if Mu is not None:
+                codes = np.where(Mu[lo:hi].astype(bool), codes, np.int8(-1))  # -1 matches no code
+            onehot = (codes[:, :, None] == code_range).astype(np.float64).reshape(hi - lo, -1)
+            SO += onehot.T @ Vb[:, :2]
+
+    n = np.broadcast_to(SM[:, 0], (K,)).copy()
+    sT, sTT = np.broadcast_to(SM[:, 1], (K,)), np.broadcast_to(SM[:, 2], (K,))
+    sx, sxT, sxw, sxw2, sxTw = SX[:, 0], SX[:, 1], SX[:, 3], SX[:, 4], SX[:, 5]
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dof = n - 1.0
+        p = sx / n
+        q = 1.0 - p
+        mT = sT / n
+        var_x = sx * q / dof
+        var_T = (sTT - sT * mT) / dof
+        cov_xT = (sxT - sx * mT) / dof
+        r_pb = cov_xT / np.sqrt(var_x * var_T)
+        # Rest score R = T - w X_j (w = 1 for raw totals).
+        cov_x_wx = sxw * q / dof
+        var_wx = (sxw2 - sxw * sxw / n) / dof
+        cov_T_wx = (sxTw - mT * sxw) / dof
+        var_R = var_T + var_wx - 2.0 * cov_T_wx
+        r_rest = (cov_xT - cov_x_wx) / np.sqrt(var_x * var_R)
+    r_lo, r_hi = _fisher_ci(r_rest, n)
+
+    if Mu is None and K > 2:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha_del = (K - 1.0) / (K - 2.0) * (1.0 - (var_x.sum() - var_x) / var_R)
+    else:
+        # On random forms there is no single test whose alpha an item changes.
+        alpha_del = np.full(K, np.nan)
+
+    d_index = _upper_lower(T, Xu, Mu, group_frac)
+
+    share = opt_r = None
+    nfd = np.zeros(K, dtype=bool)
+    miskey = np.zeros(K, dtype=bool)
+    if SO is not None and key_arr is not None:
+        cnt = SO[:, 0].reshape(K, n_codes)
+        sumT = SO[:, 1].reshape(K, n_codes)
+        rows_k = np.arange(K)
+        if not np.array_equal(cnt[rows_k, key_arr], sx):
+            raise ValueError("X disagrees with choices == keys")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = cnt / n[:, None]
+            cov_dT = (sumT - cnt * mT[:, None]) / dof[:, None]
+            # A distractor or omission implies X_j = 0, so sum(D * w * X_j) = 0.
+            cov_dwx = -cnt * (sxw / n)[:, None] / dof[:, None]
+            var_d = cnt * (1.0 - share) / dof[:, None]
+            opt_r = (cov_dT - cov_dwx) / np.sqrt(var_d * var_R[:, None])
+        opt_r[rows_k, key_arr] = r_rest
+        is_distractor = np.ones((K, n_codes), dtype=bool)
+        is_distractor[rows_k, key_arr] = False
+        is_distractor[:, n_options] = False  # omission is not a distractor
+        with np.errstate(invalid="ignore"):
+            weak = (share < DISTRACTOR_MIN_SHARE) | (opt_r > 0.0)
+            nfd = (weak & is_distractor).any(axis=1)
+            best_distractor = np.where(is_distractor & ~np.isnan(opt_r), opt_r, -np.inf).max(axis=1)
+            miskey = best_distractor > np.nan_to_num(r_rest, nan=-np.inf)
+
+    with np.errstate(invalid="ignore"):
+        flags = np.column_stack(
+            [
+                p < P_TOO_HARD,
+                (p >= P_TOO_HARD) & (p < P_DOUBTFUL),
+                (p >= P_REVIEW) & (p < P_TOO_EASY),
+                p >= P_TOO_EASY,
+                r_rest <= R_MIN,
+                nfd,
+                miskey,
+            ]
+        )
+    flags &= (n >= min_n)[:, None]
+
+    return ItemStats(
+        n=n.astype(np.int64),
+        p=p,
+        r_pb=r_pb,
+        r_rest=r_rest,
+        r_rest_lo=r_lo,
+        r_rest_hi=r_hi,
+        d_index=d_index,
+        alpha_if_deleted=alpha_del,
+        option_share=share,
+        option_r_rest=opt_r,
+        keys=key_arr,
+        flags=flags,
+    )
+
+
+# ---------------------------------------------------------------- test level
+
+
+def kr20(X: ArrayLike) -> float:
+    """KR-20 = k/(k-1) (1 - sum var_j / var_T), all variances with n - 1."""
+    Xu = _as01(X, "X")
+    N, K = Xu.shape
+    if K < 2 or N < 2:
+        return float("nan")
+    sx = Xu.sum(axis=0, dtype=np.int64).astype(np.float64)
+    var_items = (sx * (1.0 - sx / N) / (N - 1)).sum()
+    var_T = Xu.sum(axis=1, dtype=np.int64).astype(np.float64).var(ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(K / (K - 1.0) * (1.0 - var_items / var_T))
+
+
+def lord_csem(x: ArrayLike, k: int) -> NDArray[np.float64]:
+    """Lord's binomial-error conditional SEM at raw score x: sqrt(x (k - x) / (k - 1))."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.sqrt(np.clip(x * (k - x), 0.0, None) / (k - 1.0))
+
+
+def domain_subscores(X: ArrayLike, domains: ArrayLike, n_domains: int | None = None) -> DomainStats:
+    """Mean percent and own KR-20 per content area; `domains[j]` is item j's area index."""
+    Xu = _as01(X, "X")
+    N, K = Xu.shape
+    dom = np.asarray(domains, dtype=np.int64).reshape(-1)
+    if dom.shape != (K,) or (K and dom.min() < 0):
+        raise ValueError("domains must give a non-negative area index per column")
+    D = int(dom.max()) + 1 if n_domains is None else n_domains
+    E = np.zeros((K, D))
+    E[np.arange(K), dom] = 1.0
+    S = Xu @ E  # N x D subscores, one matrix product
+    k_d = np.bincount(dom, minlength=D).astype(np.int64)
+    sx = Xu.sum(axis=0, dtype=np.int64).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        item_var = sx * (1.0 - sx / N) / (N - 1)
+        sum_var = np.bincount(dom, weights=item_var, minlength=D)
+        var_S = S.var(axis=0, ddof=1) if N > 1 else np.full(D, np.nan)
+        kr = np.where(k_d > 1, k_d / (k_d - 1.0) * (1.0 - sum_var / var_S), np.nan)
+        mean_pct = 100.0 * S.mean(axis=0) / k_d
+        sd_pct = 100.0 * np.sqrt(var_S) / k_d
+    return DomainStats(domain=np.arange(D), k=k_d, mean_pct=mean_pct, sd_pct=sd_pct, kr20=kr)
+
+
+def _moments(T: NDArray[np.float64]) -> tuple[float, float, float, float]:
+    n = T.shape[0]
+    mean = float(T.mean())
+    dev = T - mean
+    m2, m3, m4 = (dev**2).mean(), (dev**3).mean(), (dev**4).mean()
+    sd = float(np.sqrt(m2 * n / (n - 1))) if n > 1 else float("nan")
+    if n < 4 or m2 == 0.0:
+        return mean, sd, float("nan"), float("nan")
+    g1 = m3 / m2**1.5
+    g2 = m4 / m2**2 - 3.0
+    skew = np.sqrt(n * (n - 1.0)) / (n - 2.0) * g1
+    kurt = (n - 1.0) / ((n - 2.0) * (n - 3.0)) * ((n + 1.0) * g2 + 6.0)
+    return mean, sd, float(skew), float(kurt)
+
+
+def form_stats(
+    X: ArrayLike,
+    *,
+    cut: float | None = None,
+    bins: int | ArrayLike | None = None,
+    domains: ArrayLike | None = None,
+) -> FormStats:
+    """Score distribution and reliability of one fixed form.
+
+    `cut` is the raw cut score for Lord's conditional SEM (default 70 % of k).
+    `bins`: None for one bin per raw point (0..k), else as np.histogram.
+    """
+    Xu = _as01(X, "X")
+    N, K = Xu.shape
+    T = Xu.sum(axis=1, dtype=np.int64).astype(np.float64)
+    mean, sd, skew, kurt = _moments(T)
+    if bins is None:
+        counts = np.bincount(T.astype(np.int64), minlength=K + 1).astype(np.int64)
+        edges = np.arange(K + 2) - 0.5
+    else:
+        c, edges = np.histogram(T, bins=bins)
+        counts = c.astype(np.int64)
+    rel = kr20(Xu)
+    cut_raw = 0.7 * K if cut is None else float(cut)
+    return FormStats(
+        n=N,
+        k=K,
+        mean=mean,
+        median=float(np.median(T)),
+        sd=sd,
+        skewness=skew,
+        kurtosis=kurt,
+        hist_counts=counts,
+        hist_edges=edges.astype(np.float64),
+        kr20=rel,
+        sem=float(sd * np.sqrt(1.0 - rel)) if rel <= 1.0 else float("nan"),
+        cut=cut_raw,
+        csem_cut=float(lord_csem(cut_raw, K)),
+        domains=None if domains is None else domain_subscores(Xu, domains),
+    )
