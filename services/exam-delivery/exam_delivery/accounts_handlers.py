@@ -19,7 +19,9 @@ THROTTLE_KEY = web.AppKey("login_throttle", service.LoginThrottle)
 @routes.post("/api/auth/login", roles=PUBLIC, body=LoginIn, response=LoginOut, summary="Log in; get a token")
 async def login(request: web.Request) -> web.Response:
     body = await read_json(request, LoginIn)
-    address = request.remote or "unknown"
+    # Behind the entry, the client is the last address the entry appended.
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    address = forwarded.split(",")[-1].strip() if forwarded else (request.remote or "unknown")
     out = await service.login(request.app[POOL_KEY], request.app[SETTINGS_KEY], request.app[THROTTLE_KEY],
                               body.username, body.password, address)
     return json_response(out)

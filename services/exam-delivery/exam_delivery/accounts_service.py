@@ -39,8 +39,9 @@ class LoginThrottle:
     window; enough for a brute-force brake without a shared store.
     """
 
-    def __init__(self, limit: int = 10, window_seconds: float = 300.0) -> None:
+    def __init__(self, limit: int = 10, address_limit: int = 100, window_seconds: float = 300.0) -> None:
         self.limit = limit
+        self.address_limit = address_limit
         self.window = window_seconds
         self._failures: dict[str, deque[float]] = {}
 
@@ -54,7 +55,7 @@ class LoginThrottle:
         now = time.monotonic()
         for key in keys:
             q = self._recent(key, now)
-            if len(q) >= self.limit:
+            if len(q) >= (self.address_limit if key.startswith("addr:") else self.limit):
                 retry = int(self.window - (now - q[0])) + 1
                 raise Problem(429, "too many failed logins; wait before trying again",
                               headers={"Retry-After": str(retry)})

@@ -31,8 +31,10 @@ def wilson_interval_array(
         half = z * np.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n))
         lo = (centre - half) / denom
         hi = (centre + half) / denom
-    # Rounding can push the exact 0/n and n/n bounds a hair past [0, 1].
-    return np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
+    # At 0/n and n/n the bound is exactly 0 or 1; rounding would leave 1 - 1e-16.
+    lo = np.where((s == 0) & (n > 0), 0.0, np.clip(lo, 0.0, 1.0))
+    hi = np.where((s == n) & (n > 0), 1.0, np.clip(hi, 0.0, 1.0))
+    return lo, hi
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:

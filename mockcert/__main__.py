@@ -1,0 +1,5 @@
+import sys
+
+from mockcert.cli import main
+
+sys.exit(main())

@@ -1,0 +1,185 @@
+"""The `mockcert` command: run the product, and the operator's tools."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+import aiohttp
+
+from mockcert.database import data_dir, ensure_database, migrate_all, start_embedded
+from mockcert.launcher import pid_alive, state_path
+
+# Subcommands contributed by the service areas: each module exposes register(subparsers).
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _state() -> dict[str, Any] | None:
+    path = state_path(data_dir())
+    if not path.exists():
+        return None
+    state = json.loads(path.read_text())
+    return state if pid_alive(state.get("launcher_pid")) else None
+
+
+async def _database_url() -> tuple[str, Any]:
+    """DATABASE_URL, else the running product's database, else the embedded one started for this command."""
+    import os
+
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"], None
+    state = _state()
+    if state and state.get("database_url"):
+        return state["database_url"], None
+    server = await asyncio.get_running_loop().run_in_executor(None, start_embedded, data_dir() / "pg")
+    return await ensure_database(server.get_uri()), server
+
+
+async def _with_database(action: Any) -> int:
+    url, server = await _database_url()
+    try:
+        return int(await action(url))
+    finally:
+        if server is not None:
+            server.cleanup()
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from mockcert.launcher import run
+
+    return run()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    async def action(url: str) -> int:
+        applied = await migrate_all(url)
+        for schema, names in applied.items():
+            sys.stdout.write(f"{schema}: {', '.join(names) if names else 'up to date'}\n")
+        return 0
+
+    return asyncio.run(_with_database(action))
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    import msgspec
+
+    from exam_delivery.accounts_schemas import UserIn
+    from exam_delivery.accounts_service import create_user
+    from shared.db import create_pool
+    from shared.errors import Problem
+
+    try:
+        body = msgspec.convert(
+            {"username": args.username, "password": args.password, "role": args.role,
+             "display_name": args.display_name or args.username, "time_multiplier": args.time_multiplier,
+             "group": args.group},
+            UserIn,
+        )
+    except msgspec.ValidationError as exc:
+        sys.stderr.write(f"invalid user: {exc}\n")
+        return 2
+
+    async def action(url: str) -> int:
+        await migrate_all(url)
+        pool = await create_pool(url, 1, 2)
+        try:
+            async with pool.acquire() as conn:
+                user = await create_user(conn, body)
+        except Problem as exc:
+            sys.stderr.write(f"refused: {exc.detail}\n")
+            return 1
+        finally:
+            await pool.close()
+        sys.stdout.write(json.dumps({"id": user.id, "username": user.username, "role": user.role}) + "\n")
+        return 0
+
+    return asyncio.run(_with_database(action))
+
+
+async def _probe(url: str) -> str:
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{url}/healthz", timeout=aiohttp.ClientTimeout(total=2)) as resp:
+                return "ok" if resp.status == 200 else f"unhealthy ({resp.status})"
+    except (aiohttp.ClientError, TimeoutError):
+        return "unreachable"
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    state = _state()
+    if state is None:
+        out: dict[str, Any] = {"running": False, "services": {}}
+        code = 1
+    else:
+        async def gather() -> dict[str, Any]:
+            services: dict[str, Any] = {}
+            for name, proc in state["processes"].items():
+                alive = pid_alive(proc.get("pid"))
+                health = await _probe(proc["url"]) if alive and name != "entry" else ("ok" if alive else "down")
+                if name == "entry" and alive:
+                    health = await _probe_entry(state["url"])
+                services[name] = {"pid": proc.get("pid"), "port": proc["port"], "health": health,
+                                  "restarts": proc.get("restarts", 0)}
+            return services
+
+        services = asyncio.run(gather())
+        out = {"running": True, "url": state["url"], "launcher_pid": state["launcher_pid"],
+               "database_pid": state.get("database_pid"), "services": services}
+        code = 0 if all(s["health"] == "ok" for s in services.values()) else 1
+    if args.json:
+        sys.stdout.write(json.dumps(out, indent=1) + "\n")
+    elif not out["running"]:
+        sys.stdout.write("not running\n")
+    else:
+        sys.stdout.write(f"running at {out['url']}\n")
+        for name, s in out["services"].items():
+            sys.stdout.write(f"  {name:<14} pid {s['pid']:<8} port {s['port']:<6} {s['health']}\n")
+    return code
+
+
+async def _probe_entry(url: str) -> str:
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{url}/api/health", timeout=aiohttp.ClientTimeout(total=3)) as resp:
+                return "ok" if resp.status == 200 else f"degraded ({resp.status})"
+    except (aiohttp.ClientError, TimeoutError):
+        return "unreachable"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockcert", description="Mock CPC exam engine")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the whole product in the foreground").set_defaults(func=cmd_run)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    status = sub.add_parser("status", help="each process: pid, port, health")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_status)
+    users = sub.add_parser("users", help="manage accounts").add_subparsers(dest="users_command", required=True)
+    create = users.add_parser("create", help="create an account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", required=True, choices=["candidate", "instructor", "admin"])
+    create.add_argument("--display-name", default="")
+    create.add_argument("--time-multiplier", type=float, default=1.0)
+    create.add_argument("--group", default="")
+    create.set_defaults(func=cmd_users_create)
+    import importlib
+
+    for module in EXTRA_COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""`mockcert run`: the whole product on one machine.
+
+Starts (or finds) PostgreSQL, applies migrations, creates the first accounts,
+then runs the three services and the entry as separate processes and
+supervises them like a container runtime would: a process that dies is
+restarted with backoff, and every restart is logged. SIGINT/SIGTERM stops the
+children, then the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from mockcert.database import data_dir, ensure_database, migrate_all, start_embedded
+from shared.settings import DEMO_JWT_SECRET, DEMO_SERVICE_SECRET
+
+SERVICES = (("item-bank", "item_bank"), ("exam-delivery", "exam_delivery"), ("scoring", "scoring"))
+
+
+def say(message: str) -> None:
+    sys.stdout.write(f"[mockcert] {message}\n")
+    sys.stdout.flush()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def state_path(folder: Path) -> Path:
+    return folder / "run" / "state.json"
+
+
+def pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    port: int
+    log_path: Path
+    proc: asyncio.subprocess.Process | None = None
+    restarts: int = 0
+    started_at: float = 0.0
+    backoff: float = 1.0
+    history: list[float] = field(default_factory=list)
+
+    async def start(self) -> None:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child, closed below
+        try:
+            self.proc = await asyncio.create_subprocess_exec(
+                *self.argv, env=self.env, stdout=log, stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C in the terminal reaches the launcher only; it stops children in order
+            )
+        finally:
+            log.close()
+        self.started_at = time.monotonic()
+
+
+class Launcher:
+    def __init__(self) -> None:
+        self.folder = data_dir()
+        self.children: list[Child] = []
+        self.stopping = asyncio.Event()
+        self.server: Any = None
+        self.database_url = ""
+        self.http_port = int(os.environ.get("MOCKCERT_HTTP_PORT", "8080"))
+        self.host = os.environ.get("MOCKCERT_HTTP_HOST", "127.0.0.1")
+
+    # ------------------------------------------------------------ set-up
+    async def prepare_database(self) -> None:
+        external = os.environ.get("DATABASE_URL")
+        if external:
+            self.database_url = external
+            say("using the PostgreSQL server DATABASE_URL names")
+        else:
+            say(f"starting embedded PostgreSQL in {self.folder / 'pg'}")
+            loop = asyncio.get_running_loop()
+            self.server = await loop.run_in_executor(None, start_embedded, self.folder / "pg")
+            self.database_url = await ensure_database(self.server.get_uri())
+        applied = await migrate_all(self.database_url)
+        count = sum(len(v) for v in applied.values())
+        say(f"migrations: {count} applied" if count else "migrations: up to date")
+
+    async def bootstrap_accounts(self, env: dict[str, str]) -> list[list[str]]:
+        """Create the first accounts before the services start, and remember demo passwords
+        in the data folder (mode 600) so every start can show them."""
+        from exam_delivery.accounts_service import bootstrap_accounts
+        from shared.db import create_pool
+        from shared.settings import load_settings
+
+        settings = load_settings("exam-delivery", env)
+        pool = await create_pool(self.database_url, 1, 2)
+        try:
+            created = await bootstrap_accounts(pool, settings)
+        finally:
+            await pool.close()
+        accounts_file = self.folder / "demo-accounts.json"
+        known: list[list[str]] = []
+        if accounts_file.exists():
+            known = json.loads(accounts_file.read_text())
+        if created:
+            known = [[u, p, r] for u, p, r in created]
+            accounts_file.write_text(json.dumps(known, indent=1))
+            accounts_file.chmod(0o600)
+        return known
+
+    def child_env(self, ports: dict[str, int]) -> dict[str, str]:
+        env = dict(os.environ)
+        mode = env.setdefault("MOCKCERT_MODE", "demo")
+        if mode == "demo":
+            env.setdefault("MOCKCERT_JWT_SECRET", DEMO_JWT_SECRET)
+            env.setdefault("MOCKCERT_SERVICE_SECRET", DEMO_SERVICE_SECRET)
+        env["DATABASE_URL"] = self.database_url
+        env["MOCKCERT_ITEM_BANK_URL"] = f"http://127.0.0.1:{ports['item-bank']}"
+        env["MOCKCERT_EXAM_DELIVERY_URL"] = f"http://127.0.0.1:{ports['exam-delivery']}"
+        env["MOCKCERT_SCORING_URL"] = f"http://127.0.0.1:{ports['scoring']}"
+        for name, _ in SERVICES:
+            env[f"MOCKCERT_{name.upper().replace('-', '_')}_PORT"] = str(ports[name])
+        env["MOCKCERT_HTTP_PORT"] = str(self.http_port)
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    def write_state(self) -> None:
+        path = state_path(self.folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = {
+            "launcher_pid": os.getpid(),
+            "url": f"http://{self.host}:{self.http_port}",
+            "database_url": self.database_url,
+            "database_pid": self.server.get_pid() if self.server is not None else None,
+            "processes": {
+                c.name: {"pid": c.proc.pid if c.proc else None, "port": c.port,
+                         "url": f"http://127.0.0.1:{c.port}", "restarts": c.restarts,
+                         "log": str(c.log_path)}
+                for c in self.children
+            },
+        }
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=1))
+        tmp.replace(path)
+
+    # ------------------------------------------------------------ running
+    async def supervise(self, child: Child) -> None:
+        while not self.stopping.is_set():
+            await child.start()
+            self.write_state()
+            assert child.proc is not None
+            code = await child.proc.wait()
+            if self.stopping.is_set():
+                return
+            ran = time.monotonic() - child.started_at
+            # A process that ran a good while before dying starts over with a short delay.
+            child.backoff = 1.0 if ran > 60 else min(child.backoff * 2, 30.0)
+            child.restarts += 1
+            say(f"{child.name} exited with code {code} after {ran:.1f}s; restarting in {child.backoff:.0f}s "
+                f"(restart #{child.restarts}, log: {child.log_path})")
+            try:
+                await asyncio.wait_for(self.stopping.wait(), timeout=child.backoff)
+            except TimeoutError:
+                pass
+
+    async def wait_healthy(self, timeout: float = 120.0) -> bool:
+        url = f"http://127.0.0.1:{self.http_port}/api/health"
+        deadline = time.monotonic() + timeout
+        async with aiohttp.ClientSession() as session:
+            while time.monotonic() < deadline and not self.stopping.is_set():
+                try:
+                    async with session.get(url, timeout=aiohttp.ClientTimeout(total=3)) as resp:
+                        if resp.status == 200:
+                            return True
+                except (aiohttp.ClientError, TimeoutError):
+                    pass
+                await asyncio.sleep(0.3)
+        return False
+
+    async def stop_children(self) -> None:
+        for child in self.children:
+            if child.proc and child.proc.returncode is None:
+                child.proc.send_signal(signal.SIGTERM)
+        for child in self.children:
+            if child.proc and child.proc.returncode is None:
+                try:
+                    await asyncio.wait_for(child.proc.wait(), timeout=10)
+                except TimeoutError:
+                    child.proc.kill()
+                    await child.proc.wait()
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.stopping.set)
+        previous = state_path(self.folder)
+        if previous.exists():
+            old = json.loads(previous.read_text())
+            if pid_alive(old.get("launcher_pid")) and old.get("launcher_pid") != os.getpid():
+                say(f"already running (pid {old['launcher_pid']}) at {old.get('url')}")
+                return 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "logs").mkdir(exist_ok=True)
+        try:
+            await self.prepare_database()
+            ports = {name: int(os.environ.get(f"MOCKCERT_{name.upper().replace('-', '_')}_PORT", 0))
+                     or free_port() for name, _ in SERVICES}
+            env = self.child_env(ports)
+            accounts = await self.bootstrap_accounts(env)
+            python = sys.executable
+            for name, module in SERVICES:
+                self.children.append(Child(name, [python, "-m", module], env, ports[name],
+                                           self.folder / "logs" / f"{name}.log"))
+            self.children.append(Child("entry", [python, "-m", "mockcert.entry"], env, self.http_port,
+                                       self.folder / "logs" / "entry.log"))
+            tasks = [asyncio.create_task(self.supervise(c)) for c in self.children]
+            if await self.wait_healthy():
+                url = f"http://{self.host}:{self.http_port}"
+                say(f"ready: open {url}")
+                if accounts:
+                    say("accounts (username / password / role):")
+                    for username, password, role in accounts:
+                        say(f"  {username:<12} {password:<20} {role}")
+                say("press Ctrl-C to stop")
+            elif not self.stopping.is_set():
+                say(f"not healthy yet; see the logs in {self.folder / 'logs'}")
+            await self.stopping.wait()
+            say("stopping")
+            await self.stop_children()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        finally:
+            await self.stop_children()
+            if self.server is not None:
+                await loop.run_in_executor(None, self.server.cleanup)
+            state_path(self.folder).unlink(missing_ok=True)
+        say("stopped")
+        return 0
+
+
+def run() -> int:
+    return asyncio.run(Launcher().run())

@@ -1,0 +1,281 @@
+"""SQL of the item bank. Every function takes the connection first: the caller
+(the service layer) owns the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import asyncpg
+
+from item_bank.validation import ItemContent
+
+_VERSION_COLUMNS = """
+    v.item_id, v.version, v.domain, v.stem, v.options, v.key, v.rationale, v.tags, v.code_set_year,
+    v.refs, v.status, v.author_id, v.author_name, v.item_author_id, v.created_at, v.status_changed_at,
+    v.is_latest
+"""
+_ITEM_COLUMNS = """
+    i.created_at AS item_created_at, i.created_by, i.created_by_name, i.latest_version, i.approved_version
+"""
+
+INSERT_ITEM = """
+INSERT INTO item_bank.items (id, created_by, created_by_name, latest_version, approved_version)
+VALUES ($1, $2, $3, $4, $5)
+"""
+
+INSERT_VERSION = """
+INSERT INTO item_bank.item_versions
+    (item_id, version, domain, stem, options, key, rationale, tags, code_set_year, refs, status,
+     author_id, author_name, item_author_id, options_text)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+RETURNING created_at
+"""
+
+LOCK_ITEM = """
+SELECT id, created_by, created_by_name, latest_version, approved_version, created_at
+FROM item_bank.items WHERE id = $1 FOR UPDATE
+"""
+
+GET_CURRENT = f"""
+SELECT {_VERSION_COLUMNS}, {_ITEM_COLUMNS}
+FROM item_bank.items i
+JOIN item_bank.item_versions v ON v.item_id = i.id AND v.version = i.latest_version
+WHERE i.id = $1
+"""
+
+GET_VERSION = f"""
+SELECT {_VERSION_COLUMNS}, {_ITEM_COLUMNS}
+FROM item_bank.items i
+JOIN item_bank.item_versions v ON v.item_id = i.id
+WHERE i.id = $1 AND v.version = $2
+"""
+
+LIST_VERSIONS = f"""
+SELECT {_VERSION_COLUMNS}, {_ITEM_COLUMNS}
+FROM item_bank.items i
+JOIN item_bank.item_versions v ON v.item_id = i.id
+WHERE i.id = $1
+ORDER BY v.version
+"""
+
+UNSET_LATEST = """
+UPDATE item_bank.item_versions SET is_latest = false WHERE item_id = $1 AND is_latest
+"""
+
+SET_STATUS = """
+UPDATE item_bank.item_versions SET status = $3, status_changed_at = now()
+WHERE item_id = $1 AND version = $2
+RETURNING status_changed_at
+"""
+
+SET_POINTERS = """
+UPDATE item_bank.items SET latest_version = $2, approved_version = $3 WHERE id = $1
+"""
+
+INSERT_AUDIT = """
+INSERT INTO item_bank.audit (item_id, version, action, from_status, to_status, actor_id, actor_name, comment)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+"""
+
+LIST_AUDIT = """
+SELECT version, action, from_status, to_status, actor_id, actor_name, comment, at
+FROM item_bank.audit WHERE item_id = $1 ORDER BY id
+"""
+
+# Transaction-scoped: held until the inserting transaction commits, so feed rows
+# become visible in seq order (a reader never sees seq n+1 before seq n).
+FEED_LOCK = "SELECT pg_advisory_xact_lock(hashtext('mockcert-item-bank-feed'))"
+
+APPEND_FEED = """
+INSERT INTO item_bank.feed_log (seq, item_id, version, status)
+SELECT base.n + t.ord, t.item_id, t.version, t.status
+FROM (SELECT coalesce(max(seq), 0) AS n FROM item_bank.feed_log) AS base,
+     unnest($1::uuid[], $2::int[], $3::text[]) WITH ORDINALITY AS t(item_id, version, status, ord)
+"""
+
+READ_FEED = """
+SELECT f.seq, f.status AS feed_status, v.item_id, v.version, v.domain, v.stem, v.options, v.key, v.rationale,
+       v.tags, v.code_set_year
+FROM item_bank.feed_log f
+JOIN item_bank.item_versions v ON v.item_id = f.item_id AND v.version = f.version
+WHERE f.seq > $1
+ORDER BY f.seq
+LIMIT $2
+"""
+
+# One statement for every combination of filters: each is skipped when its
+# parameter is NULL. The keyset (created_at, item_id) pages newest first.
+SEARCH = f"""
+SELECT {_VERSION_COLUMNS}, {_ITEM_COLUMNS}
+FROM item_bank.item_versions v
+JOIN item_bank.items i ON i.id = v.item_id
+WHERE v.is_latest
+  AND ($1::text IS NULL OR v.domain = $1)
+  AND ($2::text IS NULL OR v.tags @> ARRAY[$2::text])
+  AND ($3::text IS NULL OR v.status = $3)
+  AND ($4::text IS NULL OR v.item_author_id = $4 OR i.created_by_name = $4)
+  AND ($5::int IS NULL OR v.code_set_year = $5)
+  AND ($6::int IS NULL OR v.code_set_year < $6)
+  AND ($7::text IS NULL OR v.search @@ websearch_to_tsquery('english', $7))
+  AND ($8::timestamptz IS NULL OR (v.created_at, v.item_id) < ($8::timestamptz, $9::uuid))
+ORDER BY v.created_at DESC, v.item_id DESC
+LIMIT $10
+"""
+
+ROLLOVER = f"""
+SELECT {_VERSION_COLUMNS}, {_ITEM_COLUMNS}
+FROM item_bank.items i
+JOIN item_bank.item_versions v ON v.item_id = i.id AND v.version = i.approved_version
+WHERE v.code_set_year < $1
+  AND ($2::int IS NULL OR (v.code_set_year, v.item_id) > ($2::int, $3::uuid))
+ORDER BY v.code_set_year, v.item_id
+LIMIT $4
+"""
+
+COUNT_ROLLOVER = """
+SELECT count(*)
+FROM item_bank.items i
+JOIN item_bank.item_versions v ON v.item_id = i.id AND v.version = i.approved_version
+WHERE v.code_set_year < $1
+"""
+
+EXPORT = """
+SELECT v.domain, v.stem, v.options, v.key, v.rationale, v.tags, v.code_set_year, v.refs
+FROM item_bank.item_versions v
+WHERE v.is_latest AND ($1::text IS NULL OR v.status = $1)
+ORDER BY v.item_id
+"""
+
+HAS_ITEMS = "SELECT EXISTS (SELECT 1 FROM item_bank.items)"
+
+SEED_LOCK = "SELECT pg_advisory_xact_lock(hashtext('mockcert-item-bank-seed'))"
+
+
+def content_args(content: ItemContent) -> tuple[Any, ...]:
+    return (content.domain, content.stem, content.options_dicts(), content.key, content.rationale,
+            list(content.tags), content.code_set_year, list(content.references))
+
+
+async def insert_item(conn: asyncpg.Connection, item_id: uuid.UUID, author_id: str, author_name: str) -> None:
+    await conn.execute(INSERT_ITEM, item_id, author_id, author_name, 1, None)
+
+
+async def insert_version(
+    conn: asyncpg.Connection, item_id: uuid.UUID, version: int, content: ItemContent, *, status: str,
+    author_id: str, author_name: str, item_author_id: str,
+) -> dt.datetime:
+    return await conn.fetchval(  # type: ignore[no-any-return]
+        INSERT_VERSION, item_id, version, *content_args(content), status, author_id, author_name,
+        item_author_id, content.options_text(),
+    )
+
+
+async def lock_item(conn: asyncpg.Connection, item_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(LOCK_ITEM, item_id)
+
+
+async def get_current(conn: asyncpg.Connection, item_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(GET_CURRENT, item_id)
+
+
+async def get_version(conn: asyncpg.Connection, item_id: uuid.UUID, version: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(GET_VERSION, item_id, version)
+
+
+async def list_versions(conn: asyncpg.Connection, item_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(LIST_VERSIONS, item_id)
+
+
+async def unset_latest(conn: asyncpg.Connection, item_id: uuid.UUID) -> None:
+    await conn.execute(UNSET_LATEST, item_id)
+
+
+async def set_status(conn: asyncpg.Connection, item_id: uuid.UUID, version: int, status: str) -> None:
+    await conn.execute(SET_STATUS, item_id, version, status)
+
+
+async def set_pointers(conn: asyncpg.Connection, item_id: uuid.UUID, latest: int, approved: int | None) -> None:
+    await conn.execute(SET_POINTERS, item_id, latest, approved)
+
+
+async def insert_audit(
+    conn: asyncpg.Connection, item_id: uuid.UUID, version: int, action: str, *, actor_id: str,
+    actor_name: str, from_status: str | None = None, to_status: str | None = None, comment: str = "",
+) -> None:
+    await conn.execute(INSERT_AUDIT, item_id, version, action, from_status, to_status, actor_id, actor_name,
+                       comment)
+
+
+async def list_audit(conn: asyncpg.Connection, item_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(LIST_AUDIT, item_id)
+
+
+async def append_feed(conn: asyncpg.Connection, changes: Sequence[tuple[uuid.UUID, int, str]]) -> None:
+    """Record versions entering ('approved') or leaving ('retired') service. Call inside a transaction."""
+    if not changes:
+        return
+    await conn.execute(FEED_LOCK)
+    await conn.execute(APPEND_FEED, [c[0] for c in changes], [c[1] for c in changes], [c[2] for c in changes])
+
+
+async def read_feed(conn: asyncpg.Connection, cursor: int, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(READ_FEED, cursor, limit)
+
+
+async def search(
+    conn: asyncpg.Connection, *, domain: str | None, tag: str | None, status: str | None, author: str | None,
+    code_set_year: int | None, older_than_year: int | None, q: str | None,
+    after: tuple[dt.datetime, uuid.UUID] | None, limit: int,
+) -> list[asyncpg.Record]:
+    after_ts, after_id = after if after is not None else (None, None)
+    return await conn.fetch(SEARCH, domain, tag, status, author, code_set_year, older_than_year, q,
+                            after_ts, after_id, limit)
+
+
+async def rollover(
+    conn: asyncpg.Connection, year: int, after: tuple[int, uuid.UUID] | None, limit: int
+) -> list[asyncpg.Record]:
+    after_year, after_id = after if after is not None else (None, None)
+    return await conn.fetch(ROLLOVER, year, after_year, after_id, limit)
+
+
+async def count_rollover(conn: asyncpg.Connection, year: int) -> int:
+    return int(await conn.fetchval(COUNT_ROLLOVER, year))
+
+
+async def export_rows(conn: asyncpg.Connection, status: str | None, prefetch: int = 500
+                      ) -> AsyncIterator[asyncpg.Record]:
+    """Stream the latest version of every item (a server-side cursor: call inside a transaction)."""
+    async for row in conn.cursor(EXPORT, status, prefetch=prefetch):
+        yield row
+
+
+async def has_items(conn: asyncpg.Connection) -> bool:
+    return bool(await conn.fetchval(HAS_ITEMS))
+
+
+async def seed_lock(conn: asyncpg.Connection) -> None:
+    await conn.execute(SEED_LOCK)
+
+
+async def copy_seed(
+    conn: asyncpg.Connection, items: list[tuple[Any, ...]], versions: list[tuple[Any, ...]],
+    audit: list[tuple[Any, ...]],
+) -> None:
+    """Bulk-load approved version-1 items (COPY): the sample bank at first start."""
+    await conn.copy_records_to_table(
+        "items", schema_name="item_bank", records=items,
+        columns=["id", "created_by", "created_by_name", "latest_version", "approved_version"],
+    )
+    await conn.copy_records_to_table(
+        "item_versions", schema_name="item_bank", records=versions,
+        columns=["item_id", "version", "domain", "stem", "options", "key", "rationale", "tags", "code_set_year",
+                 "refs", "status", "author_id", "author_name", "item_author_id", "options_text"],
+    )
+    await conn.copy_records_to_table(
+        "audit", schema_name="item_bank", records=audit,
+        columns=["item_id", "version", "action", "from_status", "to_status", "actor_id", "actor_name", "comment"],
+    )

@@ -1,0 +1,228 @@
+"""Wire messages of the item bank (the public API and the import/export rows)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from item_bank.validation import (
+    MAX_OPTION,
+    MAX_REFERENCE,
+    MAX_REFERENCES,
+    MAX_STEM,
+    MAX_RATIONALE,
+    MAX_TAG,
+    MAX_TAGS,
+    MAX_YEAR,
+    MIN_YEAR,
+)
+
+Label = Literal["A", "B", "C", "D"]
+Status = Literal["draft", "in_review", "approved", "retired"]
+ItemId = Annotated[str, msgspec.Meta(max_length=64)]
+
+
+class Option(msgspec.Struct, forbid_unknown_fields=True):
+    label: Label
+    text: Annotated[str, msgspec.Meta(max_length=MAX_OPTION)]
+
+
+class ItemIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The body of POST /api/items and PUT /api/items/{id}, and one import row.
+
+    Shapes and hard caps are checked here; the rules that need the whole item
+    (distinct options, trimmed lengths, known domain) in `validation`, which
+    reports every broken field at once.
+    """
+
+    domain: Annotated[str, msgspec.Meta(max_length=32)]
+    stem: Annotated[str, msgspec.Meta(max_length=MAX_STEM)]
+    options: Annotated[list[Option], msgspec.Meta(max_length=8)]
+    key: Label
+    rationale: Annotated[str, msgspec.Meta(max_length=MAX_RATIONALE)]
+    tags: Annotated[list[Annotated[str, msgspec.Meta(max_length=MAX_TAG)]], msgspec.Meta(max_length=MAX_TAGS)] = []
+    code_set_year: Annotated[int, msgspec.Meta(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
+    references: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=MAX_REFERENCE)]], msgspec.Meta(max_length=MAX_REFERENCES)
+    ] = []
+    # Optimistic concurrency for PUT: the version the editor started from.
+    base_version: int | None = None
+
+
+class TransitionIn(msgspec.Struct, forbid_unknown_fields=True):
+    to: Status
+    comment: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    # Which version to move; the latest by default. Only retiring may name the
+    # approved version in service when a newer draft exists.
+    version: int | None = None
+
+
+class ItemOut(msgspec.Struct):
+    id: str
+    version: int
+    status: str
+    domain: str
+    stem: str
+    options: list[Option]
+    key: str
+    rationale: str
+    tags: list[str]
+    code_set_year: int
+    references: list[str]
+    versions: int
+    approved_version: int | None
+    author: str
+    author_name: str
+    created_by: str
+    created_by_name: str
+    created_at: str
+    updated_at: str
+    status_changed_at: str
+
+
+class ItemPage(msgspec.Struct):
+    items: list[ItemOut]
+    next_cursor: str | None
+
+
+class VersionOut(msgspec.Struct):
+    version: int
+    status: str
+    in_service: bool
+    domain: str
+    stem: str
+    options: list[Option]
+    key: str
+    rationale: str
+    tags: list[str]
+    code_set_year: int
+    references: list[str]
+    author: str
+    author_name: str
+    created_at: str
+    status_changed_at: str
+
+
+class VersionList(msgspec.Struct):
+    id: str
+    approved_version: int | None
+    versions: list[VersionOut]
+
+
+class AuditEntry(msgspec.Struct):
+    version: int
+    action: str
+    from_status: str | None
+    to_status: str | None
+    actor: str
+    actor_name: str
+    comment: str
+    at: str
+
+
+class AuditList(msgspec.Struct):
+    id: str
+    entries: list[AuditEntry]
+
+
+class DiffSegment(msgspec.Struct):
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+class FieldChange(msgspec.Struct):
+    field: str
+    before: str
+    after: str
+    segments: list[DiffSegment]
+
+
+class DiffOut(msgspec.Struct):
+    id: str
+    from_version: int
+    to_version: int
+    changes: list[FieldChange]
+
+
+class DomainOut(msgspec.Struct):
+    code: str
+    name: str
+    classic_count: int
+    current_count: int
+
+
+class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
+    domain: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    tag: Annotated[str, msgspec.Meta(max_length=MAX_TAG)] | None = None
+    status: Status | None = None
+    author: Annotated[str, msgspec.Meta(max_length=128)] | None = None
+    code_set_year: int | None = None
+    stale_code_set: bool = False
+    q: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=200)] = 50
+    cursor: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class RolloverQuery(msgspec.Struct, forbid_unknown_fields=True):
+    year: int | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=200)] = 50
+    cursor: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class RolloverPage(msgspec.Struct):
+    current_code_set_year: int
+    items: list[VersionOut]
+    item_ids: list[str]
+    next_cursor: str | None
+    total: int
+
+
+class DiffQuery(msgspec.Struct, forbid_unknown_fields=True):
+    from_: int = msgspec.field(name="from")
+    to: int
+
+
+class FeedQuery(msgspec.Struct, forbid_unknown_fields=True):
+    cursor: Annotated[int, msgspec.Meta(ge=0)] = 0
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 500
+
+
+class ExportQuery(msgspec.Struct, forbid_unknown_fields=True):
+    format: Literal["jsonl", "csv"] = "jsonl"
+    status: Status | None = None
+
+
+class ImportQuery(msgspec.Struct, forbid_unknown_fields=True):
+    format: Literal["jsonl", "csv"] | None = None
+
+
+class FieldErrorOut(msgspec.Struct):
+    field: str
+    message: str
+
+
+class ImportRow(msgspec.Struct, omit_defaults=True):
+    row: int
+    status: Literal["created", "refused"]
+    id: str | None = None
+    errors: list[FieldErrorOut] = []
+
+
+class ImportReport(msgspec.Struct):
+    created: int
+    refused: int
+    rows: list[ImportRow]
+
+
+class ExportRow(msgspec.Struct):
+    """One exported item: the same fields an import takes, plus where it came from."""
+
+    domain: str
+    stem: str
+    options: list[Option]
+    key: str
+    rationale: str
+    tags: list[str]
+    code_set_year: int
+    references: list[str]

@@ -1,0 +1,99 @@
+import datetime as dt
+
+import jwt
+import pytest
+
+from shared.auth import decode_token, issue_service_token, issue_user_token
+from shared.errors import Problem
+from shared.settings import DEMO_JWT_SECRET, SettingsError, load_settings
+
+BASE = {"DATABASE_URL": "postgresql://x/y"}
+GOOD = {"MOCKCERT_JWT_SECRET": "a" * 40, "MOCKCERT_SERVICE_SECRET": "b" * 40}
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"MOCKCERT_JWT_SECRET": "", "MOCKCERT_SERVICE_SECRET": "b" * 40},
+        {"MOCKCERT_JWT_SECRET": DEMO_JWT_SECRET, "MOCKCERT_SERVICE_SECRET": "b" * 40},
+        {"MOCKCERT_JWT_SECRET": "short", "MOCKCERT_SERVICE_SECRET": "b" * 40},
+        {"MOCKCERT_JWT_SECRET": "a" * 40, "MOCKCERT_SERVICE_SECRET": "a" * 40},
+    ],
+)
+def test_production_refuses_default_or_weak_secrets(env):
+    with pytest.raises(SettingsError):
+        load_settings("scoring", {**BASE, **env})
+
+
+def test_demo_mode_starts_with_demo_secrets_and_production_with_real_ones():
+    assert load_settings("scoring", {**BASE, "MOCKCERT_MODE": "demo"}).demo
+    settings = load_settings("scoring", {**BASE, **GOOD})
+    assert not settings.demo and settings.jwt_secret == "a" * 40
+
+
+def test_missing_database_and_bad_numbers_are_refused():
+    with pytest.raises(SettingsError):
+        load_settings("scoring", GOOD)
+    with pytest.raises(SettingsError):
+        load_settings("scoring", {**BASE, **GOOD, "MOCKCERT_SCORING_PORT": "eighty"})
+
+
+@pytest.fixture
+def settings():
+    return load_settings("item-bank", {**BASE, **GOOD})
+
+
+def test_user_token_round_trip(settings):
+    token, expires = issue_user_token(settings, "u1", "instructor", "ann")
+    who = decode_token(settings, token)
+    assert (who.id, who.role, who.username) == ("u1", "instructor", "ann")
+    assert expires > dt.datetime.now(dt.UTC)
+
+
+def _claims(token):
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def test_expired_token_refused(settings):
+    token, _ = issue_user_token(settings, "u1", "admin", "root")
+    claims = _claims(token) | {"exp": 1_000_000, "iat": 999_000}
+    expired = jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+    with pytest.raises(Problem) as err:
+        decode_token(settings, expired)
+    assert err.value.status == 401 and "expired" in err.value.detail
+
+
+def test_tampered_token_refused(settings):
+    token, _ = issue_user_token(settings, "u1", "candidate", "cat")
+    header, payload, signature = token.split(".")
+    forged_payload = jwt.encode(_claims(token) | {"role": "admin"}, "x" * 40, algorithm="HS256").split(".")[1]
+    for bad in (f"{header}.{forged_payload}.{signature}", token[:-3] + "AAA", "not-a-token"):
+        with pytest.raises(Problem) as err:
+            decode_token(settings, bad)
+        assert err.value.status == 401
+
+
+def test_alg_none_and_other_secret_refused(settings):
+    token, _ = issue_user_token(settings, "u1", "candidate", "cat")
+    unsigned = jwt.encode(_claims(token) | {"role": "admin"}, None, algorithm="none")
+    other = jwt.encode(_claims(token), "z" * 40, algorithm="HS256")
+    for bad in (unsigned, other):
+        with pytest.raises(Problem):
+            decode_token(settings, bad)
+
+
+def test_service_and_user_credentials_cannot_stand_in_for_each_other(settings):
+    service = issue_service_token(settings)
+    assert decode_token(settings, service).role == "service"
+    # A user token relabelled as a service token fails: it is signed with the user secret.
+    token, _ = issue_user_token(settings, "u1", "admin", "root")
+    relabelled = jwt.encode(_claims(token) | {"typ": "service", "role": "service"}, settings.jwt_secret,
+                            algorithm="HS256")
+    with pytest.raises(Problem):
+        decode_token(settings, relabelled)
+    # And a service-signed token claiming a user role is refused.
+    as_user = jwt.encode(_claims(service) | {"typ": "user", "role": "admin"}, settings.service_secret,
+                         algorithm="HS256")
+    with pytest.raises(Problem):
+        decode_token(settings, as_user)
