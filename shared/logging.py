@@ -8,7 +8,10 @@ import sys
 import structlog
 
 
-def configure_logging(service: str, level: str = "INFO") -> None:
+def configure_logging(service: str, level: str | None = None) -> None:
+    import os
+
+    level = (level or os.environ.get("MOCKCERT_LOG_LEVEL", "INFO")).upper()
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=getattr(logging, level, logging.INFO))
     # aiohttp's access log duplicates our own request log line.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

@@ -212,6 +212,8 @@ async def request_context_middleware(request: web.Request, handler: Handler) -> 
     route = _route_name(request)
     elapsed = time.perf_counter() - started
     request.app[METRICS_KEY].observe(request.method, route, response.status, elapsed)
+    _log.info("request", method=request.method, route=route, status=response.status,
+              ms=round(elapsed * 1000, 2), request_id=request_id)
     response.headers[REQUEST_ID_HEADER] = request_id
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)

@@ -234,3 +234,13 @@ async def test_two_services_starting_at_once_on_an_empty_database_do_not_race(pg
 async def test_no_token_means_401_with_www_authenticate(stack, path):
     async with stack.session.get(f"{stack.base_url}{path}") as resp:
         assert resp.status == 401 and "Bearer" in resp.headers.get("WWW-Authenticate", "")
+
+
+async def test_request_id_is_propagated_to_the_services_a_request_calls(stack, capsys):
+    capsys.readouterr()
+    async with stack.session.get(f"{stack.urls['item-bank']}/api/health",
+                                 headers={"X-Request-ID": "trace-me-42"}) as resp:
+        assert resp.status == 200
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "trace-me-42" in ln]
+    # The item bank's own request line, and one for each /healthz it asked on our behalf.
+    assert sum("/healthz" in ln for ln in lines) == 3, lines

@@ -2,7 +2,8 @@
 --
 -- A result row carries its form compactly: `item_ix` is the attempt's item
 -- versions (int32 little-endian, one per position, ids into item_versions) and
--- `choices` the option chosen at each position (int8: 0..3 = A..D, -1 omitted).
+-- `choices` the option chosen at each position (int8: 0..3 = A..D, -1 omitted),
+-- `keys` the key each position was scored against (int8).
 -- The statistics read 100,000 attempts as 100,000 rows of two short byte
 -- strings instead of 15 million response rows, and numpy turns them into the
 -- response matrix without a Python loop over candidates.
@@ -55,7 +56,9 @@ CREATE TABLE scoring.results (
     domains             jsonb NOT NULL,
     item_ix             bytea NOT NULL,
     choices             bytea NOT NULL,
-    CHECK (length(item_ix) = 4 * question_count AND length(choices) = question_count)
+    keys                bytea NOT NULL,
+    CHECK (length(item_ix) = 4 * question_count AND length(choices) = question_count
+           AND length(keys) = question_count)
 );
 CREATE INDEX results_candidate ON scoring.results (candidate_id, submitted_at DESC);
 CREATE INDEX results_blueprint ON scoring.results (blueprint_id, submitted_at);

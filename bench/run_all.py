@@ -1,0 +1,86 @@
+"""Run every benchmark of the project and rewrite docs/performance.md.
+
+Each `bench/bench_*.py` is a script of its own (runnable alone) that measures a
+baseline in the same run and prints markdown tables; this runner runs them one
+after another, keeps what each printed, and writes it under a heading per
+benchmark with the command and the machine. `--quick` passes `--quick` on to
+every benchmark (smaller data, for a smoke run); `--only NAME` runs a subset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "performance.md"
+START = "<!-- bench:start -->"
+END = "<!-- bench:end -->"
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", nargs="*", default=None)
+    args = parser.parse_args()
+    scripts = sorted(ROOT.glob("bench/bench_*.py"))
+    if args.only:
+        scripts = [s for s in scripts if any(name in s.stem for name in args.only)]
+    sections = []
+    failures = 0
+    for script in scripts:
+        cmd = [sys.executable, str(script.relative_to(ROOT))] + (["--quick"] if args.quick else [])
+        shown = " ".join(["python", *cmd[1:]])
+        sys.stdout.write(f"== {shown}\n")
+        sys.stdout.flush()
+        started = time.monotonic()
+        result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        took = time.monotonic() - started
+        sys.stdout.write(result.stdout)
+        if result.returncode != 0:
+            failures += 1
+            sys.stderr.write(result.stderr[-4000:])
+            body = f"Failed (exit {result.returncode}); see the command's output."
+        else:
+            body = result.stdout.strip()
+        sections.append(f"### {script.stem}\n\n`{shown}` ({took:.0f} s)\n\n{body}\n")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    generated = (
+        f"{START}\n_Last run: {stamp}, `make bench`{' --quick' if args.quick else ''}, on {machine()}._\n\n"
+        + "\n".join(sections) + f"\n{END}"
+    )
+    text = DOC.read_text() if DOC.exists() else "# Performance\n\n"
+    if START in text and END in text:
+        text = text[: text.index(START)] + generated + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n## Figures\n\n" + generated + "\n"
+    DOC.write_text(text)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

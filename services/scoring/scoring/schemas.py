@@ -1,0 +1,334 @@
+"""Wire messages of the scoring endpoints (the event itself is in shared.contracts)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+MinN = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=500)]
+
+
+# ---------------------------------------------------------------- results
+
+
+class Pending(msgspec.Struct):
+    status: str = "pending"
+
+
+class DomainResult(msgspec.Struct):
+    code: str
+    name: str
+    correct: int
+    total: int
+    percent: float
+    below_target: bool  # under the 70 % a candidate should aim for in every area
+
+
+class ReviewEntry(msgspec.Struct):
+    position: int
+    item_id: str
+    item_version: int
+    domain: str
+    selected: str | None
+    key: str
+    correct: bool
+    rationale: str
+
+
+class Pace(msgspec.Struct):
+    seconds_used: int
+    seconds_allowed: int
+    seconds_per_question_used: float
+    seconds_per_question_allowed: float
+    share_of_time_used: float
+    unanswered: int
+    verdict: Literal["timed_out", "rushed", "on_pace"]
+    message: str
+
+
+class FocusEntry(msgspec.Struct):
+    code: str
+    name: str
+    percent: float
+    points_lost: int
+    reason: str
+
+
+class Diagnostic(msgspec.Struct):
+    target_percent: float
+    weak_domains: list[str]
+    pace: Pace
+    focus: list[FocusEntry]
+
+
+class ResultOut(msgspec.Struct):
+    attempt_id: str
+    candidate_id: str
+    blueprint_id: str
+    blueprint_name: str
+    status: str
+    raw_score: int
+    question_count: int
+    answered_count: int
+    percent: float
+    passed: bool
+    cut_score_percent: float  # the cut this result was decided against (the form's own when equated)
+    cut_used: Literal["raw", "equated"]
+    raw_cut: float  # raw points needed on this form
+    blueprint_cut_score_percent: float
+    scaled_score: int | None
+    theta: float | None
+    theta_se: float | None
+    cut_note: str
+    started_at: str
+    submitted_at: str
+    submitted_by: str
+    scored_at: str
+    domains: list[DomainResult]
+    diagnostic: Diagnostic
+    review: list[ReviewEntry]
+
+
+class ResultSummary(msgspec.Struct):
+    attempt_id: str
+    candidate_id: str
+    candidate_group: str
+    blueprint_id: str
+    blueprint_name: str
+    raw_score: int
+    question_count: int
+    percent: float
+    passed: bool
+    cut_used: str
+    scaled_score: int | None
+    submitted_at: str
+
+
+class ResultList(msgspec.Struct):
+    results: list[ResultSummary]
+    next_cursor: str | None
+
+
+class ResultQuery(msgspec.Struct, forbid_unknown_fields=True):
+    candidate_id: Id | None = None
+    blueprint_id: Id | None = None
+    limit: Limit = 50
+    cursor: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+
+
+# ---------------------------------------------------------------- pass rates
+
+
+class PassRateQuery(msgspec.Struct, forbid_unknown_fields=True, rename={"from_": "from"}):
+    blueprint_id: Id | None = None
+    from_: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    to: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    group_by: Literal["none", "week", "month", "blueprint", "group"] = "none"
+    candidate_group: Annotated[str, msgspec.Meta(max_length=80)] | None = None
+
+
+class PassRateGroup(msgspec.Struct):
+    label: str
+    attempts: int
+    passed: int
+    pass_rate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    start: str | None = None  # for week/month groups: the period's first day
+    end: str | None = None  # ... and the day after its last
+
+
+class PassRates(msgspec.Struct):
+    group_by: str
+    groups: list[PassRateGroup]
+    overall: PassRateGroup
+    computed_at: str
+    n_attempts: int
+
+
+# ---------------------------------------------------------------- scores
+
+
+class ScoresQuery(msgspec.Struct, forbid_unknown_fields=True):
+    blueprint_id: Id | None = None
+
+
+class HistogramBin(msgspec.Struct):
+    low: float  # raw score, inclusive
+    high: float  # exclusive
+    count: int
+
+
+class DomainMean(msgspec.Struct):
+    code: str
+    name: str
+    items_per_form: float
+    mean_percent: float | None
+    sd_percent: float | None
+    reliability: float | None  # the area's own KR-20: a 6-item area is a noisy subscore
+
+
+class DecisionAccuracy(msgspec.Struct):
+    method: str
+    accuracy: float
+    consistency: float
+    theta_cut: float
+    n: int
+    calibration_id: int
+
+
+class ScoreDistribution(msgspec.Struct):
+    blueprint_id: str
+    blueprint_name: str
+    computed_at: str
+    n: int
+    question_count: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    skewness: float | None
+    kurtosis: float | None
+    min: int | None
+    max: int | None
+    mean_percent: float | None
+    histogram: list[HistogramBin]
+    cut_score_percent: float
+    raw_cut: float
+    kr20: float | None
+    sem: float | None
+    csem_at_cut: float | None
+    passed: int
+    pass_rate: float | None
+    cut_used: dict[str, int]
+    domains: list[DomainMean]
+    decision: DecisionAccuracy | None
+
+
+class BlueprintSummary(msgspec.Struct):
+    blueprint_id: str
+    blueprint_name: str
+    attempts: int
+    passed: int
+    pass_rate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    mean_percent: float | None
+    kr20: float | None
+    last_submitted_at: str | None
+
+
+class BlueprintSummaries(msgspec.Struct):
+    blueprints: list[BlueprintSummary]
+    computed_at: str
+    n_attempts: int
+
+
+# ---------------------------------------------------------------- items
+
+
+class ItemsQuery(msgspec.Struct, forbid_unknown_fields=True):
+    blueprint_id: Id | None = None
+    item_id: Id | None = None
+    min_n: MinN = 1
+    flagged: bool | None = None
+
+
+class OptionStats(msgspec.Struct):
+    label: str  # "A".."D", or "omit"
+    share: float | None
+    r_rest: float | None
+    key: bool
+
+
+class IrtParams(msgspec.Struct):
+    model: str
+    a: float
+    b: float
+    se_a: float | None
+    se_b: float | None
+    infit: float | None
+    outfit: float | None
+    fit_p: float | None
+    calibration_id: int
+
+
+class ItemStatsOut(msgspec.Struct):
+    item_id: str
+    version: int
+    domain: str
+    n: int
+    p: float | None
+    p_ci_low: float | None
+    p_ci_high: float | None
+    r_pb: float | None
+    r_pb_corrected: float | None
+    r_ci_low: float | None
+    r_ci_high: float | None
+    upper_lower: float | None
+    alpha_if_deleted: float | None
+    options: list[OptionStats]
+    flags: list[str]
+    irt: IrtParams | None = None
+
+
+class ItemStatsList(msgspec.Struct):
+    items: list[ItemStatsOut]
+    computed_at: str
+    n_attempts: int
+    min_n: int
+    flag_min_n: int
+    scope: str
+
+
+# ---------------------------------------------------------------- IRT
+
+
+class IrtQuery(msgspec.Struct, forbid_unknown_fields=True):
+    model: Literal["2pl", "rasch"] = "2pl"
+
+
+class IrtItem(msgspec.Struct):
+    item_id: str
+    version: int
+    domain: str
+    n: int
+    a: float
+    b: float
+    se_a: float | None
+    se_b: float | None
+    infit: float | None
+    outfit: float | None
+    fit_chi2: float | None
+    fit_p: float | None
+
+
+class BlueprintCut(msgspec.Struct):
+    blueprint_id: str
+    reference_items: int
+    cut_score_percent: float
+    theta_cut: float
+
+
+class Calibration(msgspec.Struct):
+    calibration_id: int
+    model: str
+    calibrated_at: str
+    n_attempts: int
+    n_items: int
+    converged: bool
+    iterations: int
+    loglik: float
+    seconds: float
+    blueprints: list[BlueprintCut]
+    items: list[IrtItem]
+
+
+class CalibrationStatus(msgspec.Struct):
+    status: Literal["calibrated", "insufficient_data"]
+    detail: str
+    calibration: Calibration | None = None
+    min_attempts: int = 0
+    min_item_responses: int = 0
