@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from aiohttp import web
 
+from item_bank import handlers, pages
+from item_bank.seeding import seed_sample_bank
 from shared.app_base import service_app
+from shared.db import POOL_KEY
 from shared.settings import Settings
+from shared.web import install
 
 SCHEMA = "item_bank"
 
 
 def create_app(settings: Settings) -> web.Application:
     app = service_app(settings, title="mockcert item bank", schema=SCHEMA, package="item_bank")
+
+    async def seed(app: web.Application) -> AsyncIterator[None]:
+        if settings.seed_sample_bank:
+            await seed_sample_bank(app[POOL_KEY], settings.current_code_set_year)
+        yield
+
+    app.cleanup_ctx.append(seed)
+    install(app, handlers.routes)
+    install(app, handlers.import_routes(settings))
+    install(app, handlers.internal)
+    install(app, pages.routes)
+    pages.install_static(app)
     return app

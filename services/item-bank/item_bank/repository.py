@@ -31,7 +31,6 @@ INSERT INTO item_bank.item_versions
     (item_id, version, domain, stem, options, key, rationale, tags, code_set_year, refs, status,
      author_id, author_name, item_author_id, options_text)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-RETURNING created_at
 """
 
 LOCK_ITEM = """
@@ -166,8 +165,8 @@ async def insert_item(conn: asyncpg.Connection, item_id: uuid.UUID, author_id: s
 async def insert_version(
     conn: asyncpg.Connection, item_id: uuid.UUID, version: int, content: ItemContent, *, status: str,
     author_id: str, author_name: str, item_author_id: str,
-) -> dt.datetime:
-    return await conn.fetchval(  # type: ignore[no-any-return]
+) -> None:
+    await conn.execute(
         INSERT_VERSION, item_id, version, *content_args(content), status, author_id, author_name,
         item_author_id, content.options_text(),
     )
@@ -261,20 +260,27 @@ async def seed_lock(conn: asyncpg.Connection) -> None:
     await conn.execute(SEED_LOCK)
 
 
+async def insert_batch(
+    conn: asyncpg.Connection, items: list[tuple[Any, ...]], versions: list[tuple[Any, ...]],
+    audit: list[tuple[Any, ...]],
+) -> None:
+    """Several new items at once (pipelined): the import path. Call inside a transaction."""
+    await conn.executemany(INSERT_ITEM, items)
+    await conn.executemany(INSERT_VERSION, versions)
+    await conn.executemany(INSERT_AUDIT, audit)
+
+
 async def copy_seed(
     conn: asyncpg.Connection, items: list[tuple[Any, ...]], versions: list[tuple[Any, ...]],
     audit: list[tuple[Any, ...]],
 ) -> None:
-    """Bulk-load approved version-1 items (COPY): the sample bank at first start."""
+    """Bulk-load approved version-1 items (COPY and a pipelined batch): the sample bank at first start."""
     await conn.copy_records_to_table(
         "items", schema_name="item_bank", records=items,
         columns=["id", "created_by", "created_by_name", "latest_version", "approved_version"],
     )
-    await conn.copy_records_to_table(
-        "item_versions", schema_name="item_bank", records=versions,
-        columns=["item_id", "version", "domain", "stem", "options", "key", "rationale", "tags", "code_set_year",
-                 "refs", "status", "author_id", "author_name", "item_author_id", "options_text"],
-    )
+    # jsonb has no binary COPY encoder here (the pool's codec is text): a pipelined batch insert instead.
+    await conn.executemany(INSERT_VERSION, versions)
     await conn.copy_records_to_table(
         "audit", schema_name="item_bank", records=audit,
         columns=["item_id", "version", "action", "from_status", "to_status", "actor_id", "actor_name", "comment"],

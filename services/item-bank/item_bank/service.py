@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
+import structlog
 
 from item_bank import cursors
 from item_bank import repository as repo
@@ -20,6 +22,9 @@ from item_bank.schemas import (
     AuditEntry,
     AuditList,
     DiffOut,
+    FieldErrorOut,
+    ImportReport,
+    ImportRow,
     ItemIn,
     ItemOut,
     ItemPage,
@@ -30,11 +35,15 @@ from item_bank.schemas import (
     VersionList,
     VersionOut,
 )
+from item_bank import transfer
+from item_bank.transfer import Row
 from item_bank.validation import ItemContent, check_item
 from item_bank.workflow import check_editable, check_transition
 from shared.auth import Principal
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage
 from shared.errors import Problem, field_problem, not_found, validation_problem
+
+_log = structlog.get_logger("mockcert.item_bank")
 
 
 def iso(at: dt.datetime) -> str:
@@ -290,3 +299,83 @@ async def feed(conn: asyncpg.Connection, cursor: int, limit: int) -> FeedPage:
         for r in rows
     ]
     return FeedPage(items=items, next_cursor=rows[-1]["seq"] if rows else cursor, has_more=more)
+
+
+# ------------------------------------------------------------------ import / export
+
+IMPORT_CHUNK = 250
+_STORE_ERRORS = (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError)
+
+
+def _records(user: Principal, item_id: uuid.UUID, content: ItemContent) -> tuple[tuple[Any, ...], ...]:
+    actor_id, actor_name = _actor(user)
+    return (
+        (item_id, actor_id, actor_name, 1, None),
+        (item_id, 1, *repo.content_args(content), "draft", actor_id, actor_name, actor_id, content.options_text()),
+        (item_id, 1, "imported", None, "draft", actor_id, actor_name, ""),
+    )
+
+
+async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row]) -> ImportReport:
+    """Store every valid row as a new draft item; report each row.
+
+    Valid rows are written in chunks, each chunk one transaction; should a chunk
+    fail in the database, its rows are retried one transaction each, so a row
+    that cannot be stored is refused alone and never half-written.
+    """
+    report: dict[int, ImportRow] = {}
+    for row in rows:
+        if row.content is None:
+            report[row.row] = ImportRow(row=row.row, status="refused",
+                                        errors=[FieldErrorOut(e.field, e.message) for e in row.errors])
+    valid = [row for row in rows if row.content is not None]
+    async with pool.acquire() as conn:
+        for start in range(0, len(valid), IMPORT_CHUNK):
+            chunk = [(row, uuid.uuid4()) for row in valid[start:start + IMPORT_CHUNK]]
+            records = [_records(user, item_id, row.content) for row, item_id in chunk]  # type: ignore[arg-type]
+            try:
+                async with conn.transaction():
+                    await repo.insert_batch(conn, [r[0] for r in records], [r[1] for r in records],
+                                            [r[2] for r in records])
+            except _STORE_ERRORS:
+                for (row, item_id), record in zip(chunk, records, strict=True):
+                    try:
+                        async with conn.transaction():
+                            await repo.insert_batch(conn, [record[0]], [record[1]], [record[2]])
+                    except _STORE_ERRORS as exc:
+                        _log.warning("import_row_not_stored", row=row.row, error=type(exc).__name__)
+                        report[row.row] = ImportRow(row=row.row, status="refused", errors=[
+                            FieldErrorOut("row", "the database refused this row")])
+                    else:
+                        report[row.row] = ImportRow(row=row.row, status="created", id=str(item_id))
+            else:
+                for row, item_id in chunk:
+                    report[row.row] = ImportRow(row=row.row, status="created", id=str(item_id))
+    ordered = [report[k] for k in sorted(report)]
+    created = sum(1 for r in ordered if r.status == "created")
+    return ImportReport(created=created, refused=len(ordered) - created, rows=ordered)
+
+
+EXPORT_BATCH = 500
+
+
+async def export(pool: asyncpg.Pool, status: str | None, fmt: str,
+                 write: Callable[[bytes], Awaitable[None]]) -> int:
+    """Stream the latest version of every item, in one consistent snapshot; return the count."""
+    count = 0
+    lines = transfer.csv_lines if fmt == "csv" else transfer.jsonl_lines
+    if fmt == "csv":
+        await write(transfer.csv_header())
+    async with pool.acquire() as conn:
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            batch: list[asyncpg.Record] = []
+            async for record in repo.export_rows(conn, status, prefetch=EXPORT_BATCH):
+                batch.append(record)
+                if len(batch) >= EXPORT_BATCH:
+                    await write(b"".join(lines(batch)))
+                    count += len(batch)
+                    batch = []
+            if batch:
+                await write(b"".join(lines(batch)))
+                count += len(batch)
+    return count

@@ -60,7 +60,7 @@ P_TOO_EASY = 0.96
 R_MIN = 0.20
 DISTRACTOR_MIN_SHARE = 0.05
 
-_BLOCK_BYTES = 4 << 20
+_BLOCK_BYTES = 5 << 18  # ~1.3 MB float64 blocks: stay in L2 between convert and product
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,27 +156,43 @@ def _fisher_ci(r: NDArray[np.float64], n: NDArray[np.float64]) -> tuple[NDArray,
     return lo, hi
 
 
-def _upper_lower(
-    T: NDArray[np.float64], X: NDArray[np.uint8], M: NDArray[np.uint8] | None, frac: float
-) -> NDArray[np.float64]:
-    """Kelley's D per item, groups formed among the candidates who saw the item.
+def _group_weights(T: NDArray[np.float64], frac: float) -> tuple[NDArray, NDArray, float]:
+    """Kelley's upper and lower 27 % as per-candidate weights (one form, no mask).
 
-    Candidates are grouped by distinct total score (sorting once, then one
-    reduceat per matrix), so the per-item boundary search runs on a small
-    U x K table of counts instead of N x K.
+    Weights are 1 inside a group, 0 outside, and a shared fraction for the
+    candidates tied at the boundary score, so X.T @ weights gives each item's
+    count correct in the group in the same matrix product as everything else.
+    """
+    values, counts = np.unique(T, return_counts=True)
+    g = float(np.floor(frac * T.shape[0] + 0.5))
+
+    def weights(vals: NDArray, cnts: NDArray, beyond: NDArray) -> NDArray:
+        cum = np.cumsum(cnts)
+        i = int(np.argmax(cum >= g))
+        share = (g - (cum[i] - cnts[i])) / cnts[i]
+        return beyond(vals[i]).astype(np.float64) + share * (T == vals[i])
+
+    lower = weights(values, counts, lambda v: T < v)
+    upper = weights(values[::-1], counts[::-1], lambda v: T > v)
+    return upper, lower, g
+
+
+def _upper_lower_masked(
+    T: NDArray[np.float64], X: NDArray[np.uint8], M: NDArray[np.uint8], frac: float
+) -> NDArray[np.float64]:
+    """Kelley's D per item with groups formed among the candidates who saw it.
+
+    Each item has its own boundary, so instead of weights we tabulate, per
+    distinct total score, how many saw / answered each item (sort once, one
+    reduceat per matrix) and search the boundary in that small U x K table.
     """
     values, inv = np.unique(T, return_inverse=True)
     inv = inv.reshape(-1)
     order = np.argsort(inv, kind="stable")
     starts = np.searchsorted(inv[order], np.arange(values.shape[0]))
     correct = np.add.reduceat(X[order], starts, axis=0, dtype=np.int64)  # U x K
-    if M is None:
-        seen = np.bincount(inv, minlength=values.shape[0]).astype(np.int64)[:, None]
-        seen = np.broadcast_to(seen, correct.shape)
-    else:
-        seen = np.add.reduceat(M[order], starts, axis=0, dtype=np.int64)
-    n = seen.sum(axis=0)
-    g = np.floor(frac * n + 0.5).astype(np.float64)
+    seen = np.add.reduceat(M[order], starts, axis=0, dtype=np.int64)
+    g = np.floor(frac * seen.sum(axis=0) + 0.5).astype(np.float64)
 
     def group_p(cnt: NDArray, cor: NDArray) -> NDArray:
         cum_n = np.cumsum(cnt, axis=0)
@@ -215,8 +231,9 @@ def item_analysis(
     X: item scores (bool/uint8/float 0/1). For random forms pass the N x K bank
     matrix and `mask` (1 where the item was presented); X is ignored outside
     the mask. choices/keys (both or neither): int8 N x K with 0..n_options-1 or
-    -1 for omitted, and the K keys; X must equal (choices == keys) where
-    presented (checked on the per-item counts).
+    -1 for omitted, and the K keys. X must equal (choices == keys) where
+    presented: totals come from X, item sums from the choices, and the two
+    are checked to agree item by item.
     """
     Xu = _as01(X, "X")
     N, K = Xu.shape
@@ -238,6 +255,8 @@ def item_analysis(
         key_arr = np.asarray(keys, dtype=np.int64).reshape(-1)
         if C8.shape != Xu.shape or key_arr.shape != (K,):
             raise ValueError("choices must be N x K and keys length K")
+        if key_arr.size and (key_arr.min() < 0 or key_arr.max() >= n_options):
+            raise ValueError("keys must be option codes 0..n_options-1")
         if C8.size and (C8.max() >= n_options or C8.min() < -1):
             raise ValueError("choice codes must be -1 (omit) or 0..n_options-1")
 
@@ -252,28 +271,46 @@ def item_analysis(
     else:
         raise ValueError("total must be 'raw' or 'percent'")
 
-    # Per-candidate vectors whose item-wise sums give every moment we need.
-    V = np.column_stack([np.ones(N), T, T * T, w, w * w, T * w])
-    SX = np.zeros((K, 6))  # X.T @ V
-    SM = V.sum(axis=0)[None, :] if Mu is None else np.zeros((K, 6))  # M.T @ V
-    n_codes = n_options + 1  # options then omit
-    SO = np.zeros((K * n_codes, 2)) if C8 is not None else None  # onehot.T @ [1, T]
-    code_range = np.arange(n_codes, dtype=np.int8)
+    # Per-candidate vectors whose item-wise sums give every moment we need;
+    # on one form the 27 % group weights ride along as two more columns.
+    cols = [np.ones(N), T, T * T, w, w * w, T * w]
+    if Mu is None:
+        upper_w, lower_w, g = _group_weights(T, group_frac)
+        cols += [upper_w, lower_w]
+    V = np.column_stack(cols)
+    m = V.shape[1]
+    SM = V.sum(axis=0)[None, :] if Mu is None else np.zeros((K, m))  # M.T @ V
+    SX = np.zeros((K, m))  # X.T @ V (from X, or from the key's indicator)
+    SO = np.zeros((n_options, K, m)) if C8 is not None else None  # per option code
 
-    rows = _block_rows(K * (n_codes if C8 is not None else 1))
+    rows = _block_rows(K)
     for lo in range(0, N, rows):
         hi = min(lo + rows, N)
         Vb = V[lo:hi]
-        SX += Xu[lo:hi].T.astype(np.float64) @ Vb
         if Mu is not None:
             SM += Mu[lo:hi].T.astype(np.float64) @ Vb
-        if C8 is not None and SO is not None:
-            cb = C8[lo:hi]
-            codes = np.where(cb < 0, np.int8(n_options), cb)
-            if Mu is not None:
-                codes = np.where(Mu[lo:hi].astype(bool), codes, np.int8(-1))  # -1 matches no code
-            onehot = (codes[:, :, None] == code_range).astype(np.float64).reshape(hi - lo, -1)
-            SO += onehot.T @ Vb[:, :2]
+        if C8 is None or SO is None:
+            SX += Xu[lo:hi].T.astype(np.float64) @ Vb
+            continue
+        cb = C8[lo:hi]
+        if Mu is not None:
+            cb = np.where(Mu[lo:hi].astype(bool), cb, np.int8(-2))  # -2 matches no code
+        for code in range(n_options):
+            SO[code] += (cb == code).T.astype(np.float64) @ Vb
+
+    n_options_cols = n_options + 1
+    share = opt_r = None
+    if SO is not None and key_arr is not None:
+        items = np.arange(K)
+        SX = SO[key_arr, items]
+        if not np.array_equal(SX[:, 0], Xu.sum(axis=0, dtype=np.int64).astype(np.float64)):
+            raise ValueError("X disagrees with choices == keys")
+        # Options and omission partition the presented cells, so the omission
+        # sums are what the options leave over: one product fewer per block,
+        # and exact for counts and raw totals (integer-valued float sums).
+        omit = np.broadcast_to(SM, (K, m)) - SO.sum(axis=0)
+        cnt = np.concatenate([SO[:, :, 0].T, omit[:, :1]], axis=1)  # K x (n_options + 1)
+        sumT = np.concatenate([SO[:, :, 1].T, omit[:, 1:2]], axis=1)
 
     n = np.broadcast_to(SM[:, 0], (K,)).copy()
     sT, sTT = np.broadcast_to(SM[:, 1], (K,)), np.broadcast_to(SM[:, 2], (K,))
@@ -303,17 +340,15 @@ def item_analysis(
         # On random forms there is no single test whose alpha an item changes.
         alpha_del = np.full(K, np.nan)
 
-    d_index = _upper_lower(T, Xu, Mu, group_frac)
+    if Mu is None:
+        d_index = (SX[:, 6] - SX[:, 7]) / g if g > 0 else np.full(K, np.nan)
+    else:
+        d_index = _upper_lower_masked(T, Xu, Mu, group_frac)
 
-    share = opt_r = None
     nfd = np.zeros(K, dtype=bool)
     miskey = np.zeros(K, dtype=bool)
     if SO is not None and key_arr is not None:
-        cnt = SO[:, 0].reshape(K, n_codes)
-        sumT = SO[:, 1].reshape(K, n_codes)
         rows_k = np.arange(K)
-        if not np.array_equal(cnt[rows_k, key_arr], sx):
-            raise ValueError("X disagrees with choices == keys")
         with np.errstate(divide="ignore", invalid="ignore"):
             share = cnt / n[:, None]
             cov_dT = (sumT - cnt * mT[:, None]) / dof[:, None]
@@ -321,8 +356,9 @@ def item_analysis(
             cov_dwx = -cnt * (sxw / n)[:, None] / dof[:, None]
             var_d = cnt * (1.0 - share) / dof[:, None]
             opt_r = (cov_dT - cov_dwx) / np.sqrt(var_d * var_R[:, None])
+            opt_r = np.where(cnt > 0, opt_r, np.nan)
         opt_r[rows_k, key_arr] = r_rest
-        is_distractor = np.ones((K, n_codes), dtype=bool)
+        is_distractor = np.ones((K, n_options_cols), dtype=bool)
         is_distractor[rows_k, key_arr] = False
         is_distractor[:, n_options] = False  # omission is not a distractor
         with np.errstate(invalid="ignore"):

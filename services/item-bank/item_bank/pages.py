@@ -1,0 +1,211 @@
+"""The instructors' pages: shells with labelled regions, filled by scripts from the API.
+
+Item text is data and is only ever set as text by the scripts (never parsed as
+HTML); the markup below is ours alone.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from aiohttp import web
+
+from shared.auth import PUBLIC
+from shared.domains import DOMAINS
+from shared.pages import add_page_static, html_response, render_page
+from shared.web import RouteTable
+
+STATIC_PREFIX = "/static/item-bank/"
+STATIC_DIR = Path(str(resources.files("item_bank").joinpath("static")))
+STAFF_ROLES = ("instructor", "admin")
+routes = RouteTable("pages")
+
+_DOMAIN_OPTIONS = "\n".join(f'<option value="{d.code}">{d.code} · {d.name}</option>' for d in DOMAINS)
+
+LIST_BODY = f"""
+<p><a class="button primary" href="/instructor/items/new">New item</a></p>
+<form id="filters" class="panel filters" role="search" aria-label="Find items">
+  <div class="field"><label for="f-q">Text in question or options</label>
+    <input id="f-q" name="q" type="search" data-field="q" placeholder="e.g. laterality, J3420"></div>
+  <div class="field"><label for="f-domain">Domain</label>
+    <select id="f-domain" name="domain" data-field="domain"><option value="">All domains</option>
+    {_DOMAIN_OPTIONS}</select></div>
+  <div class="field"><label for="f-status">Status</label>
+    <select id="f-status" name="status" data-field="status"><option value="">Any status</option>
+    <option value="draft">draft</option><option value="in_review">in review</option>
+    <option value="approved">approved</option><option value="retired">retired</option></select></div>
+  <div class="field"><label for="f-tag">Tag</label><input id="f-tag" name="tag" type="text" data-field="tag"></div>
+  <div class="field"><label for="f-author">Author (username)</label>
+    <input id="f-author" name="author" type="text" data-field="author"></div>
+  <div class="field"><label for="f-year">Code-set year</label>
+    <input id="f-year" name="code_set_year" type="number" min="2000" max="2100" data-field="code_set_year"></div>
+  <p><button class="primary" type="submit">Search</button> <button type="reset" id="f-reset">Clear</button></p>
+</form>
+<section aria-labelledby="results-h">
+<h2 id="results-h">Items</h2>
+<div id="results" aria-live="polite"></div>
+<p><button type="button" id="more" hidden>Show more</button></p>
+</section>
+"""
+
+_OPTION_FIELDS = "\n".join(
+    f"""  <div class="field option-field">
+    <label for="opt-{label}">Option {label}</label>
+    <textarea id="opt-{label}" name="option_{label}" rows="2" maxlength="500" required
+      data-field="options[{i}].text"></textarea>
+  </div>"""
+    for i, label in enumerate("ABCD")
+)
+
+EDITOR_BODY = f"""
+<div class="editor">
+<form id="item-form" class="panel" novalidate aria-labelledby="form-h">
+  <h2 id="form-h">Question</h2>
+  <div class="field"><label for="domain">Domain</label>
+    <select id="domain" name="domain" required data-field="domain">{_DOMAIN_OPTIONS}</select></div>
+  <div class="field"><label for="stem">Question stem</label>
+    <textarea id="stem" name="stem" rows="5" maxlength="4000" required data-field="stem"></textarea></div>
+  <fieldset data-field="options"><legend>Options (exactly four, all different)</legend>
+{_OPTION_FIELDS}
+  </fieldset>
+  <fieldset data-field="key"><legend>Correct answer (key)</legend>
+    <div class="radios">
+    <label><input type="radio" name="key" value="A" required> A</label>
+    <label><input type="radio" name="key" value="B"> B</label>
+    <label><input type="radio" name="key" value="C"> C</label>
+    <label><input type="radio" name="key" value="D"> D</label>
+    </div>
+  </fieldset>
+  <div class="field"><label for="rationale">Rationale (why the key is right and each distractor wrong)</label>
+    <textarea id="rationale" name="rationale" rows="5" maxlength="8000" required data-field="rationale"></textarea>
+  </div>
+  <div class="field"><label for="tags">Tags (comma-separated)</label>
+    <input id="tags" name="tags" type="text" data-field="tags"></div>
+  <div class="field"><label for="code_set_year">Code-set year</label>
+    <input id="code_set_year" name="code_set_year" type="number" min="2000" max="2100" data-field="code_set_year">
+  </div>
+  <div class="field"><label for="references">References (one per line)</label>
+    <textarea id="references" name="references" rows="3" data-field="references"></textarea></div>
+  <p><button class="primary" type="submit" id="save">Save</button> <a href="/instructor" id="cancel">Cancel</a></p>
+</form>
+<section class="panel preview" aria-labelledby="preview-h">
+  <h2 id="preview-h">Preview (as a candidate sees it)</h2>
+  <div id="preview" class="question"></div>
+</section>
+</div>
+"""
+
+ITEM_BODY = """
+<div id="item-head" class="panel" aria-live="polite"></div>
+<div id="actions" class="panel" aria-labelledby="actions-h">
+  <h2 id="actions-h">Review</h2>
+  <div id="action-buttons"></div>
+  <form id="transition-form" novalidate>
+    <label for="comment">Comment (required when sending back to draft)</label>
+    <textarea id="comment" name="comment" rows="2" maxlength="2000" data-field="comment"></textarea>
+  </form>
+</div>
+<section class="panel" aria-labelledby="current-h">
+  <h2 id="current-h">Question as a candidate sees it</h2>
+  <div id="current" class="question"></div>
+  <h3>Key and rationale</h3>
+  <div id="current-key"></div>
+</section>
+<section class="panel" aria-labelledby="stats-h">
+  <h2 id="stats-h">Item statistics</h2>
+  <div id="stats" aria-live="polite"><p class="muted">Loading…</p></div>
+</section>
+<section class="panel" aria-labelledby="versions-h">
+  <h2 id="versions-h">Version history</h2>
+  <div id="versions"></div>
+  <form id="diff-form" class="inline" novalidate>
+    <label for="diff-from">Compare version</label> <select id="diff-from" name="from" data-field="from"></select>
+    <label for="diff-to">with version</label> <select id="diff-to" name="to" data-field="to"></select>
+    <button type="submit">Show changes</button>
+  </form>
+  <div id="diff" aria-live="polite"></div>
+</section>
+<section class="panel" aria-labelledby="audit-h">
+  <h2 id="audit-h">Audit trail</h2>
+  <div id="audit"></div>
+</section>
+"""
+
+REVIEW_BODY = """
+<p>Versions waiting for review, oldest first. You cannot approve a version you wrote.</p>
+<div id="queue" aria-live="polite"></div>
+<p><button type="button" id="more" hidden>Show more</button></p>
+"""
+
+IMPORT_BODY = """
+<form id="import-form" class="panel" novalidate>
+  <p>JSON lines (one item per line, the fields of the item form) or CSV with the columns
+  <code>domain, stem, option_a, option_b, option_c, option_d, key, rationale, tags, code_set_year, references</code>
+  (tags separated by <code>;</code>, references as a JSON array). Imported items arrive as drafts.</p>
+  <div class="field"><label for="file">File (.jsonl or .csv)</label>
+    <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.json,.csv,text/csv" required data-field="body">
+  </div>
+  <p><button class="primary" type="submit">Import</button></p>
+</form>
+<section class="panel" aria-labelledby="report-h">
+  <h2 id="report-h">Report</h2>
+  <div id="report" aria-live="polite"><p class="muted">No import yet.</p></div>
+</section>
+<section class="panel" aria-labelledby="export-h">
+  <h2 id="export-h">Export</h2>
+  <p><button type="button" id="export-jsonl">Download JSON lines</button>
+  <button type="button" id="export-csv">Download CSV</button></p>
+</section>
+"""
+
+ROLLOVER_BODY = """
+<p id="rollover-intro">Approved items in service written for an older code-set year: review them at the annual
+code update and edit or retire them.</p>
+<div id="rollover" aria-live="polite"></div>
+<p><button type="button" id="more" hidden>Show more</button></p>
+"""
+
+
+def _page(title: str, body: str, script: str, page_id: str) -> web.Response:
+    return html_response(render_page(title=title, static_prefix=STATIC_PREFIX, body=body, scripts=(script,),
+                                     page_id=page_id, roles=STAFF_ROLES))
+
+
+@routes.get("/instructor", roles=PUBLIC, summary="Item list", in_schema=False)
+async def list_page(request: web.Request) -> web.Response:
+    return _page("Items", LIST_BODY, "list.js", "item-list")
+
+
+@routes.get("/instructor/items/new", roles=PUBLIC, summary="New item", in_schema=False)
+async def new_page(request: web.Request) -> web.Response:
+    return _page("New item", EDITOR_BODY, "editor.js", "item-new")
+
+
+@routes.get("/instructor/items/{item_id}/edit", roles=PUBLIC, summary="Edit an item", in_schema=False)
+async def edit_page(request: web.Request) -> web.Response:
+    return _page("Edit item", EDITOR_BODY, "editor.js", "item-edit")
+
+
+@routes.get("/instructor/items/{item_id}", roles=PUBLIC, summary="One item", in_schema=False)
+async def item_page(request: web.Request) -> web.Response:
+    return _page("Item", ITEM_BODY, "item.js", "item")
+
+
+@routes.get("/instructor/review", roles=PUBLIC, summary="Review queue", in_schema=False)
+async def review_page(request: web.Request) -> web.Response:
+    return _page("Review queue", REVIEW_BODY, "review.js", "review")
+
+
+@routes.get("/instructor/import", roles=PUBLIC, summary="Import and export", in_schema=False)
+async def import_page(request: web.Request) -> web.Response:
+    return _page("Import and export", IMPORT_BODY, "import.js", "import")
+
+
+@routes.get("/instructor/rollover", roles=PUBLIC, summary="Code-set rollover", in_schema=False)
+async def rollover_page(request: web.Request) -> web.Response:
+    return _page("Code-set rollover", ROLLOVER_BODY, "rollover.js", "rollover")
+
+
+def install_static(app: web.Application) -> None:
+    add_page_static(app, STATIC_PREFIX, STATIC_DIR)

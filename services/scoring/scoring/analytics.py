@@ -1,0 +1,457 @@
+"""From the frame to the dashboards' answers: pure numpy, no I/O.
+
+The engine calls `compute_snapshot` in a worker thread whenever results have
+arrived; handlers then answer from the snapshot. Pass rates, the only
+statistic whose filters are free-form (blueprint, dates, group), are computed
+per request from the snapshot's columns: a handful of vectorised operations on
+arrays of length N, cached per snapshot and query.
+
+Random forms. Each candidate sits a different form assembled from the bank,
+so "the test" of classical test theory is a population of forms. Item
+statistics use the bank matrix with a presentation mask (`scoring.stats`).
+For the test-level reliability we use the form-averaged KR-20:
+
+    KR-20 = k/(k-1) * (1 - mean over forms of sum_{j in form} var_j / var_T)
+          = k/(k-1) * (1 - sum_j n_j var_j / (N var_T))
+
+with var_j = n_j p_j q_j / (n_j - 1) from the n_j candidates who saw item j.
+When everyone sat one form it is exactly KR-20 (all n_j = N).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from scoring import schemas as s
+from scoring.frame import Frame, ItemMeta, Matrix, response_matrix
+from scoring.grading import LABELS, domain_name, iso
+from scoring.stats import classical, irt, rates
+from shared.domains import DOMAIN_ORDER
+
+FLAG_MIN_N = 30  # no flag on fewer responses to an item version
+EAP_BLOCK_ROWS = 8192
+MIN_A = 0.05  # an item whose slope is not clearly positive cannot anchor equating
+MAX_ABS_B = 6.0
+
+
+def _f(x: float | np.floating | None, digits: int = 4) -> float | None:
+    """A finite float rounded for the wire, or None (JSON has no NaN)."""
+    if x is None:
+        return None
+    v = float(x)
+    return round(v, digits) if math.isfinite(v) else None
+
+
+# ---------------------------------------------------------------- IRT state
+
+
+@dataclass(frozen=True, slots=True)
+class IrtState:
+    """One stored calibration, aligned by item version id."""
+
+    calibration_id: int
+    model: str
+    calibrated_at: str
+    n_attempts: int
+    converged: bool
+    iterations: int
+    loglik: float
+    seconds: float
+    ids: NDArray[np.int64]
+    n: NDArray[np.int64]
+    a: NDArray[np.float64]
+    b: NDArray[np.float64]
+    se_a: NDArray[np.float64]
+    se_b: NDArray[np.float64]
+    infit: NDArray[np.float64]
+    outfit: NDArray[np.float64]
+    fit_chi2: NDArray[np.float64]
+    fit_p: NDArray[np.float64]
+    references: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
+
+    def lookup(self, meta: ItemMeta) -> NDArray[np.int64]:
+        """For each meta index, the index into this calibration's arrays, or -1."""
+        pos = np.full(meta.size, -1, dtype=np.int64)
+        if meta.size == 0 or self.ids.size == 0:
+            return pos
+        col_of = meta.col_of(int(self.ids.max()))
+        cols = col_of[self.ids]
+        ok = cols >= 0
+        pos[cols[ok]] = np.arange(self.ids.shape[0])[ok]
+        return pos
+
+    def theta_cut(self, blueprint_id: str, cut_percent: float) -> float | None:
+        ref = self.references.get(blueprint_id)
+        if ref is None or ref[0].size == 0:
+            return None
+        return irt.equated_theta_cut(ref[0], ref[1], cut_percent / 100.0)
+
+
+def abilities(frame: Frame, meta: ItemMeta, state: IrtState, rows: NDArray[np.int64]) -> tuple[NDArray, NDArray]:
+    """EAP theta and its SE for the given rows, from their calibrated items (NaN where none are)."""
+    pos = state.lookup(meta)
+    keep = pos >= 0
+    theta = np.full(rows.shape[0], np.nan)
+    se = np.full(rows.shape[0], np.nan)
+    for lo in range(0, rows.shape[0], EAP_BLOCK_ROWS):
+        block = rows[lo:lo + EAP_BLOCK_ROWS]
+        m = response_matrix(frame, meta, block, keep)
+        if m.cols.size == 0:
+            continue
+        p = pos[m.cols]
+        est = irt.eap(m.X, state.a[p], state.b[p], mask=m.M)
+        seen = m.M.any(axis=1)
+        theta[lo:lo + block.shape[0]] = np.where(seen, est.theta, np.nan)
+        se[lo:lo + block.shape[0]] = np.where(seen, est.sd, np.nan)
+    return theta, se
+
+
+# ---------------------------------------------------------------- calibration
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationRun:
+    model: str
+    n_attempts: int
+    max_seq: int
+    ids: NDArray[np.int64]  # item version ids of the kept items
+    fit: irt.Calibration
+    keep: NDArray[np.bool_]  # which of fit's items are usable (finite, a > MIN_A, |b| <= MAX_ABS_B)
+    references: dict[str, NDArray[np.int64]]  # blueprint id -> item version ids of its reference form
+    seconds: float
+
+
+def calibrate(
+    frame: Frame, meta: ItemMeta, *, max_attempts: int, min_item_responses: int,
+    clock: Callable[[], float],
+) -> list[CalibrationRun]:
+    """2PL and Rasch calibrations of the most recent `max_attempts` results.
+
+    Item versions with fewer than `min_item_responses` responses in the sample,
+    or answered all right or all wrong (no information), are left out.
+    """
+    n = frame.n
+    rows = np.arange(max(0, n - max_attempts), n, dtype=np.int64)
+    m = response_matrix(frame, meta, rows)
+    n_j = m.M.sum(axis=0, dtype=np.int64)
+    x_j = m.X.sum(axis=0, dtype=np.int64)
+    usable = (n_j >= min_item_responses) & (x_j > 0) & (x_j < n_j)
+    X, M = m.X[:, usable], m.M[:, usable]
+    cols = m.cols[usable]
+    has = M.any(axis=1)
+    X, M = X[has], M[has]
+    sample_rows = rows[has]
+    if cols.size == 0 or X.shape[0] == 0:
+        return []
+    ids = meta.ids[cols]
+    out = []
+    for model in ("2pl", "rasch"):
+        started = clock()
+        fit = irt.calibrate(X, M, model=model)  # type: ignore[arg-type]
+        with np.errstate(invalid="ignore"):
+            keep = (np.isfinite(fit.a) & np.isfinite(fit.b) & (fit.a > MIN_A) & (np.abs(fit.b) <= MAX_ABS_B))
+        references: dict[str, NDArray[np.int64]] = {}
+        bp = frame.blueprint[sample_rows]
+        for code in np.unique(bp):
+            used = M[bp == code].any(axis=0) & keep
+            references[frame.blueprints.values[int(code)]] = ids[used]
+        out.append(CalibrationRun(model=model, n_attempts=int(X.shape[0]), max_seq=int(frame.seq[rows[-1]]),
+                                  ids=ids, fit=fit, keep=keep, references=references,
+                                  seconds=clock() - started))
+    return out
+
+
+# ---------------------------------------------------------------- snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    version: int
+    computed_at: str
+    frame: Frame
+    items: dict[str, list[s.ItemStatsOut]]  # scope ("" = every blueprint, else a blueprint id)
+    scores: dict[str, s.ScoreDistribution]
+    blueprints: s.BlueprintSummaries
+    theta: NDArray[np.float64]
+    theta_se: NDArray[np.float64]
+
+    @property
+    def n_attempts(self) -> int:
+        return self.frame.n
+
+    def default_blueprint(self) -> str | None:
+        if not self.blueprints.blueprints:
+            return None
+        return max(self.blueprints.blueprints, key=lambda b: b.attempts).blueprint_id
+
+
+def empty_snapshot(now: dt.datetime) -> Snapshot:
+    return Snapshot(version=0, computed_at=iso(now), frame=Frame(), items={"": []}, scores={},
+                    blueprints=s.BlueprintSummaries(blueprints=[], computed_at=iso(now), n_attempts=0),
+                    theta=np.zeros(0), theta_se=np.zeros(0))
+
+
+def compute_snapshot(
+    version: int, now: dt.datetime, frame: Frame, meta: ItemMeta, state: IrtState | None,
+    theta: NDArray[np.float64], theta_se: NDArray[np.float64], flag_min_n: int = FLAG_MIN_N,
+) -> Snapshot:
+    computed_at = iso(now)
+    irt_pos = state.lookup(meta) if state is not None else None
+    items: dict[str, list[s.ItemStatsOut]] = {}
+    scores: dict[str, s.ScoreDistribution] = {}
+    everyone = np.arange(frame.n, dtype=np.int64)
+    items[""] = _item_rows(frame, meta, everyone, state, irt_pos, flag_min_n)[0] if frame.n else []
+    summaries = []
+    for code, bp_id in enumerate(frame.blueprints.values):
+        rows = np.flatnonzero(frame.blueprint == code).astype(np.int64)
+        if rows.size == 0:
+            continue
+        bp_items, m, stats = _item_rows(frame, meta, rows, state, irt_pos, flag_min_n)
+        items[bp_id] = bp_items
+        dist = _score_distribution(frame, meta, rows, m, stats, bp_id, computed_at, state, theta, theta_se)
+        scores[bp_id] = dist
+        passed = int(frame.passed[rows].sum())
+        lo, hi = rates.wilson_interval(passed, int(rows.size))
+        summaries.append(s.BlueprintSummary(
+            blueprint_id=bp_id, blueprint_name=frame.blueprints.extra.get(bp_id, bp_id), attempts=int(rows.size),
+            passed=passed, pass_rate=_f(passed / rows.size), ci_low=_f(lo), ci_high=_f(hi),
+            mean_percent=dist.mean_percent, kr20=dist.kr20,
+            last_submitted_at=iso(dt.datetime.fromtimestamp(float(frame.submitted[rows].max()), dt.UTC)),
+        ))
+    summaries.sort(key=lambda b: (-b.attempts, b.blueprint_name))
+    return Snapshot(
+        version=version, computed_at=computed_at, frame=frame, items=items, scores=scores,
+        blueprints=s.BlueprintSummaries(blueprints=summaries, computed_at=computed_at, n_attempts=frame.n),
+        theta=theta, theta_se=theta_se,
+    )
+
+
+def _item_rows(
+    frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], state: IrtState | None,
+    irt_pos: NDArray[np.int64] | None, flag_min_n: int,
+) -> tuple[list[s.ItemStatsOut], Matrix, classical.ItemStats]:
+    m = response_matrix(frame, meta, rows)
+    k = frame.k[rows]
+    total = "raw" if k.min() == k.max() else "percent"
+    st = classical.item_analysis(m.X, m.C, m.keys, mask=m.M, total=total, min_n=flag_min_n)
+    correct = np.rint(st.p * st.n)
+    with np.errstate(invalid="ignore"):
+        p_lo, p_hi = rates.wilson_interval_array(np.where(st.n > 0, correct, 0), st.n)
+    out = []
+    labels = (*LABELS, "omit")
+    share = st.option_share
+    opt_r = st.option_r_rest
+    for j, col in enumerate(m.cols.tolist()):
+        key = int(m.keys[j])
+        options = [
+            s.OptionStats(label=labels[o], share=_f(share[j, o]) if share is not None else None,
+                          r_rest=_f(opt_r[j, o]) if opt_r is not None else None, key=o == key)
+            for o in range(len(labels))
+        ]
+        irt_params = None
+        if state is not None and irt_pos is not None and irt_pos[col] >= 0:
+            q = int(irt_pos[col])
+            irt_params = s.IrtParams(model=state.model, a=round(float(state.a[q]), 4),
+                                     b=round(float(state.b[q]), 4), se_a=_f(state.se_a[q]), se_b=_f(state.se_b[q]),
+                                     infit=_f(state.infit[q]), outfit=_f(state.outfit[q]),
+                                     fit_p=_f(state.fit_p[q]), calibration_id=state.calibration_id)
+        out.append(s.ItemStatsOut(
+            item_id=meta.item_id[col], version=int(meta.version[col]), domain=meta.domain[col], n=int(st.n[j]),
+            p=_f(st.p[j]), p_ci_low=_f(p_lo[j]), p_ci_high=_f(p_hi[j]), r_pb=_f(st.r_pb[j]),
+            r_pb_corrected=_f(st.r_rest[j]), r_ci_low=_f(st.r_rest_lo[j]), r_ci_high=_f(st.r_rest_hi[j]),
+            upper_lower=_f(st.d_index[j]), alpha_if_deleted=_f(st.alpha_if_deleted[j]), options=options,
+            flags=st.flags_for(j), irt=irt_params,
+        ))
+    out.sort(key=lambda it: (DOMAIN_ORDER.get(it.domain, 99), it.item_id, it.version))
+    return out, m, st
+
+
+def distribution(T: NDArray[np.float64]) -> tuple[float, float, float, float, float]:
+    """Mean, median, SD (n - 1), skewness G1 and excess kurtosis G2 (adjusted, as SPSS)."""
+    n = T.shape[0]
+    mean = float(T.mean())
+    median = float(np.median(T))
+    dev = T - mean
+    m2, m3, m4 = float((dev**2).mean()), float((dev**3).mean()), float((dev**4).mean())
+    sd = math.sqrt(m2 * n / (n - 1)) if n > 1 else float("nan")
+    if n < 4 or m2 == 0.0:
+        return mean, median, sd, float("nan"), float("nan")
+    g1, g2 = m3 / m2**1.5, m4 / m2**2 - 3.0
+    skew = math.sqrt(n * (n - 1.0)) / (n - 2.0) * g1
+    kurt = (n - 1.0) / ((n - 2.0) * (n - 3.0)) * ((n + 1.0) * g2 + 6.0)
+    return mean, median, sd, skew, kurt
+
+
+def form_averaged_kr20(T: NDArray[np.float64], k: float, item_n: NDArray, item_p: NDArray) -> float:
+    """KR-20 over randomised forms (see the module docstring); exact KR-20 on one form."""
+    N = T.shape[0]
+    if N < 2 or k < 2:
+        return float("nan")
+    var_T = float(T.var(ddof=1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var_j = np.where(item_n > 1, item_n * item_p * (1.0 - item_p) / (item_n - 1.0), 0.0)
+    if var_T <= 0.0:
+        return float("nan")
+    return float(k / (k - 1.0) * (1.0 - float((item_n * var_j).sum()) / N / var_T))
+
+
+def _score_distribution(
+    frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], m: Matrix, st: classical.ItemStats, bp_id: str,
+    computed_at: str, state: IrtState | None, theta: NDArray, theta_se: NDArray,
+) -> s.ScoreDistribution:
+    k_all = frame.k[rows]
+    values, counts = np.unique(k_all, return_counts=True)
+    k = int(values[np.argmax(counts)])
+    same = k_all == k  # a blueprint's length is fixed; older lengths are left out of the test-level figures
+    T = frame.raw[rows][same].astype(np.float64)
+    cut_percent = float(frame.cut_percent[rows[-1]])
+    raw_cut = cut_percent * k / 100.0
+    mean, median, sd, skew, kurt = distribution(T)
+    width = max(1, math.ceil((k + 1) / 60))
+    edges = np.arange(0, k + width + 1, width, dtype=np.float64)
+    hist, _ = np.histogram(T, bins=edges)
+    item_n = st.n.astype(np.float64)
+    rel = form_averaged_kr20(T, k, item_n * (T.shape[0] / rows.shape[0]), np.nan_to_num(st.p))
+    sem = sd * math.sqrt(1.0 - rel) if math.isfinite(rel) and rel <= 1.0 else float("nan")
+    csem = float(classical.lord_csem(raw_cut, k)) if k > 1 else float("nan")
+    passed = int(frame.passed[rows].sum())
+    equated = int(frame.equated[rows].sum())
+    decision = None
+    if state is not None and theta.shape[0] == frame.n:
+        th, se = theta[rows], theta_se[rows]
+        ok = np.isfinite(th) & np.isfinite(se)
+        theta_c = state.theta_cut(bp_id, cut_percent)
+        if ok.any() and theta_c is not None:
+            dec = irt.rudner(th[ok], se[ok], theta_c)
+            decision = s.DecisionAccuracy(method="rudner", accuracy=round(dec.accuracy, 4),
+                                          consistency=round(dec.consistency, 4), theta_cut=round(theta_c, 4),
+                                          n=int(ok.sum()), calibration_id=state.calibration_id)
+    return s.ScoreDistribution(
+        blueprint_id=bp_id, blueprint_name=frame.blueprints.extra.get(bp_id, bp_id), computed_at=computed_at,
+        n=int(rows.shape[0]), question_count=k, mean=_f(mean), median=_f(median), sd=_f(sd), skewness=_f(skew),
+        kurtosis=_f(kurt), min=int(T.min()), max=int(T.max()), mean_percent=_f(100.0 * mean / k, 2),
+        histogram=[s.HistogramBin(low=float(edges[i]), high=float(edges[i + 1]), count=int(hist[i]))
+                   for i in range(hist.shape[0])],
+        cut_score_percent=cut_percent, raw_cut=round(raw_cut, 2), kr20=_f(rel), sem=_f(sem), csem_at_cut=_f(csem),
+        passed=passed, pass_rate=_f(passed / rows.shape[0]),
+        cut_used={"raw": int(rows.shape[0]) - equated, "equated": equated},
+        domains=_domain_means(meta, m, st), decision=decision,
+    )
+
+
+def _domain_means(meta: ItemMeta, m: Matrix, st: classical.ItemStats) -> list[s.DomainMean]:
+    """Per content area: mean subscore percent, its SD, and the area's own form-averaged KR-20."""
+    col_domains = [meta.domain[c] for c in m.cols.tolist()]
+    codes = sorted(set(col_domains), key=lambda c: (DOMAIN_ORDER.get(c, 99), c))
+    index = {c: i for i, c in enumerate(codes)}
+    dom = np.asarray([index[c] for c in col_domains], dtype=np.int64)
+    E = np.zeros((m.cols.shape[0], len(codes)))
+    E[np.arange(dom.shape[0]), dom] = 1.0
+    correct = m.X.astype(np.float64) @ E  # N x D subscores
+    total = m.M.astype(np.float64) @ E
+    out = []
+    for d, code in enumerate(codes):
+        sat = total[:, d] > 0
+        if not sat.any():
+            continue
+        sub = correct[sat, d]
+        pct = 100.0 * sub / total[sat, d]
+        k_d = float(total[sat, d].mean())
+        in_d = dom == d
+        # Whoever saw an item of the area is among `sat`: the n_j need no rescaling.
+        rel = form_averaged_kr20(sub, k_d, st.n[in_d].astype(np.float64), np.nan_to_num(st.p[in_d]))
+        out.append(s.DomainMean(code=code, name=domain_name(code), items_per_form=round(k_d, 2),
+                                mean_percent=_f(pct.mean(), 2), sd_percent=_f(pct.std(ddof=1), 2) if pct.size > 1
+                                else None, reliability=_f(rel)))
+    return out
+
+
+# ---------------------------------------------------------------- pass rates
+
+
+def parse_bound(value: str | None, field_name: str, end: bool) -> float | None:
+    """Epoch seconds of a `from`/`to` bound: a date (whole day) or an ISO 8601 time."""
+    if value is None or value == "":
+        return None
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            start = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+            return (start + dt.timedelta(days=1 if end else 0)).timestamp()
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(field_name) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.timestamp()
+
+
+def _day(epoch_day: int) -> str:
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=epoch_day)).isoformat()
+
+
+def pass_rate_table(snapshot: Snapshot, q: s.PassRateQuery, start: float | None, stop: float | None) -> s.PassRates:
+    f = snapshot.frame
+    sel = np.ones(f.n, dtype=bool)
+    if q.blueprint_id is not None:
+        code = f.blueprints.index().get(q.blueprint_id)
+        sel &= f.blueprint == (-1 if code is None else code)
+    if q.candidate_group is not None:
+        code = f.groups.index().get(q.candidate_group)
+        sel &= f.group == (-1 if code is None else code)
+    if start is not None:
+        sel &= f.submitted >= start
+    if stop is not None:
+        sel &= f.submitted < stop
+    passed = f.passed[sel]
+    overall = _groups(rates.pass_rates(passed), lambda g: "all")[0] if passed.size else s.PassRateGroup(
+        label="all", attempts=0, passed=0, pass_rate=None, ci_low=None, ci_high=None)
+    groups: list[s.PassRateGroup] = []
+    if passed.size and q.group_by == "none":
+        groups = [overall]
+    elif passed.size and q.group_by == "week":
+        days = np.floor(f.submitted[sel] / 86400.0).astype(np.int64)
+        monday = days - (days + 3) % 7  # 1970-01-01 was a Thursday
+        groups = _groups(rates.pass_rates(passed, monday), lambda g: _week_label(int(g)),
+                         lambda g: (_day(int(g)), _day(int(g) + 7)))
+    elif passed.size and q.group_by == "month":
+        months = (f.submitted[sel] * 1e6).astype("datetime64[us]").astype("datetime64[M]").astype(np.int64)
+        groups = _groups(rates.pass_rates(passed, months), lambda g: _month(int(g)).strftime("%Y-%m"),
+                         lambda g: (_month(int(g)).isoformat(), _month(int(g) + 1).isoformat()))
+    elif passed.size and q.group_by == "blueprint":
+        names = f.blueprints
+        groups = _groups(rates.pass_rates(passed, f.blueprint[sel]),
+                         lambda g: names.extra.get(names.values[int(g)], names.values[int(g)]))
+    elif passed.size and q.group_by == "group":
+        groups = _groups(rates.pass_rates(passed, f.group[sel]), lambda g: f.groups.values[int(g)] or "(none)")
+    return s.PassRates(group_by=q.group_by, groups=groups, overall=overall, computed_at=snapshot.computed_at,
+                       n_attempts=snapshot.n_attempts)
+
+
+def _week_label(monday: int) -> str:
+    year, week, _ = (dt.date(1970, 1, 1) + dt.timedelta(days=monday)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _month(index: int) -> dt.date:
+    return dt.date(1970 + index // 12, index % 12 + 1, 1)
+
+
+def _groups(
+    pr: rates.PassRates, label: Callable[[object], str],
+    span: Callable[[object], tuple[str, str]] | None = None,
+) -> list[s.PassRateGroup]:
+    out = []
+    for i in range(pr.groups.shape[0]):
+        g = pr.groups[i]
+        start, end = span(g) if span is not None else (None, None)
+        out.append(s.PassRateGroup(label=label(g), attempts=int(pr.n[i]), passed=int(pr.passed[i]),
+                                   pass_rate=_f(pr.rate[i]), ci_low=_f(pr.lo[i]), ci_high=_f(pr.hi[i]),
+                                   start=start, end=end))
+    return out

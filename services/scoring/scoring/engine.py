@@ -1,0 +1,337 @@
+"""The background side of the statistics: keep the frame current, recompute the
+snapshot the dashboards read, calibrate when enough new data has arrived.
+
+Freshness without recomputing on requests: a loop wakes every
+`stats_refresh_seconds`, reads only the results stored since its last look
+(`seq` > last), and when there were any recomputes the snapshot in a worker
+thread (numpy releases the GIL in its products), then swaps it in. Requests
+only ever read the latest snapshot, so a dashboard answer never waits for a
+computation, and a submission shows in the statistics one tick (plus one
+computation) later. The loop backs off to twice the last computation's time
+when that is longer than the tick, capped so freshness stays within a minute.
+
+Calibration is rarer: when at least `min_attempts` results exist and the
+number of results has grown by a quarter (and by `min_attempts`) since the
+last calibration. It runs in the same worker thread; a PostgreSQL advisory
+lock makes sure only one replica writes a calibration at a time, and every
+replica picks the new one up on its next tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import math
+import time
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import asyncpg
+import numpy as np
+import structlog
+from aiohttp import web
+
+from scoring import analytics
+from scoring import repository as repo
+from scoring import schemas as s
+from scoring.frame import Frame, ItemMeta, append_rows
+from scoring.grading import iso
+from shared.db import POOL_KEY
+from shared.errors import Problem
+from shared.settings import Settings
+from shared.web import SETTINGS_KEY
+
+_log = structlog.get_logger("mockcert.scoring.engine")
+T = TypeVar("T")
+
+FETCH_BATCH = 20_000
+MAX_BACKOFF_SECONDS = 30.0
+READY_TIMEOUT_SECONDS = 30.0
+
+
+class StatsEngine:
+    def __init__(
+        self, pool: asyncpg.Pool, settings: Settings, *, min_attempts: int = 200, min_item_responses: int = 30,
+        calibration_max_attempts: int = 10_000, flag_min_n: int = analytics.FLAG_MIN_N,
+        auto_calibrate: bool = True,
+    ) -> None:
+        self.pool = pool
+        self.settings = settings
+        self.min_attempts = min_attempts
+        self.min_item_responses = min_item_responses
+        self.calibration_max_attempts = calibration_max_attempts
+        self.flag_min_n = flag_min_n
+        self.auto_calibrate = auto_calibrate
+        self.frame = Frame()
+        self.meta = ItemMeta.from_rows([])
+        self.irt: dict[str, analytics.IrtState] = {}
+        self.theta = np.zeros(0)
+        self.theta_se = np.zeros(0)
+        self._theta_cal: int | None = None
+        self._last_max_seq = 0  # results up to this seq were available to the latest calibration
+        self.snapshot: analytics.Snapshot | None = None
+        self.ready = asyncio.Event()
+        self.last_compute_seconds = 0.0
+        self._version = 0
+        self._lock = asyncio.Lock()
+        self._cal_lock = asyncio.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring-stats")
+
+    # ------------------------------------------------------------ plumbing
+
+    async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    async def current(self) -> analytics.Snapshot:
+        """The latest snapshot; waits for the first one after a start."""
+        if self.snapshot is None:
+            try:
+                await asyncio.wait_for(self.ready.wait(), READY_TIMEOUT_SECONDS)
+            except TimeoutError:
+                raise Problem(503, "statistics are still being computed; retry shortly",
+                              headers={"Retry-After": "5"}) from None
+        assert self.snapshot is not None
+        return self.snapshot
+
+    # ------------------------------------------------------------ refresh
+
+    async def refresh(self) -> bool:
+        """Read new results and a new calibration; recompute the snapshot if anything changed."""
+        async with self._lock:
+            rows: list[asyncpg.Record] = []
+            async with self.pool.acquire() as conn:
+                after = self.frame.last_seq
+                while True:
+                    batch = await repo.frame_rows(conn, after, FETCH_BATCH)
+                    rows.extend(batch)
+                    if len(batch) < FETCH_BATCH:
+                        break
+                    after = int(batch[-1]["seq"])
+                cal_changed = await self._load_calibrations(conn)
+                if rows or cal_changed or self.meta.size == 0:
+                    self.meta = ItemMeta.from_rows(await repo.all_item_versions(conn))
+            changed = bool(rows) or cal_changed or self.snapshot is None
+            if not changed:
+                return False
+            started = time.perf_counter()
+            old_n = self.frame.n
+            if rows:
+                self.frame = await self._run(append_rows, self.frame, rows)
+            await self._update_abilities(old_n)
+            self._version += 1
+            self.snapshot = await self._run(
+                analytics.compute_snapshot, self._version, dt.datetime.now(dt.UTC), self.frame, self.meta,
+                self.irt.get("2pl"), self.theta, self.theta_se, self.flag_min_n,
+            )
+            self.last_compute_seconds = time.perf_counter() - started
+            self.ready.set()
+            _log.info("stats_refreshed", attempts=self.frame.n, new=len(rows),
+                      seconds=round(self.last_compute_seconds, 3))
+            return True
+
+    async def _load_calibrations(self, conn: asyncpg.Connection) -> bool:
+        changed = False
+        for model in ("2pl", "rasch"):
+            row = await repo.latest_calibration(conn, model)
+            have = self.irt.get(model)
+            if row is None or (have is not None and have.calibration_id == row["id"]):
+                continue
+            params = await repo.calibration_params(conn, row["id"])
+            full = await repo.calibration_items(conn, row["id"])
+            refs = await repo.calibration_references(conn, row["id"])
+            by_id = {int(r["item_version_id"]): r for r in full}
+            ids = np.asarray([int(r["item_version_id"]) for r in params], dtype=np.int64)
+
+            def col(name: str, ids: np.ndarray = ids, by_id: dict = by_id) -> np.ndarray:
+                return np.asarray([np.nan if by_id[int(i)][name] is None else by_id[int(i)][name] for i in ids],
+                                  dtype=np.float64)
+
+            self.irt[model] = analytics.IrtState(
+                calibration_id=int(row["id"]), model=model, calibrated_at=iso(row["calibrated_at"]),
+                n_attempts=int(row["n_attempts"]), converged=bool(row["converged"]),
+                iterations=int(row["iterations"]), loglik=float(row["loglik"]), seconds=float(row["seconds"]),
+                ids=ids, n=col("n").astype(np.int64), a=col("a"), b=col("b"), se_a=col("se_a"), se_b=col("se_b"),
+                infit=col("infit"), outfit=col("outfit"), fit_chi2=col("fit_chi2"), fit_p=col("fit_p"),
+                references={str(r["blueprint_id"]): (np.asarray(r["a"], dtype=np.float64),
+                                                     np.asarray(r["b"], dtype=np.float64)) for r in refs},
+            )
+            changed = True
+        return changed
+
+    async def _update_abilities(self, old_n: int) -> None:
+        """EAP for every result under the current 2PL calibration; only new rows when it is unchanged."""
+        state = self.irt.get("2pl")
+        n = self.frame.n
+        if state is None:
+            self.theta = np.full(n, np.nan)
+            self.theta_se = np.full(n, np.nan)
+            return
+        if self._theta_cal != state.calibration_id or self.theta.shape[0] != old_n:
+            old_n = 0
+        rows = np.arange(old_n, n, dtype=np.int64)
+        theta, se = await self._run(analytics.abilities, self.frame, self.meta, state, rows)
+        self.theta = np.concatenate([self.theta[:old_n], theta])
+        self.theta_se = np.concatenate([self.theta_se[:old_n], se])
+        self._theta_cal = state.calibration_id
+
+    # ------------------------------------------------------------ calibration
+
+    def _due(self) -> bool:
+        if self.frame.n < self.min_attempts:
+            return False
+        if self.irt.get("2pl") is None:
+            return True
+        at_last = int(np.searchsorted(self.frame.seq, self._last_max_seq, side="right"))
+        grown = self.frame.n - at_last
+        return grown >= max(self.min_attempts, math.ceil(0.25 * at_last))
+
+    async def calibrate(self, force: bool = False) -> s.CalibrationStatus:
+        """Calibrate now if there is enough data (and, unless forced, enough new data)."""
+        async with self._cal_lock:
+            await self.refresh()
+            if self.frame.n < self.min_attempts:
+                return self._insufficient(f"{self.frame.n} results; calibration needs at least {self.min_attempts}")
+            async with self.pool.acquire() as conn:
+                latest = await repo.latest_calibration(conn, "2pl")
+            self._last_max_seq = int(latest["max_seq"]) if latest is not None else 0
+            if not force and latest is not None and not self._due():
+                return s.CalibrationStatus(status="calibrated", detail="up to date", calibration=self.describe("2pl"),
+                                           min_attempts=self.min_attempts,
+                                           min_item_responses=self.min_item_responses)
+            runs = await self._run(analytics.calibrate, self.frame, self.meta,
+                                   max_attempts=self.calibration_max_attempts,
+                                   min_item_responses=self.min_item_responses, clock=time.perf_counter)
+            if not runs:
+                return self._insufficient(f"no item version has {self.min_item_responses} responses with both "
+                                          "right and wrong answers yet")
+            async with self.pool.acquire() as conn, conn.transaction():
+                if not await repo.try_calibration_lock(conn):
+                    return s.CalibrationStatus(status="calibrated", detail="another replica is calibrating",
+                                               calibration=self.describe("2pl"), min_attempts=self.min_attempts,
+                                               min_item_responses=self.min_item_responses)
+                now_latest = await repo.latest_calibration(conn, "2pl")
+                if not force and now_latest is not None and (latest is None or now_latest["id"] != latest["id"]):
+                    pass  # someone calibrated meanwhile: theirs stands
+                else:
+                    for run in runs:
+                        await self._store(conn, run)
+            await self.refresh()
+            _log.info("calibrated", attempts=runs[0].n_attempts, items=int(runs[0].keep.sum()),
+                      seconds=round(sum(r.seconds for r in runs), 2))
+            return s.CalibrationStatus(status="calibrated", detail="calibrated", calibration=self.describe("2pl"),
+                                       min_attempts=self.min_attempts, min_item_responses=self.min_item_responses)
+
+    def _insufficient(self, detail: str) -> s.CalibrationStatus:
+        return s.CalibrationStatus(status="insufficient_data", detail=detail, calibration=self.describe("2pl"),
+                                   min_attempts=self.min_attempts, min_item_responses=self.min_item_responses)
+
+    async def _store(self, conn: asyncpg.Connection, run: analytics.CalibrationRun) -> None:
+        fit, keep = run.fit, run.keep
+        cal_id, _ = await repo.insert_calibration(
+            conn, run.model, run.n_attempts, int(keep.sum()), run.max_seq, bool(fit.converged), int(fit.iterations),
+            float(fit.loglik), float(run.seconds))
+
+        def opt(x: float) -> float | None:
+            return float(x) if math.isfinite(float(x)) else None
+
+        records = [
+            (cal_id, int(run.ids[j]), int(fit.n[j]), float(fit.a[j]), float(fit.b[j]), opt(fit.se_a[j]),
+             opt(fit.se_b[j]), opt(fit.infit[j]), opt(fit.outfit[j]), opt(fit.fit_chi2[j]), opt(fit.fit_p[j]))
+            for j in np.flatnonzero(keep).tolist()
+        ]
+        await repo.copy_item_params(conn, records)
+        pos = {int(i): j for j, i in enumerate(run.ids.tolist())}
+        refs = []
+        for blueprint_id, ids in run.references.items():
+            idx = [pos[int(i)] for i in ids.tolist()]
+            refs.append((cal_id, blueprint_id, [float(fit.a[j]) for j in idx], [float(fit.b[j]) for j in idx]))
+        await repo.insert_reference_forms(conn, refs)
+
+    def describe(self, model: str) -> s.Calibration | None:
+        state = self.irt.get(model)
+        if state is None:
+            return None
+        pos = {int(i): j for j, i in enumerate(self.meta.ids.tolist())}
+        f = analytics._f
+        items = []
+        for q, item_version_id in enumerate(state.ids.tolist()):
+            j = pos.get(int(item_version_id))
+            if j is None:
+                continue
+            items.append(s.IrtItem(
+                item_id=self.meta.item_id[j], version=int(self.meta.version[j]), domain=self.meta.domain[j],
+                n=int(state.n[q]), a=round(float(state.a[q]), 4), b=round(float(state.b[q]), 4),
+                se_a=f(state.se_a[q]), se_b=f(state.se_b[q]), infit=f(state.infit[q]), outfit=f(state.outfit[q]),
+                fit_chi2=f(state.fit_chi2[q]), fit_p=f(state.fit_p[q])))
+        items.sort(key=lambda it: (it.item_id, it.version))
+        cuts = []
+        latest_cut = self._latest_cut_percents()
+        for bp_id, (a, _) in sorted(state.references.items()):
+            cut = latest_cut.get(bp_id, 70.0)
+            theta_c = state.theta_cut(bp_id, cut)
+            if theta_c is not None:
+                cuts.append(s.BlueprintCut(blueprint_id=bp_id, reference_items=int(a.shape[0]), cut_score_percent=cut,
+                                           theta_cut=round(theta_c, 4)))
+        return s.Calibration(
+            calibration_id=state.calibration_id, model=state.model, calibrated_at=state.calibrated_at,
+            n_attempts=state.n_attempts, n_items=int(state.ids.shape[0]), converged=state.converged,
+            iterations=state.iterations, loglik=round(state.loglik, 3), seconds=round(state.seconds, 3),
+            blueprints=cuts, items=items)
+
+    def _latest_cut_percents(self) -> dict[str, float]:
+        f = self.frame
+        out: dict[str, float] = {}
+        if f.n == 0:
+            return out
+        # The last row of each blueprint carries its current cut.
+        codes = f.blueprint[::-1]
+        _, first = np.unique(codes, return_index=True)
+        for i in first.tolist():
+            row = f.n - 1 - i
+            out[f.blueprints.values[int(f.blueprint[row])]] = float(f.cut_percent[row])
+        return out
+
+    # ------------------------------------------------------------ loop
+
+    async def run_forever(self) -> None:
+        interval = max(0.05, self.settings.stats_refresh_seconds)
+        while True:
+            started = time.perf_counter()
+            try:
+                await self.refresh()
+                if self.auto_calibrate:
+                    async with self.pool.acquire() as conn:
+                        latest = await repo.latest_calibration(conn, "2pl")
+                    self._last_max_seq = int(latest["max_seq"]) if latest is not None else 0
+                    if self._due():
+                        await self.calibrate()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the loop must outlive a database restart
+                _log.warning("stats_refresh_failed", error=type(exc).__name__, detail=str(exc)[:200])
+            spent = time.perf_counter() - started
+            await asyncio.sleep(min(MAX_BACKOFF_SECONDS, max(interval, 2.0 * spent)))
+
+
+ENGINE_KEY = web.AppKey("stats_engine", StatsEngine)
+
+
+def engine_ctx(**options: Any) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        engine = StatsEngine(app[POOL_KEY], app[SETTINGS_KEY], **options)
+        app[ENGINE_KEY] = engine
+        task = asyncio.create_task(engine.run_forever(), name="scoring-stats-refresh")
+        yield
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        engine.close()
+
+    return ctx

@@ -1,0 +1,195 @@
+"""The statistics' in-memory read model: every result as numpy columns.
+
+Rows arrive in `seq` order and are only ever appended, so a refresh reads the
+new rows alone (incremental) and the frame never needs a full reload. Each
+append builds new arrays; a snapshot computed from an older frame keeps its
+own references, so readers and the background computation never share a
+mutable buffer.
+
+The forms are kept flat: `items[offsets[i]:offsets[i + 1]]` are row i's item
+version ids in position order and `choices[...]` the options chosen (0..3,
+-1 omitted). `response_matrix` turns any subset of rows into the N x K
+matrices the statistics take, with index arithmetic only (no Python loop over
+candidates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def _empty(dtype: Any) -> NDArray:
+    return np.zeros(0, dtype=dtype)
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Codes for repeated strings (blueprints, groups): code i names values[i]."""
+
+    values: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)  # e.g. blueprint id -> name
+
+    def index(self) -> dict[str, int]:
+        return {v: i for i, v in enumerate(self.values)}
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    seq: NDArray[np.int64] = field(default_factory=lambda: _empty(np.int64))
+    blueprint: NDArray[np.int32] = field(default_factory=lambda: _empty(np.int32))
+    group: NDArray[np.int32] = field(default_factory=lambda: _empty(np.int32))
+    submitted: NDArray[np.float64] = field(default_factory=lambda: _empty(np.float64))  # epoch seconds
+    passed: NDArray[np.bool_] = field(default_factory=lambda: _empty(np.bool_))
+    raw: NDArray[np.int32] = field(default_factory=lambda: _empty(np.int32))
+    k: NDArray[np.int32] = field(default_factory=lambda: _empty(np.int32))
+    equated: NDArray[np.bool_] = field(default_factory=lambda: _empty(np.bool_))
+    cut_percent: NDArray[np.float64] = field(default_factory=lambda: _empty(np.float64))
+    offsets: NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    items: NDArray[np.int32] = field(default_factory=lambda: _empty(np.int32))
+    choices: NDArray[np.int8] = field(default_factory=lambda: _empty(np.int8))
+    blueprints: Labels = field(default_factory=Labels)
+    groups: Labels = field(default_factory=Labels)
+
+    @property
+    def n(self) -> int:
+        return int(self.seq.shape[0])
+
+    @property
+    def last_seq(self) -> int:
+        return int(self.seq[-1]) if self.n else 0
+
+
+def _codes(values: Sequence[str], labels: Labels, names: Sequence[str] | None = None) -> tuple[NDArray, Labels]:
+    known = labels.index()
+    out = list(labels.values)
+    extra = dict(labels.extra)
+    codes = np.empty(len(values), dtype=np.int32)
+    for i, v in enumerate(values):  # one pass to build the index array
+        c = known.get(v)
+        if c is None:
+            c = known[v] = len(out)
+            out.append(v)
+        codes[i] = c
+        if names is not None:
+            extra[v] = names[i]
+    return codes, Labels(tuple(out), extra)
+
+
+def append_rows(frame: Frame, rows: Sequence[Any]) -> Frame:
+    """A new frame with `rows` (records of repository.FRAME_ROWS, in seq order) appended."""
+    if not rows:
+        return frame
+    cols = list(zip(*((r["seq"], r["blueprint_id"], r["blueprint_name"], r["candidate_group"], r["submitted"],
+                        r["passed"], r["raw_score"], r["question_count"], r["cut_used"],
+                        r["blueprint_cut_percent"], r["item_ix"], r["choices"]) for r in rows), strict=True))
+    seq, bp_ids, bp_names, groups, submitted, passed, raw, k, cut_used, cut_pct, item_ix, choices = cols
+    bp_codes, bp_labels = _codes(bp_ids, frame.blueprints, bp_names)
+    grp_codes, grp_labels = _codes(groups, frame.groups)
+    k_arr = np.asarray(k, dtype=np.int32)
+    new_items = np.frombuffer(b"".join(item_ix), dtype="<i4").astype(np.int32)
+    new_choices = np.frombuffer(b"".join(choices), dtype=np.int8)
+    if new_items.shape[0] != int(k_arr.sum()) or new_choices.shape[0] != new_items.shape[0]:
+        raise ValueError("stored forms disagree with their question counts")
+    offsets = np.concatenate([frame.offsets, frame.offsets[-1] + np.cumsum(k_arr, dtype=np.int64)])
+    return Frame(
+        seq=np.concatenate([frame.seq, np.asarray(seq, dtype=np.int64)]),
+        blueprint=np.concatenate([frame.blueprint, bp_codes]),
+        group=np.concatenate([frame.group, grp_codes]),
+        submitted=np.concatenate([frame.submitted, np.asarray(submitted, dtype=np.float64)]),
+        passed=np.concatenate([frame.passed, np.asarray(passed, dtype=np.bool_)]),
+        raw=np.concatenate([frame.raw, np.asarray(raw, dtype=np.int32)]),
+        k=np.concatenate([frame.k, k_arr]),
+        equated=np.concatenate([frame.equated, np.asarray([c == "equated" for c in cut_used], dtype=np.bool_)]),
+        cut_percent=np.concatenate([frame.cut_percent, np.asarray(cut_pct, dtype=np.float64)]),
+        offsets=offsets,
+        items=np.concatenate([frame.items, new_items]),
+        choices=np.concatenate([frame.choices, new_choices]),
+        blueprints=bp_labels,
+        groups=grp_labels,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemMeta:
+    """Every known item version; `col` maps an item version id to its position here."""
+
+    ids: NDArray[np.int64]
+    item_id: tuple[str, ...]
+    version: NDArray[np.int64]
+    domain: tuple[str, ...]
+    key: NDArray[np.int8]  # 0..3
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Any]) -> ItemMeta:
+        return cls(
+            ids=np.asarray([r["id"] for r in rows], dtype=np.int64),
+            item_id=tuple(str(r["item_id"]) for r in rows),
+            version=np.asarray([r["version"] for r in rows], dtype=np.int64),
+            domain=tuple(str(r["domain"]) for r in rows),
+            key=np.asarray(["ABCD".index(r["key"]) for r in rows], dtype=np.int8),
+        )
+
+    @property
+    def size(self) -> int:
+        return int(self.ids.shape[0])
+
+    def col_of(self, max_id: int) -> NDArray[np.int64]:
+        """Lookup table: item version id -> index in this meta, -1 when unknown."""
+        table = np.full(max(max_id, int(self.ids.max(initial=0))) + 1, -1, dtype=np.int64)
+        table[self.ids] = np.arange(self.size)
+        return table
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """Response matrices of a set of rows over a set of item versions (columns)."""
+
+    rows: NDArray[np.int64]  # frame row of each matrix row
+    cols: NDArray[np.int64]  # meta index of each column
+    X: NDArray[np.uint8]  # correct
+    M: NDArray[np.uint8]  # presented
+    C: NDArray[np.int8]  # choice code, -1 omitted (or not presented)
+    keys: NDArray[np.int8]
+
+
+def gather(frame: Frame, rows: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Flat positions of the given rows' responses, and the matrix row of each."""
+    lengths = frame.k[rows].astype(np.int64)
+    starts = frame.offsets[rows]
+    total = int(lengths.sum())
+    row_of = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
+    first = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    flat = np.repeat(starts, lengths) + (np.arange(total, dtype=np.int64) - first)
+    return flat, row_of
+
+
+def response_matrix(
+    frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], keep: NDArray[np.bool_] | None = None
+) -> Matrix:
+    """N x K matrices for `rows` over the item versions they used (or those with `keep[meta index]`)."""
+    flat, row_of = gather(frame, rows)
+    ids = frame.items[flat].astype(np.int64)
+    col_of = meta.col_of(int(ids.max(initial=0)))
+    meta_col = col_of[ids]
+    if np.any(meta_col < 0):
+        raise ValueError("a stored form names an unknown item version")
+    if keep is not None:
+        ok = keep[meta_col]
+        flat, row_of, meta_col = flat[ok], row_of[ok], meta_col[ok]
+    cols, col = np.unique(meta_col, return_inverse=True)
+    col = col.reshape(-1)
+    n, kk = rows.shape[0], cols.shape[0]
+    keys = meta.key[cols]
+    ch = frame.choices[flat]
+    X = np.zeros((n, kk), dtype=np.uint8)
+    M = np.zeros((n, kk), dtype=np.uint8)
+    C = np.full((n, kk), -1, dtype=np.int8)
+    X[row_of, col] = ch == keys[col]
+    M[row_of, col] = 1
+    C[row_of, col] = ch
+    return Matrix(rows=rows, cols=cols, X=X, M=M, C=C, keys=keys)

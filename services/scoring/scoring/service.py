@@ -1,0 +1,140 @@
+"""Rules and transactions of the scoring service: ingest an event, read a result."""
+
+from __future__ import annotations
+
+import asyncpg
+import numpy as np
+import structlog
+
+from scoring import grading
+from scoring import repository as repo
+from scoring.schemas import ResultList, ResultOut, ResultSummary, ReviewEntry
+from shared.auth import Principal
+from shared.contracts import AttemptSubmitted, EventAck
+from shared.errors import field_problem, not_found, validation_problem
+
+_log = structlog.get_logger("mockcert.scoring")
+
+
+async def ingest(pool: asyncpg.Pool, event: AttemptSubmitted) -> EventAck:
+    """Store and score an `attempt.submitted` event in one transaction.
+
+    Idempotent: the event id and the attempt id are both unique, so the same
+    event twice (or a second event for an attempt already scored) changes
+    nothing and is acknowledged as a duplicate. The acknowledgement is sent
+    only after the commit, so delivery may retry until it sees one.
+    """
+    if event.type != "attempt.submitted":
+        raise field_problem("type", "only attempt.submitted events are accepted")
+    errors = grading.validate_event(event)
+    if errors:
+        raise validation_problem(errors)
+    ordered = sorted(event.responses, key=lambda r: r.position)
+    started_at = grading.parse_time(event.started_at)
+    submitted_at = grading.parse_time(event.submitted_at)
+    async with pool.acquire() as conn, conn.transaction():
+        if not await repo.insert_event(conn, event.event_id, event.attempt_id):
+            return EventAck(event_id=event.event_id, status="duplicate")
+        ids = await repo.item_version_ids(
+            conn, [r.item_id for r in ordered], [r.item_version for r in ordered], [r.domain for r in ordered],
+            [r.key for r in ordered], [r.rationale for r in ordered])
+        form_irt = await _form_irt(conn, ids, event.blueprint_id)
+        graded = grading.grade(event, form_irt)
+        await repo.insert_result(conn, (
+            event.attempt_id, event.event_id, event.candidate_id, event.candidate_group, event.blueprint_id,
+            event.blueprint_name, graded.question_count, graded.answered_count, graded.raw_score, graded.percent,
+            graded.passed, graded.blueprint_cut_percent, graded.cut_used, graded.cut_score_percent,
+            graded.raw_cut, graded.scaled_score, graded.theta, graded.theta_se, graded.calibration_id,
+            started_at, submitted_at, event.time_limit_seconds, event.submitted_by,
+            [{"code": d.code, "correct": d.correct, "total": d.total} for d in graded.domains],
+            np.asarray(ids, dtype="<i4").tobytes(), graded.choices, graded.keys,
+        ))
+    _log.info("attempt_scored", attempt_id=event.attempt_id, cut_used=graded.cut_used, passed=graded.passed)
+    return EventAck(event_id=event.event_id, status="accepted")
+
+
+async def _form_irt(conn: asyncpg.Connection, ids: list[int], blueprint_id: str) -> grading.FormIrt | None:
+    """The calibrated parameters of the form and the blueprint's reference form, if all exist."""
+    cal = await repo.latest_calibration(conn, "2pl")
+    if cal is None:
+        return None
+    params = await repo.form_params(conn, int(cal["id"]), ids)
+    if any(i not in params for i in ids):
+        return None
+    ref = await repo.reference_form(conn, int(cal["id"]), blueprint_id)
+    if ref is None or not ref["a"]:
+        return None
+    ab = np.asarray([params[i] for i in ids], dtype=np.float64)
+    return grading.FormIrt(calibration_id=int(cal["id"]), a=ab[:, 0], b=ab[:, 1],
+                           ref_a=np.asarray(ref["a"], dtype=np.float64), ref_b=np.asarray(ref["b"], dtype=np.float64))
+
+
+async def get_result(pool: asyncpg.Pool, attempt_id: str, who: Principal) -> ResultOut | None:
+    """The result, or None while it is not scored (for all the caller can know: pending).
+
+    A candidate asking for another candidate's attempt gets a 404, exactly as
+    for a missing resource elsewhere; an attempt scoring has not seen yet is
+    "pending" for anyone allowed to ask (see docs/scoring.md).
+    """
+    async with pool.acquire() as conn:
+        row = await repo.get_result(conn, attempt_id)
+        if row is None:
+            return None
+        if who.role == "candidate" and row["candidate_id"] != who.id:
+            raise not_found("no such attempt")
+        ids = np.frombuffer(row["item_ix"], dtype="<i4").tolist()
+        versions = await repo.item_versions_by_ids(conn, ids)
+    choices = np.frombuffer(row["choices"], dtype=np.int8).tolist()
+    keys = np.frombuffer(row["keys"], dtype=np.int8).tolist()
+    review = []
+    for position, (iv, choice, key) in enumerate(zip(ids, choices, keys, strict=True), start=1):
+        v = versions[iv]
+        review.append(ReviewEntry(
+            position=position, item_id=v["item_id"], item_version=int(v["version"]), domain=v["domain"],
+            selected=None if choice == grading.OMIT else grading.LABELS[choice], key=grading.LABELS[key],
+            correct=choice == key, rationale=v["rationale"]))
+    domains = grading.domain_results(row["domains"])
+    diagnostic = grading.diagnose(domains, row["started_at"], row["submitted_at"], row["time_limit_seconds"],
+                                  row["question_count"], row["answered_count"], row["submitted_by"], row["passed"])
+    return ResultOut(
+        attempt_id=row["attempt_id"], candidate_id=row["candidate_id"], blueprint_id=row["blueprint_id"],
+        blueprint_name=row["blueprint_name"], status="scored", raw_score=row["raw_score"],
+        question_count=row["question_count"], answered_count=row["answered_count"], percent=row["percent"],
+        passed=row["passed"], cut_score_percent=row["cut_score_percent"], cut_used=row["cut_used"],
+        raw_cut=row["raw_cut"], blueprint_cut_score_percent=row["blueprint_cut_percent"],
+        scaled_score=row["scaled_score"], theta=_round(row["theta"]), theta_se=_round(row["theta_se"]),
+        cut_note=grading.cut_note(row["cut_used"], row["blueprint_cut_percent"], row["cut_score_percent"],
+                                  row["raw_cut"]),
+        started_at=grading.iso(row["started_at"]), submitted_at=grading.iso(row["submitted_at"]),
+        submitted_by=row["submitted_by"], scored_at=grading.iso(row["scored_at"]), domains=domains,
+        diagnostic=diagnostic, review=review,
+    )
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 4)
+
+
+async def list_results(
+    pool: asyncpg.Pool, who: Principal, candidate_id: str | None, blueprint_id: str | None, cursor: str | None,
+    limit: int,
+) -> ResultList:
+    if who.role == "candidate":
+        candidate_id = who.id  # a candidate lists their own results, whatever they ask for
+    before = None
+    if cursor:
+        if not cursor.isdigit():
+            raise field_problem("cursor", "not a cursor this endpoint gave out")
+        before = int(cursor)
+    async with pool.acquire() as conn:
+        rows = await repo.list_results(conn, candidate_id, blueprint_id, before, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return ResultList(
+        results=[ResultSummary(
+            attempt_id=r["attempt_id"], candidate_id=r["candidate_id"], candidate_group=r["candidate_group"],
+            blueprint_id=r["blueprint_id"], blueprint_name=r["blueprint_name"], raw_score=r["raw_score"],
+            question_count=r["question_count"], percent=r["percent"], passed=r["passed"], cut_used=r["cut_used"],
+            scaled_score=r["scaled_score"], submitted_at=grading.iso(r["submitted_at"])) for r in rows],
+        next_cursor=str(rows[-1]["seq"]) if more and rows else None,
+    )

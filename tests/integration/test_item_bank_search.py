@@ -1,0 +1,162 @@
+"""Search over the latest versions: filters, PostgreSQL full text, keyset
+cursor pages, parameterised queries; and the code-set rollover view."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from shared.db import POOL_KEY
+
+
+def item(word: str, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "domain": "TERM",
+        "stem": f"The suffix meaning inflammation appears in which term about the {word}?",
+        "options": [{"label": "A", "text": f"{word}itis"}, {"label": "B", "text": f"{word}ectomy"},
+                    {"label": "C", "text": f"{word}ostomy"}, {"label": "D", "text": f"{word}algia"}],
+        "key": "A",
+        "rationale": "-itis means inflammation; -ectomy is excision, -ostomy an opening, -algia pain.",
+        "tags": ["suffixes"],
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture(scope="module")
+async def bank(stack):
+    """A small bank: one author's items in several domains, tags, statuses and code-set years."""
+    author_id, author = await stack.new_user("instructor")
+    _, reviewer = await stack.new_user("instructor")
+    tag = f"t{uuid.uuid4().hex[:6]}"
+    made: dict[str, list[str]] = {"all": []}
+
+    async def add(key: str, body: dict[str, Any], approve: bool = False) -> str:
+        status, created = await stack.request("POST", "/api/items", author, json=body)
+        assert status == 201, created
+        if approve:
+            for token, to in ((author, "in_review"), (reviewer, "approved")):
+                status, _ = await stack.request("POST", f"/api/items/{created['id']}/transitions", token,
+                                                json={"to": to})
+                assert status == 200
+        made.setdefault(key, []).append(created["id"])
+        made["all"].append(created["id"])
+        return str(created["id"])
+
+    for i in range(7):
+        await add("arthr", item("arthr", tags=[tag, "joints"]), approve=i % 2 == 0)
+    for _ in range(3):
+        await add("hepat", item("hepat", domain="ANAT", tags=[tag]))
+    await add("old", item("nephr", tags=[tag], code_set_year=2024), approve=True)
+    await add("older", item("gastr", tags=[tag], code_set_year=2023), approve=True)
+    return {"author_id": author_id, "author": author, "reviewer": reviewer, "tag": tag, "ids": made}
+
+
+async def fetch_all(stack, token, query: str, limit: int = 3) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        path = f"/api/items?{query}&limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        status, page = await stack.request("GET", path, token)
+        assert status == 200, page
+        assert len(page["items"]) <= limit
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items
+
+
+async def test_filters_combine(stack, bank):
+    token, tag, ids = bank["author"], bank["tag"], bank["ids"]
+    everything = await fetch_all(stack, token, f"tag={tag}")
+    assert sorted(i["id"] for i in everything) == sorted(ids["all"])
+    # Newest first, no duplicates across pages.
+    stamps = [(i["updated_at"], i["id"]) for i in everything]
+    assert len(set(stamps)) == len(stamps)
+    assert [i["updated_at"] for i in everything] == sorted((i["updated_at"] for i in everything), reverse=True)
+
+    anat = await fetch_all(stack, token, f"tag={tag}&domain=ANAT")
+    assert sorted(i["id"] for i in anat) == sorted(ids["hepat"])
+    approved = await fetch_all(stack, token, f"tag={tag}&status=approved")
+    assert len(approved) == 4 + 2 and all(i["status"] == "approved" for i in approved)
+    mine = await fetch_all(stack, token, f"tag={tag}&author={bank['author_id']}")
+    assert len(mine) == len(ids["all"])
+    status, other = await stack.request("GET", f"/api/items?tag={tag}&author={uuid.uuid4()}", token)
+    assert other["items"] == []
+    by_year = await fetch_all(stack, token, f"tag={tag}&code_set_year=2024")
+    assert [i["id"] for i in by_year] == ids["old"]
+    stale = await fetch_all(stack, token, f"tag={tag}&stale_code_set=true")
+    assert sorted(i["id"] for i in stale) == sorted(ids["old"] + ids["older"])
+    joints = await fetch_all(stack, token, "tag=JOINTS")  # tags are matched as cleaned: lower case
+    assert set(ids["arthr"]) <= {i["id"] for i in joints}
+
+
+async def test_full_text_over_stem_and_options(stack, bank):
+    token, tag, ids = bank["author"], bank["tag"], bank["ids"]
+    found = await fetch_all(stack, token, f"tag={tag}&q=hepatectomy")  # an option's text
+    assert sorted(i["id"] for i in found) == sorted(ids["hepat"])
+    found = await fetch_all(stack, token, f"tag={tag}&q=inflammation%20suffix")  # stem words, stemmed
+    assert len(found) == len(ids["all"])
+    found = await fetch_all(stack, token, f"tag={tag}&q=nephritis%20OR%20gastritis")
+    assert sorted(i["id"] for i in found) == sorted(ids["old"] + ids["older"])
+    found = await fetch_all(stack, token, f"tag={tag}&q=%22about%20the%20hepat%22")
+    assert sorted(i["id"] for i in found) == sorted(ids["hepat"])
+
+
+async def test_search_is_parameterised(stack, bank):
+    token = bank["author"]
+    attempts = [
+        "'; DROP TABLE item_bank.items; --",
+        "x' OR '1'='1",
+        "\\'); SELECT pg_sleep(5); --",
+        "!!! ::: & | <-> ( ",
+        "%' UNION SELECT * FROM delivery.users --",
+    ]
+    for q in attempts:
+        status, body = await stack.request("GET", "/api/items", token, params={"q": q})
+        assert status == 200, (q, body)
+        assert body["items"] == []
+    for field in ("domain", "tag", "author"):
+        status, body = await stack.request("GET", "/api/items", token, params={field: "x' OR 1=1 --"})
+        assert status == 200 and body["items"] == [], field
+    async with stack.apps["item-bank"][POOL_KEY].acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM item_bank.items") >= len(bank["ids"]["all"])
+
+
+async def test_bad_queries(stack, bank):
+    token = bank["author"]
+    for query, field in (("limit=0", "limit"), ("limit=201", "limit"), ("status=published", "status"),
+                         ("cursor=not-a-cursor", "cursor"), ("cursor=WzEsMl0", "cursor"), ("color=red", "color")):
+        status, body = await stack.request("GET", f"/api/items?{query}", token)
+        assert status in (400, 422), (query, body)
+        assert body["errors"][0]["field"] == field, (query, body)
+
+
+async def test_review_queue_is_a_status_filter(stack, bank):
+    token = bank["author"]
+    status, created = await stack.request("POST", "/api/items", token, json=item("cardi", tags=["queue-test"]))
+    await stack.request("POST", f"/api/items/{created['id']}/transitions", token, json={"to": "in_review"})
+    queue = await fetch_all(stack, bank["reviewer"], "status=in_review&tag=queue-test")
+    assert [i["id"] for i in queue] == [created["id"]]
+
+
+async def test_rollover_lists_approved_items_of_older_code_sets(stack, bank):
+    token = bank["reviewer"]
+    status, page = await stack.request("GET", "/api/items/rollover?limit=1", token)
+    assert status == 200, page
+    assert page["current_code_set_year"] == stack.settings["item-bank"].current_code_set_year
+    assert page["total"] >= 2
+    collected = page["items"]
+    ids = page["item_ids"]
+    while page["next_cursor"]:
+        status, page = await stack.request("GET", f"/api/items/rollover?limit=1&cursor={page['next_cursor']}", token)
+        collected += page["items"]
+        ids += page["item_ids"]
+    assert set(bank["ids"]["old"] + bank["ids"]["older"]) <= set(ids)
+    assert all(v["status"] == "approved" and v["in_service"] for v in collected)
+    years = [v["code_set_year"] for v in collected]
+    assert years == sorted(years) and max(years) < page["current_code_set_year"]
+    status, page = await stack.request("GET", "/api/items/rollover?year=2024", token)
+    assert bank["ids"]["older"][0] in page["item_ids"] and bank["ids"]["old"][0] not in page["item_ids"]
