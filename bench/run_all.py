@@ -69,11 +69,20 @@ def main() -> int:
             body = result.stdout.strip()
         sections.append(f"### {script.stem}\n\n`{shown}` ({took:.0f} s)\n\n{body}\n")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = DOC.read_text() if DOC.exists() else "# Performance\n\n"
+    if args.only and START in text and END in text:
+        # Keep the sections of the benchmarks not run this time.
+        old = text[text.index(START) + len(START): text.index(END)]
+        kept = {}
+        for chunk in old.split("\n### ")[1:]:
+            kept[chunk.split("\n", 1)[0].strip()] = "### " + chunk.rstrip() + "\n"
+        for section in sections:
+            kept[section.split("\n", 1)[0][4:].strip()] = section
+        sections = [kept[name] for name in sorted(kept)]
     generated = (
         f"{START}\n_Last run: {stamp}, `make bench`{' --quick' if args.quick else ''}, on {machine()}._\n\n"
         + "\n".join(sections) + f"\n{END}"
     )
-    text = DOC.read_text() if DOC.exists() else "# Performance\n\n"
     if START in text and END in text:
         text = text[: text.index(START)] + generated + text[text.index(END) + len(END):]
     else:

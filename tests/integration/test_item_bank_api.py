@@ -12,7 +12,7 @@ def item(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "domain": "ICD",
         "stem": f"A 45-year-old patient presents with a closed fracture of the right femur ({marker}). "
-                "Which code is reported for the initial encounter?",
+        "Which code is reported for the initial encounter?",
         "options": [
             {"label": "A", "text": "S72.91XA"},
             {"label": "B", "text": "S72.92XA"},
@@ -21,7 +21,7 @@ def item(**overrides: Any) -> dict[str, Any]:
         ],
         "key": "A",
         "rationale": "A is right: right femur, initial encounter (7th character A). B is the left side; "
-                     "C is a subsequent encounter; D is a sequela.",
+        "C is a subsequent encounter; D is a sequela.",
         "tags": ["fractures", "Laterality"],
         "code_set_year": 2026,
         "references": ["ICD-10-CM guideline I.C.19.a"],
@@ -71,9 +71,18 @@ async def test_code_set_year_defaults_to_the_current_one(stack):
 
 async def test_validation_names_every_broken_field(stack):
     _, token = await stack.new_user("instructor")
-    bad = item(domain="NOPE", stem="short", rationale="too short", key="B",
-               options=[{"label": "A", "text": "same"}, {"label": "B", "text": " Same "},
-                        {"label": "C", "text": "  "}, {"label": "D", "text": "other"}])
+    bad = item(
+        domain="NOPE",
+        stem="short",
+        rationale="too short",
+        key="B",
+        options=[
+            {"label": "A", "text": "same"},
+            {"label": "B", "text": " Same "},
+            {"label": "C", "text": "  "},
+            {"label": "D", "text": "other"},
+        ],
+    )
     status, body = await stack.request("POST", "/api/items", token, json=bad)
     assert status == 422, body
     fields = {e["field"] for e in body["errors"]}
@@ -100,15 +109,20 @@ async def test_validation_of_shapes(stack):
     assert status == 422 and body["errors"][0]["field"] == "stem"
     status, body = await stack.request("POST", "/api/items", token, json=item(code_set_year=1990))
     assert status == 422 and body["errors"][0]["field"] == "code_set_year"
-    status, body = await stack.request("POST", "/api/items", token, data=b"{not json",
-                                       headers={"Content-Type": "application/json"})
+    status, body = await stack.request(
+        "POST", "/api/items", token, data=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert status == 400
 
 
 async def test_unknown_item_is_404(stack):
     _, token = await stack.new_user("instructor")
-    for path in (f"/api/items/{uuid.uuid4()}", "/api/items/not-a-uuid", f"/api/items/{uuid.uuid4()}/versions",
-                 f"/api/items/{uuid.uuid4()}/audit"):
+    for path in (
+        f"/api/items/{uuid.uuid4()}",
+        "/api/items/not-a-uuid",
+        f"/api/items/{uuid.uuid4()}/versions",
+        f"/api/items/{uuid.uuid4()}/audit",
+    ):
         status, body = await stack.request("GET", path, token)
         assert status == 404, (path, body)
     status, _ = await stack.request("PUT", f"/api/items/{uuid.uuid4()}", token, json=item())
@@ -159,7 +173,9 @@ async def test_review_workflow_and_self_approval(stack):
 
     status, audit = await stack.request("GET", f"/api/items/{item_id}/audit", author)
     assert status == 200
-    moves = [(e["action"], e["from_status"], e["to_status"], e["actor"], e["comment"]) for e in audit["entries"]]
+    moves = [
+        (e["action"], e["from_status"], e["to_status"], e["actor"], e["comment"]) for e in audit["entries"]
+    ]
     assert moves == [
         ("created", None, "draft", author_id, ""),
         ("transition", "draft", "in_review", author_id, ""),
@@ -193,8 +209,9 @@ async def test_editing_makes_immutable_versions_and_keeps_the_approved_one_in_se
     await move(stack, reviewer, item_id, "approved")
 
     new_stem = created["stem"].replace("right femur", "left femur")
-    status, v2 = await stack.request("PUT", f"/api/items/{item_id}", editor,
-                                     json=item(stem=new_stem, key="B", base_version=1))
+    status, v2 = await stack.request(
+        "PUT", f"/api/items/{item_id}", editor, json=item(stem=new_stem, key="B", base_version=1)
+    )
     assert status == 200, v2
     assert v2["version"] == 2 and v2["status"] == "draft" and v2["versions"] == 2
     assert v2["approved_version"] == 1  # still in service
@@ -206,7 +223,9 @@ async def test_editing_makes_immutable_versions_and_keeps_the_approved_one_in_se
     status, versions = await stack.request("GET", f"/api/items/{item_id}/versions", author)
     assert status == 200
     assert [(v["version"], v["status"], v["in_service"]) for v in versions["versions"]] == [
-        (1, "approved", True), (2, "draft", False)]
+        (1, "approved", True),
+        (2, "draft", False),
+    ]
     assert versions["versions"][0]["stem"] == created["stem"]  # the old version is untouched
 
     # The editor cannot approve their own version, but the original author can.
@@ -217,7 +236,9 @@ async def test_editing_makes_immutable_versions_and_keeps_the_approved_one_in_se
     assert status == 200 and body["approved_version"] == 2
     status, versions = await stack.request("GET", f"/api/items/{item_id}/versions", author)
     assert [(v["version"], v["status"], v["in_service"]) for v in versions["versions"]] == [
-        (1, "retired", False), (2, "approved", True)]
+        (1, "retired", False),
+        (2, "approved", True),
+    ]
     status, audit = await stack.request("GET", f"/api/items/{item_id}/audit", author)
     superseded = [e for e in audit["entries"] if e["version"] == 1 and e["to_status"] == "retired"]
     assert superseded and superseded[0]["comment"] == "superseded by version 2"
@@ -270,4 +291,16 @@ async def test_domains(stack):
     _, token = await stack.new_user("instructor")
     status, body = await stack.request("GET", "/api/domains", token)
     assert status == 200 and len(body) == 17
-    assert {"code": "ICD", "name": "ICD-10-CM"}.items() <= body[[d["code"] for d in body].index("ICD")].items()
+    assert {"code": "ICD", "name": "ICD-10-CM"}.items() <= body[
+        [d["code"] for d in body].index("ICD")
+    ].items()
+
+
+async def test_openapi_document_lists_the_item_bank(stack):
+    async with stack.session.get(f"{stack.base_url}/openapi/item-bank.json") as resp:
+        assert resp.status == 200
+        doc = await resp.json()
+    for path in ("/api/items", "/api/items/{item_id}", "/api/items/{item_id}/transitions", "/api/items/import",
+                 "/api/items/export", "/api/items/{item_id}/diff", "/internal/feed"):
+        assert path in doc["paths"], path
+    assert doc["paths"]["/api/items"]["post"]["x-roles"] == ["admin", "instructor"]

@@ -17,11 +17,15 @@ def item(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "domain": "HCPCS",
         "stem": f"Which HCPCS Level II code reports an injection of vitamin B12? ({uuid.uuid4().hex[:8]})",
-        "options": [{"label": "A", "text": "J3420"}, {"label": "B", "text": "J3490"},
-                    {"label": "C", "text": "J1030"}, {"label": "D", "text": "E0100"}],
+        "options": [
+            {"label": "A", "text": "J3420"},
+            {"label": "B", "text": "J3490"},
+            {"label": "C", "text": "J1030"},
+            {"label": "D", "text": "E0100"},
+        ],
         "key": "A",
         "rationale": "J3420 is vitamin B12 (cyanocobalamin) up to 1000 mcg; J3490 is unclassified drugs, "
-                     "J1030 is methylprednisolone and E0100 is a cane.",
+        "J1030 is methylprednisolone and E0100 is a cane.",
         "tags": ["drugs"],
     }
     body.update(overrides)
@@ -35,8 +39,9 @@ class Feed:
         self.headers = {"Authorization": f"Bearer {issue_service_token(stack.settings['exam-delivery'])}"}
 
     async def page(self, cursor: int, limit: int = 1000) -> dict[str, Any]:
-        async with self.stack.session.get(self.url, params={"cursor": cursor, "limit": limit},
-                                          headers=self.headers) as resp:
+        async with self.stack.session.get(
+            self.url, params={"cursor": cursor, "limit": limit}, headers=self.headers
+        ) as resp:
             assert resp.status == 200, await resp.text()
             return await resp.json()
 
@@ -59,7 +64,9 @@ async def approved_item(stack, author, reviewer, **overrides) -> str:
     assert status == 201, body
     item_id = body["id"]
     for token, to in ((author, "in_review"), (reviewer, "approved")):
-        status, body = await stack.request("POST", f"/api/items/{item_id}/transitions", token, json={"to": to})
+        status, body = await stack.request(
+            "POST", f"/api/items/{item_id}/transitions", token, json={"to": to}
+        )
         assert status == 200, body
     return str(item_id)
 
@@ -90,7 +97,10 @@ async def test_feed_follows_approval_supersession_and_retirement(stack):
     await stack.request("POST", f"/api/items/{item_id}/transitions", reviewer, json={"to": "approved"})
     rows = await feed.all_since(mark)
     # The superseded version leaves first, then the new one enters.
-    assert [(r["version"], r["status"], r["key"]) for r in rows] == [(1, "retired", "A"), (2, "approved", "B")]
+    assert [(r["version"], r["status"], r["key"]) for r in rows] == [
+        (1, "retired", "A"),
+        (2, "approved", "B"),
+    ]
     assert rows[0]["changed_seq"] < rows[1]["changed_seq"]
 
     mark = rows[-1]["changed_seq"]
@@ -154,8 +164,9 @@ async def test_concurrent_approvals_never_let_a_reader_skip_a_row(stack):
                 return
 
     async def approve(item_id: str) -> None:
-        status, body = await stack.request("POST", f"/api/items/{item_id}/transitions", reviewer,
-                                           json={"to": "approved"})
+        status, body = await stack.request(
+            "POST", f"/api/items/{item_id}/transitions", reviewer, json={"to": "approved"}
+        )
         assert status == 200, body
 
     task = asyncio.create_task(reader())

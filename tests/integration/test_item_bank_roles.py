@@ -23,8 +23,9 @@ def declared(stack):
 async def call(stack, method, path, token=None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
-    async with stack.session.request(method, f"{stack.urls['item-bank']}{path}", headers=headers,
-                                     **kwargs) as resp:
+    async with stack.session.request(
+        method, f"{stack.urls['item-bank']}{path}", headers=headers, **kwargs
+    ) as resp:
         await resp.read()
         return resp.status
 
@@ -71,6 +72,7 @@ async def test_candidates_are_refused_through_the_entry_too(stack):
         if endpoint.roles != STAFF:
             continue
         path = _PARAM.sub(str(uuid.uuid4()), endpoint.path)
-        status, body = await stack.request(endpoint.method, path, candidate,
-                                           **({"json": {}} if endpoint.method in ("POST", "PUT") else {}))
+        status, body = await stack.request(
+            endpoint.method, path, candidate, **({"json": {}} if endpoint.method in ("POST", "PUT") else {})
+        )
         assert status == 403, (endpoint.path, body)

@@ -15,8 +15,12 @@ def item(word: str, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "domain": "TERM",
         "stem": f"The suffix meaning inflammation appears in which term about the {word}?",
-        "options": [{"label": "A", "text": f"{word}itis"}, {"label": "B", "text": f"{word}ectomy"},
-                    {"label": "C", "text": f"{word}ostomy"}, {"label": "D", "text": f"{word}algia"}],
+        "options": [
+            {"label": "A", "text": f"{word}itis"},
+            {"label": "B", "text": f"{word}ectomy"},
+            {"label": "C", "text": f"{word}ostomy"},
+            {"label": "D", "text": f"{word}algia"},
+        ],
         "key": "A",
         "rationale": "-itis means inflammation; -ectomy is excision, -ostomy an opening, -algia pain.",
         "tags": ["suffixes"],
@@ -38,8 +42,9 @@ async def bank(stack):
         assert status == 201, created
         if approve:
             for token, to in ((author, "in_review"), (reviewer, "approved")):
-                status, _ = await stack.request("POST", f"/api/items/{created['id']}/transitions", token,
-                                                json={"to": to})
+                status, _ = await stack.request(
+                    "POST", f"/api/items/{created['id']}/transitions", token, json={"to": to}
+                )
                 assert status == 200
         made.setdefault(key, []).append(created["id"])
         made["all"].append(created["id"])
@@ -75,7 +80,9 @@ async def test_filters_combine(stack, bank):
     # Newest first, no duplicates across pages.
     stamps = [(i["updated_at"], i["id"]) for i in everything]
     assert len(set(stamps)) == len(stamps)
-    assert [i["updated_at"] for i in everything] == sorted((i["updated_at"] for i in everything), reverse=True)
+    assert [i["updated_at"] for i in everything] == sorted(
+        (i["updated_at"] for i in everything), reverse=True
+    )
 
     anat = await fetch_all(stack, token, f"tag={tag}&domain=ANAT")
     assert sorted(i["id"] for i in anat) == sorted(ids["hepat"])
@@ -127,8 +134,14 @@ async def test_search_is_parameterised(stack, bank):
 
 async def test_bad_queries(stack, bank):
     token = bank["author"]
-    for query, field in (("limit=0", "limit"), ("limit=201", "limit"), ("status=published", "status"),
-                         ("cursor=not-a-cursor", "cursor"), ("cursor=WzEsMl0", "cursor"), ("color=red", "color")):
+    for query, field in (
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("status=published", "status"),
+        ("cursor=not-a-cursor", "cursor"),
+        ("cursor=WzEsMl0", "cursor"),
+        ("color=red", "color"),
+    ):
         status, body = await stack.request("GET", f"/api/items?{query}", token)
         assert status in (400, 422), (query, body)
         assert body["errors"][0]["field"] == field, (query, body)
@@ -136,7 +149,9 @@ async def test_bad_queries(stack, bank):
 
 async def test_review_queue_is_a_status_filter(stack, bank):
     token = bank["author"]
-    status, created = await stack.request("POST", "/api/items", token, json=item("cardi", tags=["queue-test"]))
+    status, created = await stack.request(
+        "POST", "/api/items", token, json=item("cardi", tags=["queue-test"])
+    )
     await stack.request("POST", f"/api/items/{created['id']}/transitions", token, json={"to": "in_review"})
     queue = await fetch_all(stack, bank["reviewer"], "status=in_review&tag=queue-test")
     assert [i["id"] for i in queue] == [created["id"]]
@@ -151,7 +166,9 @@ async def test_rollover_lists_approved_items_of_older_code_sets(stack, bank):
     collected = page["items"]
     ids = page["item_ids"]
     while page["next_cursor"]:
-        status, page = await stack.request("GET", f"/api/items/rollover?limit=1&cursor={page['next_cursor']}", token)
+        status, page = await stack.request(
+            "GET", f"/api/items/rollover?limit=1&cursor={page['next_cursor']}", token
+        )
         collected += page["items"]
         ids += page["item_ids"]
     assert set(bank["ids"]["old"] + bank["ids"]["older"]) <= set(ids)

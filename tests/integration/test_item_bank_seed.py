@@ -8,6 +8,7 @@ import collections
 from typing import Any
 
 from item_bank.seeding import SYSTEM_AUTHOR, seed_sample_bank
+
 from shared.db import create_pool, migrate
 from shared.domains import DOMAIN_CODES
 from shared.settings import Settings
@@ -18,16 +19,19 @@ from tests.support import start_stack
 def fake_bank(n: int = 680) -> list[dict[str, Any]]:
     rows = []
     for i in range(n):
-        rows.append({
-            "domain": DOMAIN_CODES[i % len(DOMAIN_CODES)],
-            "stem": f"Sample question number {i}: which option is the right one here?",
-            "options": [{"label": label, "text": f"Answer {label}{i}"} for label in "ABCD"],
-            "key": "ABCD"[i % 4],
-            "rationale": f"Answer {'ABCD'[i % 4]}{i} is right because the sample says so; the others are not.",
-            "tags": ["sample", f"batch-{i % 5}"],
-            "code_set_year": 2026,
-            "references": ["ICD-10-CM Official Guidelines I.A"],
-        })
+        rows.append(
+            {
+                "domain": DOMAIN_CODES[i % len(DOMAIN_CODES)],
+                "stem": f"Sample question number {i}: which option is the right one here?",
+                "options": [{"label": label, "text": f"Answer {label}{i}"} for label in "ABCD"],
+                "key": "ABCD"[i % 4],
+                "rationale": f"Answer {'ABCD'[i % 4]}{i} is right because the sample says so; "
+                "the others are not.",
+                "tags": ["sample", f"batch-{i % 5}"],
+                "code_set_year": 2026,
+                "references": ["ICD-10-CM Official Guidelines I.A"],
+            }
+        )
     rows.append({"domain": "ICD", "stem": "broken", "options": [], "key": "A", "rationale": "x", "tags": []})
     return rows
 
@@ -48,12 +52,21 @@ async def test_two_replicas_seed_once_with_audit_and_feed(pg_server_url):
                 " (SELECT count(*) FROM item_bank.items WHERE approved_version = 1) AS in_service,"
                 " (SELECT count(*) FROM item_bank.audit WHERE action = 'seeded' AND actor_id = $1) AS audit,"
                 " (SELECT count(*) FROM item_bank.feed_log WHERE status = 'approved') AS feed,"
-                " (SELECT max(seq) FROM item_bank.feed_log) AS max_seq", SYSTEM_AUTHOR)
-            assert dict(counts) == {"items": 680, "approved": 680, "in_service": 680, "audit": 680, "feed": 680,
-                                    "max_seq": 680}
+                " (SELECT max(seq) FROM item_bank.feed_log) AS max_seq",
+                SYSTEM_AUTHOR,
+            )
+            assert dict(counts) == {
+                "items": 680,
+                "approved": 680,
+                "in_service": 680,
+                "audit": 680,
+                "feed": 680,
+                "max_seq": 680,
+            }
             found = await conn.fetchval(
                 "SELECT count(*) FROM item_bank.item_versions"
-                " WHERE search @@ websearch_to_tsquery('english', 'Sample question')")
+                " WHERE search @@ websearch_to_tsquery('english', 'Sample question')"
+            )
             assert found == 680  # the generated search column is filled by COPY too
     finally:
         for pool in pools:

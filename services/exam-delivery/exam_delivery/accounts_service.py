@@ -12,6 +12,7 @@ import structlog
 
 from exam_delivery import accounts_repository as repo
 from exam_delivery.accounts_schemas import LoginOut, UserIn, UserOut, UserPatch
+from exam_delivery.attempts import move_deadlines
 from shared.auth import hash_password, issue_user_token, verify_password
 from shared.errors import Problem, field_problem, not_found
 from shared.settings import Settings
@@ -109,12 +110,16 @@ def parse_user_id(raw: str) -> uuid.UUID:
 
 async def patch_user(conn: asyncpg.Connection, user_id: uuid.UUID, body: UserPatch) -> UserOut:
     password_hash = await hash_password(body.password) if body.password is not None else None
-    row = await repo.update_user(
-        conn, user_id, display_name=body.display_name, time_multiplier=body.time_multiplier,
-        group=body.group, password_hash=password_hash, disabled=body.disabled, role=body.role,
-    )
-    if row is None:
-        raise not_found("no such user")
+    async with conn.transaction():
+        row = await repo.update_user(
+            conn, user_id, display_name=body.display_name, time_multiplier=body.time_multiplier,
+            group=body.group, password_hash=password_hash, disabled=body.disabled, role=body.role,
+        )
+        if row is None:
+            raise not_found("no such user")
+        if body.time_multiplier is not None:
+            # An accommodation moves the deadline of the candidate's open attempts, in the same transaction.
+            await move_deadlines(conn, user_id, body.time_multiplier)
     return user_out(row)
 
 

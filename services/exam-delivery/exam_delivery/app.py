@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator
 import structlog
 from aiohttp import web
 
-from exam_delivery import accounts_handlers, pages
+from exam_delivery import accounts_handlers, handlers, pages
 from exam_delivery.accounts_service import LoginThrottle, bootstrap_accounts
+from exam_delivery.background import background_ctx
+from exam_delivery.state import delivery_ctx
 from shared.app_base import service_app
 from shared.db import POOL_KEY
 from shared.settings import Settings
@@ -30,7 +32,11 @@ def create_app(settings: Settings) -> web.Application:
         yield
 
     app.cleanup_ctx.append(bootstrap)
+    app.cleanup_ctx.append(delivery_ctx(settings))
+    app.cleanup_ctx.append(background_ctx)
     install(app, accounts_handlers.routes)
+    install(app, handlers.routes)
+    install(app, handlers.internal)
     install(app, pages.routes)
     pages.install_static(app)
     return app

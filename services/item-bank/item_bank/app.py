@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import asyncpg
+import structlog
 from aiohttp import web
 
 from item_bank import handlers, pages
@@ -14,6 +16,7 @@ from shared.settings import Settings
 from shared.web import install
 
 SCHEMA = "item_bank"
+_log = structlog.get_logger("mockcert.item_bank")
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -21,7 +24,13 @@ def create_app(settings: Settings) -> web.Application:
 
     async def seed(app: web.Application) -> AsyncIterator[None]:
         if settings.seed_sample_bank:
-            await seed_sample_bank(app[POOL_KEY], settings.current_code_set_year)
+            try:
+                await seed_sample_bank(app[POOL_KEY], settings.current_code_set_year)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                raise  # the database is not usable: do not start half-working
+            except Exception:
+                # A fault in the optional sample content must not keep the item bank down.
+                _log.exception("sample_bank_failed")
         yield
 
     app.cleanup_ctx.append(seed)

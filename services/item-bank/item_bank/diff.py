@@ -12,8 +12,19 @@ from item_bank.schemas import DiffSegment, FieldChange
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
 # Field order as a reader meets them on the item page.
-FIELDS = ("domain", "stem", "option A", "option B", "option C", "option D", "key", "rationale", "tags",
-          "code_set_year", "references")
+FIELDS = (
+    "domain",
+    "stem",
+    "option A",
+    "option B",
+    "option C",
+    "option D",
+    "key",
+    "rationale",
+    "tags",
+    "code_set_year",
+    "references",
+)
 
 
 def _flatten(version: Mapping[str, Any]) -> dict[str, str]:

@@ -48,8 +48,10 @@ from shared.web import (
 )
 
 routes = RouteTable("items")
-_DOMAINS = [DomainOut(code=d.code, name=d.name, classic_count=d.classic_count, current_count=d.current_count)
-            for d in DOMAINS]
+_DOMAINS = [
+    DomainOut(code=d.code, name=d.name, classic_count=d.classic_count, current_count=d.current_count)
+    for d in DOMAINS
+]
 
 
 def _year(request: web.Request) -> int:
@@ -61,16 +63,27 @@ async def list_domains(request: web.Request) -> web.Response:
     return json_response(_DOMAINS)
 
 
-@routes.post("/api/items", roles=STAFF, body=ItemIn, response=ItemOut, status=201,
-             summary="Write a new item (version 1, draft)")
+@routes.post(
+    "/api/items",
+    roles=STAFF,
+    body=ItemIn,
+    response=ItemOut,
+    status=201,
+    summary="Write a new item (version 1, draft)",
+)
 async def create_item(request: web.Request) -> web.Response:
     body = await read_json(request, ItemIn)
     out = await service.create(request.app[POOL_KEY], principal(request), body, _year(request))
     return json_response(out, status=201, headers={"Location": f"/api/items/{out.id}"})
 
 
-@routes.get("/api/items", roles=STAFF, query=SearchQuery, response=ItemPage,
-            summary="Search the latest versions: filters, full text (q), cursor pages, newest first")
+@routes.get(
+    "/api/items",
+    roles=STAFF,
+    query=SearchQuery,
+    response=ItemPage,
+    summary="Search the latest versions: filters, full text (q), cursor pages, newest first",
+)
 async def search_items(request: web.Request) -> web.Response:
     query = read_query(request, SearchQuery)
     async with request.app[POOL_KEY].acquire() as conn:
@@ -78,8 +91,13 @@ async def search_items(request: web.Request) -> web.Response:
     return json_response(page)
 
 
-@routes.get("/api/items/rollover", roles=STAFF, query=RolloverQuery, response=RolloverPage,
-            summary="Approved versions in service written for an older code-set year")
+@routes.get(
+    "/api/items/rollover",
+    roles=STAFF,
+    query=RolloverQuery,
+    response=RolloverPage,
+    summary="Approved versions in service written for an older code-set year",
+)
 async def rollover(request: web.Request) -> web.Response:
     query = read_query(request, RolloverQuery)
     async with request.app[POOL_KEY].acquire() as conn:
@@ -87,18 +105,25 @@ async def rollover(request: web.Request) -> web.Response:
     return json_response(page)
 
 
-@routes.get("/api/items/export", roles=STAFF, query=ExportQuery, content_type="application/x-ndjson",
-            summary="Every item's latest version as JSON lines or CSV (streamed)")
+@routes.get(
+    "/api/items/export",
+    roles=STAFF,
+    query=ExportQuery,
+    content_type="application/x-ndjson",
+    summary="Every item's latest version as JSON lines or CSV (streamed)",
+)
 async def export_items(request: web.Request) -> web.StreamResponse:
     query = read_query(request, ExportQuery)
     ctype = "text/csv" if query.format == "csv" else "application/x-ndjson"
-    response = web.StreamResponse(headers={
-        "Content-Type": f"{ctype}; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="mockcert-items.{query.format}"',
-        "Cache-Control": "no-store",
-        REQUEST_ID_HEADER: request[REQUEST_ID_KEY],
-        **SECURITY_HEADERS,
-    })
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": f"{ctype}; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="mockcert-items.{query.format}"',
+            "Cache-Control": "no-store",
+            REQUEST_ID_HEADER: request[REQUEST_ID_KEY],
+            **SECURITY_HEADERS,
+        }
+    )
     started = False
 
     async def write(chunk: bytes) -> None:
@@ -119,9 +144,14 @@ def import_routes(settings: Settings) -> RouteTable:
     """The import endpoint takes up to `max_import_bytes`, larger than any other body."""
     table = RouteTable("items")
 
-    @table.post("/api/items/import", roles=STAFF, query=ImportQuery, response=ImportReport,
-                max_body=settings.max_import_bytes,
-                summary="Import JSON lines (application/x-ndjson) or CSV (text/csv); rows arrive as drafts")
+    @table.post(
+        "/api/items/import",
+        roles=STAFF,
+        query=ImportQuery,
+        response=ImportReport,
+        max_body=settings.max_import_bytes,
+        summary="Import JSON lines (application/x-ndjson) or CSV (text/csv); rows arrive as drafts",
+    )
     async def import_items(request: web.Request) -> web.Response:
         query = read_query(request, ImportQuery)
         fmt = query.format or transfer.FORMATS.get(request.content_type)
@@ -131,7 +161,8 @@ def import_routes(settings: Settings) -> RouteTable:
         try:
             # Parsing and checking a large file is CPU work: off the event loop.
             rows = await asyncio.get_running_loop().run_in_executor(
-                None, transfer.parse, data, fmt, _year(request))
+                None, transfer.parse, data, fmt, _year(request)
+            )
         except transfer.FileProblem as exc:
             raise validation_problem(exc.errors, detail=f"the file cannot be read: {exc}") from None
         report = await service.import_rows(request.app[POOL_KEY], principal(request), rows)
@@ -140,8 +171,12 @@ def import_routes(settings: Settings) -> RouteTable:
     return table
 
 
-@routes.get("/api/items/{item_id}", roles=STAFF, response=ItemOut,
-            summary="The current (latest) version, with the version in service and the count of versions")
+@routes.get(
+    "/api/items/{item_id}",
+    roles=STAFF,
+    response=ItemOut,
+    summary="The current (latest) version, with the version in service and the count of versions",
+)
 async def get_item(request: web.Request) -> web.Response:
     item_id = service.parse_item_id(request.match_info["item_id"])
     async with request.app[POOL_KEY].acquire() as conn:
@@ -149,8 +184,13 @@ async def get_item(request: web.Request) -> web.Response:
     return json_response(out)
 
 
-@routes.put("/api/items/{item_id}", roles=STAFF, body=ItemIn, response=ItemOut,
-            summary="Write a new version (draft); the approved one stays in service until it is approved")
+@routes.put(
+    "/api/items/{item_id}",
+    roles=STAFF,
+    body=ItemIn,
+    response=ItemOut,
+    summary="Write a new version (draft); the approved one stays in service until it is approved",
+)
 async def update_item(request: web.Request) -> web.Response:
     item_id = service.parse_item_id(request.match_info["item_id"])
     body = await read_json(request, ItemIn)
@@ -166,8 +206,13 @@ async def list_versions(request: web.Request) -> web.Response:
     return json_response(out)
 
 
-@routes.post("/api/items/{item_id}/transitions", roles=STAFF, body=TransitionIn, response=ItemOut,
-             summary="Move a version through review; illegal moves 409, approving one's own version 403")
+@routes.post(
+    "/api/items/{item_id}/transitions",
+    roles=STAFF,
+    body=TransitionIn,
+    response=ItemOut,
+    summary="Move a version through review; illegal moves 409, approving one's own version 403",
+)
 async def transition(request: web.Request) -> web.Response:
     item_id = service.parse_item_id(request.match_info["item_id"])
     body = await read_json(request, TransitionIn)
@@ -175,8 +220,12 @@ async def transition(request: web.Request) -> web.Response:
     return json_response(out)
 
 
-@routes.get("/api/items/{item_id}/audit", roles=STAFF, response=AuditList,
-            summary="Who did what to the item and when, oldest first")
+@routes.get(
+    "/api/items/{item_id}/audit",
+    roles=STAFF,
+    response=AuditList,
+    summary="Who did what to the item and when, oldest first",
+)
 async def audit(request: web.Request) -> web.Response:
     item_id = service.parse_item_id(request.match_info["item_id"])
     async with request.app[POOL_KEY].acquire() as conn:
@@ -184,8 +233,13 @@ async def audit(request: web.Request) -> web.Response:
     return json_response(out)
 
 
-@routes.get("/api/items/{item_id}/diff", roles=STAFF, query=DiffQuery, response=DiffOut,
-            summary="What changed between two versions, field by field, word by word")
+@routes.get(
+    "/api/items/{item_id}/diff",
+    roles=STAFF,
+    query=DiffQuery,
+    response=DiffOut,
+    summary="What changed between two versions, field by field, word by word",
+)
 async def diff(request: web.Request) -> web.Response:
     item_id = service.parse_item_id(request.match_info["item_id"])
     query = read_query(request, DiffQuery)
@@ -197,8 +251,13 @@ async def diff(request: web.Request) -> web.Response:
 internal = RouteTable("internal")
 
 
-@internal.get("/internal/feed", roles=SERVICE, query=FeedQuery, response=FeedPage,
-              summary="Approved versions entering or leaving service since a cursor (delivery's read model)")
+@internal.get(
+    "/internal/feed",
+    roles=SERVICE,
+    query=FeedQuery,
+    response=FeedPage,
+    summary="Approved versions entering or leaving service since a cursor (delivery's read model)",
+)
 async def feed(request: web.Request) -> web.Response:
     query = read_query(request, FeedQuery)
     async with request.app[POOL_KEY].acquire() as conn:

@@ -26,6 +26,7 @@ _DOMAIN_OPTIONS = "\n".join(f'<option value="{d.code}">{d.code} · {d.name}</opt
 LIST_BODY = f"""
 <p><a class="button primary" href="/instructor/items/new">New item</a></p>
 <form id="filters" class="panel filters" role="search" aria-label="Find items">
+<div class="row">
   <div class="field"><label for="f-q">Text in question or options</label>
     <input id="f-q" name="q" type="search" data-field="q" placeholder="e.g. laterality, J3420"></div>
   <div class="field"><label for="f-domain">Domain</label>
@@ -35,12 +36,16 @@ LIST_BODY = f"""
     <select id="f-status" name="status" data-field="status"><option value="">Any status</option>
     <option value="draft">draft</option><option value="in_review">in review</option>
     <option value="approved">approved</option><option value="retired">retired</option></select></div>
-  <div class="field"><label for="f-tag">Tag</label><input id="f-tag" name="tag" type="text" data-field="tag"></div>
+  <div class="field"><label for="f-tag">Tag</label>
+    <input id="f-tag" name="tag" type="text" data-field="tag"></div>
   <div class="field"><label for="f-author">Author (username)</label>
     <input id="f-author" name="author" type="text" data-field="author"></div>
   <div class="field"><label for="f-year">Code-set year</label>
-    <input id="f-year" name="code_set_year" type="number" min="2000" max="2100" data-field="code_set_year"></div>
-  <p><button class="primary" type="submit">Search</button> <button type="reset" id="f-reset">Clear</button></p>
+    <input id="f-year" name="code_set_year" type="number" min="2000" max="2100"
+      data-field="code_set_year"></div>
+</div>
+  <p><button class="primary" type="submit">Search</button>
+    <button type="reset" id="f-reset">Clear</button></p>
 </form>
 <section aria-labelledby="results-h">
 <h2 id="results-h">Items</h2>
@@ -59,7 +64,7 @@ _OPTION_FIELDS = "\n".join(
 )
 
 EDITOR_BODY = f"""
-<div class="editor">
+<div class="row editor">
 <form id="item-form" class="panel" novalidate aria-labelledby="form-h">
   <h2 id="form-h">Question</h2>
   <div class="field"><label for="domain">Domain</label>
@@ -78,16 +83,20 @@ EDITOR_BODY = f"""
     </div>
   </fieldset>
   <div class="field"><label for="rationale">Rationale (why the key is right and each distractor wrong)</label>
-    <textarea id="rationale" name="rationale" rows="5" maxlength="8000" required data-field="rationale"></textarea>
+    <textarea id="rationale" name="rationale" rows="5" maxlength="8000" required
+      data-field="rationale"></textarea>
   </div>
   <div class="field"><label for="tags">Tags (comma-separated)</label>
     <input id="tags" name="tags" type="text" data-field="tags"></div>
   <div class="field"><label for="code_set_year">Code-set year</label>
-    <input id="code_set_year" name="code_set_year" type="number" min="2000" max="2100" data-field="code_set_year">
+    <input id="code_set_year" name="code_set_year" type="number" min="2000" max="2100"
+      data-field="code_set_year"
+      placeholder="empty: the current code set">
   </div>
   <div class="field"><label for="references">References (one per line)</label>
     <textarea id="references" name="references" rows="3" data-field="references"></textarea></div>
-  <p><button class="primary" type="submit" id="save">Save</button> <a href="/instructor" id="cancel">Cancel</a></p>
+  <p><button class="primary" type="submit" id="save">Save</button>
+    <a href="/instructor" id="cancel">Cancel</a></p>
 </form>
 <section class="panel preview" aria-labelledby="preview-h">
   <h2 id="preview-h">Preview (as a candidate sees it)</h2>
@@ -120,7 +129,8 @@ ITEM_BODY = """
   <h2 id="versions-h">Version history</h2>
   <div id="versions"></div>
   <form id="diff-form" class="inline" novalidate>
-    <label for="diff-from">Compare version</label> <select id="diff-from" name="from" data-field="from"></select>
+    <label for="diff-from">Compare version</label>
+    <select id="diff-from" name="from" data-field="from"></select>
     <label for="diff-to">with version</label> <select id="diff-to" name="to" data-field="to"></select>
     <button type="submit">Show changes</button>
   </form>
@@ -133,7 +143,7 @@ ITEM_BODY = """
 """
 
 REVIEW_BODY = """
-<p>Versions waiting for review, oldest first. You cannot approve a version you wrote.</p>
+<p>Versions waiting for review, newest first. You cannot approve a version you wrote.</p>
 <div id="queue" aria-live="polite"></div>
 <p><button type="button" id="more" hidden>Show more</button></p>
 """
@@ -141,10 +151,12 @@ REVIEW_BODY = """
 IMPORT_BODY = """
 <form id="import-form" class="panel" novalidate>
   <p>JSON lines (one item per line, the fields of the item form) or CSV with the columns
-  <code>domain, stem, option_a, option_b, option_c, option_d, key, rationale, tags, code_set_year, references</code>
+  <code>domain, stem, option_a, option_b, option_c, option_d, key, rationale, tags, code_set_year,
+  references</code>
   (tags separated by <code>;</code>, references as a JSON array). Imported items arrive as drafts.</p>
   <div class="field"><label for="file">File (.jsonl or .csv)</label>
-    <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.json,.csv,text/csv" required data-field="body">
+    <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.json,.csv,text/csv" required
+      data-field="body">
   </div>
   <p><button class="primary" type="submit">Import</button></p>
 </form>
@@ -168,8 +180,16 @@ code update and edit or retire them.</p>
 
 
 def _page(title: str, body: str, script: str, page_id: str) -> web.Response:
-    return html_response(render_page(title=title, static_prefix=STATIC_PREFIX, body=body, scripts=(script,),
-                                     page_id=page_id, roles=STAFF_ROLES))
+    return html_response(
+        render_page(
+            title=title,
+            static_prefix=STATIC_PREFIX,
+            body=body,
+            scripts=(script,),
+            page_id=page_id,
+            roles=STAFF_ROLES,
+        )
+    )
 
 
 @routes.get("/instructor", roles=PUBLIC, summary="Item list", in_schema=False)

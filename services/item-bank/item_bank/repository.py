@@ -154,8 +154,16 @@ SEED_LOCK = "SELECT pg_advisory_xact_lock(hashtext('mockcert-item-bank-seed'))"
 
 
 def content_args(content: ItemContent) -> tuple[Any, ...]:
-    return (content.domain, content.stem, content.options_dicts(), content.key, content.rationale,
-            list(content.tags), content.code_set_year, list(content.references))
+    return (
+        content.domain,
+        content.stem,
+        content.options_dicts(),
+        content.key,
+        content.rationale,
+        list(content.tags),
+        content.code_set_year,
+        list(content.references),
+    )
 
 
 async def insert_item(conn: asyncpg.Connection, item_id: uuid.UUID, author_id: str, author_name: str) -> None:
@@ -163,12 +171,26 @@ async def insert_item(conn: asyncpg.Connection, item_id: uuid.UUID, author_id: s
 
 
 async def insert_version(
-    conn: asyncpg.Connection, item_id: uuid.UUID, version: int, content: ItemContent, *, status: str,
-    author_id: str, author_name: str, item_author_id: str,
+    conn: asyncpg.Connection,
+    item_id: uuid.UUID,
+    version: int,
+    content: ItemContent,
+    *,
+    status: str,
+    author_id: str,
+    author_name: str,
+    item_author_id: str,
 ) -> None:
     await conn.execute(
-        INSERT_VERSION, item_id, version, *content_args(content), status, author_id, author_name,
-        item_author_id, content.options_text(),
+        INSERT_VERSION,
+        item_id,
+        version,
+        *content_args(content),
+        status,
+        author_id,
+        author_name,
+        item_author_id,
+        content.options_text(),
     )
 
 
@@ -196,16 +218,27 @@ async def set_status(conn: asyncpg.Connection, item_id: uuid.UUID, version: int,
     await conn.execute(SET_STATUS, item_id, version, status)
 
 
-async def set_pointers(conn: asyncpg.Connection, item_id: uuid.UUID, latest: int, approved: int | None) -> None:
+async def set_pointers(
+    conn: asyncpg.Connection, item_id: uuid.UUID, latest: int, approved: int | None
+) -> None:
     await conn.execute(SET_POINTERS, item_id, latest, approved)
 
 
 async def insert_audit(
-    conn: asyncpg.Connection, item_id: uuid.UUID, version: int, action: str, *, actor_id: str,
-    actor_name: str, from_status: str | None = None, to_status: str | None = None, comment: str = "",
+    conn: asyncpg.Connection,
+    item_id: uuid.UUID,
+    version: int,
+    action: str,
+    *,
+    actor_id: str,
+    actor_name: str,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    comment: str = "",
 ) -> None:
-    await conn.execute(INSERT_AUDIT, item_id, version, action, from_status, to_status, actor_id, actor_name,
-                       comment)
+    await conn.execute(
+        INSERT_AUDIT, item_id, version, action, from_status, to_status, actor_id, actor_name, comment
+    )
 
 
 async def list_audit(conn: asyncpg.Connection, item_id: uuid.UUID) -> list[asyncpg.Record]:
@@ -225,13 +258,22 @@ async def read_feed(conn: asyncpg.Connection, cursor: int, limit: int) -> list[a
 
 
 async def search(
-    conn: asyncpg.Connection, *, domain: str | None, tag: str | None, status: str | None, author: str | None,
-    code_set_year: int | None, older_than_year: int | None, q: str | None,
-    after: tuple[dt.datetime, uuid.UUID] | None, limit: int,
+    conn: asyncpg.Connection,
+    *,
+    domain: str | None,
+    tag: str | None,
+    status: str | None,
+    author: str | None,
+    code_set_year: int | None,
+    older_than_year: int | None,
+    q: str | None,
+    after: tuple[dt.datetime, uuid.UUID] | None,
+    limit: int,
 ) -> list[asyncpg.Record]:
     after_ts, after_id = after if after is not None else (None, None)
-    return await conn.fetch(SEARCH, domain, tag, status, author, code_set_year, older_than_year, q,
-                            after_ts, after_id, limit)
+    return await conn.fetch(
+        SEARCH, domain, tag, status, author, code_set_year, older_than_year, q, after_ts, after_id, limit
+    )
 
 
 async def rollover(
@@ -245,8 +287,9 @@ async def count_rollover(conn: asyncpg.Connection, year: int) -> int:
     return int(await conn.fetchval(COUNT_ROLLOVER, year))
 
 
-async def export_rows(conn: asyncpg.Connection, status: str | None, prefetch: int = 500
-                      ) -> AsyncIterator[asyncpg.Record]:
+async def export_rows(
+    conn: asyncpg.Connection, status: str | None, prefetch: int = 500
+) -> AsyncIterator[asyncpg.Record]:
     """Stream the latest version of every item (a server-side cursor: call inside a transaction)."""
     async for row in conn.cursor(EXPORT, status, prefetch=prefetch):
         yield row
@@ -261,7 +304,9 @@ async def seed_lock(conn: asyncpg.Connection) -> None:
 
 
 async def insert_batch(
-    conn: asyncpg.Connection, items: list[tuple[Any, ...]], versions: list[tuple[Any, ...]],
+    conn: asyncpg.Connection,
+    items: list[tuple[Any, ...]],
+    versions: list[tuple[Any, ...]],
     audit: list[tuple[Any, ...]],
 ) -> None:
     """Several new items at once (pipelined): the import path. Call inside a transaction."""
@@ -271,17 +316,32 @@ async def insert_batch(
 
 
 async def copy_seed(
-    conn: asyncpg.Connection, items: list[tuple[Any, ...]], versions: list[tuple[Any, ...]],
+    conn: asyncpg.Connection,
+    items: list[tuple[Any, ...]],
+    versions: list[tuple[Any, ...]],
     audit: list[tuple[Any, ...]],
 ) -> None:
     """Bulk-load approved version-1 items (COPY and a pipelined batch): the sample bank at first start."""
     await conn.copy_records_to_table(
-        "items", schema_name="item_bank", records=items,
+        "items",
+        schema_name="item_bank",
+        records=items,
         columns=["id", "created_by", "created_by_name", "latest_version", "approved_version"],
     )
     # jsonb has no binary COPY encoder here (the pool's codec is text): a pipelined batch insert instead.
     await conn.executemany(INSERT_VERSION, versions)
     await conn.copy_records_to_table(
-        "audit", schema_name="item_bank", records=audit,
-        columns=["item_id", "version", "action", "from_status", "to_status", "actor_id", "actor_name", "comment"],
+        "audit",
+        schema_name="item_bank",
+        records=audit,
+        columns=[
+            "item_id",
+            "version",
+            "action",
+            "from_status",
+            "to_status",
+            "actor_id",
+            "actor_name",
+            "comment",
+        ],
     )

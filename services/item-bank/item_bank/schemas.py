@@ -8,23 +8,22 @@ import msgspec
 
 from item_bank.validation import (
     MAX_OPTION,
+    MAX_RATIONALE,
     MAX_REFERENCE,
     MAX_REFERENCES,
     MAX_STEM,
-    MAX_RATIONALE,
     MAX_TAG,
     MAX_TAGS,
     MAX_YEAR,
     MIN_YEAR,
 )
 
-Label = Literal["A", "B", "C", "D"]
 Status = Literal["draft", "in_review", "approved", "retired"]
 ItemId = Annotated[str, msgspec.Meta(max_length=64)]
 
 
 class Option(msgspec.Struct, forbid_unknown_fields=True):
-    label: Label
+    label: Annotated[str, msgspec.Meta(max_length=1)]
     text: Annotated[str, msgspec.Meta(max_length=MAX_OPTION)]
 
 
@@ -39,9 +38,11 @@ class ItemIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     domain: Annotated[str, msgspec.Meta(max_length=32)]
     stem: Annotated[str, msgspec.Meta(max_length=MAX_STEM)]
     options: Annotated[list[Option], msgspec.Meta(max_length=8)]
-    key: Label
+    key: Annotated[str, msgspec.Meta(max_length=1)]
     rationale: Annotated[str, msgspec.Meta(max_length=MAX_RATIONALE)]
-    tags: Annotated[list[Annotated[str, msgspec.Meta(max_length=MAX_TAG)]], msgspec.Meta(max_length=MAX_TAGS)] = []
+    tags: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=MAX_TAG)]], msgspec.Meta(max_length=MAX_TAGS)
+    ] = []
     code_set_year: Annotated[int, msgspec.Meta(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
     references: Annotated[
         list[Annotated[str, msgspec.Meta(max_length=MAX_REFERENCE)]], msgspec.Meta(max_length=MAX_REFERENCES)

@@ -49,12 +49,24 @@ def build_records(raw: list[dict[str, Any]], current_year: int) -> tuple[list[tu
             continue
         content, errors = check_item(body, current_year)
         if content is None:
-            _log.warning("sample_item_refused", index=index, errors=[f"{e.field}: {e.message}" for e in errors])
+            _log.warning(
+                "sample_item_refused", index=index, errors=[f"{e.field}: {e.message}" for e in errors]
+            )
             continue
         item_id = uuid.uuid4()
         items.append((item_id, SYSTEM_AUTHOR, SYSTEM_AUTHOR, 1, 1))
-        versions.append((item_id, 1, *repo.content_args(content), "approved", SYSTEM_AUTHOR, SYSTEM_AUTHOR,
-                         SYSTEM_AUTHOR, content.options_text()))
+        versions.append(
+            (
+                item_id,
+                1,
+                *repo.content_args(content),
+                "approved",
+                SYSTEM_AUTHOR,
+                SYSTEM_AUTHOR,
+                SYSTEM_AUTHOR,
+                content.options_text(),
+            )
+        )
         audit.append((item_id, 1, "seeded", None, "approved", SYSTEM_AUTHOR, SYSTEM_AUTHOR, SEED_COMMENT))
         feed.append((item_id, 1, "approved"))
     return items, versions, audit, feed
@@ -72,6 +84,10 @@ async def seed_sample_bank(pool: asyncpg.Pool, current_year: int, generate: Gene
         items, versions, audit, feed = build_records(raw, current_year)
         await repo.copy_seed(conn, items, versions, audit)
         await repo.append_feed(conn, feed)  # type: ignore[arg-type]
-    _log.info("sample_bank_loaded", items=len(items), offered=len(raw),
-              seconds=round(time.perf_counter() - started, 3))
+    _log.info(
+        "sample_bank_loaded",
+        items=len(items),
+        offered=len(raw),
+        seconds=round(time.perf_counter() - started, 3),
+    )
     return len(items)

@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 import structlog
 
-from item_bank import cursors
+from item_bank import cursors, transfer
 from item_bank import repository as repo
 from item_bank.diff import diff_versions
 from item_bank.schemas import (
@@ -35,7 +35,6 @@ from item_bank.schemas import (
     VersionList,
     VersionOut,
 )
-from item_bank import transfer
 from item_bank.transfer import Row
 from item_bank.validation import ItemContent, check_item
 from item_bank.workflow import check_editable, check_transition
@@ -127,10 +126,19 @@ async def create_item(
     actor_id, actor_name = _actor(user)
     item_id = uuid.uuid4()
     await repo.insert_item(conn, item_id, actor_id, actor_name)
-    await repo.insert_version(conn, item_id, 1, content, status="draft", author_id=actor_id,
-                              author_name=actor_name, item_author_id=actor_id)
-    await repo.insert_audit(conn, item_id, 1, action, actor_id=actor_id, actor_name=actor_name,
-                            to_status="draft")
+    await repo.insert_version(
+        conn,
+        item_id,
+        1,
+        content,
+        status="draft",
+        author_id=actor_id,
+        author_name=actor_name,
+        item_author_id=actor_id,
+    )
+    await repo.insert_audit(
+        conn, item_id, 1, action, actor_id=actor_id, actor_name=actor_name, to_status="draft"
+    )
     return item_id
 
 
@@ -143,8 +151,9 @@ async def create(pool: asyncpg.Pool, user: Principal, body: ItemIn, current_year
     return item_out(row)
 
 
-async def update(pool: asyncpg.Pool, user: Principal, item_id: uuid.UUID, body: ItemIn,
-                 current_year: int) -> ItemOut:
+async def update(
+    pool: asyncpg.Pool, user: Principal, item_id: uuid.UUID, body: ItemIn, current_year: int
+) -> ItemOut:
     """A new version (draft). The approved version, if any, stays in service until this one is approved."""
     content = checked(body, current_year)
     actor_id, actor_name = _actor(user)
@@ -155,18 +164,36 @@ async def update(pool: asyncpg.Pool, user: Principal, item_id: uuid.UUID, body: 
                 raise not_found("no such item")
             latest = item["latest_version"]
             if body.base_version is not None and body.base_version != latest:
-                raise Problem(409, f"the item changed since version {body.base_version} "
-                                   f"(it is at version {latest}); reload it and edit again")
+                raise Problem(
+                    409,
+                    f"the item changed since version {body.base_version} "
+                    f"(it is at version {latest}); reload it and edit again",
+                )
             current = await repo.get_version(conn, item_id, latest)
             assert current is not None
             check_editable(current["status"])
             new_version = latest + 1
             await repo.unset_latest(conn, item_id)
-            await repo.insert_version(conn, item_id, new_version, content, status="draft", author_id=actor_id,
-                                      author_name=actor_name, item_author_id=item["created_by"])
+            await repo.insert_version(
+                conn,
+                item_id,
+                new_version,
+                content,
+                status="draft",
+                author_id=actor_id,
+                author_name=actor_name,
+                item_author_id=item["created_by"],
+            )
             await repo.set_pointers(conn, item_id, new_version, item["approved_version"])
-            await repo.insert_audit(conn, item_id, new_version, "edited", actor_id=actor_id,
-                                    actor_name=actor_name, to_status="draft")
+            await repo.insert_audit(
+                conn,
+                item_id,
+                new_version,
+                "edited",
+                actor_id=actor_id,
+                actor_name=actor_name,
+                to_status="draft",
+            )
         row = await repo.get_current(conn, item_id)
     return item_out(row)
 
@@ -185,20 +212,42 @@ async def transition(pool: asyncpg.Pool, user: Principal, item_id: uuid.UUID, bo
                 raise field_problem("version", f"this item has no version {target}", status=404)
             approved = item["approved_version"]
             move = check_transition(
-                current=version["status"], to=body.to, comment=body.comment, actor_id=actor_id,
-                version_author=version["author_id"], is_latest=target == latest, is_in_service=approved == target,
+                current=version["status"],
+                to=body.to,
+                comment=body.comment,
+                actor_id=actor_id,
+                version_author=version["author_id"],
+                is_latest=target == latest,
+                is_in_service=approved == target,
             )
             feed: list[tuple[uuid.UUID, int, str]] = []
             if move.enters_service and approved is not None and approved != target:
                 # The newly approved version supersedes the one in service.
                 await repo.set_status(conn, item_id, approved, "retired")
-                await repo.insert_audit(conn, item_id, approved, "transition", actor_id=actor_id,
-                                        actor_name=actor_name, from_status="approved", to_status="retired",
-                                        comment=f"superseded by version {target}")
+                await repo.insert_audit(
+                    conn,
+                    item_id,
+                    approved,
+                    "transition",
+                    actor_id=actor_id,
+                    actor_name=actor_name,
+                    from_status="approved",
+                    to_status="retired",
+                    comment=f"superseded by version {target}",
+                )
                 feed.append((item_id, approved, "retired"))
             await repo.set_status(conn, item_id, target, body.to)
-            await repo.insert_audit(conn, item_id, target, "transition", actor_id=actor_id, actor_name=actor_name,
-                                    from_status=version["status"], to_status=body.to, comment=body.comment.strip())
+            await repo.insert_audit(
+                conn,
+                item_id,
+                target,
+                "transition",
+                actor_id=actor_id,
+                actor_name=actor_name,
+                from_status=version["status"],
+                to_status=body.to,
+                comment=body.comment.strip(),
+            )
             if move.enters_service:
                 approved = target
                 feed.append((item_id, target, "approved"))
@@ -225,25 +274,44 @@ async def versions(conn: asyncpg.Connection, item_id: uuid.UUID) -> VersionList:
     rows = await repo.list_versions(conn, item_id)
     if not rows:
         raise not_found("no such item")
-    return VersionList(id=str(item_id), approved_version=rows[0]["approved_version"],
-                       versions=[version_out(r) for r in rows])
+    return VersionList(
+        id=str(item_id), approved_version=rows[0]["approved_version"], versions=[version_out(r) for r in rows]
+    )
 
 
 async def audit(conn: asyncpg.Connection, item_id: uuid.UUID) -> AuditList:
     rows = await repo.list_audit(conn, item_id)
     if not rows:
         raise not_found("no such item")
-    return AuditList(id=str(item_id), entries=[
-        AuditEntry(version=r["version"], action=r["action"], from_status=r["from_status"], to_status=r["to_status"],
-                   actor=r["actor_id"], actor_name=r["actor_name"], comment=r["comment"], at=iso(r["at"]))
-        for r in rows
-    ])
+    return AuditList(
+        id=str(item_id),
+        entries=[
+            AuditEntry(
+                version=r["version"],
+                action=r["action"],
+                from_status=r["from_status"],
+                to_status=r["to_status"],
+                actor=r["actor_id"],
+                actor_name=r["actor_name"],
+                comment=r["comment"],
+                at=iso(r["at"]),
+            )
+            for r in rows
+        ],
+    )
 
 
 def _as_mapping(row: asyncpg.Record) -> dict[str, Any]:
-    return {"domain": row["domain"], "stem": row["stem"], "options": row["options"], "key": row["key"],
-            "rationale": row["rationale"], "tags": list(row["tags"]), "code_set_year": row["code_set_year"],
-            "references": list(row["refs"])}
+    return {
+        "domain": row["domain"],
+        "stem": row["stem"],
+        "options": row["options"],
+        "key": row["key"],
+        "rationale": row["rationale"],
+        "tags": list(row["tags"]),
+        "code_set_year": row["code_set_year"],
+        "references": list(row["refs"]),
+    }
 
 
 async def diff(conn: asyncpg.Connection, item_id: uuid.UUID, from_version: int, to_version: int) -> DiffOut:
@@ -253,19 +321,30 @@ async def diff(conn: asyncpg.Connection, item_id: uuid.UUID, from_version: int, 
         if await repo.get_current(conn, item_id) is None:
             raise not_found("no such item")
         missing = "from" if before is None else "to"
-        raise field_problem(missing, f"this item has no version {from_version if before is None else to_version}",
-                            status=404)
-    return DiffOut(id=str(item_id), from_version=from_version, to_version=to_version,
-                   changes=diff_versions(_as_mapping(before), _as_mapping(after)))
+        raise field_problem(
+            missing, f"this item has no version {from_version if before is None else to_version}", status=404
+        )
+    return DiffOut(
+        id=str(item_id),
+        from_version=from_version,
+        to_version=to_version,
+        changes=diff_versions(_as_mapping(before), _as_mapping(after)),
+    )
 
 
 async def search(conn: asyncpg.Connection, query: SearchQuery, current_year: int) -> ItemPage:
     after = cursors.decode_time_id(query.cursor) if query.cursor else None
     q = query.q.strip() if query.q else None
     rows = await repo.search(
-        conn, domain=query.domain, tag=query.tag.strip().lower() if query.tag else None, status=query.status,
-        author=query.author, code_set_year=query.code_set_year,
-        older_than_year=current_year if query.stale_code_set else None, q=q or None, after=after,
+        conn,
+        domain=query.domain,
+        tag=query.tag.strip().lower() if query.tag else None,
+        status=query.status,
+        author=query.author,
+        code_set_year=query.code_set_year,
+        older_than_year=current_year if query.stale_code_set else None,
+        q=q or None,
+        after=after,
         limit=query.limit + 1,
     )
     more = len(rows) > query.limit
@@ -281,8 +360,13 @@ async def rollover(conn: asyncpg.Connection, year: int, cursor: str | None, limi
     rows = rows[:limit]
     total = await repo.count_rollover(conn, year)
     next_cursor = cursors.encode_int_id(rows[-1]["code_set_year"], rows[-1]["item_id"]) if more else None
-    return RolloverPage(current_code_set_year=year, items=[version_out(r) for r in rows],
-                        item_ids=[str(r["item_id"]) for r in rows], next_cursor=next_cursor, total=total)
+    return RolloverPage(
+        current_code_set_year=year,
+        items=[version_out(r) for r in rows],
+        item_ids=[str(r["item_id"]) for r in rows],
+        next_cursor=next_cursor,
+        total=total,
+    )
 
 
 async def feed(conn: asyncpg.Connection, cursor: int, limit: int) -> FeedPage:
@@ -291,10 +375,17 @@ async def feed(conn: asyncpg.Connection, cursor: int, limit: int) -> FeedPage:
     rows = rows[:limit]
     items = [
         FeedItemVersion(
-            item_id=str(r["item_id"]), version=r["version"], domain=r["domain"], stem=r["stem"],
-            options=[FeedOption(label=o["label"], text=o["text"]) for o in r["options"]], key=r["key"],
-            rationale=r["rationale"], status=r["feed_status"], code_set_year=r["code_set_year"],
-            changed_seq=r["seq"], tags=list(r["tags"]),
+            item_id=str(r["item_id"]),
+            version=r["version"],
+            domain=r["domain"],
+            stem=r["stem"],
+            options=[FeedOption(label=o["label"], text=o["text"]) for o in r["options"]],
+            key=r["key"],
+            rationale=r["rationale"],
+            status=r["feed_status"],
+            code_set_year=r["code_set_year"],
+            changed_seq=r["seq"],
+            tags=list(r["tags"]),
         )
         for r in rows
     ]
@@ -311,7 +402,16 @@ def _records(user: Principal, item_id: uuid.UUID, content: ItemContent) -> tuple
     actor_id, actor_name = _actor(user)
     return (
         (item_id, actor_id, actor_name, 1, None),
-        (item_id, 1, *repo.content_args(content), "draft", actor_id, actor_name, actor_id, content.options_text()),
+        (
+            item_id,
+            1,
+            *repo.content_args(content),
+            "draft",
+            actor_id,
+            actor_name,
+            actor_id,
+            content.options_text(),
+        ),
         (item_id, 1, "imported", None, "draft", actor_id, actor_name, ""),
     )
 
@@ -326,17 +426,19 @@ async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row]) -> I
     report: dict[int, ImportRow] = {}
     for row in rows:
         if row.content is None:
-            report[row.row] = ImportRow(row=row.row, status="refused",
-                                        errors=[FieldErrorOut(e.field, e.message) for e in row.errors])
+            report[row.row] = ImportRow(
+                row=row.row, status="refused", errors=[FieldErrorOut(e.field, e.message) for e in row.errors]
+            )
     valid = [row for row in rows if row.content is not None]
     async with pool.acquire() as conn:
         for start in range(0, len(valid), IMPORT_CHUNK):
-            chunk = [(row, uuid.uuid4()) for row in valid[start:start + IMPORT_CHUNK]]
+            chunk = [(row, uuid.uuid4()) for row in valid[start : start + IMPORT_CHUNK]]
             records = [_records(user, item_id, row.content) for row, item_id in chunk]  # type: ignore[arg-type]
             try:
                 async with conn.transaction():
-                    await repo.insert_batch(conn, [r[0] for r in records], [r[1] for r in records],
-                                            [r[2] for r in records])
+                    await repo.insert_batch(
+                        conn, [r[0] for r in records], [r[1] for r in records], [r[2] for r in records]
+                    )
             except _STORE_ERRORS:
                 for (row, item_id), record in zip(chunk, records, strict=True):
                     try:
@@ -344,8 +446,11 @@ async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row]) -> I
                             await repo.insert_batch(conn, [record[0]], [record[1]], [record[2]])
                     except _STORE_ERRORS as exc:
                         _log.warning("import_row_not_stored", row=row.row, error=type(exc).__name__)
-                        report[row.row] = ImportRow(row=row.row, status="refused", errors=[
-                            FieldErrorOut("row", "the database refused this row")])
+                        report[row.row] = ImportRow(
+                            row=row.row,
+                            status="refused",
+                            errors=[FieldErrorOut("row", "the database refused this row")],
+                        )
                     else:
                         report[row.row] = ImportRow(row=row.row, status="created", id=str(item_id))
             else:
@@ -359,8 +464,9 @@ async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row]) -> I
 EXPORT_BATCH = 500
 
 
-async def export(pool: asyncpg.Pool, status: str | None, fmt: str,
-                 write: Callable[[bytes], Awaitable[None]]) -> int:
+async def export(
+    pool: asyncpg.Pool, status: str | None, fmt: str, write: Callable[[bytes], Awaitable[None]]
+) -> int:
     """Stream the latest version of every item, in one consistent snapshot; return the count."""
     count = 0
     lines = transfer.csv_lines if fmt == "csv" else transfer.jsonl_lines

@@ -20,8 +20,19 @@ from item_bank.schemas import ExportRow, ItemIn, Option
 from item_bank.validation import LABELS, ItemContent, check_item
 from shared.errors import FieldError, from_msgspec
 
-CSV_COLUMNS = ("domain", "stem", "option_a", "option_b", "option_c", "option_d", "key", "rationale", "tags",
-               "code_set_year", "references")
+CSV_COLUMNS = (
+    "domain",
+    "stem",
+    "option_a",
+    "option_b",
+    "option_c",
+    "option_d",
+    "key",
+    "rationale",
+    "tags",
+    "code_set_year",
+    "references",
+)
 REQUIRED_CSV_COLUMNS = ("domain", "stem", "option_a", "option_b", "option_c", "option_d", "key", "rationale")
 FORMATS = {
     "application/x-ndjson": "jsonl",
@@ -103,7 +114,9 @@ def parse_csv(data: bytes, current_year: int) -> list[Row]:
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
         errors = [FieldError(c, "required column missing") for c in missing]
-        errors += [FieldError(c, f"unknown column (the columns are {', '.join(CSV_COLUMNS)})") for c in unknown]
+        errors += [
+            FieldError(c, f"unknown column (the columns are {', '.join(CSV_COLUMNS)})") for c in unknown
+        ]
         if len(set(header)) != len(header):
             errors.append(FieldError("header", "a column is named twice"))
         raise FileProblem(errors)
@@ -123,8 +136,13 @@ def parse_csv(data: bytes, current_year: int) -> list[Row]:
             number -= 1
             continue
         if len(record) != len(header):
-            rows.append(Row(row=number, content=None, errors=[
-                FieldError("row", f"{len(record)} cells where the header has {len(header)}")]))
+            rows.append(
+                Row(
+                    row=number,
+                    content=None,
+                    errors=[FieldError("row", f"{len(record)} cells where the header has {len(header)}")],
+                )
+            )
             continue
         cells = dict(zip(header, record, strict=True))
         errors: list[FieldError] = []
@@ -166,10 +184,16 @@ def parse(data: bytes, fmt: str, current_year: int) -> list[Row]:
 
 
 def export_row(record: Any) -> ExportRow:
-    return ExportRow(domain=record["domain"], stem=record["stem"],
-                     options=[Option(label=o["label"], text=o["text"]) for o in record["options"]],
-                     key=record["key"], rationale=record["rationale"], tags=list(record["tags"]),
-                     code_set_year=record["code_set_year"], references=list(record["refs"]))
+    return ExportRow(
+        domain=record["domain"],
+        stem=record["stem"],
+        options=[Option(label=o["label"], text=o["text"]) for o in record["options"]],
+        key=record["key"],
+        rationale=record["rationale"],
+        tags=list(record["tags"]),
+        code_set_year=record["code_set_year"],
+        references=list(record["refs"]),
+    )
 
 
 def jsonl_lines(records: Iterable[Any]) -> Iterator[bytes]:
@@ -202,9 +226,19 @@ def csv_lines(records: Iterable[Any]) -> Iterator[bytes]:
     writer = csv.writer(line, lineterminator="\r\n")
     for record in records:
         options = {o["label"]: o["text"] for o in record["options"]}
-        writer.writerow([
-            record["domain"], record["stem"], options["A"], options["B"], options["C"], options["D"],
-            record["key"], record["rationale"], ";".join(record["tags"]), record["code_set_year"],
-            _encoder.encode(list(record["refs"])).decode(),
-        ])
+        writer.writerow(
+            [
+                record["domain"],
+                record["stem"],
+                options["A"],
+                options["B"],
+                options["C"],
+                options["D"],
+                record["key"],
+                record["rationale"],
+                ";".join(record["tags"]),
+                record["code_set_year"],
+                _encoder.encode(list(record["refs"])).decode(),
+            ]
+        )
         yield line.take()

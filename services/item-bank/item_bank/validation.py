@@ -80,7 +80,9 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
 
     domain = item.domain.strip()
     if domain not in DOMAIN_BY_CODE:
-        errors.append(FieldError("domain", f"unknown domain {domain!r}; use one of {', '.join(DOMAIN_BY_CODE)}"))
+        errors.append(
+            FieldError("domain", f"unknown domain {domain!r}; use one of {', '.join(DOMAIN_BY_CODE)}")
+        )
 
     stem = _clean(item.stem)
     if len(stem) < MIN_STEM:
@@ -97,16 +99,24 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
         for i, (opt, expected) in enumerate(zip(options, LABELS, strict=True)):
             text = _clean(opt.text)
             if opt.label != expected:
-                errors.append(FieldError(f"options[{i}].label", f"option {i + 1} must be labelled {expected}"))
+                errors.append(
+                    FieldError(f"options[{i}].label", f"option {i + 1} must be labelled {expected}")
+                )
             if not text:
                 errors.append(FieldError(f"options[{i}].text", f"option {expected} is empty"))
             elif len(text) > MAX_OPTION:
-                errors.append(FieldError(f"options[{i}].text", f"option {expected}: at most {MAX_OPTION} characters"))
+                errors.append(
+                    FieldError(f"options[{i}].text", f"option {expected}: at most {MAX_OPTION} characters")
+                )
             else:
                 norm = _norm_for_compare(text)
                 if norm in seen:
-                    errors.append(FieldError(f"options[{i}].text",
-                                             f"option {expected} repeats option {seen[norm]}; options must differ"))
+                    errors.append(
+                        FieldError(
+                            f"options[{i}].text",
+                            f"option {expected} repeats option {seen[norm]}; options must differ",
+                        )
+                    )
                 else:
                     seen[norm] = expected
             cleaned.append((expected, text))
@@ -116,9 +126,13 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
 
     rationale = _clean(item.rationale)
     if len(rationale) < MIN_RATIONALE:
-        errors.append(FieldError("rationale",
-                                 f"explain why the key is right and each distractor wrong "
-                                 f"(at least {MIN_RATIONALE} characters)"))
+        errors.append(
+            FieldError(
+                "rationale",
+                f"explain why the key is right and each distractor wrong "
+                f"(at least {MIN_RATIONALE} characters)",
+            )
+        )
     elif len(rationale) > MAX_RATIONALE:
         errors.append(FieldError("rationale", f"at most {MAX_RATIONALE} characters"))
 
@@ -154,5 +168,13 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
 
     if errors:
         return None, errors
-    return ItemContent(domain=domain, stem=stem, options=tuple(cleaned), key=item.key, rationale=rationale,
-                       tags=tuple(tags), code_set_year=year, references=tuple(references)), []
+    return ItemContent(
+        domain=domain,
+        stem=stem,
+        options=tuple(cleaned),
+        key=item.key,
+        rationale=rationale,
+        tags=tuple(tags),
+        code_set_year=year,
+        references=tuple(references),
+    ), []

@@ -39,22 +39,38 @@ class Move:
 
 
 def check_transition(
-    *, current: str, to: str, comment: str, actor_id: str, version_author: str, is_latest: bool,
+    *,
+    current: str,
+    to: str,
+    comment: str,
+    actor_id: str,
+    version_author: str,
+    is_latest: bool,
     is_in_service: bool,
 ) -> Move:
     if current == to:
         raise Problem(409, f"the version is already {current}")
     if to not in ALLOWED.get(current, frozenset()):
         allowed = ", ".join(sorted(ALLOWED.get(current, frozenset()))) or "none"
-        raise Problem(409, f"cannot move a version from {current} to {to} (allowed from {current}: {allowed})")
+        raise Problem(
+            409, f"cannot move a version from {current} to {to} (allowed from {current}: {allowed})"
+        )
     if not is_latest and not (current == "approved" and to == "retired" and is_in_service):
-        raise Problem(409, "only the latest version moves through review (or the version in service may be retired)")
+        raise Problem(
+            409, "only the latest version moves through review (or the version in service may be retired)"
+        )
     if (current, to) in NEEDS_COMMENT and not comment.strip():
-        raise Problem(422, "say why in a comment when sending a version back to draft",
-                      errors=[FieldError("comment", "a comment is required to send a version back to draft")])
+        raise Problem(
+            422,
+            "say why in a comment when sending a version back to draft",
+            errors=[FieldError("comment", "a comment is required to send a version back to draft")],
+        )
     if to == "approved" and actor_id == version_author:
-        raise Problem(SELF_APPROVAL_STATUS, "you wrote this version: another instructor must approve it",
-                      errors=[FieldError("to", "an author may not approve their own version")])
+        raise Problem(
+            SELF_APPROVAL_STATUS,
+            "you wrote this version: another instructor must approve it",
+            errors=[FieldError("to", "an author may not approve their own version")],
+        )
     return Move(enters_service=to == "approved", leaves_service=current == "approved")
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoring import schemas as s
-from scoring.frame import Frame, ItemMeta, Matrix, response_matrix
+from scoring.frame import Dense, Frame, ItemMeta, gather, response_matrix
 from scoring.grading import LABELS, domain_name, iso
 from scoring.stats import classical, irt, rates
 from shared.domains import DOMAIN_ORDER
@@ -198,23 +198,39 @@ def empty_snapshot(now: dt.datetime) -> Snapshot:
 
 
 def compute_snapshot(
-    version: int, now: dt.datetime, frame: Frame, meta: ItemMeta, state: IrtState | None,
-    theta: NDArray[np.float64], theta_se: NDArray[np.float64], flag_min_n: int = FLAG_MIN_N,
+    version: int, now: dt.datetime, frame: Frame, meta: ItemMeta, dense: Dense, state: IrtState | None,
+    theta: NDArray[np.float64], theta_se: NDArray[np.float64], *, flag_min_n: int = FLAG_MIN_N,
+    previous: Snapshot | None = None, changed: set[str] | None = None,
 ) -> Snapshot:
+    """Item analysis per scope, score distributions, summaries.
+
+    `dense` must be synced to `frame`. With `previous` and `changed` (the
+    blueprints that got results since `previous`), the other blueprints' item
+    analyses and distributions are reused: a submission costs the analysis of
+    its own blueprint and of the whole bank, not of every blueprint.
+    """
     computed_at = iso(now)
     irt_pos = state.lookup(meta) if state is not None else None
-    items: dict[str, list[s.ItemStatsOut]] = {}
+    items: dict[str, list[s.ItemStatsOut]] = {"": []}
     scores: dict[str, s.ScoreDistribution] = {}
-    everyone = np.arange(frame.n, dtype=np.int64)
-    items[""] = _item_rows(frame, meta, everyone, state, irt_pos, flag_min_n)[0] if frame.n else []
+    single = len(frame.blueprints.values) == 1
+    everyone_stats: ScopeStats | None = None
+    if frame.n:
+        everyone = np.arange(frame.n, dtype=np.int64)
+        items[""], everyone_stats = _item_rows(frame, meta, dense, everyone, state, irt_pos, flag_min_n)
     summaries = []
     for code, bp_id in enumerate(frame.blueprints.values):
         rows = np.flatnonzero(frame.blueprint == code).astype(np.int64)
         if rows.size == 0:
             continue
-        bp_items, m, stats = _item_rows(frame, meta, rows, state, irt_pos, flag_min_n)
-        items[bp_id] = bp_items
-        dist = _score_distribution(frame, meta, rows, m, stats, bp_id, computed_at, state, theta, theta_se)
+        if previous is not None and changed is not None and bp_id not in changed and bp_id in previous.scores:
+            items[bp_id], dist = previous.items[bp_id], previous.scores[bp_id]
+        else:
+            if single and everyone_stats is not None:
+                items[bp_id], st = items[""], everyone_stats  # the bank's scope is this blueprint's
+            else:
+                items[bp_id], st = _item_rows(frame, meta, dense, rows, state, irt_pos, flag_min_n)
+            dist = _score_distribution(frame, meta, rows, st, bp_id, computed_at, state, theta, theta_se)
         scores[bp_id] = dist
         passed = int(frame.passed[rows].sum())
         lo, hi = rates.wilson_interval(passed, int(rows.size))
@@ -232,23 +248,40 @@ def compute_snapshot(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ScopeStats:
+    """What a score distribution needs from its scope's item analysis, per meta column."""
+
+    cols: NDArray[np.int64]
+    n: NDArray[np.int64]
+    p: NDArray[np.float64]
+
+
 def _item_rows(
-    frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], state: IrtState | None,
+    frame: Frame, meta: ItemMeta, dense: Dense, rows: NDArray[np.int64], state: IrtState | None,
     irt_pos: NDArray[np.int64] | None, flag_min_n: int,
-) -> tuple[list[s.ItemStatsOut], Matrix, classical.ItemStats]:
-    m = response_matrix(frame, meta, rows)
+) -> tuple[list[s.ItemStatsOut], ScopeStats]:
+    """Classical item analysis of the rows over the item versions they saw."""
+    if rows.shape[0] == frame.n:
+        C, M = dense.C, dense.M
+    else:
+        C, M = dense.C[rows], dense.M[rows]
+    cols = np.flatnonzero(M.any(axis=0)).astype(np.int64)
+    if cols.shape[0] != M.shape[1]:
+        C, M = C[:, cols], M[:, cols]
+    keys = meta.key[cols]
+    X = (C == keys[None, :]).view(np.uint8)
     k = frame.k[rows]
     total = "raw" if k.min() == k.max() else "percent"
-    st = classical.item_analysis(m.X, m.C, m.keys, mask=m.M, total=total, min_n=flag_min_n)
-    correct = np.rint(st.p * st.n)
-    with np.errstate(invalid="ignore"):
-        p_lo, p_hi = rates.wilson_interval_array(np.where(st.n > 0, correct, 0), st.n)
+    st = classical.item_analysis(X, C, keys, mask=M, total=total, min_n=flag_min_n)
+    correct = np.rint(np.nan_to_num(st.p) * st.n)
+    p_lo, p_hi = rates.wilson_interval_array(correct, st.n)
     out = []
     labels = (*LABELS, "omit")
     share = st.option_share
     opt_r = st.option_r_rest
-    for j, col in enumerate(m.cols.tolist()):
-        key = int(m.keys[j])
+    for j, col in enumerate(cols.tolist()):
+        key = int(keys[j])
         options = [
             s.OptionStats(label=labels[o], share=_f(share[j, o]) if share is not None else None,
                           r_rest=_f(opt_r[j, o]) if opt_r is not None else None, key=o == key)
@@ -269,7 +302,7 @@ def _item_rows(
             flags=st.flags_for(j), irt=irt_params,
         ))
     out.sort(key=lambda it: (DOMAIN_ORDER.get(it.domain, 99), it.item_id, it.version))
-    return out, m, st
+    return out, ScopeStats(cols=cols, n=st.n, p=st.p)
 
 
 def distribution(T: NDArray[np.float64]) -> tuple[float, float, float, float, float]:
@@ -302,8 +335,8 @@ def form_averaged_kr20(T: NDArray[np.float64], k: float, item_n: NDArray, item_p
 
 
 def _score_distribution(
-    frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], m: Matrix, st: classical.ItemStats, bp_id: str,
-    computed_at: str, state: IrtState | None, theta: NDArray, theta_se: NDArray,
+    frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats, bp_id: str, computed_at: str,
+    state: IrtState | None, theta: NDArray, theta_se: NDArray,
 ) -> s.ScoreDistribution:
     k_all = frame.k[rows]
     values, counts = np.unique(k_all, return_counts=True)
@@ -316,8 +349,8 @@ def _score_distribution(
     width = max(1, math.ceil((k + 1) / 60))
     edges = np.arange(0, k + width + 1, width, dtype=np.float64)
     hist, _ = np.histogram(T, bins=edges)
-    item_n = st.n.astype(np.float64)
-    rel = form_averaged_kr20(T, k, item_n * (T.shape[0] / rows.shape[0]), np.nan_to_num(st.p))
+    share_same = T.shape[0] / rows.shape[0]
+    rel = form_averaged_kr20(T, k, st.n.astype(np.float64) * share_same, np.nan_to_num(st.p))
     sem = sd * math.sqrt(1.0 - rel) if math.isfinite(rel) and rel <= 1.0 else float("nan")
     csem = float(classical.lord_csem(raw_cut, k)) if k > 1 else float("nan")
     passed = int(frame.passed[rows].sum())
@@ -341,20 +374,29 @@ def _score_distribution(
         cut_score_percent=cut_percent, raw_cut=round(raw_cut, 2), kr20=_f(rel), sem=_f(sem), csem_at_cut=_f(csem),
         passed=passed, pass_rate=_f(passed / rows.shape[0]),
         cut_used={"raw": int(rows.shape[0]) - equated, "equated": equated},
-        domains=_domain_means(meta, m, st), decision=decision,
+        domains=_domain_means(frame, meta, rows, st), decision=decision,
     )
 
 
-def _domain_means(meta: ItemMeta, m: Matrix, st: classical.ItemStats) -> list[s.DomainMean]:
-    """Per content area: mean subscore percent, its SD, and the area's own form-averaged KR-20."""
-    col_domains = [meta.domain[c] for c in m.cols.tolist()]
-    codes = sorted(set(col_domains), key=lambda c: (DOMAIN_ORDER.get(c, 99), c))
+def _domain_means(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats) -> list[s.DomainMean]:
+    """Per content area: mean subscore percent, its SD, and the area's own form-averaged KR-20.
+
+    Subscores come straight from the flat forms: one bincount over
+    (row, area) pairs, no dense matrix.
+    """
+    codes = sorted(set(meta.domain), key=lambda c: (DOMAIN_ORDER.get(c, 99), c))
     index = {c: i for i, c in enumerate(codes)}
-    dom = np.asarray([index[c] for c in col_domains], dtype=np.int64)
-    E = np.zeros((m.cols.shape[0], len(codes)))
-    E[np.arange(dom.shape[0]), dom] = 1.0
-    correct = m.X.astype(np.float64) @ E  # N x D subscores
-    total = m.M.astype(np.float64) @ E
+    dom_of_meta = np.asarray([index[c] for c in meta.domain], dtype=np.int64)
+    D = len(codes)
+    flat, row_of = gather(frame, rows)
+    ids = frame.items[flat]
+    mcol = meta.col_of(int(ids.max(initial=0)))[ids]
+    cell = row_of * D + dom_of_meta[mcol]
+    right = frame.choices[flat] == meta.key[mcol]
+    n = rows.shape[0]
+    correct = np.bincount(cell, weights=right, minlength=n * D).reshape(n, D)
+    total = np.bincount(cell, minlength=n * D).reshape(n, D).astype(np.float64)
+    col_dom = dom_of_meta[st.cols]
     out = []
     for d, code in enumerate(codes):
         sat = total[:, d] > 0
@@ -363,12 +405,12 @@ def _domain_means(meta: ItemMeta, m: Matrix, st: classical.ItemStats) -> list[s.
         sub = correct[sat, d]
         pct = 100.0 * sub / total[sat, d]
         k_d = float(total[sat, d].mean())
-        in_d = dom == d
+        in_d = col_dom == d
         # Whoever saw an item of the area is among `sat`: the n_j need no rescaling.
         rel = form_averaged_kr20(sub, k_d, st.n[in_d].astype(np.float64), np.nan_to_num(st.p[in_d]))
         out.append(s.DomainMean(code=code, name=domain_name(code), items_per_form=round(k_d, 2),
-                                mean_percent=_f(pct.mean(), 2), sd_percent=_f(pct.std(ddof=1), 2) if pct.size > 1
-                                else None, reliability=_f(rel)))
+                                mean_percent=_f(pct.mean(), 2),
+                                sd_percent=_f(pct.std(ddof=1), 2) if pct.size > 1 else None, reliability=_f(rel)))
     return out
 
 

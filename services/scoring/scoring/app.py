@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from scoring import handlers, pages
+from scoring.engine import engine_ctx
 from shared.app_base import service_app
 from shared.settings import Settings
+from shared.web import install
 
 SCHEMA = "scoring"
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, **engine_options: object) -> web.Application:
+    """`engine_options` tune the statistics engine (thresholds), e.g. in tests."""
     app = service_app(settings, title="mockcert scoring", schema=SCHEMA, package="scoring")
+    app[handlers.PASS_RATE_CACHE_KEY] = {}
+    app.cleanup_ctx.append(engine_ctx(**engine_options))
+    install(app, handlers.routes)
+    install(app, pages.routes)
+    pages.install_static(app)
     return app

@@ -35,7 +35,7 @@ from aiohttp import web
 from scoring import analytics
 from scoring import repository as repo
 from scoring import schemas as s
-from scoring.frame import Frame, ItemMeta, append_rows
+from scoring.frame import Dense, Frame, ItemMeta, append_rows
 from scoring.grading import iso
 from shared.db import POOL_KEY
 from shared.errors import Problem
@@ -65,6 +65,7 @@ class StatsEngine:
         self.auto_calibrate = auto_calibrate
         self.frame = Frame()
         self.meta = ItemMeta.from_rows([])
+        self.dense = Dense()
         self.irt: dict[str, analytics.IrtState] = {}
         self.theta = np.zeros(0)
         self.theta_se = np.zeros(0)
@@ -122,11 +123,14 @@ class StatsEngine:
             old_n = self.frame.n
             if rows:
                 self.frame = await self._run(append_rows, self.frame, rows)
+            await self._run(self.dense.sync, self.frame, self.meta)
             await self._update_abilities(old_n)
             self._version += 1
+            changed = None if cal_changed else {str(r["blueprint_id"]) for r in rows}
             self.snapshot = await self._run(
                 analytics.compute_snapshot, self._version, dt.datetime.now(dt.UTC), self.frame, self.meta,
-                self.irt.get("2pl"), self.theta, self.theta_se, self.flag_min_n,
+                self.dense, self.irt.get("2pl"), self.theta, self.theta_se, flag_min_n=self.flag_min_n,
+                previous=self.snapshot, changed=changed,
             )
             self.last_compute_seconds = time.perf_counter() - started
             self.ready.set()

@@ -160,9 +160,11 @@ class Matrix:
 def gather(frame: Frame, rows: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Flat positions of the given rows' responses, and the matrix row of each."""
     lengths = frame.k[rows].astype(np.int64)
+    row_of = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
+    if rows.shape[0] == frame.n and (rows.shape[0] == 0 or (rows[0] == 0 and rows[-1] == frame.n - 1)):
+        return np.arange(int(frame.offsets[-1]), dtype=np.int64), row_of  # every row, in order
     starts = frame.offsets[rows]
     total = int(lengths.sum())
-    row_of = np.repeat(np.arange(rows.shape[0], dtype=np.int64), lengths)
     first = np.repeat(np.cumsum(lengths) - lengths, lengths)
     flat = np.repeat(starts, lengths) + (np.arange(total, dtype=np.int64) - first)
     return flat, row_of
@@ -173,23 +175,89 @@ def response_matrix(
 ) -> Matrix:
     """N x K matrices for `rows` over the item versions they used (or those with `keep[meta index]`)."""
     flat, row_of = gather(frame, rows)
-    ids = frame.items[flat].astype(np.int64)
+    ids = frame.items[flat]
     col_of = meta.col_of(int(ids.max(initial=0)))
     meta_col = col_of[ids]
-    if np.any(meta_col < 0):
+    if meta_col.size and meta_col.min() < 0:
         raise ValueError("a stored form names an unknown item version")
     if keep is not None:
         ok = keep[meta_col]
         flat, row_of, meta_col = flat[ok], row_of[ok], meta_col[ok]
-    cols, col = np.unique(meta_col, return_inverse=True)
-    col = col.reshape(-1)
+    # Columns: the item versions that occur, in meta order (a count, not a sort).
+    present = np.bincount(meta_col, minlength=meta.size) > 0
+    cols = np.flatnonzero(present).astype(np.int64)
+    remap = np.cumsum(present) - 1
     n, kk = rows.shape[0], cols.shape[0]
+    cell = row_of * kk + remap[meta_col]
     keys = meta.key[cols]
     ch = frame.choices[flat]
-    X = np.zeros((n, kk), dtype=np.uint8)
-    M = np.zeros((n, kk), dtype=np.uint8)
-    C = np.full((n, kk), -1, dtype=np.int8)
-    X[row_of, col] = ch == keys[col]
-    M[row_of, col] = 1
-    C[row_of, col] = ch
-    return Matrix(rows=rows, cols=cols, X=X, M=M, C=C, keys=keys)
+    X = np.zeros(n * kk, dtype=np.uint8)
+    M = np.zeros(n * kk, dtype=np.uint8)
+    C = np.full(n * kk, -1, dtype=np.int8)
+    X[cell] = ch == meta.key[meta_col]
+    M[cell] = 1
+    C[cell] = ch
+    return Matrix(rows=rows, cols=cols, X=X.reshape(n, kk), M=M.reshape(n, kk), C=C.reshape(n, kk), keys=keys)
+
+
+def submatrix(m: Matrix, sel: NDArray[np.int64]) -> Matrix:
+    """The rows `sel` (indices into m's rows) over the columns they used."""
+    M = m.M[sel]
+    used = np.flatnonzero(M.any(axis=0))
+    return Matrix(rows=m.rows[sel], cols=m.cols[used], X=m.X[sel][:, used], M=M[:, used], C=m.C[sel][:, used],
+                  keys=m.keys[used])
+
+
+class Dense:
+    """Choices (int8; -1 omitted or not presented) and presentation (uint8) of every
+    row over every item version, in meta order, grown in place as rows arrive.
+
+    Rows are appended into spare capacity, so a refresh writes only the new
+    rows; new item versions widen the arrays (a copy, but rare). Used only
+    from the engine's single worker thread.
+    """
+
+    def __init__(self) -> None:
+        self._C = np.full((0, 0), -1, dtype=np.int8)
+        self._M = np.zeros((0, 0), dtype=np.uint8)
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.n = 0
+
+    @property
+    def C(self) -> NDArray[np.int8]:
+        return self._C[: self.n]
+
+    @property
+    def M(self) -> NDArray[np.uint8]:
+        return self._M[: self.n]
+
+    def sync(self, frame: Frame, meta: ItemMeta) -> None:
+        """Bring the matrices up to `frame` and `meta` (only new rows, unless the columns moved)."""
+        width = meta.size
+        if self.ids.shape[0] > width or not np.array_equal(meta.ids[: self.ids.shape[0]], self.ids):
+            self.__init__()  # type: ignore[misc]  # columns reordered: rebuild from scratch
+        if width > self.ids.shape[0]:
+            C = np.full((self._C.shape[0], width), -1, dtype=np.int8)
+            M = np.zeros((self._M.shape[0], width), dtype=np.uint8)
+            C[:, : self._C.shape[1]] = self._C
+            M[:, : self._M.shape[1]] = self._M
+            self._C, self._M = C, M
+            self.ids = meta.ids.copy()
+        if frame.n > self._C.shape[0]:
+            cap = max(frame.n, int(self._C.shape[0] * 1.5) + 1024)
+            C = np.full((cap, width), -1, dtype=np.int8)
+            M = np.zeros((cap, width), dtype=np.uint8)
+            C[: self.n] = self._C[: self.n]
+            M[: self.n] = self._M[: self.n]
+            self._C, self._M = C, M
+        if frame.n > self.n:
+            rows = np.arange(self.n, frame.n, dtype=np.int64)
+            flat, row_of = gather(frame, rows)
+            ids = frame.items[flat]
+            col = meta.col_of(int(ids.max(initial=0)))[ids]
+            if col.size and col.min() < 0:
+                raise ValueError("a stored form names an unknown item version")
+            row_of += self.n
+            self._C[row_of, col] = frame.choices[flat]
+            self._M[row_of, col] = 1
+            self.n = frame.n

@@ -1,0 +1,362 @@
+"""Rules of attempts: start (assembly), state, questions, answers, parts, submission.
+
+Guarantees, and where they come from:
+- an answer is acknowledged only after its statement committed (autocommit);
+- the deadline, the status and the part are checked by the database, on its
+  clock, in the statement that writes the answer;
+- submission (by the candidate or the sweeper) holds the attempt row FOR UPDATE
+  and writes the `attempt.submitted` event in the same transaction (outbox); the
+  save statement locks the row FOR SHARE, so no answer lands after submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import asyncpg
+import msgspec
+import structlog
+
+from exam_delivery import blueprints
+from exam_delivery import repository as repo
+from exam_delivery import timing
+from exam_delivery.assembly import BankShortfall, FormItem, assemble, shown_key, shown_options
+from exam_delivery.feed import refresh_now
+from exam_delivery.schemas import (
+    AttemptList,
+    AttemptListEntry,
+    AttemptOut,
+    AttemptStarted,
+    ItemState,
+    OptionOut,
+    PartClosed,
+    PartState,
+    QuestionList,
+    QuestionOut,
+    ResponseIn,
+    ResponseOut,
+    SubmitOut,
+)
+from exam_delivery.state import Delivery
+from shared.contracts import AttemptSubmitted, SubmittedResponse
+from shared.domains import DOMAIN_BY_CODE
+from shared.errors import FieldError, Problem, conflict, field_problem, not_found
+
+_log = structlog.get_logger("mockcert.delivery.attempts")
+LIST_LIMIT = 200
+
+
+def parse_uuid(raw: str, what: str = "attempt") -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise not_found(f"no such {what}") from None
+
+
+def parse_position(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        raise not_found("no such question")
+    return int(raw)
+
+
+def form_json(items: list[FormItem]) -> list[dict[str, Any]]:
+    return [{"item_id": i.item_id, "version": i.version, "domain": i.domain, "order": i.order} for i in items]
+
+
+# ---------------------------------------------------------------- start
+
+
+async def start(state: Delivery, candidate_id: str, blueprint_id: str) -> AttemptStarted:
+    cid = uuid.UUID(candidate_id)
+    try:
+        bp = await blueprints.get(state, blueprint_id)
+    except Problem:
+        raise field_problem("blueprint_id", f"no such blueprint {blueprint_id!r}", status=422) from None
+    if state.items.bank.shortfall(bp.domains):
+        await refresh_now(state)  # an empty or stale pool: look again before refusing
+    bank = state.items.bank
+    target = bp.target_difficulty if bp.target_difficulty is not None else bank.target_for(bp.domains)
+    shuffle = state.settings.shuffle_options if bp.shuffle_options is None else bp.shuffle_options
+    attempt_id = uuid.uuid4()
+    async with state.pool.acquire() as conn:
+        context = await repo.start_context(conn, cid)
+        if context is None:
+            raise not_found("no such user")
+        if context["open_id"] is not None:
+            raise conflict(f"attempt {context['open_id']} is still in progress: finish or submit it first")
+        try:
+            form = assemble(bank, bp.domains, rng=state.rng, seen=frozenset(context["seen"]),
+                            exposure=state.exposure, shuffle=shuffle, target_difficulty=target)
+        except BankShortfall as exc:
+            errors = [FieldError("blueprint_id", f"{s.domain} needs {s.needed} approved items; the bank has "
+                                 f"{s.available}") for s in exc.short]
+            raise Problem(422, "the approved bank cannot fill this blueprint now", errors=errors) from None
+        row = await repo.insert_attempt(
+            conn, attempt_id, cid, bp.id, bp.name, bp.question_count, bp.time_limit_seconds,
+            bp.cut_score_percent, [p.name for p in bp.parts], bp.part_ends(), bp.part_cum_seconds(),
+            form_json(form.items),
+        )
+    if row is None:
+        raise conflict("another attempt of yours is in progress: finish or submit it first")
+    state.exposure.record(i.item_id for i in form.items)
+    _log.info("attempt_started", attempt_id=str(attempt_id), blueprint_id=bp.id,
+              reused_seen=form.reused_seen, over_exposed=form.over_exposed)
+    return AttemptStarted(
+        id=str(row["id"]), blueprint_id=bp.id, blueprint_name=bp.name, status="in_progress",
+        started_at=timing.iso(row["started_at"]), deadline=timing.iso(row["deadline"]),
+        seconds_remaining=row["seconds_remaining"], question_count=bp.question_count,
+        time_multiplier=float(row["time_multiplier"]),
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _parts(row: asyncpg.Record, now: dt.datetime) -> tuple[list[PartState], int]:
+    ends: list[int] = list(row["part_ends"])
+    if not ends:
+        return [], 0
+    closes = timing.part_close_times(row["started_at"], row["time_multiplier"], row["part_cum_seconds"])
+    cur = timing.current_part(row["started_at"], row["time_multiplier"], row["part_cum_seconds"],
+                              row["parts_closed"], now)
+    if row["status"] != "in_progress":
+        cur = len(ends)
+    out, first = [], 1
+    for j, (name, end, closes_at) in enumerate(zip(row["part_names"], ends, closes, strict=True)):
+        state = "closed" if j < cur else ("open" if j == cur else "upcoming")
+        out.append(PartState(number=j + 1, name=name, first_position=first, last_position=end,
+                             closes_at=timing.iso(closes_at), state=state))  # type: ignore[arg-type]
+        first = end + 1
+    return out, cur
+
+
+async def get(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> AttemptOut:
+    async with state.pool.acquire() as conn:
+        row = await repo.get_attempt(conn, attempt_id, uuid.UUID(candidate_id))
+    if row is None:
+        raise not_found("no such attempt")
+    now = row["db_now"]
+    answered = set(row["answered"])
+    flagged = set(row["flagged"])
+    parts, cur = _parts(row, now)
+    ends = list(row["part_ends"])
+    open_ = row["status"] == "in_progress"
+    items = []
+    for pos, entry in enumerate(row["form"], start=1):
+        part = timing.part_of(ends, pos) if ends else 0
+        items.append(ItemState(position=pos, domain=entry["domain"], answered=pos in answered,
+                               flagged=pos in flagged, part=part + 1,
+                               locked=bool(ends) and open_ and part != cur))
+    return AttemptOut(
+        id=str(row["id"]), blueprint_id=row["blueprint_id"], blueprint_name=row["blueprint_name"],
+        status=row["status"], started_at=timing.iso(row["started_at"]), deadline=timing.iso(row["deadline"]),
+        seconds_remaining=timing.seconds_left(row["deadline"], now) if open_ else 0,
+        question_count=row["question_count"], answered_count=len(answered), flagged_count=len(flagged),
+        items=items, time_multiplier=float(row["time_multiplier"]),
+        submitted_at=timing.iso(row["submitted_at"]) if row["submitted_at"] else None,
+        submitted_by=row["submitted_by"], parts=parts,
+        current_part=(cur + 1 if cur < len(ends) else 0) if ends else 1,
+    )
+
+
+async def list_own(state: Delivery, candidate_id: str) -> AttemptList:
+    async with state.pool.acquire() as conn:
+        rows = await repo.list_attempts(conn, uuid.UUID(candidate_id), LIST_LIMIT)
+    return AttemptList(attempts=[
+        AttemptListEntry(
+            id=str(r["id"]), blueprint_id=r["blueprint_id"], blueprint_name=r["blueprint_name"],
+            status=r["status"], started_at=timing.iso(r["started_at"]), deadline=timing.iso(r["deadline"]),
+            seconds_remaining=r["seconds_remaining"] if r["status"] == "in_progress" else 0,
+            question_count=r["question_count"], answered_count=r["answered_count"],
+            submitted_at=timing.iso(r["submitted_at"]) if r["submitted_at"] else None,
+        )
+        for r in rows
+    ])
+
+
+def _question(position: int, entry: dict[str, Any], content: Any, selected: str | None, flagged: bool,
+              question_count: int, part: int, read_only: bool) -> QuestionOut:
+    domain = entry["domain"]
+    known = DOMAIN_BY_CODE.get(domain)
+    return QuestionOut(
+        position=position, domain=domain, domain_name=known.name if known else domain, stem=content.stem,
+        options=[OptionOut(label=label, text=text) for label, text in shown_options(entry["order"], content.options)],
+        selected=selected, flagged=flagged, question_count=question_count, part=part, read_only=read_only,
+    )
+
+
+async def question(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, position: int) -> QuestionOut:
+    async with state.pool.acquire() as conn:
+        row = await repo.get_question(conn, attempt_id, uuid.UUID(candidate_id), position)
+        if row is None:
+            raise not_found("no such attempt")
+        entry = row["entry"]
+        if entry is None or position > row["question_count"]:
+            raise not_found("no such question")
+        key = (entry["item_id"], int(entry["version"]))
+        content = state.items.content(*key)
+        if content is None:
+            content = (await state.items.contents(conn, [key])).get(key)
+    if content is None:
+        raise Problem(503, "the question's content is not available yet; retry shortly", headers={"Retry-After": "2"})
+    ends = list(row["part_ends"])
+    part = timing.part_of(ends, position) if ends else 0
+    open_ = row["status"] == "in_progress"
+    if open_ and ends:
+        cur = timing.current_part(row["started_at"], row["time_multiplier"], row["part_cum_seconds"],
+                                  row["parts_closed"], row["db_now"])
+        if part < cur:
+            raise conflict(f"part {part + 1} is closed: its questions cannot be revisited")
+        if part > cur:
+            raise conflict(f"part {part + 1} is not open yet")
+    return _question(position, entry, content, row["selected"], bool(row["flagged"]), row["question_count"],
+                     part + 1, read_only=not open_)
+
+
+async def all_questions(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> QuestionList:
+    """Every question with the candidate's answers, once the attempt is over (for the review of the result)."""
+    async with state.pool.acquire() as conn:
+        row = await repo.get_attempt(conn, attempt_id, uuid.UUID(candidate_id))
+        if row is None:
+            raise not_found("no such attempt")
+        if row["status"] == "in_progress":
+            raise conflict("the questions are listed together once the attempt is submitted")
+        keys = [(e["item_id"], int(e["version"])) for e in row["form"]]
+        contents = await state.items.contents(conn, keys)
+        responses = {r["position"]: r for r in await repo.all_responses(conn, attempt_id)}
+    ends = list(row["part_ends"])
+    out = []
+    for pos, (entry, key) in enumerate(zip(row["form"], keys, strict=True), start=1):
+        content = contents.get(key)
+        if content is None:
+            raise Problem(503, "a question's content is not available yet; retry shortly",
+                          headers={"Retry-After": "2"})
+        r = responses.get(pos)
+        out.append(_question(pos, entry, content, r["selected"] if r else None, bool(r and r["flagged"]),
+                             row["question_count"], (timing.part_of(ends, pos) if ends else 0) + 1, True))
+    return QuestionList(questions=out)
+
+
+# ---------------------------------------------------------------- answers
+
+
+async def save(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, position: int,
+               body: ResponseIn) -> ResponseOut:
+    set_selected = body.selected is not msgspec.UNSET
+    flagged = None if body.flagged is msgspec.UNSET else body.flagged
+    if not set_selected and flagged is None:
+        raise field_problem("selected", "send `selected` (A-D or null), `flagged`, or both")
+    selected = body.selected if set_selected else None
+    cid = uuid.UUID(candidate_id)
+    async with state.pool.acquire() as conn:
+        row = await repo.save_response(conn, attempt_id, cid, position, selected, set_selected, flagged)
+        if row is not None:
+            return ResponseOut(position=row["position"], selected=row["selected"], flagged=row["flagged"],
+                               saved_at=timing.iso(row["saved_at"]))
+        why = await repo.save_refusal(conn, attempt_id, cid, position)
+    if why is None:
+        raise not_found("no such attempt")
+    if position > why["question_count"]:
+        raise not_found("no such question")
+    if why["status"] != "in_progress":
+        raise conflict(f"the attempt is {why['status']}: answers can no longer change")
+    if why["past_deadline"]:
+        raise conflict("time is over: answers can no longer change")
+    if why["part_upcoming"]:
+        raise conflict("this question's part is not open yet")
+    if why["part_locked"]:
+        raise conflict("this question's part is closed: its answers can no longer change")
+    raise conflict("the answer could not be saved; retry")
+
+
+# ---------------------------------------------------------------- parts
+
+
+async def close_part(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, part: int) -> PartClosed:
+    cid = uuid.UUID(candidate_id)
+    async with state.pool.acquire() as conn, conn.transaction():
+        row = await repo.lock_attempt(conn, attempt_id, cid)
+        if row is None:
+            raise not_found("no such attempt")
+        ends = list(row["part_ends"])
+        if not ends or not 1 <= part <= len(ends):
+            raise not_found("no such part")
+        if row["status"] != "in_progress" or row["past_deadline"]:
+            raise conflict("the attempt is over")
+        cur = timing.current_part(row["started_at"], row["time_multiplier"], row["part_cum_seconds"],
+                                  row["parts_closed"], row["db_now"])
+        if part - 1 < cur:
+            return PartClosed(id=str(attempt_id), part=part, current_part=cur + 1)  # already closed: harmless
+        if part - 1 > cur:
+            raise conflict(f"part {part} is not open yet")
+        if part == len(ends):
+            raise conflict("the last part ends with the submission of the attempt")
+        await repo.close_part(conn, attempt_id, cid, part)
+    _log.info("part_closed", attempt_id=str(attempt_id), part=part)
+    return PartClosed(id=str(attempt_id), part=part, current_part=part + 1)
+
+
+# ---------------------------------------------------------------- submission
+
+
+async def finalize(conn: asyncpg.Connection, row: asyncpg.Record) -> str:
+    """Close a locked, open attempt and write its event. Call inside a transaction holding FOR UPDATE.
+
+    Past its deadline, the attempt is "expired" (submitted by the server as it
+    stood at the deadline, `submitted_at` = the deadline); otherwise "submitted".
+    """
+    past = bool(row["past_deadline"])
+    status, by = ("expired", "sweeper") if past else ("submitted", "candidate")
+    submitted_at: dt.datetime = max(row["started_at"], min(row["db_now"], row["deadline"]))
+    lines = await repo.submission_lines(conn, row["id"])
+    responses = []
+    for line in lines:
+        if line["key"] is None:
+            raise RuntimeError(f"item version {line['item_id']} v{line['version']} missing from the read model")
+        order = line["option_order"]
+        responses.append(SubmittedResponse(
+            position=line["position"], item_id=line["item_id"], item_version=line["version"],
+            domain=line["domain"], key=shown_key(order, line["key"]), selected=line["selected"],
+            option_order=list(order), flagged=line["flagged"], rationale=line["rationale"],
+        ))
+    event_id = uuid.uuid4()
+    event = AttemptSubmitted(
+        event_id=str(event_id), attempt_id=str(row["id"]), candidate_id=str(row["candidate_id"]),
+        blueprint_id=row["blueprint_id"], blueprint_name=row["blueprint_name"],
+        cut_score_percent=float(row["cut_score_percent"]), time_limit_seconds=row["time_limit_seconds"],
+        started_at=timing.iso(row["started_at"]), submitted_at=timing.iso(submitted_at), submitted_by=by,
+        responses=responses, candidate_group=row["candidate_group"],
+    )
+    closed = await repo.close_attempt(conn, row["id"], status, submitted_at, by, event_id,
+                                      msgspec.to_builtins(event))
+    if not closed:
+        raise RuntimeError("attempt was not open")  # unreachable under FOR UPDATE; never write a second event
+    answered = sum(1 for r in responses if r.selected is not None)
+    _log.info("attempt_submitted", attempt_id=str(row["id"]), status=status, by=by, answered=answered,
+              question_count=len(responses))
+    return status
+
+
+async def submit(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> SubmitOut:
+    async with state.pool.acquire() as conn, conn.transaction():
+        row = await repo.lock_attempt(conn, attempt_id, uuid.UUID(candidate_id))
+        if row is None:
+            raise not_found("no such attempt")
+        if row["status"] != "in_progress":
+            return SubmitOut(id=str(attempt_id), status=row["status"])  # a second submit is harmless
+        status = await finalize(conn, row)
+    state.outbox_wake.set()
+    return SubmitOut(id=str(attempt_id), status=status)
+
+
+async def move_deadlines(conn: asyncpg.Connection, candidate_id: uuid.UUID, multiplier: float) -> int:
+    """An accommodation: the candidate's open attempts get deadline = start + limit x multiplier.
+
+    Runs in the caller's transaction (the accounts' PATCH of the user)."""
+    rows = await repo.move_deadlines(conn, candidate_id, multiplier)
+    for r in rows:
+        _log.info("deadline_moved", attempt_id=str(r["id"]), deadline=timing.iso(r["deadline"]),
+                  time_multiplier=multiplier)
+    return len(rows)

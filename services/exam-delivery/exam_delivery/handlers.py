@@ -1,0 +1,133 @@
+"""HTTP handlers of blueprints and attempts: decode, call the service, encode."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from exam_delivery import attempts, blueprints
+from exam_delivery.feed import apply_item_stats
+from exam_delivery.schemas import (
+    AttemptIn,
+    AttemptList,
+    AttemptOut,
+    AttemptStarted,
+    BlueprintIn,
+    BlueprintOut,
+    DifficultyUpdate,
+    PartClosed,
+    QuestionList,
+    QuestionOut,
+    ResponseIn,
+    ResponseOut,
+    SubmitOut,
+)
+from exam_delivery.state import DELIVERY_KEY
+from shared.auth import ADMIN, ANY_USER, CANDIDATE, SERVICE
+from shared.contracts import ItemStatsSummary
+from shared.web import RouteTable, json_response, principal, read_json
+
+routes = RouteTable("delivery")
+internal = RouteTable("internal")
+
+
+# ---------------------------------------------------------------- blueprints
+
+
+@routes.get("/api/blueprints", roles=ANY_USER, response=list[BlueprintOut],
+            summary="Blueprints, with whether the approved bank can fill each now")
+async def list_blueprints(request: web.Request) -> web.Response:
+    return json_response(await blueprints.list_all(request.app[DELIVERY_KEY]))
+
+
+@routes.get("/api/blueprints/{blueprint_id}", roles=ANY_USER, response=BlueprintOut, summary="One blueprint")
+async def get_blueprint(request: web.Request) -> web.Response:
+    state = request.app[DELIVERY_KEY]
+    bp = await blueprints.get(state, request.match_info["blueprint_id"])
+    return json_response(blueprints.to_out(bp, state.items.bank))
+
+
+@routes.post("/api/blueprints", roles=ADMIN, body=BlueprintIn, response=BlueprintOut, status=201,
+             summary="Define a blueprint; 422 naming the domains the approved bank cannot fill")
+async def create_blueprint(request: web.Request) -> web.Response:
+    body = await read_json(request, BlueprintIn)
+    out = await blueprints.create(request.app[DELIVERY_KEY], body, principal(request).id)
+    return json_response(out, status=201)
+
+
+# ---------------------------------------------------------------- attempts
+
+
+@routes.post("/api/attempts", roles=CANDIDATE, body=AttemptIn, response=AttemptStarted, status=201,
+             summary="Start an attempt: a form is assembled for this candidate and the clock starts")
+async def start_attempt(request: web.Request) -> web.Response:
+    body = await read_json(request, AttemptIn)
+    out = await attempts.start(request.app[DELIVERY_KEY], principal(request).id, body.blueprint_id)
+    return json_response(out, status=201)
+
+
+@routes.get("/api/attempts", roles=CANDIDATE, response=AttemptList, summary="Own attempts, newest first")
+async def list_attempts(request: web.Request) -> web.Response:
+    return json_response(await attempts.list_own(request.app[DELIVERY_KEY], principal(request).id))
+
+
+@routes.get("/api/attempts/{attempt_id}", roles=CANDIDATE, response=AttemptOut,
+            summary="State of an attempt: time left, answered and flagged positions, parts")
+async def get_attempt(request: web.Request) -> web.Response:
+    attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
+    return json_response(await attempts.get(request.app[DELIVERY_KEY], attempt_id, principal(request).id))
+
+
+@routes.get("/api/attempts/{attempt_id}/questions", roles=CANDIDATE, response=QuestionList,
+            summary="Every question with the candidate's answers, once the attempt is over (no key)")
+async def list_questions(request: web.Request) -> web.Response:
+    attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
+    return json_response(await attempts.all_questions(request.app[DELIVERY_KEY], attempt_id,
+                                                      principal(request).id))
+
+
+@routes.get("/api/attempts/{attempt_id}/questions/{position}", roles=CANDIDATE, response=QuestionOut,
+            summary="One question (1-based position) with the saved answer; never the key")
+async def get_question(request: web.Request) -> web.Response:
+    attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
+    position = attempts.parse_position(request.match_info["position"])
+    return json_response(await attempts.question(request.app[DELIVERY_KEY], attempt_id, principal(request).id,
+                                                 position))
+
+
+@routes.put("/api/attempts/{attempt_id}/responses/{position}", roles=CANDIDATE, body=ResponseIn,
+            response=ResponseOut, max_body=4096,
+            summary="Save an answer and/or flag; 200 only once committed; 409 after the deadline")
+async def save_response(request: web.Request) -> web.Response:
+    attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
+    position = attempts.parse_position(request.match_info["position"])
+    body = await read_json(request, ResponseIn)
+    out = await attempts.save(request.app[DELIVERY_KEY], attempt_id, principal(request).id, position, body)
+    return json_response(out)
+
+
+@routes.post("/api/attempts/{attempt_id}/parts/{part}/close", roles=CANDIDATE, response=PartClosed,
+             summary="Close a timed part early; its questions cannot be revisited")
+async def close_part(request: web.Request) -> web.Response:
+    attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
+    raw = request.match_info["part"]
+    part = int(raw) if raw.isdigit() and len(raw) <= 3 else 0
+    out = await attempts.close_part(request.app[DELIVERY_KEY], attempt_id, principal(request).id, part)
+    return json_response(out)
+
+
+@routes.post("/api/attempts/{attempt_id}/submit", roles=CANDIDATE, response=SubmitOut,
+             summary="Submit the attempt; a second submit is harmless")
+async def submit_attempt(request: web.Request) -> web.Response:
+    attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
+    return json_response(await attempts.submit(request.app[DELIVERY_KEY], attempt_id, principal(request).id))
+
+
+# ---------------------------------------------------------------- service to service
+
+
+@internal.post("/internal/item-stats", roles=SERVICE, body=list[ItemStatsSummary], response=DifficultyUpdate,
+               summary="Measured difficulties (proportion correct) of item versions, for form assembly")
+async def item_stats(request: web.Request) -> web.Response:
+    body = await read_json(request, list[ItemStatsSummary])
+    changed = await apply_item_stats(request.app[DELIVERY_KEY], body)
+    return json_response(DifficultyUpdate(updated=changed))

@@ -1,0 +1,48 @@
+// One result as its candidate sees it: score, cut, diagnostic, areas, every question.
+
+import { api, h, requireRole, showProblem } from "/static/scoring/common/mockcert.js";
+import { kpi, pageStyles, when } from "/static/scoring/admin.js";
+import { dataTable } from "/static/scoring/tables.js";
+
+document.addEventListener("DOMContentLoaded", async () => {
+  requireRole("admin");
+  pageStyles();
+  const id = decodeURIComponent(location.pathname.split("/").pop());
+  try {
+    const r = await api("GET", `/api/results/${encodeURIComponent(id)}`);
+    if (r.status !== "scored") {
+      document.getElementById("result-summary").replaceChildren(...kpi("Status", "Not scored yet"));
+      return;
+    }
+    document.getElementById("result-summary").replaceChildren(
+      ...kpi("Result", r.passed ? "Pass" : "Fail"),
+      ...kpi("Score", `${r.raw_score} / ${r.question_count}`, `(${r.percent} %)`),
+      ...kpi("Cut", `${r.raw_cut.toFixed(1)} points`, `(${r.cut_score_percent} %, ${r.cut_used})`),
+      ...kpi("Scaled score", r.scaled_score === null ? "—" : String(r.scaled_score), r.scaled_score === null ? "after calibration" : "(200 to pass)"),
+      ...kpi("Blueprint", r.blueprint_name),
+      ...kpi("Submitted", when(r.submitted_at), r.submitted_by === "sweeper" ? "(time ran out)" : ""),
+    );
+    document.getElementById("cut-note").textContent = r.cut_note;
+    const d = r.diagnostic;
+    document.getElementById("diagnostic").replaceChildren(
+      h("p", {}, d.pace.message),
+      d.focus.length ? h("div", {}, h("h3", {}, "Focus next on"), h("ol", {}, ...d.focus.map((f) => h("li", {}, h("strong", {}, f.name), `: ${f.reason}`))))
+        : h("p", {}, `Every area reached the ${d.target_percent} % target.`));
+    document.getElementById("result-domains").replaceChildren(dataTable({
+      caption: "By content area", csv: `result-${id}-areas.csv`, rows: r.domains,
+      columns: [{ key: "name", label: "Area" }, { key: "correct", label: "Correct", num: true },
+                { key: "total", label: "Questions", num: true }, { key: "percent", label: "%", num: true },
+                { key: "below_target", label: `Under ${d.target_percent} %`, format: (v) => (v ? "yes" : "") }],
+    }));
+    document.getElementById("review").replaceChildren(dataTable({
+      caption: "Questions", csv: `result-${id}-review.csv`, rows: r.review, initialSort: { key: "position", dir: 1 },
+      columns: [{ key: "position", label: "#", num: true }, { key: "domain", label: "Area" },
+                { key: "selected", label: "Chosen", format: (v) => v || "(blank)" }, { key: "key", label: "Key" },
+                { key: "correct", label: "", render: (row) => h("span", { class: row.correct ? "right" : "wrong" }, row.correct ? "right" : "wrong"),
+                  value: (row) => (row.correct ? "right" : "wrong") },
+                { key: "rationale", label: "Rationale" }],
+    }));
+  } catch (err) {
+    showProblem(err);
+  }
+});

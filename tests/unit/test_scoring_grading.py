@@ -1,0 +1,143 @@
+"""Scoring one attempt, the diagnostic, the pace, and the switch from the raw to the equated cut."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from scoring import grading
+from scoring.stats import irt
+from shared.contracts import AttemptSubmitted, SubmittedResponse
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def event(answers: list[tuple[str, str, str | None]], *, cut: float = 70.0, minutes: float = 60.0,
+          limit_seconds: int = 4 * 3600, submitted_by: str = "candidate") -> AttemptSubmitted:
+    """answers: (domain, key, selected) per position."""
+    responses = [
+        SubmittedResponse(position=i, item_id=f"item-{i}", item_version=1, domain=d, key=k, selected=s,
+                          rationale=f"why {i}")
+        for i, (d, k, s) in enumerate(answers, start=1)
+    ]
+    return AttemptSubmitted(
+        event_id="e1", attempt_id="a1", candidate_id="c1", blueprint_id="bp", blueprint_name="bp",
+        cut_score_percent=cut, time_limit_seconds=limit_seconds, started_at=grading.iso(T0),
+        submitted_at=grading.iso(T0 + dt.timedelta(minutes=minutes)), submitted_by=submitted_by,
+        responses=list(reversed(responses)),  # order on the wire must not matter
+    )
+
+
+def test_raw_score_percent_and_domains_in_code_book_order():
+    ev = event([("ICD", "A", "A"), ("EM", "B", "B"), ("EM", "C", "D"), ("ICD", "D", None), ("EM", "A", "A")])
+    g = grading.grade(ev)
+    assert (g.raw_score, g.question_count, g.answered_count) == (3, 5, 4)
+    assert g.percent == 60.0
+    assert [(d.code, d.correct, d.total) for d in g.domains] == [("EM", 2, 3), ("ICD", 1, 2)]
+    assert np.frombuffer(g.choices, dtype=np.int8).tolist() == [0, 1, 3, -1, 0]
+    assert np.frombuffer(g.keys, dtype=np.int8).tolist() == [0, 1, 2, 3, 0]
+
+
+@pytest.mark.parametrize(("right", "passed"), [(7, True), (6, False)])
+def test_raw_cut_is_inclusive(right, passed):
+    answers = [("EM", "A", "A")] * right + [("EM", "A", "B")] * (10 - right)
+    g = grading.grade(event(answers, cut=70.0))
+    assert g.cut_used == "raw" and g.passed is passed
+    assert g.raw_cut == pytest.approx(7.0) and g.scaled_score is None and g.theta is None
+
+
+def test_validation_names_the_field():
+    ev = event([("EM", "A", "E"), ("EM", "Z", None)])
+    ev.responses[0].position = 5
+    fields = {e.field for e in grading.validate_event(ev)}
+    assert "responses" in fields  # positions are not 1..n
+    assert any(f.endswith(".selected") for f in fields) and any(f.endswith(".key") for f in fields)
+    bad_time = event([("EM", "A", "A")])
+    bad_time.started_at = "yesterday"
+    assert [e.field for e in grading.validate_event(bad_time)] == ["started_at"]
+
+
+def test_diagnostic_marks_weak_domains_and_orders_focus_by_points_lost():
+    answers = ([("EM", "A", "A")] * 8 + [("EM", "A", "B")] * 2  # 80 %
+               + [("ICD", "A", "A")] * 3 + [("ICD", "A", "B")] * 7  # 30 %: 7 lost
+               + [("ANES", "A", "A")] * 1 + [("ANES", "A", "C")] * 2 + [("ANES", "A", None)])  # 25 %: 3 lost
+    ev = event(answers)
+    g = grading.grade(ev)
+    domains = grading.domain_results([{"code": d.code, "correct": d.correct, "total": d.total} for d in g.domains])
+    assert [(d.code, d.below_target) for d in domains] == [("EM", False), ("ANES", True), ("ICD", True)]
+    assert domains[0].name == "Evaluation and Management"
+    diag = grading.diagnose(domains, T0, T0 + dt.timedelta(minutes=60), 4 * 3600, g.question_count,
+                            g.answered_count, "candidate", g.passed)
+    assert diag.weak_domains == ["ANES", "ICD"]
+    assert [f.code for f in diag.focus] == ["ICD", "ANES", "UNANSWERED"]
+    assert diag.focus[0].points_lost == 7 and diag.focus[-1].points_lost == 1
+
+
+def test_pace_against_minutes_per_question():
+    start = T0
+    # 100 questions in 4 hours = 2.4 minutes each.
+    on_pace = grading.pace(start, start + dt.timedelta(hours=3), 4 * 3600, 100, 100, "candidate", passed=True)
+    assert on_pace.verdict == "on_pace"
+    assert on_pace.seconds_per_question_allowed == 144.0 and on_pace.seconds_per_question_used == 108.0
+    assert on_pace.share_of_time_used == 0.75
+    rushed = grading.pace(start, start + dt.timedelta(hours=1), 4 * 3600, 100, 100, "candidate", passed=False)
+    assert rushed.verdict == "rushed"
+    # Quick and passing is not "rushed": nothing to correct.
+    assert grading.pace(start, start + dt.timedelta(hours=1), 4 * 3600, 100, 100, "candidate", True).verdict == "on_pace"
+    out = grading.pace(start, start + dt.timedelta(hours=4), 4 * 3600, 100, 90, "sweeper", passed=False)
+    assert out.verdict == "timed_out" and out.unanswered == 10 and "10 question" in out.message
+
+
+def _irt_form(k: int, rng: np.random.Generator, shift: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    return rng.lognormal(0.0, 0.25, k), rng.normal(shift, 1.0, k)
+
+
+def test_report_switches_from_raw_cut_to_equated_cut_once_calibrated():
+    rng = np.random.default_rng(5)
+    k = 40
+    ref_a, ref_b = _irt_form(200, rng)
+    a, b = _irt_form(k, rng, shift=0.6)  # a harder form than the reference
+    answers = [("EM", "A", "A")] * 26 + [("EM", "A", "B")] * (k - 26)  # 65 %: fails the raw 70 % cut
+    ev = event(answers)
+
+    before = grading.grade(ev)
+    assert before.cut_used == "raw" and not before.passed and before.scaled_score is None
+
+    form_irt = grading.FormIrt(calibration_id=9, a=a, b=b, ref_a=ref_a, ref_b=ref_b)
+    after = grading.grade(ev, form_irt)
+    theta_c = irt.equated_theta_cut(ref_a, ref_b, 0.70)
+    expected_cut = float(irt.prob([theta_c], a, b)[0].sum())
+    assert after.cut_used == "equated" and after.calibration_id == 9
+    assert after.raw_cut == pytest.approx(expected_cut, abs=1e-3)
+    assert after.raw_cut < 0.70 * k  # the harder form gets the lower raw cut
+    assert after.passed is (26 >= expected_cut)
+    assert after.cut_score_percent == pytest.approx(100 * expected_cut / k, abs=0.01)
+    # The scaled score reads the same way as the decision.
+    assert (after.scaled_score >= 200) is after.passed
+    assert 100 <= after.scaled_score <= 300
+    assert after.theta is not None and 0 < after.theta_se < 1
+    assert after.raw_score == before.raw_score and after.domains == before.domains
+
+
+def test_equated_decision_and_scale_agree_at_every_raw_score():
+    rng = np.random.default_rng(11)
+    ref_a, ref_b = _irt_form(150, rng)
+    a, b = _irt_form(30, rng, shift=-0.4)
+    theta_c = irt.equated_theta_cut(ref_a, ref_b, 0.7)
+    cut = float(irt.tcc([theta_c], a, b)[0])
+    scaled = []
+    for raw in range(31):
+        correct = np.arange(30) < raw
+        eq = grading.equate(correct, a, b, ref_a, ref_b, 70.0)
+        assert eq.passed is (raw >= cut - 1e-9)
+        assert (eq.scaled_score >= 200) is eq.passed
+        scaled.append(eq.scaled_score)
+    assert scaled == sorted(scaled)  # more points never lower the scaled score
+    assert scaled[0] == 100 and scaled[-1] == 300
+
+
+def test_cut_note_says_which_cut_was_used():
+    assert "raw cut of 70 %" in grading.cut_note("raw", 70.0, 70.0, 105.0)
+    assert "equated cut" in grading.cut_note("equated", 70.0, 68.2, 102.3)
