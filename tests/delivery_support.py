@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from aiohttp import web
-
 from exam_delivery.feed import apply_page, refresh_pool
 from exam_delivery.state import DELIVERY_KEY
+
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage
 from shared.domains import DOMAINS
 
@@ -32,11 +32,12 @@ def synthetic_items(per_domain: dict[str, int] | None = None, *, factor: int = 3
         for i in range(n):
             seq += 1
             key = rng.choice("ABCD")
+            key_text = f"{code}-{i + 1} alternative {key.lower()}"
             out.append(FeedItemVersion(
                 item_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), version=1, domain=code,
                 stem=f"{code} question {i + 1}: which option is right? <b>not markup</b>",
-                options=[FeedOption(label=label, text=f"{code}-{i + 1} option {label}") for label in "ABCD"],
-                key=key, rationale=f"{RATIONALE_MARK} {code}-{i + 1}: {key} is right.", status="approved",
+                options=[FeedOption(label=label, text=f"{code}-{i + 1} alternative {label.lower()}") for label in "ABCD"],
+                key=key, rationale=f"{RATIONALE_MARK} {code}-{i + 1}: '{key_text}' is right.", status="approved",
                 code_set_year=2026, changed_seq=seq,
             ))
     return out
@@ -53,6 +54,27 @@ async def feed_delivery(app: web.Application, items: Iterable[FeedItemVersion]) 
         page = FeedPage(items=rows[start:start + 500], next_cursor=cursor, has_more=False)
         assert await apply_page(state, cursor, page)
     await refresh_pool(state)
+
+
+async def feed_database(database_url: str, items: Iterable[FeedItemVersion]) -> None:
+    """The same, for a delivery running in another process: it picks the rows up at its next feed poll."""
+    import asyncpg
+    from exam_delivery.state import Delivery
+
+    from shared.db import init_connection
+    from shared.settings import Settings
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1, init=init_connection)
+    try:
+        state = Delivery(settings=Settings(database_url=database_url), pool=pool)
+        rows = list(items)
+        async with pool.acquire() as conn:
+            cursor = int(await conn.fetchval("SELECT cursor FROM delivery.feed_cursor"))
+        for start in range(0, len(rows), 500):
+            page = FeedPage(items=rows[start:start + 500], next_cursor=cursor, has_more=False)
+            assert await apply_page(state, cursor, page)
+    finally:
+        await pool.close()
 
 
 def retire(items: Iterable[FeedItemVersion], seq_offset: int = 10_000_000) -> list[FeedItemVersion]:

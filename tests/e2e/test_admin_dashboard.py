@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
-
 from scoring.simulate import EventFactory, post_events, synthetic_bank
+
 from shared.auth import issue_service_token
 from tests.e2e.conftest import artifact, ui_login
 from tests.support import ADMIN_PASSWORD, Stack, start_stack
@@ -32,8 +32,15 @@ async def simulated(stack: Stack) -> int:
     bank = synthetic_bank(rng, {code: 3 * n for code, n in COUNTS.items()})
     factory = EventFactory(bank, COUNTS, blueprint_id="cpc-sim", blueprint_name="cpc-sim")
     start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
-    events = [factory.event(rng, float(rng.normal(0.4, 1.0)), group=("evening" if i % 3 else "weekday"),
-                            submitted_at=start + dt.timedelta(hours=7 * i)) for i in range(240)]
+    events = [
+        factory.event(
+            rng,
+            float(rng.normal(0.4, 1.0)),
+            group=("evening" if i % 3 else "weekday"),
+            submitted_at=start + dt.timedelta(hours=7 * i),
+        )
+        for i in range(240)
+    ]
     token = issue_service_token(stack.settings["exam-delivery"])
     await post_events(stack.session, stack.urls["scoring"], token, events)
     admin = await stack.admin_token()
@@ -42,6 +49,7 @@ async def simulated(stack: Stack) -> int:
         if body.get("n_attempts") == len(events):
             break
         await asyncio.sleep(0.05)
+    assert body["n_attempts"] == len(events)
     status, _ = await stack.request("POST", "/api/stats/calibrate", admin)
     assert status == 200
     return len(events)
@@ -60,7 +68,11 @@ async def test_admin_sees_the_dashboard_charts(stack, simulated, page):
     assert titles[2] == "Mean score by content area"
     # Text alternatives say what the charts show.
     descs = [await d.text_content() for d in await page.locator("figure.chart-figure svg > desc").all()]
-    assert "Wilson" in descs[0] and f"{simulated} attempts" in descs[1] and "Evaluation and Management" in descs[2]
+    assert (
+        "Wilson" in descs[0]
+        and f"{simulated} attempts" in descs[1]
+        and "Evaluation and Management" in descs[2]
+    )
     assert await page.locator("#trend-chart polygon.band").count() == 1
     assert await page.locator("#hist-chart rect.bar").count() > 10
     assert await page.locator("#hist-chart line.cut").count() == 1
@@ -72,7 +84,7 @@ async def test_admin_sees_the_dashboard_charts(stack, simulated, page):
 
     # The trend follows the period picker.
     await page.get_by_label("Trend by").select_option("month")
-    await page.locator("#trend-chart svg > title", has_text="Pass rate by month").wait_for()
+    await page.locator("#trend-chart svg > title", has_text="Pass rate by month").wait_for(state="attached")
 
 
 async def test_item_quality_table_scatter_and_csv_export(stack, simulated, page):
@@ -96,7 +108,7 @@ async def test_item_quality_table_scatter_and_csv_export(stack, simulated, page)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("Item,Area,n,")
     assert len(lines) == 1 + await rows.count()
-    await page.screenshot(path=str(artifact("admin-items.png")), full_page=True)
+    await page.screenshot(path=str(artifact("admin-items.png")))
 
 
 async def test_accommodation_is_set_from_the_users_page(stack, page):
@@ -108,7 +120,11 @@ async def test_accommodation_is_set_from_the_users_page(stack, page):
     await page.goto(f"{stack.base_url}/admin/users")
     field = page.get_by_label(f"Time multiplier of {user['username']}", exact=True)
     await field.fill("1.5")
-    await page.get_by_role("form", name=f"Time multiplier of {user['username']}").get_by_role("button").click()
+    await (
+        page.get_by_role("form", name=f"Set the time multiplier of {user['username']}")
+        .get_by_role("button")
+        .click()
+    )
     await page.get_by_text(f"{user['username']}: time multiplier 1.5").wait_for()
     status, user = await stack.request("GET", f"/api/users/{user_id}", admin)
     assert user["time_multiplier"] == 1.5

@@ -12,9 +12,9 @@ from typing import Any
 
 import asyncpg
 import pytest
-
 from exam_delivery.assembly import shown_key
 from exam_delivery.state import DELIVERY_KEY
+
 from shared.auth import issue_service_token
 from shared.domains import DOMAINS
 from tests.delivery_support import RATIONALE_MARK, feed_delivery, retire, synthetic_items, wait_for
@@ -115,12 +115,16 @@ async def test_full_cpc150_attempt_through_the_public_api(dstack, db):
     assert domains == sorted(domains, key=order.index), "domains in code-book order"
 
     stems = set()
+    shuffled = 0
     for pos in range(1, 151):
         status, q = await call("GET", f"/api/attempts/{attempt}/questions/{pos}")
         assert status == 200 and q["position"] == pos and len(q["options"]) == 4
         assert [o["label"] for o in q["options"]] == ["A", "B", "C", "D"]
+        texts = [o["text"] for o in q["options"]]
+        shuffled += texts != sorted(texts)
         stems.add(q["stem"])
     assert len(stems) == 150, "150 distinct items"
+    assert shuffled > 75, "options are shuffled per form by default"
 
     form = json.loads(await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1",
                                         uuid.UUID(attempt)))

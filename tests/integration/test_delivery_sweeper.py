@@ -8,10 +8,10 @@ import uuid
 
 import asyncpg
 from aiohttp import web
-
 from exam_delivery.app import create_app
 from exam_delivery.state import DELIVERY_KEY
 from exam_delivery.sweeper import sweep_once
+
 from tests.delivery_support import feed_delivery, synthetic_items, wait_for
 from tests.support import free_port, start_stack
 

@@ -16,8 +16,11 @@ _PARAM = re.compile(r"\{[^}]+\}")
 
 @pytest.fixture(scope="module")
 async def tokens(stack) -> dict[str, str | None]:
-    out: dict[str, str | None] = {"anonymous": None, "admin": await stack.admin_token(),
-                                  "service": issue_service_token(stack.settings["exam-delivery"])}
+    out: dict[str, str | None] = {
+        "anonymous": None,
+        "admin": await stack.admin_token(),
+        "service": issue_service_token(stack.settings["exam-delivery"]),
+    }
     for role in ("candidate", "instructor"):
         out[role] = (await stack.new_user(role))[1]
     return out
@@ -30,9 +33,14 @@ def scoring_endpoints(stack) -> list:
 def test_every_scoring_route_declares_roles(stack):
     endpoints = scoring_endpoints(stack)
     paths = {(ep.method, ep.path) for ep in endpoints}
-    for expected in [("POST", "/internal/events"), ("GET", "/api/results/{attempt_id}"),
-                     ("GET", "/api/stats/pass-rates"), ("GET", "/api/stats/scores"), ("GET", "/api/stats/items"),
-                     ("GET", "/admin")]:
+    for expected in [
+        ("POST", "/internal/events"),
+        ("GET", "/api/results/{attempt_id}"),
+        ("GET", "/api/stats/pass-rates"),
+        ("GET", "/api/stats/scores"),
+        ("GET", "/api/stats/items"),
+        ("GET", "/admin"),
+    ]:
         assert expected in paths
     for ep in endpoints:
         assert ep.roles, ep.path
@@ -48,8 +56,9 @@ async def test_role_matrix(stack, tokens):
             token = tokens[who]
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             kwargs = {"json": {}} if ep.method in ("POST", "PUT", "PATCH") else {}
-            async with stack.session.request(ep.method, f"{stack.urls['scoring']}{path}", headers=headers,
-                                             **kwargs) as resp:
+            async with stack.session.request(
+                ep.method, f"{stack.urls['scoring']}{path}", headers=headers, **kwargs
+            ) as resp:
                 status = resp.status
             allowed = "public" in ep.roles or who in ep.roles
             if allowed:

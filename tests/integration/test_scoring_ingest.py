@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 import msgspec
 import numpy as np
 import pytest
-
 from scoring.simulate import EventFactory, post_events, synthetic_bank
+
 from shared.auth import issue_service_token
 from tests.support import Stack, start_stack
 
@@ -26,7 +26,9 @@ async def stack(database_url: str) -> AsyncIterator[Stack]:
 def factory() -> EventFactory:
     rng = np.random.default_rng(42)
     bank = synthetic_bank(rng, {"EM": 4, "ICD": 4, "HCPCS": 3})
-    return EventFactory(bank, {"EM": 3, "ICD": 3, "HCPCS": 2}, blueprint_id="bp-ingest", blueprint_name="ingest")
+    return EventFactory(
+        bank, {"EM": 3, "ICD": 3, "HCPCS": 2}, blueprint_id="bp-ingest", blueprint_name="ingest", shuffle=True
+    )
 
 
 def service_token(stack) -> str:
@@ -37,7 +39,9 @@ async def post_raw(stack, body: bytes, token: str | None) -> tuple[int, dict]:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    async with stack.session.post(f"{stack.urls['scoring']}/internal/events", data=body, headers=headers) as resp:
+    async with stack.session.post(
+        f"{stack.urls['scoring']}/internal/events", data=body, headers=headers
+    ) as resp:
         return resp.status, await resp.json(content_type=None)
 
 
@@ -45,12 +49,19 @@ async def test_the_same_event_twice_gives_one_result(stack, factory):
     rng = np.random.default_rng(1)
     candidate_id, _ = await stack.new_user("candidate")
     ev = factory.event(rng, 0.5, candidate_id=candidate_id)
-    statuses = await post_events(stack.session, stack.urls["scoring"], service_token(stack), [ev, ev])
-    assert statuses == ["accepted", "duplicate"]
+    token = service_token(stack)
+    first = await post_events(stack.session, stack.urls["scoring"], token, [ev])
+    second = await post_events(stack.session, stack.urls["scoring"], token, [ev])  # a retry after a lost ack
+    assert (first, second) == (["accepted"], ["duplicate"])
     # Another event id for the same attempt (a re-publication) changes nothing either.
-    again = msgspec.structs.replace(ev, event_id=str(uuid.uuid4()),
-                                    responses=[msgspec.structs.replace(r, selected=r.key) for r in ev.responses])
-    assert await post_events(stack.session, stack.urls["scoring"], service_token(stack), [again]) == ["duplicate"]
+    again = msgspec.structs.replace(
+        ev,
+        event_id=str(uuid.uuid4()),
+        responses=[msgspec.structs.replace(r, selected=r.key) for r in ev.responses],
+    )
+    assert await post_events(stack.session, stack.urls["scoring"], service_token(stack), [again]) == [
+        "duplicate"
+    ]
     admin = await stack.admin_token()
     status, listed = await stack.request("GET", f"/api/results?candidate_id={candidate_id}", admin)
     assert status == 200 and [r["attempt_id"] for r in listed["results"]] == [ev.attempt_id]
@@ -63,8 +74,9 @@ async def test_the_same_event_twice_gives_one_result(stack, factory):
 async def test_concurrent_deliveries_of_one_event_score_it_once(stack, factory):
     rng = np.random.default_rng(2)
     ev = factory.event(rng, 0.0)
-    statuses = await post_events(stack.session, stack.urls["scoring"], service_token(stack), [ev] * 6,
-                                 concurrency=6)
+    statuses = await post_events(
+        stack.session, stack.urls["scoring"], service_token(stack), [ev] * 6, concurrency=6
+    )
     assert sorted(statuses) == ["accepted"] + ["duplicate"] * 5
 
 
@@ -84,10 +96,20 @@ async def test_result_review_and_diagnostic_for_the_candidate(stack, factory):
     assert [d["code"] for d in body["domains"]] == ["EM", "ICD", "HCPCS"]  # code-book order
     assert sum(d["total"] for d in body["domains"]) == 8
     by_pos = {r.position: r for r in ev.responses}
+    bank_keys = {it.item_id: it.key for it in factory.bank}
     for entry in body["review"]:
         sent = by_pos[entry["position"]]
-        assert (entry["selected"], entry["key"], entry["rationale"]) == (sent.selected, sent.key, sent.rationale)
+        # The labels the candidate saw, and the item's own options behind them.
+        assert (entry["selected"], entry["key"], entry["rationale"]) == (
+            sent.selected,
+            sent.key,
+            sent.rationale,
+        )
         assert entry["correct"] is (sent.selected == sent.key)
+        assert entry["option_order"] == sent.option_order
+        assert entry["key_original"] == bank_keys[sent.item_id]
+        if sent.selected is not None:
+            assert entry["selected_original"] == sent.option_order["ABCD".index(sent.selected)]
     diag = body["diagnostic"]
     assert diag["weak_domains"] == [d["code"] for d in body["domains"] if d["percent"] < 70]
     assert diag["pace"]["seconds_allowed"] == ev.time_limit_seconds
@@ -137,11 +159,15 @@ async def test_events_are_refused_to_users_and_checked_field_by_field(stack, fac
     admin = await stack.admin_token()
     assert (await post_raw(stack, body, admin))[0] == 403
     # Never reachable through the public entry.
-    async with stack.session.post(f"{stack.base_url}/internal/events", data=body,
-                                  headers={"Authorization": f"Bearer {service_token(stack)}"}) as resp:
+    async with stack.session.post(
+        f"{stack.base_url}/internal/events",
+        data=body,
+        headers={"Authorization": f"Bearer {service_token(stack)}"},
+    ) as resp:
         assert resp.status == 404
-    bad = msgspec.structs.replace(ev, responses=[msgspec.structs.replace(ev.responses[0], selected="E"),
-                                                 *ev.responses[1:]])
+    bad = msgspec.structs.replace(
+        ev, responses=[msgspec.structs.replace(ev.responses[0], selected="E"), *ev.responses[1:]]
+    )
     status, problem = await post_raw(stack, msgspec.json.encode(bad), service_token(stack))
     assert status == 422 and problem["errors"][0]["field"].endswith(".selected")
     status, problem = await post_raw(stack, b'{"event_id": "x"}', service_token(stack))

@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
-
 from scoring.engine import ENGINE_KEY
 from scoring.simulate import EventFactory, post_events, synthetic_bank
 from scoring.stats import rates
+
 from shared.auth import issue_service_token
 from tests.support import Stack, start_stack
 
@@ -34,7 +34,8 @@ async def stack(database_url: str) -> AsyncIterator[Stack]:
 def factory() -> EventFactory:
     rng = np.random.default_rng(2026)
     bank = synthetic_bank(rng, {code: 14 for code in COUNTS})
-    return EventFactory(bank, COUNTS, blueprint_id="bp-stats", blueprint_name="stats-150")
+    # Options shuffled per candidate, as delivery shows them: statistics must still be per original option.
+    return EventFactory(bank, COUNTS, blueprint_id="bp-stats", blueprint_name="stats-150", shuffle=True)
 
 
 async def wait_for_attempts(stack: Stack, token: str, n: int) -> dict:
@@ -56,8 +57,12 @@ async def loaded(stack: Stack, factory: EventFactory) -> dict:
     rng = np.random.default_rng(7)
     start = dt.datetime(2026, 2, 2, 8, 0, tzinfo=dt.UTC)
     events = [
-        factory.event(rng, float(rng.normal()), group="A" if i % 2 else "B",
-                      submitted_at=start + dt.timedelta(hours=3 * i))
+        factory.event(
+            rng,
+            float(rng.normal()),
+            group="A" if i % 2 else "B",
+            submitted_at=start + dt.timedelta(hours=3 * i),
+        )
         for i in range(N)
     ]
     token = issue_service_token(stack.settings["exam-delivery"])
@@ -83,7 +88,9 @@ async def test_pass_rates_overall_by_group_and_by_week(stack, loaded):
     for g in weeks["groups"]:
         assert g["ci_low"] <= g["pass_rate"] <= g["ci_high"]
     status, window = await stack.request("GET", "/api/stats/pass-rates?from=2026-02-02&to=2026-02-03", admin)
-    assert window["overall"]["attempts"] == 6 + 8  # every 3 hours: 08:00..23:00 on the 2nd, all day on the 3rd
+    assert (
+        window["overall"]["attempts"] == 6 + 8
+    )  # every 3 hours: 08:00..23:00 on the 2nd, all day on the 3rd
     status, problem = await stack.request("GET", "/api/stats/pass-rates?from=soon", admin)
     assert status == 422 and problem["errors"][0]["field"] == "from"
     status, problem = await stack.request("GET", "/api/stats/pass-rates?group_by=year", admin)
@@ -100,7 +107,9 @@ async def test_score_distribution_and_domains(stack, loaded):
     assert dist["sd"] == pytest.approx(raws.std(ddof=1), abs=1e-3)
     assert sum(b["count"] for b in dist["histogram"]) == N
     assert dist["raw_cut"] == pytest.approx(16.8)
-    assert 0.5 < dist["kr20"] < 1.0 and dist["sem"] == pytest.approx(dist["sd"] * np.sqrt(1 - dist["kr20"]), abs=1e-3)
+    assert 0.5 < dist["kr20"] < 1.0 and dist["sem"] == pytest.approx(
+        dist["sd"] * np.sqrt(1 - dist["kr20"]), abs=1e-3
+    )
     assert [d["code"] for d in dist["domains"]] == ["EM", "ICD", "HCPCS"]  # code-book order
     assert all(d["items_per_form"] == 8 for d in dist["domains"])
     assert dist["cut_used"] == {"raw": N, "equated": 0} and dist["decision"] is None
@@ -113,12 +122,24 @@ async def test_item_analysis_per_item_version_with_flags_only_above_min_n(stack,
     status, body = await stack.request("GET", "/api/stats/items?blueprint_id=bp-stats&min_n=0", instructor)
     assert status == 200 and len(body["items"]) == len(factory.bank)
     assert body["flag_min_n"] == 30 and body["n_attempts"] == N
+    keys = {it.item_id: it.key for it in factory.bank}
     for it in body["items"]:
         assert it["n"] > 150  # 8 of 14 per area: each item on ~57 % of forms
+        key_option = next(o for o in it["options"] if o["key"])
+        assert key_option["label"] == keys[it["item_id"]] and key_option["share"] == pytest.approx(
+            it["p"], abs=1e-4
+        )
         assert sum(o["share"] for o in it["options"]) == pytest.approx(1.0, abs=1e-3)
         assert it["r_ci_low"] <= it["r_pb_corrected"] <= it["r_ci_high"]
-        assert set(it["flags"]) <= {"too_hard", "doubtful", "review_difficulty", "too_easy", "weak_discrimination",
-                                    "non_functioning_distractor", "possible_miskey"}
+        assert set(it["flags"]) <= {
+            "too_hard",
+            "doubtful",
+            "review_difficulty",
+            "too_easy",
+            "weak_discrimination",
+            "non_functioning_distractor",
+            "possible_miskey",
+        }
     hard = [it for it in body["items"] if it["p"] < 0.2]
     assert all("too_hard" in it["flags"] for it in hard)
     one = body["items"][0]["item_id"]
@@ -166,6 +187,11 @@ async def test_calibration_recovers_known_parameters_and_switches_new_results_to
         assert res["passed"] is (res["raw_score"] >= res["raw_cut"] - 1e-6)
         assert res["theta"] is not None and res["theta_se"] > 0
     await wait_for_attempts(stack, admin, N + 3)
+    # Every candidate has an EAP ability now, those scored before calibration too (the latest estimate).
+    status, before = await stack.request("GET", f"/api/results/{old.attempt_id}", admin)
+    assert before["cut_used"] == "raw" and before["theta"] is not None and 0 < before["theta_se"] < 1
+    status, listed = await stack.request("GET", "/api/results?blueprint_id=bp-stats&limit=50", admin)
+    assert all(r["theta"] is not None for r in listed["results"])
     status, dist = await stack.request("GET", "/api/stats/scores?blueprint_id=bp-stats", admin)
     assert dist["cut_used"] == {"raw": N, "equated": 3}
     decision = dist["decision"]

@@ -8,7 +8,6 @@ import statistics
 from collections import Counter
 
 import pytest
-
 from exam_delivery.assembly import (
     IDENTITY,
     Bank,
@@ -20,6 +19,7 @@ from exam_delivery.assembly import (
     shown_key,
     shown_options,
 )
+
 from shared.domains import DOMAINS
 
 CPC150 = [(d.code, d.classic_count) for d in DOMAINS]
@@ -154,6 +154,12 @@ def test_order_sensitive_items_keep_their_order():
     assert order_sensitive(["x", "y", "Both A and B", "All of the above"])
     assert order_sensitive(["none of these", "", "", ""])
     assert not order_sensitive(["99213", "99214", "J3420", "Modifier 25"])
+    for rationale in ("B is wrong because the lesion is benign.", "Option C bundles the repair.",
+                      "The key (D) follows the guideline.", "A: excision includes the closure."):
+        assert order_sensitive(["w", "x", "y", "z"], rationale), rationale
+    for rationale in ("A 45-year-old patient needs 99214: moderate MDM.", "Code J3420 (vitamin B12) per unit.",
+                      "Laterality matters: RT and LT.", "'EM-1 alternative a' is right."):
+        assert not order_sensitive(["w", "x", "y", "z"], rationale), rationale
     bank = Bank([BankItem(f"i{n}", 1, "EM", None, shuffle_ok=False) for n in range(5)])
     form = assemble(bank, [("EM", 5)], rng=random.Random(9), shuffle=True)
     assert {i.order for i in form.items} == {IDENTITY}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
-
 from exam_delivery import timing
 from exam_delivery.blueprints import BUILTIN, check
 from exam_delivery.outbox import MAX_BACKOFF_SECONDS, backoff
 from exam_delivery.schemas import BlueprintIn, ResponseIn
+
 from shared.domains import DOMAINS
 
 T0 = dt.datetime(2026, 11, 22, 10, 0, 0, tzinfo=dt.UTC)

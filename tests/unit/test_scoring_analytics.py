@@ -6,7 +6,6 @@ import datetime as dt
 
 import numpy as np
 import pytest
-
 from scoring import analytics
 from scoring import schemas as s
 from scoring.frame import Dense, Frame, ItemMeta, append_rows, response_matrix
@@ -15,12 +14,22 @@ from scoring.stats import classical, rates
 DOMAINS = ("EM", "ICD", "HCPCS")
 
 
-def make_data(seed: int = 3, n: int = 120, bank_per_domain: int = 6, per_domain: int = 3, blueprints=("bp-a",),
-              fixed_form: bool = False):
+def make_data(
+    seed: int = 3,
+    n: int = 120,
+    bank_per_domain: int = 6,
+    per_domain: int = 3,
+    blueprints=("bp-a",),
+    fixed_form: bool = False,
+):
     rng = np.random.default_rng(seed)
-    bank = [(i + 1, f"item-{i}", DOMAINS[i // bank_per_domain], int(rng.integers(0, 4)))
-            for i in range(bank_per_domain * len(DOMAINS))]
-    meta_rows = [{"id": i, "item_id": it, "version": 1, "domain": d, "key": "ABCD"[k]} for i, it, d, k in bank]
+    bank = [
+        (i + 1, f"item-{i}", DOMAINS[i // bank_per_domain], int(rng.integers(0, 4)))
+        for i in range(bank_per_domain * len(DOMAINS))
+    ]
+    meta_rows = [
+        {"id": i, "item_id": it, "version": 1, "domain": d, "key": "ABCD"[k]} for i, it, d, k in bank
+    ]
     meta = ItemMeta.from_rows(meta_rows)
     keys = {i: k for i, _, _, k in bank}
     rows = []
@@ -40,12 +49,22 @@ def make_data(seed: int = 3, n: int = 120, bank_per_domain: int = 6, per_domain:
                 choices.append(-1 if rng.random() < 0.1 else (keys[item] + int(rng.integers(1, 4))) % 4)
         raw = sum(c == keys[i] for c, i in zip(choices, form, strict=True))
         bp = blueprints[r % len(blueprints)]
-        rows.append({
-            "seq": r + 1, "blueprint_id": bp, "blueprint_name": bp.upper(), "candidate_group": ["x", "y", ""][r % 3],
-            "submitted": t0 + r * 86400 * 0.5, "passed": raw >= 0.7 * len(form), "raw_score": raw,
-            "question_count": len(form), "cut_used": "raw", "blueprint_cut_percent": 70.0,
-            "item_ix": np.asarray(form, dtype="<i4").tobytes(), "choices": np.asarray(choices, np.int8).tobytes(),
-        })
+        rows.append(
+            {
+                "seq": r + 1,
+                "blueprint_id": bp,
+                "blueprint_name": bp.upper(),
+                "candidate_group": ["x", "y", ""][r % 3],
+                "submitted": t0 + r * 86400 * 0.5,
+                "passed": raw >= 0.7 * len(form),
+                "raw_score": raw,
+                "question_count": len(form),
+                "cut_used": "raw",
+                "blueprint_cut_percent": 70.0,
+                "item_ix": np.asarray(form, dtype="<i4").tobytes(),
+                "choices": np.asarray(choices, np.int8).tobytes(),
+            }
+        )
     return rows, meta, keys
 
 
@@ -56,8 +75,11 @@ def naive_matrix(rows, meta, keys):
     M = np.zeros_like(X)
     C = np.full(X.shape, -1, np.int8)
     for r, row in enumerate(rows):
-        for i, c in zip(np.frombuffer(row["item_ix"], "<i4").tolist(), np.frombuffer(row["choices"], np.int8).tolist(),
-                        strict=True):
+        for i, c in zip(
+            np.frombuffer(row["item_ix"], "<i4").tolist(),
+            np.frombuffer(row["choices"], np.int8).tolist(),
+            strict=True,
+        ):
             M[r, col[i]] = 1
             C[r, col[i]] = c
             X[r, col[i]] = c == keys[i]
@@ -115,8 +137,9 @@ def test_distribution_moments_against_the_textbook_formulas():
     m = x.mean()
     s2 = ((x - m) ** 2).sum() / (n - 1)
     g1 = n / ((n - 1) * (n - 2)) * (((x - m) / np.sqrt(s2)) ** 3).sum()
-    g2 = (n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * (((x - m) / np.sqrt(s2)) ** 4).sum()
-          - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
+    g2 = n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * (((x - m) / np.sqrt(s2)) ** 4).sum() - 3 * (
+        n - 1
+    ) ** 2 / ((n - 2) * (n - 3))
     assert (mean, median) == (pytest.approx(10.7), 11.0)
     assert sd == pytest.approx(np.sqrt(s2)) and skew == pytest.approx(g1) and kurt == pytest.approx(g2)
 
@@ -126,8 +149,13 @@ def snapshot_of(rows, meta, **kw):
     dense = Dense()
     dense.sync(frame, meta)
     nan = np.full(frame.n, np.nan)
-    return analytics.compute_snapshot(1, dt.datetime(2026, 5, 1, tzinfo=dt.UTC), frame, meta, dense, None, nan, nan,
-                                      **kw), frame, dense
+    return (
+        analytics.compute_snapshot(
+            1, dt.datetime(2026, 5, 1, tzinfo=dt.UTC), frame, meta, dense, None, nan, nan, **kw
+        ),
+        frame,
+        dense,
+    )
 
 
 def test_snapshot_items_domains_and_scores():
@@ -144,14 +172,18 @@ def test_snapshot_items_domains_and_scores():
         lo, hi = rates.wilson_interval(int(X[:, j].sum()), int(M[:, j].sum()))
         assert (it.p_ci_low, it.p_ci_high) == (pytest.approx(lo, abs=1e-4), pytest.approx(hi, abs=1e-4))
         shares = {o.label: o.share for o in it.options}
-        assert shares["omit"] == pytest.approx(((C[:, j] == -1) & (M[:, j] == 1)).sum() / M[:, j].sum(), abs=1e-4)
+        assert shares["omit"] == pytest.approx(
+            ((C[:, j] == -1) & (M[:, j] == 1)).sum() / M[:, j].sum(), abs=1e-4
+        )
         assert sum(o.key for o in it.options) == 1
     # A blueprint's score distribution and its per-area means, against a naive pass.
     dist = snap.scores["bp-a"]
     mine = [r for r in rows if r["blueprint_id"] == "bp-a"]
     raws = np.array([r["raw_score"] for r in mine], float)
     assert dist.n == len(mine) and dist.question_count == 9
-    assert dist.mean == pytest.approx(raws.mean(), abs=1e-4) and dist.sd == pytest.approx(raws.std(ddof=1), abs=1e-4)
+    assert dist.mean == pytest.approx(raws.mean(), abs=1e-4) and dist.sd == pytest.approx(
+        raws.std(ddof=1), abs=1e-4
+    )
     assert sum(b.count for b in dist.histogram) == len(mine)
     assert dist.passed == sum(r["passed"] for r in mine)
     assert [d.code for d in dist.domains] == ["EM", "ICD", "HCPCS"]  # code-book order
@@ -177,8 +209,9 @@ def test_incremental_snapshot_equals_a_full_recompute():
     dense.sync(frame2, meta)
     nan = np.full(frame2.n, np.nan)
     now = dt.datetime(2026, 5, 2, tzinfo=dt.UTC)
-    incremental = analytics.compute_snapshot(2, now, frame2, meta, dense, None, nan, nan, previous=snap1,
-                                             changed={"bp-a"})
+    incremental = analytics.compute_snapshot(
+        2, now, frame2, meta, dense, None, nan, nan, previous=snap1, changed={"bp-a"}
+    )
     full, _, _ = snapshot_of(first + later, meta)
     assert incremental.items["bp-b"] is snap1.items["bp-b"]  # reused, not recomputed
     for scope in ("", "bp-a", "bp-b"):
@@ -194,7 +227,10 @@ def test_pass_rates_by_week_month_group_and_filters():
     out = analytics.pass_rate_table(snap, s.PassRateQuery(), None, None)
     assert out.overall.attempts == 90 and out.overall.passed == all_passed
     lo, hi = rates.wilson_interval(all_passed, 90)
-    assert (out.overall.ci_low, out.overall.ci_high) == (pytest.approx(lo, abs=1e-4), pytest.approx(hi, abs=1e-4))
+    assert (out.overall.ci_low, out.overall.ci_high) == (
+        pytest.approx(lo, abs=1e-4),
+        pytest.approx(hi, abs=1e-4),
+    )
     weeks = analytics.pass_rate_table(snap, s.PassRateQuery(group_by="week"), None, None)
     # 2026-01-01 is a Thursday in ISO week 1, which starts on Monday 2025-12-29.
     assert weeks.groups[0].label == "2026-W01" and weeks.groups[0].start == "2025-12-29"
@@ -210,8 +246,7 @@ def test_pass_rates_by_week_month_group_and_filters():
     start = analytics.parse_bound("2026-01-10", "from", end=False)
     stop = analytics.parse_bound("2026-01-11", "to", end=True)
     window = analytics.pass_rate_table(snap, s.PassRateQuery(blueprint_id="bp-a"), start, stop)
-    expected = [r for r in rows if r["blueprint_id"] == "bp-a"
-                and start <= r["submitted"] < stop]
+    expected = [r for r in rows if r["blueprint_id"] == "bp-a" and start <= r["submitted"] < stop]
     assert window.overall.attempts == len(expected) > 0
     nobody = analytics.pass_rate_table(snap, s.PassRateQuery(blueprint_id="nope"), None, None)
     assert nobody.overall.attempts == 0 and nobody.overall.pass_rate is None and nobody.groups == []

@@ -6,26 +6,40 @@ import datetime as dt
 
 import numpy as np
 import pytest
-
 from scoring import grading
 from scoring.stats import irt
+
 from shared.contracts import AttemptSubmitted, SubmittedResponse
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
-def event(answers: list[tuple[str, str, str | None]], *, cut: float = 70.0, minutes: float = 60.0,
-          limit_seconds: int = 4 * 3600, submitted_by: str = "candidate") -> AttemptSubmitted:
+def event(
+    answers: list[tuple[str, str, str | None]],
+    *,
+    cut: float = 70.0,
+    minutes: float = 60.0,
+    limit_seconds: int = 4 * 3600,
+    submitted_by: str = "candidate",
+) -> AttemptSubmitted:
     """answers: (domain, key, selected) per position."""
     responses = [
-        SubmittedResponse(position=i, item_id=f"item-{i}", item_version=1, domain=d, key=k, selected=s,
-                          rationale=f"why {i}")
+        SubmittedResponse(
+            position=i, item_id=f"item-{i}", item_version=1, domain=d, key=k, selected=s, rationale=f"why {i}"
+        )
         for i, (d, k, s) in enumerate(answers, start=1)
     ]
     return AttemptSubmitted(
-        event_id="e1", attempt_id="a1", candidate_id="c1", blueprint_id="bp", blueprint_name="bp",
-        cut_score_percent=cut, time_limit_seconds=limit_seconds, started_at=grading.iso(T0),
-        submitted_at=grading.iso(T0 + dt.timedelta(minutes=minutes)), submitted_by=submitted_by,
+        event_id="e1",
+        attempt_id="a1",
+        candidate_id="c1",
+        blueprint_id="bp",
+        blueprint_name="bp",
+        cut_score_percent=cut,
+        time_limit_seconds=limit_seconds,
+        started_at=grading.iso(T0),
+        submitted_at=grading.iso(T0 + dt.timedelta(minutes=minutes)),
+        submitted_by=submitted_by,
         responses=list(reversed(responses)),  # order on the wire must not matter
     )
 
@@ -48,6 +62,25 @@ def test_raw_cut_is_inclusive(right, passed):
     assert g.raw_cut == pytest.approx(7.0) and g.scaled_score is None and g.theta is None
 
 
+def test_shuffled_options_are_scored_and_stored_as_original_options():
+    ev = event([("EM", "A", "A"), ("EM", "B", "C"), ("EM", "D", None)])
+    by_pos = {r.position: r for r in ev.responses}
+    # Shown A..D were the original options C, A, D, B (position 1) and B, D, A, C (position 2).
+    by_pos[1].option_order = ["C", "A", "D", "B"]
+    by_pos[2].option_order = ["B", "D", "A", "C"]
+    choices, keys, orders = grading.encode_choices(ev)
+    assert [grading.LABELS[k] for k in keys.tolist()] == ["C", "D", "D"]  # shown key A -> C; shown B -> D
+    assert choices.tolist() == [2, 0, -1]  # shown A -> C (right); shown C -> A (wrong); omitted
+    assert grading.original_keys(ev) == ["C", "D", "D"]
+    assert orders.tolist()[2] == [0, 1, 2, 3]  # unshuffled
+    assert grading.shown_label(orders.tolist()[1], int(choices[1])) == "C"
+    g = grading.grade(ev)
+    assert g.raw_score == 1
+    bad = event([("EM", "A", "A")])
+    bad.responses[0].option_order = ["A", "A", "B", "C"]
+    assert [e.field for e in grading.validate_event(bad)] == ["responses[0].option_order"]
+
+
 def test_validation_names_the_field():
     ev = event([("EM", "A", "E"), ("EM", "Z", None)])
     ev.responses[0].position = 5
@@ -60,16 +93,32 @@ def test_validation_names_the_field():
 
 
 def test_diagnostic_marks_weak_domains_and_orders_focus_by_points_lost():
-    answers = ([("EM", "A", "A")] * 8 + [("EM", "A", "B")] * 2  # 80 %
-               + [("ICD", "A", "A")] * 3 + [("ICD", "A", "B")] * 7  # 30 %: 7 lost
-               + [("ANES", "A", "A")] * 1 + [("ANES", "A", "C")] * 2 + [("ANES", "A", None)])  # 25 %: 3 lost
+    answers = (
+        [("EM", "A", "A")] * 8
+        + [("EM", "A", "B")] * 2  # 80 %
+        + [("ICD", "A", "A")] * 3
+        + [("ICD", "A", "B")] * 7  # 30 %: 7 lost
+        + [("ANES", "A", "A")] * 1
+        + [("ANES", "A", "C")] * 2
+        + [("ANES", "A", None)]
+    )  # 25 %: 3 lost
     ev = event(answers)
     g = grading.grade(ev)
-    domains = grading.domain_results([{"code": d.code, "correct": d.correct, "total": d.total} for d in g.domains])
+    domains = grading.domain_results(
+        [{"code": d.code, "correct": d.correct, "total": d.total} for d in g.domains]
+    )
     assert [(d.code, d.below_target) for d in domains] == [("EM", False), ("ANES", True), ("ICD", True)]
     assert domains[0].name == "Evaluation and Management"
-    diag = grading.diagnose(domains, T0, T0 + dt.timedelta(minutes=60), 4 * 3600, g.question_count,
-                            g.answered_count, "candidate", g.passed)
+    diag = grading.diagnose(
+        domains,
+        T0,
+        T0 + dt.timedelta(minutes=60),
+        4 * 3600,
+        g.question_count,
+        g.answered_count,
+        "candidate",
+        g.passed,
+    )
     assert diag.weak_domains == ["ANES", "ICD"]
     assert [f.code for f in diag.focus] == ["ICD", "ANES", "UNANSWERED"]
     assert diag.focus[0].points_lost == 7 and diag.focus[-1].points_lost == 1
@@ -85,7 +134,10 @@ def test_pace_against_minutes_per_question():
     rushed = grading.pace(start, start + dt.timedelta(hours=1), 4 * 3600, 100, 100, "candidate", passed=False)
     assert rushed.verdict == "rushed"
     # Quick and passing is not "rushed": nothing to correct.
-    assert grading.pace(start, start + dt.timedelta(hours=1), 4 * 3600, 100, 100, "candidate", True).verdict == "on_pace"
+    assert (
+        grading.pace(start, start + dt.timedelta(hours=1), 4 * 3600, 100, 100, "candidate", True).verdict
+        == "on_pace"
+    )
     out = grading.pace(start, start + dt.timedelta(hours=4), 4 * 3600, 100, 90, "sweeper", passed=False)
     assert out.verdict == "timed_out" and out.unanswered == 10 and "10 question" in out.message
 

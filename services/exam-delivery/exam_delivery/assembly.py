@@ -30,6 +30,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 LABELS = "ABCD"
 IDENTITY = LABELS
@@ -45,8 +46,19 @@ _ORDER_SENSITIVE = re.compile(
 DIFFICULTY_TOLERANCE = 0.01
 
 
-def order_sensitive(option_texts: Iterable[str]) -> bool:
-    return any(_ORDER_SENSITIVE.search(text) for text in option_texts)
+# A rationale that names options by letter ("B is wrong", "option C", "(D)") would
+# point at the wrong options once they are shuffled: such items keep their order too.
+_LETTER_REFERENCE = re.compile(
+    r"\b(?i:options?|answers?|choices?|letter)\s+[A-D]\b"
+    r"|\b[A-D]\s+(?i:is|was|are|would\s+be)\s+(?i:correct|incorrect|right|wrong|not|the|a|an|also|true|false)\b"
+    r"|\(\s*[A-D]\s*\)"
+    r"|(?:^|[\s;])[A-D][):]\s"
+)
+
+
+def order_sensitive(option_texts: Iterable[str], rationale: str = "") -> bool:
+    """True when the item only makes sense with its options in the written order."""
+    return any(_ORDER_SENSITIVE.search(text) for text in option_texts) or bool(_LETTER_REFERENCE.search(rationale))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +70,7 @@ class BankItem:
     shuffle_ok: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class FormItem:
+class FormItem(NamedTuple):
     item_id: str
     version: int
     domain: str
@@ -205,13 +216,15 @@ def assemble(
     chosen: list[list[BankItem]] = []
     spares: list[list[BankItem]] = []
     reused = over = 0
+    # Share of the bank expected to fall outside the best tier: sizes the first sample.
+    bad_share = min(0.9, len(seen) / len(bank)) if seen and len(bank) else 0.0
     for code, k in need:
         if k <= 0:
             chosen.append([])
             spares.append([])
             continue
         items = bank.by_domain[code]
-        picked, spare, tier_seen, tier_over = _pick_domain(items, k, rng, seen, counts, limit, targeting)
+        picked, spare, tier_seen, tier_over = _pick_domain(items, k, rng, seen, counts, limit, targeting, bad_share)
         reused += tier_seen
         over += tier_over
         chosen.append(picked)
@@ -221,9 +234,10 @@ def assemble(
         _steer(chosen, spares, target_difficulty)
     form_items: list[FormItem] = []
     known: list[float] = []
+    random_ = rng.random
     for (code, _), picked in zip(need, chosen, strict=True):
         for item in picked:
-            order = rng.choice(_PERMUTATIONS) if shuffle and item.shuffle_ok else IDENTITY
+            order = _PERMUTATIONS[int(random_() * 24)] if shuffle and item.shuffle_ok else IDENTITY
             form_items.append(FormItem(item.item_id, item.version, code, order))
             if item.difficulty is not None:
                 known.append(item.difficulty)
@@ -231,29 +245,30 @@ def assemble(
     return Form(items=form_items, reused_seen=reused, over_exposed=over, mean_difficulty=mean)
 
 
-def _tier(item: BankItem, seen: frozenset[str] | set[str], counts: Mapping[str, int] | None, limit: float) -> int:
-    t = 2 if item.item_id in seen else 0
-    if counts is not None and counts.get(item.item_id, 0) >= limit:
-        t += 1
-    return t
-
-
 def _pick_domain(
     items: tuple[BankItem, ...], k: int, rng: random.Random, seen: frozenset[str] | set[str],
-    counts: Mapping[str, int] | None, limit: float, targeting: bool,
+    counts: Mapping[str, int] | None, limit: float, targeting: bool, bad_share: float,
 ) -> tuple[list[BankItem], list[BankItem], int, int]:
     """k items of one domain by tier, plus spares of the best tier for difficulty steering."""
     n = len(items)
     want = 2 * k if targeting else k
-    size = min(n, want + max(2, k // 2))
+    size = min(n, int(want / (1.0 - bad_share)) + max(2, k // 4))
+    get = counts.get if counts is not None else None
     while True:
         sample = rng.sample(items, size)
         tiers: tuple[list[BankItem], list[BankItem], list[BankItem], list[BankItem]] = ([], [], [], [])
-        for item in sample:
-            tiers[_tier(item, seen, counts, limit)].append(item)
+        if not seen and get is None:
+            tiers[0].extend(sample)
+        else:
+            for item in sample:
+                # Tier: +2 when seen by the candidate, +1 when over the exposure limit.
+                t = 2 if item.item_id in seen else 0
+                if get is not None and get(item.item_id, 0) >= limit:
+                    t += 1
+                tiers[t].append(item)
         if len(tiers[0]) >= want or size == n:
             break
-        size = n  # too few in the best tier: look at the whole domain (still uniformly ordered)
+        size = min(n, 2 * size)  # too few in the best tier: a larger sample (at most the whole domain)
     picked: list[BankItem] = []
     tier_seen = tier_over = 0
     for t, group in enumerate(tiers):
@@ -279,24 +294,20 @@ def _steer(chosen: list[list[BankItem]], spares: list[list[BankItem]], target: f
     total = sum(len(c) for c in chosen)
     if total == 0:
         return
-    dev = sum((i.difficulty - target) for c in chosen for i in c if i.difficulty is not None)
+    devs = [[(i.difficulty - target) if i.difficulty is not None else 0.0 for i in c] for c in chosen]
+    dev = sum(sum(d) for d in devs)
     tolerance = DIFFICULTY_TOLERANCE * total
-    for picked, spare in zip(chosen, spares, strict=True):
+    for picked, picked_dev, spare in zip(chosen, devs, spares, strict=True):
         for candidate in spare:
             if abs(dev) <= tolerance:
                 return
             cand_dev = (candidate.difficulty - target) if candidate.difficulty is not None else 0.0
-            best_j = -1
-            best_abs = abs(dev)
-            for j, item in enumerate(picked):
-                item_dev = (item.difficulty - target) if item.difficulty is not None else 0.0
-                after = abs(dev - item_dev + cand_dev)
-                if after < best_abs - 1e-12:
-                    best_abs, best_j = after, j
-            if best_j >= 0:
-                old = picked[best_j]
-                old_dev = (old.difficulty - target) if old.difficulty is not None else 0.0
-                dev += cand_dev - old_dev
+            # The best swap replaces the item whose deviation is closest to dev + cand_dev.
+            wanted = dev + cand_dev
+            best_j = min(range(len(picked_dev)), key=lambda j: abs(wanted - picked_dev[j]))
+            if abs(wanted - picked_dev[best_j]) < abs(dev) - 1e-12:
+                dev = wanted - picked_dev[best_j]
+                picked_dev[best_j] = cand_dev
                 picked[best_j] = candidate
 
 

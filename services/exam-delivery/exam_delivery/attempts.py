@@ -19,9 +19,8 @@ import asyncpg
 import msgspec
 import structlog
 
-from exam_delivery import blueprints
+from exam_delivery import blueprints, timing
 from exam_delivery import repository as repo
-from exam_delivery import timing
 from exam_delivery.assembly import BankShortfall, FormItem, assemble, shown_key, shown_options
 from exam_delivery.feed import refresh_now
 from exam_delivery.schemas import (

@@ -61,7 +61,8 @@ class ItemPool:
 
     def _build_bank(self) -> Bank:
         return Bank(
-            BankItem(c.item_id, c.version, c.domain, c.difficulty, not order_sensitive(c.options.values()))
+            BankItem(c.item_id, c.version, c.domain, c.difficulty,
+                     not order_sensitive(c.options.values(), c.rationale))
             for c in self.versions.values()
             if c.status == "approved"
         )

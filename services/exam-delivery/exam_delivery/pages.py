@@ -54,5 +54,123 @@ async def docs_page(request: web.Request) -> web.Response:
                                      scripts=("docs.js",), page_id="docs"))
 
 
+DASHBOARD_BODY = """
+<section class="panel" aria-labelledby="open-h" id="open-attempt" hidden>
+<h2 id="open-h">Exam in progress</h2>
+<div id="open-body"></div>
+</section>
+<section aria-labelledby="bp-h">
+<h2 id="bp-h">Start a mock exam</h2>
+<p class="muted">The clock starts when you press Start and runs on the server: closing the browser does not stop it.
+Every answer is saved as you go.</p>
+<div id="blueprints" class="exam-cards"><p class="muted">Loading…</p></div>
+</section>
+<section aria-labelledby="past-h">
+<h2 id="past-h">Your attempts</h2>
+<div id="attempts"><p class="muted">Loading…</p></div>
+</section>
+"""
+
+EXAM_BODY = """
+<div class="exam-bar" role="region" aria-label="Exam status">
+  <p id="exam-name" class="exam-name"></p>
+  <p>Time left: <span id="timer" class="timer" role="timer" aria-live="off">--:--:--</span></p>
+  <p id="queue-state" class="save-state" role="status" aria-live="polite"></p>
+</div>
+<div id="time-warning" role="alert" class="exam-alert" hidden></div>
+<div id="save-alert" role="alert" class="exam-alert bad" hidden></div>
+<div class="exam-layout">
+<section class="exam-question" aria-labelledby="q-heading">
+  <h2 id="q-heading" tabindex="-1">Question</h2>
+  <p id="q-domain" class="muted"></p>
+  <p id="stem" class="question-stem"></p>
+  <fieldset class="exam-options">
+    <legend id="options-legend">Choose one answer</legend>
+    <ul class="options" id="options"></ul>
+  </fieldset>
+  <p id="answer-state" class="save-state" aria-live="polite"></p>
+  <div class="exam-actions">
+    <button type="button" id="prev"><kbd>P</kbd>revious</button>
+    <button type="button" id="flag" aria-pressed="false"><kbd>F</kbd>lag for review</button>
+    <button type="button" id="clear">Clear answer</button>
+    <button type="button" id="next" class="primary"><kbd>N</kbd>ext</button>
+  </div>
+  <div id="part-box" class="exam-part" hidden></div>
+  <p><a id="review-link" class="button" href="#">Review and submit</a></p>
+  <p class="muted">Keyboard: <kbd>A</kbd>–<kbd>D</kbd> answer, <kbd>N</kbd> next, <kbd>P</kbd> previous,
+  <kbd>F</kbd> flag for review.</p>
+</section>
+<nav class="exam-nav" aria-labelledby="nav-h">
+  <h2 id="nav-h">Questions</h2>
+  <p class="muted legend"><span class="key answered">answered</span> <span class="key flagged">flagged</span>
+  <span class="key current">current</span> <span class="key pending">not saved yet</span></p>
+  <ol class="navigator" id="navigator"></ol>
+</nav>
+</div>
+"""
+
+REVIEW_BODY = """
+<div class="exam-bar" role="region" aria-label="Exam status">
+  <p id="exam-name" class="exam-name"></p>
+  <p>Time left: <span id="timer" class="timer" role="timer" aria-live="off">--:--:--</span></p>
+  <p id="queue-state" class="save-state" role="status" aria-live="polite"></p>
+</div>
+<div id="time-warning" role="alert" class="exam-alert" hidden></div>
+<div id="save-alert" role="alert" class="exam-alert bad" hidden></div>
+<section class="panel" aria-labelledby="sum-h">
+<h2 id="sum-h">Before you submit</h2>
+<p id="review-summary">Loading…</p>
+</section>
+<div class="row">
+<section aria-labelledby="unanswered-h"><h2 id="unanswered-h">Unanswered</h2><div id="unanswered"></div></section>
+<section aria-labelledby="flagged-h"><h2 id="flagged-h">Flagged for review</h2><div id="flagged"></div></section>
+</div>
+<p class="exam-actions"><a id="back-link" class="button" href="#">Back to the questions</a>
+<button type="button" id="submit" class="primary">Submit exam</button></p>
+"""
+
+RESULT_BODY = """
+<div id="result-status" role="status" aria-live="polite"><p>Loading your result…</p></div>
+<section id="result" hidden aria-labelledby="score-h">
+<h2 id="score-h">Your score</h2>
+<div id="score" class="exam-score"></div>
+<p id="cut-note" class="muted"></p>
+<div id="diagnostic"></div>
+<h2 id="domains-h">By content area</h2>
+<div id="domains"></div>
+<h2 id="review-h">Question review</h2>
+<p><label class="inline"><input type="checkbox" id="missed-only"> Show only the questions I missed</label></p>
+<div id="review"></div>
+</section>
+<p><a href="/exam">Back to my exams</a></p>
+"""
+
+
+def _page(title: str, body: str, script: str, page_id: str) -> web.Response:
+    return html_response(render_page(title=title, static_prefix=STATIC_PREFIX, body=body,
+                                     scripts=(script,), page_id=page_id, roles=("candidate",)))
+
+
+@routes.get("/exam", roles=PUBLIC, summary="Candidate dashboard", in_schema=False)
+async def dashboard_page(request: web.Request) -> web.Response:
+    return _page("My exams", DASHBOARD_BODY, "exam.js", "exam-dashboard")
+
+
+@routes.get("/exam/attempts/{attempt_id}", roles=PUBLIC, summary="Exam screen", in_schema=False)
+async def exam_page(request: web.Request) -> web.Response:
+    return _page("Exam", EXAM_BODY, "attempt.js", "exam-attempt")
+
+
+@routes.get("/exam/attempts/{attempt_id}/review", roles=PUBLIC, summary="Review before submission",
+            in_schema=False)
+async def review_page(request: web.Request) -> web.Response:
+    return _page("Review your answers", REVIEW_BODY, "review.js", "exam-review")
+
+
+@routes.get("/exam/attempts/{attempt_id}/result", roles=PUBLIC, summary="Result of an attempt", in_schema=False)
+async def result_page(request: web.Request) -> web.Response:
+    return _page("Your result", RESULT_BODY, "result.js", "exam-result")
+
+
 def install_static(app: web.Application) -> None:
     add_page_static(app, STATIC_PREFIX, STATIC_DIR)

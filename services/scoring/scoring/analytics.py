@@ -93,22 +93,24 @@ class IrtState:
         return irt.equated_theta_cut(ref[0], ref[1], cut_percent / 100.0)
 
 
-def abilities(frame: Frame, meta: ItemMeta, state: IrtState, rows: NDArray[np.int64]) -> tuple[NDArray, NDArray]:
+def abilities(
+    frame: Frame, meta: ItemMeta, state: IrtState, rows: NDArray[np.int64]
+) -> tuple[NDArray, NDArray]:
     """EAP theta and its SE for the given rows, from their calibrated items (NaN where none are)."""
     pos = state.lookup(meta)
     keep = pos >= 0
     theta = np.full(rows.shape[0], np.nan)
     se = np.full(rows.shape[0], np.nan)
     for lo in range(0, rows.shape[0], EAP_BLOCK_ROWS):
-        block = rows[lo:lo + EAP_BLOCK_ROWS]
+        block = rows[lo : lo + EAP_BLOCK_ROWS]
         m = response_matrix(frame, meta, block, keep)
         if m.cols.size == 0:
             continue
         p = pos[m.cols]
         est = irt.eap(m.X, state.a[p], state.b[p], mask=m.M)
         seen = m.M.any(axis=1)
-        theta[lo:lo + block.shape[0]] = np.where(seen, est.theta, np.nan)
-        se[lo:lo + block.shape[0]] = np.where(seen, est.sd, np.nan)
+        theta[lo : lo + block.shape[0]] = np.where(seen, est.theta, np.nan)
+        se[lo : lo + block.shape[0]] = np.where(seen, est.sd, np.nan)
     return theta, se
 
 
@@ -128,7 +130,11 @@ class CalibrationRun:
 
 
 def calibrate(
-    frame: Frame, meta: ItemMeta, *, max_attempts: int, min_item_responses: int,
+    frame: Frame,
+    meta: ItemMeta,
+    *,
+    max_attempts: int,
+    min_item_responses: int,
     clock: Callable[[], float],
 ) -> list[CalibrationRun]:
     """2PL and Rasch calibrations of the most recent `max_attempts` results.
@@ -155,15 +161,24 @@ def calibrate(
         started = clock()
         fit = irt.calibrate(X, M, model=model)  # type: ignore[arg-type]
         with np.errstate(invalid="ignore"):
-            keep = (np.isfinite(fit.a) & np.isfinite(fit.b) & (fit.a > MIN_A) & (np.abs(fit.b) <= MAX_ABS_B))
+            keep = np.isfinite(fit.a) & np.isfinite(fit.b) & (fit.a > MIN_A) & (np.abs(fit.b) <= MAX_ABS_B)
         references: dict[str, NDArray[np.int64]] = {}
         bp = frame.blueprint[sample_rows]
         for code in np.unique(bp):
             used = M[bp == code].any(axis=0) & keep
             references[frame.blueprints.values[int(code)]] = ids[used]
-        out.append(CalibrationRun(model=model, n_attempts=int(X.shape[0]), max_seq=int(frame.seq[rows[-1]]),
-                                  ids=ids, fit=fit, keep=keep, references=references,
-                                  seconds=clock() - started))
+        out.append(
+            CalibrationRun(
+                model=model,
+                n_attempts=int(X.shape[0]),
+                max_seq=int(frame.seq[rows].max()),
+                ids=ids,
+                fit=fit,
+                keep=keep,
+                references=references,
+                seconds=clock() - started,
+            )
+        )
     return out
 
 
@@ -180,10 +195,23 @@ class Snapshot:
     blueprints: s.BlueprintSummaries
     theta: NDArray[np.float64]
     theta_se: NDArray[np.float64]
+    seq_order: NDArray[np.int64]  # frame rows in seq order, to find a result's row
 
     @property
     def n_attempts(self) -> int:
         return self.frame.n
+
+    def ability(self, seq: int) -> tuple[float, float] | None:
+        """The latest EAP ability and its SE of the result with this seq, if it has one."""
+        if self.theta.shape[0] != self.frame.n or self.frame.n == 0:
+            return None
+        sorted_seq = self.frame.seq[self.seq_order]
+        i = int(np.searchsorted(sorted_seq, seq))
+        if i >= sorted_seq.shape[0] or sorted_seq[i] != seq:
+            return None
+        row = int(self.seq_order[i])
+        t, se = float(self.theta[row]), float(self.theta_se[row])
+        return (round(t, 4), round(se, 4)) if math.isfinite(t) and math.isfinite(se) else None
 
     def default_blueprint(self) -> str | None:
         if not self.blueprints.blueprints:
@@ -191,16 +219,19 @@ class Snapshot:
         return max(self.blueprints.blueprints, key=lambda b: b.attempts).blueprint_id
 
 
-def empty_snapshot(now: dt.datetime) -> Snapshot:
-    return Snapshot(version=0, computed_at=iso(now), frame=Frame(), items={"": []}, scores={},
-                    blueprints=s.BlueprintSummaries(blueprints=[], computed_at=iso(now), n_attempts=0),
-                    theta=np.zeros(0), theta_se=np.zeros(0))
-
-
 def compute_snapshot(
-    version: int, now: dt.datetime, frame: Frame, meta: ItemMeta, dense: Dense, state: IrtState | None,
-    theta: NDArray[np.float64], theta_se: NDArray[np.float64], *, flag_min_n: int = FLAG_MIN_N,
-    previous: Snapshot | None = None, changed: set[str] | None = None,
+    version: int,
+    now: dt.datetime,
+    frame: Frame,
+    meta: ItemMeta,
+    dense: Dense,
+    state: IrtState | None,
+    theta: NDArray[np.float64],
+    theta_se: NDArray[np.float64],
+    *,
+    flag_min_n: int = FLAG_MIN_N,
+    previous: Snapshot | None = None,
+    changed: set[str] | None = None,
 ) -> Snapshot:
     """Item analysis per scope, score distributions, summaries.
 
@@ -234,17 +265,31 @@ def compute_snapshot(
         scores[bp_id] = dist
         passed = int(frame.passed[rows].sum())
         lo, hi = rates.wilson_interval(passed, int(rows.size))
-        summaries.append(s.BlueprintSummary(
-            blueprint_id=bp_id, blueprint_name=frame.blueprints.extra.get(bp_id, bp_id), attempts=int(rows.size),
-            passed=passed, pass_rate=_f(passed / rows.size), ci_low=_f(lo), ci_high=_f(hi),
-            mean_percent=dist.mean_percent, kr20=dist.kr20,
-            last_submitted_at=iso(dt.datetime.fromtimestamp(float(frame.submitted[rows].max()), dt.UTC)),
-        ))
+        summaries.append(
+            s.BlueprintSummary(
+                blueprint_id=bp_id,
+                blueprint_name=frame.blueprints.extra.get(bp_id, bp_id),
+                attempts=int(rows.size),
+                passed=passed,
+                pass_rate=_f(passed / rows.size),
+                ci_low=_f(lo),
+                ci_high=_f(hi),
+                mean_percent=dist.mean_percent,
+                kr20=dist.kr20,
+                last_submitted_at=iso(dt.datetime.fromtimestamp(float(frame.submitted[rows].max()), dt.UTC)),
+            )
+        )
     summaries.sort(key=lambda b: (-b.attempts, b.blueprint_name))
     return Snapshot(
-        version=version, computed_at=computed_at, frame=frame, items=items, scores=scores,
+        version=version,
+        computed_at=computed_at,
+        frame=frame,
+        items=items,
+        scores=scores,
         blueprints=s.BlueprintSummaries(blueprints=summaries, computed_at=computed_at, n_attempts=frame.n),
-        theta=theta, theta_se=theta_se,
+        theta=theta,
+        theta_se=theta_se,
+        seq_order=np.argsort(frame.seq, kind="stable"),
     )
 
 
@@ -258,8 +303,13 @@ class ScopeStats:
 
 
 def _item_rows(
-    frame: Frame, meta: ItemMeta, dense: Dense, rows: NDArray[np.int64], state: IrtState | None,
-    irt_pos: NDArray[np.int64] | None, flag_min_n: int,
+    frame: Frame,
+    meta: ItemMeta,
+    dense: Dense,
+    rows: NDArray[np.int64],
+    state: IrtState | None,
+    irt_pos: NDArray[np.int64] | None,
+    flag_min_n: int,
 ) -> tuple[list[s.ItemStatsOut], ScopeStats]:
     """Classical item analysis of the rows over the item versions they saw."""
     if rows.shape[0] == frame.n:
@@ -283,24 +333,48 @@ def _item_rows(
     for j, col in enumerate(cols.tolist()):
         key = int(keys[j])
         options = [
-            s.OptionStats(label=labels[o], share=_f(share[j, o]) if share is not None else None,
-                          r_rest=_f(opt_r[j, o]) if opt_r is not None else None, key=o == key)
+            s.OptionStats(
+                label=labels[o],
+                share=_f(share[j, o]) if share is not None else None,
+                r_rest=_f(opt_r[j, o]) if opt_r is not None else None,
+                key=o == key,
+            )
             for o in range(len(labels))
         ]
         irt_params = None
         if state is not None and irt_pos is not None and irt_pos[col] >= 0:
             q = int(irt_pos[col])
-            irt_params = s.IrtParams(model=state.model, a=round(float(state.a[q]), 4),
-                                     b=round(float(state.b[q]), 4), se_a=_f(state.se_a[q]), se_b=_f(state.se_b[q]),
-                                     infit=_f(state.infit[q]), outfit=_f(state.outfit[q]),
-                                     fit_p=_f(state.fit_p[q]), calibration_id=state.calibration_id)
-        out.append(s.ItemStatsOut(
-            item_id=meta.item_id[col], version=int(meta.version[col]), domain=meta.domain[col], n=int(st.n[j]),
-            p=_f(st.p[j]), p_ci_low=_f(p_lo[j]), p_ci_high=_f(p_hi[j]), r_pb=_f(st.r_pb[j]),
-            r_pb_corrected=_f(st.r_rest[j]), r_ci_low=_f(st.r_rest_lo[j]), r_ci_high=_f(st.r_rest_hi[j]),
-            upper_lower=_f(st.d_index[j]), alpha_if_deleted=_f(st.alpha_if_deleted[j]), options=options,
-            flags=st.flags_for(j), irt=irt_params,
-        ))
+            irt_params = s.IrtParams(
+                model=state.model,
+                a=round(float(state.a[q]), 4),
+                b=round(float(state.b[q]), 4),
+                se_a=_f(state.se_a[q]),
+                se_b=_f(state.se_b[q]),
+                infit=_f(state.infit[q]),
+                outfit=_f(state.outfit[q]),
+                fit_p=_f(state.fit_p[q]),
+                calibration_id=state.calibration_id,
+            )
+        out.append(
+            s.ItemStatsOut(
+                item_id=meta.item_id[col],
+                version=int(meta.version[col]),
+                domain=meta.domain[col],
+                n=int(st.n[j]),
+                p=_f(st.p[j]),
+                p_ci_low=_f(p_lo[j]),
+                p_ci_high=_f(p_hi[j]),
+                r_pb=_f(st.r_pb[j]),
+                r_pb_corrected=_f(st.r_rest[j]),
+                r_ci_low=_f(st.r_rest_lo[j]),
+                r_ci_high=_f(st.r_rest_hi[j]),
+                upper_lower=_f(st.d_index[j]),
+                alpha_if_deleted=_f(st.alpha_if_deleted[j]),
+                options=options,
+                flags=st.flags_for(j),
+                irt=irt_params,
+            )
+        )
     out.sort(key=lambda it: (DOMAIN_ORDER.get(it.domain, 99), it.item_id, it.version))
     return out, ScopeStats(cols=cols, n=st.n, p=st.p)
 
@@ -335,8 +409,15 @@ def form_averaged_kr20(T: NDArray[np.float64], k: float, item_n: NDArray, item_p
 
 
 def _score_distribution(
-    frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats, bp_id: str, computed_at: str,
-    state: IrtState | None, theta: NDArray, theta_se: NDArray,
+    frame: Frame,
+    meta: ItemMeta,
+    rows: NDArray[np.int64],
+    st: ScopeStats,
+    bp_id: str,
+    computed_at: str,
+    state: IrtState | None,
+    theta: NDArray,
+    theta_se: NDArray,
 ) -> s.ScoreDistribution:
     k_all = frame.k[rows]
     values, counts = np.unique(k_all, return_counts=True)
@@ -362,23 +443,48 @@ def _score_distribution(
         theta_c = state.theta_cut(bp_id, cut_percent)
         if ok.any() and theta_c is not None:
             dec = irt.rudner(th[ok], se[ok], theta_c)
-            decision = s.DecisionAccuracy(method="rudner", accuracy=round(dec.accuracy, 4),
-                                          consistency=round(dec.consistency, 4), theta_cut=round(theta_c, 4),
-                                          n=int(ok.sum()), calibration_id=state.calibration_id)
+            decision = s.DecisionAccuracy(
+                method="rudner",
+                accuracy=round(dec.accuracy, 4),
+                consistency=round(dec.consistency, 4),
+                theta_cut=round(theta_c, 4),
+                n=int(ok.sum()),
+                calibration_id=state.calibration_id,
+            )
     return s.ScoreDistribution(
-        blueprint_id=bp_id, blueprint_name=frame.blueprints.extra.get(bp_id, bp_id), computed_at=computed_at,
-        n=int(rows.shape[0]), question_count=k, mean=_f(mean), median=_f(median), sd=_f(sd), skewness=_f(skew),
-        kurtosis=_f(kurt), min=int(T.min()), max=int(T.max()), mean_percent=_f(100.0 * mean / k, 2),
-        histogram=[s.HistogramBin(low=float(edges[i]), high=float(edges[i + 1]), count=int(hist[i]))
-                   for i in range(hist.shape[0])],
-        cut_score_percent=cut_percent, raw_cut=round(raw_cut, 2), kr20=_f(rel), sem=_f(sem), csem_at_cut=_f(csem),
-        passed=passed, pass_rate=_f(passed / rows.shape[0]),
+        blueprint_id=bp_id,
+        blueprint_name=frame.blueprints.extra.get(bp_id, bp_id),
+        computed_at=computed_at,
+        n=int(rows.shape[0]),
+        question_count=k,
+        mean=_f(mean),
+        median=_f(median),
+        sd=_f(sd),
+        skewness=_f(skew),
+        kurtosis=_f(kurt),
+        min=int(T.min()),
+        max=int(T.max()),
+        mean_percent=_f(100.0 * mean / k, 2),
+        histogram=[
+            s.HistogramBin(low=float(edges[i]), high=float(edges[i + 1]), count=int(hist[i]))
+            for i in range(hist.shape[0])
+        ],
+        cut_score_percent=cut_percent,
+        raw_cut=round(raw_cut, 2),
+        kr20=_f(rel),
+        sem=_f(sem),
+        csem_at_cut=_f(csem),
+        passed=passed,
+        pass_rate=_f(passed / rows.shape[0]),
         cut_used={"raw": int(rows.shape[0]) - equated, "equated": equated},
-        domains=_domain_means(frame, meta, rows, st), decision=decision,
+        domains=_domain_means(frame, meta, rows, st),
+        decision=decision,
     )
 
 
-def _domain_means(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats) -> list[s.DomainMean]:
+def _domain_means(
+    frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats
+) -> list[s.DomainMean]:
     """Per content area: mean subscore percent, its SD, and the area's own form-averaged KR-20.
 
     Subscores come straight from the flat forms: one bincount over
@@ -408,9 +514,16 @@ def _domain_means(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: Sco
         in_d = col_dom == d
         # Whoever saw an item of the area is among `sat`: the n_j need no rescaling.
         rel = form_averaged_kr20(sub, k_d, st.n[in_d].astype(np.float64), np.nan_to_num(st.p[in_d]))
-        out.append(s.DomainMean(code=code, name=domain_name(code), items_per_form=round(k_d, 2),
-                                mean_percent=_f(pct.mean(), 2),
-                                sd_percent=_f(pct.std(ddof=1), 2) if pct.size > 1 else None, reliability=_f(rel)))
+        out.append(
+            s.DomainMean(
+                code=code,
+                name=domain_name(code),
+                items_per_form=round(k_d, 2),
+                mean_percent=_f(pct.mean(), 2),
+                sd_percent=_f(pct.std(ddof=1), 2) if pct.size > 1 else None,
+                reliability=_f(rel),
+            )
+        )
     return out
 
 
@@ -438,7 +551,9 @@ def _day(epoch_day: int) -> str:
     return (dt.date(1970, 1, 1) + dt.timedelta(days=epoch_day)).isoformat()
 
 
-def pass_rate_table(snapshot: Snapshot, q: s.PassRateQuery, start: float | None, stop: float | None) -> s.PassRates:
+def pass_rate_table(
+    snapshot: Snapshot, q: s.PassRateQuery, start: float | None, stop: float | None
+) -> s.PassRates:
     f = snapshot.frame
     sel = np.ones(f.n, dtype=bool)
     if q.blueprint_id is not None:
@@ -452,28 +567,46 @@ def pass_rate_table(snapshot: Snapshot, q: s.PassRateQuery, start: float | None,
     if stop is not None:
         sel &= f.submitted < stop
     passed = f.passed[sel]
-    overall = _groups(rates.pass_rates(passed), lambda g: "all")[0] if passed.size else s.PassRateGroup(
-        label="all", attempts=0, passed=0, pass_rate=None, ci_low=None, ci_high=None)
+    overall = (
+        _groups(rates.pass_rates(passed), lambda g: "all")[0]
+        if passed.size
+        else s.PassRateGroup(label="all", attempts=0, passed=0, pass_rate=None, ci_low=None, ci_high=None)
+    )
     groups: list[s.PassRateGroup] = []
     if passed.size and q.group_by == "none":
         groups = [overall]
     elif passed.size and q.group_by == "week":
         days = np.floor(f.submitted[sel] / 86400.0).astype(np.int64)
         monday = days - (days + 3) % 7  # 1970-01-01 was a Thursday
-        groups = _groups(rates.pass_rates(passed, monday), lambda g: _week_label(int(g)),
-                         lambda g: (_day(int(g)), _day(int(g) + 7)))
+        groups = _groups(
+            rates.pass_rates(passed, monday),
+            lambda g: _week_label(int(g)),
+            lambda g: (_day(int(g)), _day(int(g) + 7)),
+        )
     elif passed.size and q.group_by == "month":
         months = (f.submitted[sel] * 1e6).astype("datetime64[us]").astype("datetime64[M]").astype(np.int64)
-        groups = _groups(rates.pass_rates(passed, months), lambda g: _month(int(g)).strftime("%Y-%m"),
-                         lambda g: (_month(int(g)).isoformat(), _month(int(g) + 1).isoformat()))
+        groups = _groups(
+            rates.pass_rates(passed, months),
+            lambda g: _month(int(g)).strftime("%Y-%m"),
+            lambda g: (_month(int(g)).isoformat(), _month(int(g) + 1).isoformat()),
+        )
     elif passed.size and q.group_by == "blueprint":
         names = f.blueprints
-        groups = _groups(rates.pass_rates(passed, f.blueprint[sel]),
-                         lambda g: names.extra.get(names.values[int(g)], names.values[int(g)]))
+        groups = _groups(
+            rates.pass_rates(passed, f.blueprint[sel]),
+            lambda g: names.extra.get(names.values[int(g)], names.values[int(g)]),
+        )
     elif passed.size and q.group_by == "group":
-        groups = _groups(rates.pass_rates(passed, f.group[sel]), lambda g: f.groups.values[int(g)] or "(none)")
-    return s.PassRates(group_by=q.group_by, groups=groups, overall=overall, computed_at=snapshot.computed_at,
-                       n_attempts=snapshot.n_attempts)
+        groups = _groups(
+            rates.pass_rates(passed, f.group[sel]), lambda g: f.groups.values[int(g)] or "(none)"
+        )
+    return s.PassRates(
+        group_by=q.group_by,
+        groups=groups,
+        overall=overall,
+        computed_at=snapshot.computed_at,
+        n_attempts=snapshot.n_attempts,
+    )
 
 
 def _week_label(monday: int) -> str:
@@ -486,14 +619,24 @@ def _month(index: int) -> dt.date:
 
 
 def _groups(
-    pr: rates.PassRates, label: Callable[[object], str],
+    pr: rates.PassRates,
+    label: Callable[[object], str],
     span: Callable[[object], tuple[str, str]] | None = None,
 ) -> list[s.PassRateGroup]:
     out = []
     for i in range(pr.groups.shape[0]):
         g = pr.groups[i]
         start, end = span(g) if span is not None else (None, None)
-        out.append(s.PassRateGroup(label=label(g), attempts=int(pr.n[i]), passed=int(pr.passed[i]),
-                                   pass_rate=_f(pr.rate[i]), ci_low=_f(pr.lo[i]), ci_high=_f(pr.hi[i]),
-                                   start=start, end=end))
+        out.append(
+            s.PassRateGroup(
+                label=label(g),
+                attempts=int(pr.n[i]),
+                passed=int(pr.passed[i]),
+                pass_rate=_f(pr.rate[i]),
+                ci_low=_f(pr.lo[i]),
+                ci_high=_f(pr.hi[i]),
+                start=start,
+                end=end,
+            )
+        )
     return out

@@ -3,12 +3,17 @@ snapshot the dashboards read, calibrate when enough new data has arrived.
 
 Freshness without recomputing on requests: a loop wakes every
 `stats_refresh_seconds`, reads only the results stored since its last look
-(`seq` > last), and when there were any recomputes the snapshot in a worker
-thread (numpy releases the GIL in its products), then swaps it in. Requests
-only ever read the latest snapshot, so a dashboard answer never waits for a
-computation, and a submission shows in the statistics one tick (plus one
-computation) later. The loop backs off to twice the last computation's time
-when that is longer than the tick, capped so freshness stays within a minute.
+(new `seq`s, and the ones it saw skipped, since a result can commit after one
+with a higher seq), and when there were any it appends them to the in-memory
+frame and matrices and recomputes the snapshot in a worker thread (numpy
+releases the GIL in its products), reusing the analyses of the blueprints
+that got nothing new, then swaps it in. Requests only ever read the latest
+snapshot, so a dashboard answer never waits for a computation, and a
+submission shows in the statistics one tick (plus one computation) later.
+When a computation is long (100,000 attempts: a few seconds), the loop waits
+three times its duration instead of the tick, so the refresh takes at most
+about a quarter of a core, and never more than 40 s, so a submission still
+shows within a minute.
 
 Calibration is rarer: when at least `min_attempts` results exist and the
 number of results has grown by a quarter (and by `min_attempts`) since the
@@ -46,14 +51,23 @@ _log = structlog.get_logger("mockcert.scoring.engine")
 T = TypeVar("T")
 
 FETCH_BATCH = 20_000
-MAX_BACKOFF_SECONDS = 30.0
+MAX_BACKOFF_SECONDS = 40.0  # + one computation: a submission shows within a minute
+BACKOFF_FACTOR = 3.0  # the refresh takes at most about a quarter of a core
 READY_TIMEOUT_SECONDS = 30.0
+GAP_SECONDS = 300.0  # far longer than an ingest transaction can stay open
+MAX_GAP_RUN = 10_000  # more seqs skipped at once than transactions in flight: the rest rolled back
 
 
 class StatsEngine:
     def __init__(
-        self, pool: asyncpg.Pool, settings: Settings, *, min_attempts: int = 200, min_item_responses: int = 30,
-        calibration_max_attempts: int = 10_000, flag_min_n: int = analytics.FLAG_MIN_N,
+        self,
+        pool: asyncpg.Pool,
+        settings: Settings,
+        *,
+        min_attempts: int = 200,
+        min_item_responses: int = 30,
+        calibration_max_attempts: int = 10_000,
+        flag_min_n: int = analytics.FLAG_MIN_N,
         auto_calibrate: bool = True,
     ) -> None:
         self.pool = pool
@@ -71,6 +85,8 @@ class StatsEngine:
         self.theta_se = np.zeros(0)
         self._theta_cal: int | None = None
         self._last_max_seq = 0  # results up to this seq were available to the latest calibration
+        self._max_seen = 0  # highest result seq read
+        self._gaps: dict[int, float] = {}  # seqs below it not seen yet -> when first missed
         self.snapshot: analytics.Snapshot | None = None
         self.ready = asyncio.Event()
         self.last_compute_seconds = 0.0
@@ -94,8 +110,9 @@ class StatsEngine:
             try:
                 await asyncio.wait_for(self.ready.wait(), READY_TIMEOUT_SECONDS)
             except TimeoutError:
-                raise Problem(503, "statistics are still being computed; retry shortly",
-                              headers={"Retry-After": "5"}) from None
+                raise Problem(
+                    503, "statistics are still being computed; retry shortly", headers={"Retry-After": "5"}
+                ) from None
         assert self.snapshot is not None
         return self.snapshot
 
@@ -106,13 +123,12 @@ class StatsEngine:
         async with self._lock:
             rows: list[asyncpg.Record] = []
             async with self.pool.acquire() as conn:
-                after = self.frame.last_seq
                 while True:
-                    batch = await repo.frame_rows(conn, after, FETCH_BATCH)
-                    rows.extend(batch)
+                    batch = await repo.frame_rows(conn, self._max_seen, sorted(self._gaps), FETCH_BATCH)
+                    rows.extend(self._take(batch))
                     if len(batch) < FETCH_BATCH:
                         break
-                    after = int(batch[-1]["seq"])
+                self._expire_gaps()
                 cal_changed = await self._load_calibrations(conn)
                 if rows or cal_changed or self.meta.size == 0:
                     self.meta = ItemMeta.from_rows(await repo.all_item_versions(conn))
@@ -128,15 +144,49 @@ class StatsEngine:
             self._version += 1
             changed = None if cal_changed else {str(r["blueprint_id"]) for r in rows}
             self.snapshot = await self._run(
-                analytics.compute_snapshot, self._version, dt.datetime.now(dt.UTC), self.frame, self.meta,
-                self.dense, self.irt.get("2pl"), self.theta, self.theta_se, flag_min_n=self.flag_min_n,
-                previous=self.snapshot, changed=changed,
+                analytics.compute_snapshot,
+                self._version,
+                dt.datetime.now(dt.UTC),
+                self.frame,
+                self.meta,
+                self.dense,
+                self.irt.get("2pl"),
+                self.theta,
+                self.theta_se,
+                flag_min_n=self.flag_min_n,
+                previous=self.snapshot,
+                changed=changed,
             )
             self.last_compute_seconds = time.perf_counter() - started
             self.ready.set()
-            _log.info("stats_refreshed", attempts=self.frame.n, new=len(rows),
-                      seconds=round(self.last_compute_seconds, 3))
+            _log.info(
+                "stats_refreshed",
+                attempts=self.frame.n,
+                new=len(rows),
+                seconds=round(self.last_compute_seconds, 3),
+            )
             return True
+
+    def _take(self, batch: list[asyncpg.Record]) -> list[asyncpg.Record]:
+        """Rows not read before; seqs skipped below the highest become gaps to ask for again."""
+        now = time.monotonic()
+        fresh = []
+        for r in batch:
+            seq = int(r["seq"])
+            if seq > self._max_seen:
+                for missing in range(max(self._max_seen + 1, seq - MAX_GAP_RUN), seq):
+                    self._gaps[missing] = now
+                self._max_seen = seq
+                fresh.append(r)
+            elif self._gaps.pop(seq, None) is not None:
+                fresh.append(r)
+        return fresh
+
+    def _expire_gaps(self) -> None:
+        """A seq still missing after GAP_SECONDS belongs to a transaction that rolled back."""
+        limit = time.monotonic() - GAP_SECONDS
+        for seq in [q for q, t in self._gaps.items() if t < limit]:
+            del self._gaps[seq]
 
     async def _load_calibrations(self, conn: asyncpg.Connection) -> bool:
         changed = False
@@ -152,17 +202,37 @@ class StatsEngine:
             ids = np.asarray([int(r["item_version_id"]) for r in params], dtype=np.int64)
 
             def col(name: str, ids: np.ndarray = ids, by_id: dict = by_id) -> np.ndarray:
-                return np.asarray([np.nan if by_id[int(i)][name] is None else by_id[int(i)][name] for i in ids],
-                                  dtype=np.float64)
+                return np.asarray(
+                    [np.nan if by_id[int(i)][name] is None else by_id[int(i)][name] for i in ids],
+                    dtype=np.float64,
+                )
 
             self.irt[model] = analytics.IrtState(
-                calibration_id=int(row["id"]), model=model, calibrated_at=iso(row["calibrated_at"]),
-                n_attempts=int(row["n_attempts"]), converged=bool(row["converged"]),
-                iterations=int(row["iterations"]), loglik=float(row["loglik"]), seconds=float(row["seconds"]),
-                ids=ids, n=col("n").astype(np.int64), a=col("a"), b=col("b"), se_a=col("se_a"), se_b=col("se_b"),
-                infit=col("infit"), outfit=col("outfit"), fit_chi2=col("fit_chi2"), fit_p=col("fit_p"),
-                references={str(r["blueprint_id"]): (np.asarray(r["a"], dtype=np.float64),
-                                                     np.asarray(r["b"], dtype=np.float64)) for r in refs},
+                calibration_id=int(row["id"]),
+                model=model,
+                calibrated_at=iso(row["calibrated_at"]),
+                n_attempts=int(row["n_attempts"]),
+                converged=bool(row["converged"]),
+                iterations=int(row["iterations"]),
+                loglik=float(row["loglik"]),
+                seconds=float(row["seconds"]),
+                ids=ids,
+                n=col("n").astype(np.int64),
+                a=col("a"),
+                b=col("b"),
+                se_a=col("se_a"),
+                se_b=col("se_b"),
+                infit=col("infit"),
+                outfit=col("outfit"),
+                fit_chi2=col("fit_chi2"),
+                fit_p=col("fit_p"),
+                references={
+                    str(r["blueprint_id"]): (
+                        np.asarray(r["a"], dtype=np.float64),
+                        np.asarray(r["b"], dtype=np.float64),
+                    )
+                    for r in refs
+                },
             )
             changed = True
         return changed
@@ -190,7 +260,7 @@ class StatsEngine:
             return False
         if self.irt.get("2pl") is None:
             return True
-        at_last = int(np.searchsorted(self.frame.seq, self._last_max_seq, side="right"))
+        at_last = int((self.frame.seq <= self._last_max_seq).sum())
         grown = self.frame.n - at_last
         return grown >= max(self.min_attempts, math.ceil(0.25 * at_last))
 
@@ -199,53 +269,107 @@ class StatsEngine:
         async with self._cal_lock:
             await self.refresh()
             if self.frame.n < self.min_attempts:
-                return self._insufficient(f"{self.frame.n} results; calibration needs at least {self.min_attempts}")
+                return self._insufficient(
+                    f"{self.frame.n} results; calibration needs at least {self.min_attempts}"
+                )
             async with self.pool.acquire() as conn:
                 latest = await repo.latest_calibration(conn, "2pl")
             self._last_max_seq = int(latest["max_seq"]) if latest is not None else 0
             if not force and latest is not None and not self._due():
-                return s.CalibrationStatus(status="calibrated", detail="up to date", calibration=self.describe("2pl"),
-                                           min_attempts=self.min_attempts,
-                                           min_item_responses=self.min_item_responses)
-            runs = await self._run(analytics.calibrate, self.frame, self.meta,
-                                   max_attempts=self.calibration_max_attempts,
-                                   min_item_responses=self.min_item_responses, clock=time.perf_counter)
+                return s.CalibrationStatus(
+                    status="calibrated",
+                    detail="up to date",
+                    calibration=self.describe("2pl"),
+                    min_attempts=self.min_attempts,
+                    min_item_responses=self.min_item_responses,
+                )
+            runs = await self._run(
+                analytics.calibrate,
+                self.frame,
+                self.meta,
+                max_attempts=self.calibration_max_attempts,
+                min_item_responses=self.min_item_responses,
+                clock=time.perf_counter,
+            )
             if not runs:
-                return self._insufficient(f"no item version has {self.min_item_responses} responses with both "
-                                          "right and wrong answers yet")
+                return self._insufficient(
+                    f"no item version has {self.min_item_responses} responses with both "
+                    "right and wrong answers yet"
+                )
             async with self.pool.acquire() as conn, conn.transaction():
                 if not await repo.try_calibration_lock(conn):
-                    return s.CalibrationStatus(status="calibrated", detail="another replica is calibrating",
-                                               calibration=self.describe("2pl"), min_attempts=self.min_attempts,
-                                               min_item_responses=self.min_item_responses)
+                    return s.CalibrationStatus(
+                        status="calibrated",
+                        detail="another replica is calibrating",
+                        calibration=self.describe("2pl"),
+                        min_attempts=self.min_attempts,
+                        min_item_responses=self.min_item_responses,
+                    )
                 now_latest = await repo.latest_calibration(conn, "2pl")
-                if not force and now_latest is not None and (latest is None or now_latest["id"] != latest["id"]):
+                if (
+                    not force
+                    and now_latest is not None
+                    and (latest is None or now_latest["id"] != latest["id"])
+                ):
                     pass  # someone calibrated meanwhile: theirs stands
                 else:
                     for run in runs:
                         await self._store(conn, run)
             await self.refresh()
-            _log.info("calibrated", attempts=runs[0].n_attempts, items=int(runs[0].keep.sum()),
-                      seconds=round(sum(r.seconds for r in runs), 2))
-            return s.CalibrationStatus(status="calibrated", detail="calibrated", calibration=self.describe("2pl"),
-                                       min_attempts=self.min_attempts, min_item_responses=self.min_item_responses)
+            _log.info(
+                "calibrated",
+                attempts=runs[0].n_attempts,
+                items=int(runs[0].keep.sum()),
+                seconds=round(sum(r.seconds for r in runs), 2),
+            )
+            return s.CalibrationStatus(
+                status="calibrated",
+                detail="calibrated",
+                calibration=self.describe("2pl"),
+                min_attempts=self.min_attempts,
+                min_item_responses=self.min_item_responses,
+            )
 
     def _insufficient(self, detail: str) -> s.CalibrationStatus:
-        return s.CalibrationStatus(status="insufficient_data", detail=detail, calibration=self.describe("2pl"),
-                                   min_attempts=self.min_attempts, min_item_responses=self.min_item_responses)
+        return s.CalibrationStatus(
+            status="insufficient_data",
+            detail=detail,
+            calibration=self.describe("2pl"),
+            min_attempts=self.min_attempts,
+            min_item_responses=self.min_item_responses,
+        )
 
     async def _store(self, conn: asyncpg.Connection, run: analytics.CalibrationRun) -> None:
         fit, keep = run.fit, run.keep
         cal_id, _ = await repo.insert_calibration(
-            conn, run.model, run.n_attempts, int(keep.sum()), run.max_seq, bool(fit.converged), int(fit.iterations),
-            float(fit.loglik), float(run.seconds))
+            conn,
+            run.model,
+            run.n_attempts,
+            int(keep.sum()),
+            run.max_seq,
+            bool(fit.converged),
+            int(fit.iterations),
+            float(fit.loglik),
+            float(run.seconds),
+        )
 
         def opt(x: float) -> float | None:
             return float(x) if math.isfinite(float(x)) else None
 
         records = [
-            (cal_id, int(run.ids[j]), int(fit.n[j]), float(fit.a[j]), float(fit.b[j]), opt(fit.se_a[j]),
-             opt(fit.se_b[j]), opt(fit.infit[j]), opt(fit.outfit[j]), opt(fit.fit_chi2[j]), opt(fit.fit_p[j]))
+            (
+                cal_id,
+                int(run.ids[j]),
+                int(fit.n[j]),
+                float(fit.a[j]),
+                float(fit.b[j]),
+                opt(fit.se_a[j]),
+                opt(fit.se_b[j]),
+                opt(fit.infit[j]),
+                opt(fit.outfit[j]),
+                opt(fit.fit_chi2[j]),
+                opt(fit.fit_p[j]),
+            )
             for j in np.flatnonzero(keep).tolist()
         ]
         await repo.copy_item_params(conn, records)
@@ -253,7 +377,9 @@ class StatsEngine:
         refs = []
         for blueprint_id, ids in run.references.items():
             idx = [pos[int(i)] for i in ids.tolist()]
-            refs.append((cal_id, blueprint_id, [float(fit.a[j]) for j in idx], [float(fit.b[j]) for j in idx]))
+            refs.append(
+                (cal_id, blueprint_id, [float(fit.a[j]) for j in idx], [float(fit.b[j]) for j in idx])
+            )
         await repo.insert_reference_forms(conn, refs)
 
     def describe(self, model: str) -> s.Calibration | None:
@@ -267,11 +393,22 @@ class StatsEngine:
             j = pos.get(int(item_version_id))
             if j is None:
                 continue
-            items.append(s.IrtItem(
-                item_id=self.meta.item_id[j], version=int(self.meta.version[j]), domain=self.meta.domain[j],
-                n=int(state.n[q]), a=round(float(state.a[q]), 4), b=round(float(state.b[q]), 4),
-                se_a=f(state.se_a[q]), se_b=f(state.se_b[q]), infit=f(state.infit[q]), outfit=f(state.outfit[q]),
-                fit_chi2=f(state.fit_chi2[q]), fit_p=f(state.fit_p[q])))
+            items.append(
+                s.IrtItem(
+                    item_id=self.meta.item_id[j],
+                    version=int(self.meta.version[j]),
+                    domain=self.meta.domain[j],
+                    n=int(state.n[q]),
+                    a=round(float(state.a[q]), 4),
+                    b=round(float(state.b[q]), 4),
+                    se_a=f(state.se_a[q]),
+                    se_b=f(state.se_b[q]),
+                    infit=f(state.infit[q]),
+                    outfit=f(state.outfit[q]),
+                    fit_chi2=f(state.fit_chi2[q]),
+                    fit_p=f(state.fit_p[q]),
+                )
+            )
         items.sort(key=lambda it: (it.item_id, it.version))
         cuts = []
         latest_cut = self._latest_cut_percents()
@@ -279,13 +416,27 @@ class StatsEngine:
             cut = latest_cut.get(bp_id, 70.0)
             theta_c = state.theta_cut(bp_id, cut)
             if theta_c is not None:
-                cuts.append(s.BlueprintCut(blueprint_id=bp_id, reference_items=int(a.shape[0]), cut_score_percent=cut,
-                                           theta_cut=round(theta_c, 4)))
+                cuts.append(
+                    s.BlueprintCut(
+                        blueprint_id=bp_id,
+                        reference_items=int(a.shape[0]),
+                        cut_score_percent=cut,
+                        theta_cut=round(theta_c, 4),
+                    )
+                )
         return s.Calibration(
-            calibration_id=state.calibration_id, model=state.model, calibrated_at=state.calibrated_at,
-            n_attempts=state.n_attempts, n_items=int(state.ids.shape[0]), converged=state.converged,
-            iterations=state.iterations, loglik=round(state.loglik, 3), seconds=round(state.seconds, 3),
-            blueprints=cuts, items=items)
+            calibration_id=state.calibration_id,
+            model=state.model,
+            calibrated_at=state.calibrated_at,
+            n_attempts=state.n_attempts,
+            n_items=int(state.ids.shape[0]),
+            converged=state.converged,
+            iterations=state.iterations,
+            loglik=round(state.loglik, 3),
+            seconds=round(state.seconds, 3),
+            blueprints=cuts,
+            items=items,
+        )
 
     def _latest_cut_percents(self) -> dict[str, float]:
         f = self.frame
@@ -319,7 +470,7 @@ class StatsEngine:
             except Exception as exc:  # the loop must outlive a database restart
                 _log.warning("stats_refresh_failed", error=type(exc).__name__, detail=str(exc)[:200])
             spent = time.perf_counter() - started
-            await asyncio.sleep(min(MAX_BACKOFF_SECONDS, max(interval, 2.0 * spent)))
+            await asyncio.sleep(min(MAX_BACKOFF_SECONDS, max(interval, BACKOFF_FACTOR * spent)))
 
 
 ENGINE_KEY = web.AppKey("stats_engine", StatsEngine)

@@ -1,7 +1,8 @@
 """The statistics' in-memory read model: every result as numpy columns.
 
-Rows arrive in `seq` order and are only ever appended, so a refresh reads the
-new rows alone (incremental) and the frame never needs a full reload. Each
+Rows are only ever appended, in the order the engine reads them (by `seq`,
+late commits last), so a refresh reads the new rows alone (incremental) and
+the frame never needs a full reload. Each
 append builds new arrays; a snapshot computed from an older frame keeps its
 own references, so readers and the background computation never share a
 mutable buffer.
@@ -59,12 +60,10 @@ class Frame:
     def n(self) -> int:
         return int(self.seq.shape[0])
 
-    @property
-    def last_seq(self) -> int:
-        return int(self.seq[-1]) if self.n else 0
 
-
-def _codes(values: Sequence[str], labels: Labels, names: Sequence[str] | None = None) -> tuple[NDArray, Labels]:
+def _codes(
+    values: Sequence[str], labels: Labels, names: Sequence[str] | None = None
+) -> tuple[NDArray, Labels]:
     known = labels.index()
     out = list(labels.values)
     extra = dict(labels.extra)
@@ -81,12 +80,31 @@ def _codes(values: Sequence[str], labels: Labels, names: Sequence[str] | None = 
 
 
 def append_rows(frame: Frame, rows: Sequence[Any]) -> Frame:
-    """A new frame with `rows` (records of repository.FRAME_ROWS, in seq order) appended."""
+    """A new frame with `rows` (records of repository.FRAME_ROWS) appended."""
     if not rows:
         return frame
-    cols = list(zip(*((r["seq"], r["blueprint_id"], r["blueprint_name"], r["candidate_group"], r["submitted"],
-                        r["passed"], r["raw_score"], r["question_count"], r["cut_used"],
-                        r["blueprint_cut_percent"], r["item_ix"], r["choices"]) for r in rows), strict=True))
+    cols = list(
+        zip(
+            *(
+                (
+                    r["seq"],
+                    r["blueprint_id"],
+                    r["blueprint_name"],
+                    r["candidate_group"],
+                    r["submitted"],
+                    r["passed"],
+                    r["raw_score"],
+                    r["question_count"],
+                    r["cut_used"],
+                    r["blueprint_cut_percent"],
+                    r["item_ix"],
+                    r["choices"],
+                )
+                for r in rows
+            ),
+            strict=True,
+        )
+    )
     seq, bp_ids, bp_names, groups, submitted, passed, raw, k, cut_used, cut_pct, item_ix, choices = cols
     bp_codes, bp_labels = _codes(bp_ids, frame.blueprints, bp_names)
     grp_codes, grp_labels = _codes(groups, frame.groups)
@@ -104,7 +122,9 @@ def append_rows(frame: Frame, rows: Sequence[Any]) -> Frame:
         passed=np.concatenate([frame.passed, np.asarray(passed, dtype=np.bool_)]),
         raw=np.concatenate([frame.raw, np.asarray(raw, dtype=np.int32)]),
         k=np.concatenate([frame.k, k_arr]),
-        equated=np.concatenate([frame.equated, np.asarray([c == "equated" for c in cut_used], dtype=np.bool_)]),
+        equated=np.concatenate(
+            [frame.equated, np.asarray([c == "equated" for c in cut_used], dtype=np.bool_)]
+        ),
         cut_percent=np.concatenate([frame.cut_percent, np.asarray(cut_pct, dtype=np.float64)]),
         offsets=offsets,
         items=np.concatenate([frame.items, new_items]),
@@ -204,8 +224,14 @@ def submatrix(m: Matrix, sel: NDArray[np.int64]) -> Matrix:
     """The rows `sel` (indices into m's rows) over the columns they used."""
     M = m.M[sel]
     used = np.flatnonzero(M.any(axis=0))
-    return Matrix(rows=m.rows[sel], cols=m.cols[used], X=m.X[sel][:, used], M=M[:, used], C=m.C[sel][:, used],
-                  keys=m.keys[used])
+    return Matrix(
+        rows=m.rows[sel],
+        cols=m.cols[used],
+        X=m.X[sel][:, used],
+        M=M[:, used],
+        C=m.C[sel][:, used],
+        keys=m.keys[used],
+    )
 
 
 class Dense:

@@ -82,6 +82,8 @@ def validate_event(event: AttemptSubmitted) -> list[FieldError]:
     for i, r in enumerate(event.responses):
         if r.key not in LABEL_CODE:
             errors.append(FieldError(f"responses[{i}].key", "must be one of A, B, C, D"))
+        if r.option_order and sorted(r.option_order) != list(LABELS):
+            errors.append(FieldError(f"responses[{i}].option_order", "must be A, B, C, D in the order shown"))
         if r.selected is not None and r.selected not in LABEL_CODE:
             errors.append(FieldError(f"responses[{i}].selected", "must be one of A, B, C, D or null"))
         if not r.item_id or r.item_version < 1:
@@ -131,21 +133,45 @@ class Graded:
     theta_se: float | None
     calibration_id: int | None
     domains: list[DomainTally]
-    choices: bytes  # int8 per position: 0..3 = A..D, -1 omitted
-    keys: bytes  # int8 per position
+    choices: bytes  # int8 per position: original option 0..3 = A..D, -1 omitted
+    keys: bytes  # int8 per position: the original key
+    orders: bytes  # 4 x int8 per position: the original option shown under A, B, C, D
 
 
-def encode_choices(event: AttemptSubmitted) -> tuple[NDArray[np.int8], NDArray[np.int8]]:
+def encode_choices(event: AttemptSubmitted) -> tuple[NDArray[np.int8], NDArray[np.int8], NDArray[np.int8]]:
+    """Choices and keys as ORIGINAL options (0..3, -1 omitted), and the order shown (N x 4).
+
+    The event carries the labels the candidate saw and, when the options were
+    shuffled, `option_order` (the original label shown under A, B, C, D).
+    Statistics need the original options, so that "B" means the same option
+    for every candidate; the order is kept to give the candidate's labels back.
+    """
     ordered = sorted(event.responses, key=lambda r: r.position)
-    choices = np.array([OMIT if r.selected is None else LABEL_CODE[r.selected] for r in ordered], dtype=np.int8)
-    keys = np.array([LABEL_CODE[r.key] for r in ordered], dtype=np.int8)
-    return choices, keys
+    orders = np.asarray([[LABEL_CODE[x] for x in (r.option_order or LABELS)] for r in ordered], dtype=np.int8)
+    shown_sel = np.array(
+        [OMIT if r.selected is None else LABEL_CODE[r.selected] for r in ordered], dtype=np.int64
+    )
+    shown_key = np.array([LABEL_CODE[r.key] for r in ordered], dtype=np.int64)
+    rows = np.arange(len(ordered))
+    choices = np.where(shown_sel >= 0, orders[rows, np.maximum(shown_sel, 0)], OMIT).astype(np.int8)
+    keys = orders[rows, shown_key].astype(np.int8)
+    return choices, keys, orders
+
+
+def original_keys(event: AttemptSubmitted) -> list[str]:
+    """Each position's key as its original option label, in position order."""
+    return [LABELS[k] for k in encode_choices(event)[1].tolist()]
+
+
+def shown_label(order: list[int], original: int) -> str | None:
+    """The label the candidate saw for an original option (None for an omission)."""
+    return None if original == OMIT else LABELS[order.index(original)]
 
 
 def grade(event: AttemptSubmitted, form_irt: FormIrt | None = None) -> Graded:
     """Score a validated event; with `form_irt`, decide against the form's equated cut."""
     ordered = sorted(event.responses, key=lambda r: r.position)
-    choices, keys = encode_choices(event)
+    choices, keys, orders = encode_choices(event)
     correct = choices == keys
     k = len(ordered)
     raw = int(correct.sum())
@@ -156,26 +182,53 @@ def grade(event: AttemptSubmitted, form_irt: FormIrt | None = None) -> Graded:
         t = tallies.setdefault(r.domain, [0, 0])
         t[0] += int(ok)
         t[1] += 1
-    domains = [DomainTally(code, c, n) for code, (c, n) in sorted(tallies.items(), key=lambda kv: _domain_sort_key(kv[0]))]
+    domains = [
+        DomainTally(code, c, n)
+        for code, (c, n) in sorted(tallies.items(), key=lambda kv: _domain_sort_key(kv[0]))
+    ]
     blueprint_cut = float(event.cut_score_percent)
 
     if form_irt is None:
         raw_cut = blueprint_cut * k / 100.0
         return Graded(
-            raw_score=raw, question_count=k, answered_count=answered, percent=percent,
-            passed=raw >= raw_cut - _EPS, cut_used="raw", cut_score_percent=blueprint_cut,
-            raw_cut=round(raw_cut, 4), blueprint_cut_percent=blueprint_cut, scaled_score=None,
-            theta=None, theta_se=None, calibration_id=None, domains=domains,
-            choices=choices.tobytes(), keys=keys.tobytes(),
+            raw_score=raw,
+            question_count=k,
+            answered_count=answered,
+            percent=percent,
+            passed=raw >= raw_cut - _EPS,
+            cut_used="raw",
+            cut_score_percent=blueprint_cut,
+            raw_cut=round(raw_cut, 4),
+            blueprint_cut_percent=blueprint_cut,
+            scaled_score=None,
+            theta=None,
+            theta_se=None,
+            calibration_id=None,
+            domains=domains,
+            choices=choices.tobytes(),
+            keys=keys.tobytes(),
+            orders=orders.tobytes(),
         )
 
     eq = equate(correct, form_irt.a, form_irt.b, form_irt.ref_a, form_irt.ref_b, blueprint_cut)
     return Graded(
-        raw_score=raw, question_count=k, answered_count=answered, percent=percent,
-        passed=eq.passed, cut_used="equated", cut_score_percent=round(100.0 * eq.raw_cut / k, 2),
-        raw_cut=round(eq.raw_cut, 4), blueprint_cut_percent=blueprint_cut, scaled_score=eq.scaled_score,
-        theta=eq.theta, theta_se=eq.theta_se, calibration_id=form_irt.calibration_id, domains=domains,
-        choices=choices.tobytes(), keys=keys.tobytes(),
+        raw_score=raw,
+        question_count=k,
+        answered_count=answered,
+        percent=percent,
+        passed=eq.passed,
+        cut_used="equated",
+        cut_score_percent=round(100.0 * eq.raw_cut / k, 2),
+        raw_cut=round(eq.raw_cut, 4),
+        blueprint_cut_percent=blueprint_cut,
+        scaled_score=eq.scaled_score,
+        theta=eq.theta,
+        theta_se=eq.theta_se,
+        calibration_id=form_irt.calibration_id,
+        domains=domains,
+        choices=choices.tobytes(),
+        keys=keys.tobytes(),
+        orders=orders.tobytes(),
     )
 
 
@@ -190,8 +243,12 @@ class Equated:
 
 
 def equate(
-    correct: NDArray[np.bool_], a: NDArray[np.float64], b: NDArray[np.float64],
-    ref_a: NDArray[np.float64], ref_b: NDArray[np.float64], cut_percent: float,
+    correct: NDArray[np.bool_],
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    ref_a: NDArray[np.float64],
+    ref_b: NDArray[np.float64],
+    cut_percent: float,
 ) -> Equated:
     """The form's equated raw cut, the decision, the scaled score and the EAP ability."""
     theta_cut = irt.equated_theta_cut(ref_a, ref_b, cut_percent / 100.0)
@@ -204,8 +261,14 @@ def equate(
     shown = int(math.floor(scaled + 0.5))
     shown = max(shown, 200) if passed else min(shown, 199)
     ability = irt.eap(correct[None, :].astype(np.float64), a, b)
-    return Equated(theta_cut=theta_cut, raw_cut=raw_cut, passed=passed, scaled_score=shown,
-                   theta=float(ability.theta[0]), theta_se=float(ability.sd[0]))
+    return Equated(
+        theta_cut=theta_cut,
+        raw_cut=raw_cut,
+        passed=passed,
+        scaled_score=shown,
+        theta=float(ability.theta[0]),
+        theta_se=float(ability.sd[0]),
+    )
 
 
 # ---------------------------------------------------------------- the report
@@ -216,14 +279,27 @@ def domain_results(domains: list[dict[str, int | str]]) -> list[DomainResult]:
     for d in domains:
         code, correct, total = str(d["code"]), int(d["correct"]), int(d["total"])
         pct = round(100.0 * correct / total, 1) if total else 0.0
-        out.append(DomainResult(code=code, name=domain_name(code), correct=correct, total=total,
-                                percent=pct, below_target=pct < TARGET_PERCENT))
+        out.append(
+            DomainResult(
+                code=code,
+                name=domain_name(code),
+                correct=correct,
+                total=total,
+                percent=pct,
+                below_target=pct < TARGET_PERCENT,
+            )
+        )
     return out
 
 
 def pace(
-    started_at: dt.datetime, submitted_at: dt.datetime, time_limit_seconds: int, question_count: int,
-    answered_count: int, submitted_by: str, passed: bool,
+    started_at: dt.datetime,
+    submitted_at: dt.datetime,
+    time_limit_seconds: int,
+    question_count: int,
+    answered_count: int,
+    submitted_by: str,
+    passed: bool,
 ) -> Pace:
     """Time used against the exam's own minutes per question."""
     used = max(0, int(round((submitted_at - started_at).total_seconds())))
@@ -235,21 +311,32 @@ def pace(
     minutes_allowed = per_q_allowed / 60.0
     if submitted_by == "sweeper" or used >= allowed:
         verdict = "timed_out"
-        message = (f"Time ran out with {unanswered} question(s) unanswered. The exam allows about "
-                   f"{minutes_allowed:.1f} minutes per question: move on from hard questions and come back."
-                   if unanswered else
-                   f"You used all the time. The exam allows about {minutes_allowed:.1f} minutes per question.")
+        message = (
+            f"Time ran out with {unanswered} question(s) unanswered. The exam allows about "
+            f"{minutes_allowed:.1f} minutes per question: move on from hard questions and come back."
+            if unanswered
+            else f"You used all the time. The exam allows about {minutes_allowed:.1f} minutes per question."
+        )
     elif share < RUSHED_SHARE and not passed:
         verdict = "rushed"
-        message = (f"You finished with {100 * (1 - share):.0f} % of the time left, about {per_q_used / 60:.1f} "
-                   f"minutes per question against {minutes_allowed:.1f} allowed: use the time to check codes "
-                   "in the manuals.")
+        message = (
+            f"You finished with {100 * (1 - share):.0f} % of the time left, about {per_q_used / 60:.1f} "
+            f"minutes per question against {minutes_allowed:.1f} allowed: use the time to check codes "
+            "in the manuals."
+        )
     else:
         verdict = "on_pace"
-        message = (f"About {per_q_used / 60:.1f} minutes per question against {minutes_allowed:.1f} allowed.")
-    return Pace(seconds_used=used, seconds_allowed=allowed, seconds_per_question_used=round(per_q_used, 1),
-                seconds_per_question_allowed=round(per_q_allowed, 1), share_of_time_used=round(share, 3),
-                unanswered=unanswered, verdict=verdict, message=message)
+        message = f"About {per_q_used / 60:.1f} minutes per question against {minutes_allowed:.1f} allowed."
+    return Pace(
+        seconds_used=used,
+        seconds_allowed=allowed,
+        seconds_per_question_used=round(per_q_used, 1),
+        seconds_per_question_allowed=round(per_q_allowed, 1),
+        share_of_time_used=round(share, 3),
+        unanswered=unanswered,
+        verdict=verdict,
+        message=message,
+    )
 
 
 def focus_list(domains: list[DomainResult], unanswered: int) -> list[FocusEntry]:
@@ -259,22 +346,43 @@ def focus_list(domains: list[DomainResult], unanswered: int) -> list[FocusEntry]
     out = []
     for d in weak[:FOCUS_MAX]:
         lost = d.total - d.correct
-        out.append(FocusEntry(code=d.code, name=d.name, percent=d.percent, points_lost=lost,
-                              reason=f"{d.correct} of {d.total} correct ({d.percent:.0f} %): "
-                                     f"{lost} point(s) lost, target {TARGET_PERCENT:.0f} %"))
+        out.append(
+            FocusEntry(
+                code=d.code,
+                name=d.name,
+                percent=d.percent,
+                points_lost=lost,
+                reason=f"{d.correct} of {d.total} correct ({d.percent:.0f} %): "
+                f"{lost} point(s) lost, target {TARGET_PERCENT:.0f} %",
+            )
+        )
     if unanswered:
-        out.append(FocusEntry(code="UNANSWERED", name="Unanswered questions", percent=0.0,
-                              points_lost=unanswered,
-                              reason=f"{unanswered} question(s) left blank: a blank is always wrong, "
-                                     "a guess is right one time in four"))
+        out.append(
+            FocusEntry(
+                code="UNANSWERED",
+                name="Unanswered questions",
+                percent=0.0,
+                points_lost=unanswered,
+                reason=f"{unanswered} question(s) left blank: a blank is always wrong, "
+                "a guess is right one time in four",
+            )
+        )
     return out
 
 
 def diagnose(
-    domains: list[DomainResult], started_at: dt.datetime, submitted_at: dt.datetime, time_limit_seconds: int,
-    question_count: int, answered_count: int, submitted_by: str, passed: bool,
+    domains: list[DomainResult],
+    started_at: dt.datetime,
+    submitted_at: dt.datetime,
+    time_limit_seconds: int,
+    question_count: int,
+    answered_count: int,
+    submitted_by: str,
+    passed: bool,
 ) -> Diagnostic:
-    p = pace(started_at, submitted_at, time_limit_seconds, question_count, answered_count, submitted_by, passed)
+    p = pace(
+        started_at, submitted_at, time_limit_seconds, question_count, answered_count, submitted_by, passed
+    )
     return Diagnostic(
         target_percent=TARGET_PERCENT,
         weak_domains=[d.code for d in domains if d.below_target],
@@ -285,8 +393,12 @@ def diagnose(
 
 def cut_note(cut_used: str, blueprint_cut: float, cut_percent: float, raw_cut: float) -> str:
     if cut_used == "equated":
-        return (f"Decided against this form's own equated cut: {raw_cut:.1f} points ({cut_percent:.1f} %), "
-                f"the score a candidate at the {blueprint_cut:.0f} % standard is expected to reach on these "
-                "questions (IRT true-score equating). The scaled score puts that standard at 200.")
-    return (f"Decided against the raw cut of {blueprint_cut:.0f} %: the questions are not calibrated yet, "
-            "so no form-specific cut or scaled score is available.")
+        return (
+            f"Decided against this form's own equated cut: {raw_cut:.1f} points ({cut_percent:.1f} %), "
+            f"the score a candidate at the {blueprint_cut:.0f} % standard is expected to reach on these "
+            "questions (IRT true-score equating). The scaled score puts that standard at 200."
+        )
+    return (
+        f"Decided against the raw cut of {blueprint_cut:.0f} %: the questions are not calibrated yet, "
+        "so no form-specific cut or scaled score is available."
+    )

@@ -19,37 +19,76 @@ PASS_RATE_CACHE_KEY = web.AppKey("pass_rate_cache", dict)
 _CACHE_MAX = 256
 
 
-@routes.post("/internal/events", roles=SERVICE, body=AttemptSubmitted, response=EventAck, max_body=8 << 20,
-             summary="Ingest an attempt.submitted event (idempotent); acknowledged once stored and scored")
+def _ability(app: web.Application) -> service.Ability:
+    """Latest EAP estimates from the current snapshot (none before the first one)."""
+    snapshot = app[ENGINE_KEY].snapshot
+
+    def lookup(seq: int) -> tuple[float, float] | None:
+        return snapshot.ability(seq) if snapshot is not None else None
+
+    return lookup
+
+
+@routes.post(
+    "/internal/events",
+    roles=SERVICE,
+    body=AttemptSubmitted,
+    response=EventAck,
+    max_body=8 << 20,
+    summary="Ingest an attempt.submitted event (idempotent); acknowledged once stored and scored",
+)
 async def ingest_event(request: web.Request) -> web.Response:
     event = await read_json(request, AttemptSubmitted)
     ack = await service.ingest(request.app[POOL_KEY], event)
     return json_response(ack)
 
 
-@routes.get("/api/results/{attempt_id}", roles=CANDIDATE_OR_ADMIN, response=s.ResultOut,
-            summary="A scored attempt (202 pending until scored); candidates see only their own")
+@routes.get(
+    "/api/results/{attempt_id}",
+    roles=CANDIDATE_OR_ADMIN,
+    response=s.ResultOut,
+    summary="A scored attempt (202 pending until scored); candidates see only their own",
+)
 async def get_result(request: web.Request) -> web.Response:
     attempt_id = request.match_info["attempt_id"]
     if len(attempt_id) > 100:
         raise not_found("no such attempt")
-    result = await service.get_result(request.app[POOL_KEY], attempt_id, principal(request))
+    result = await service.get_result(
+        request.app[POOL_KEY], attempt_id, principal(request), _ability(request.app)
+    )
     if result is None:
         return json_response(s.Pending(), status=202)
     return json_response(result)
 
 
-@routes.get("/api/results", roles=CANDIDATE_OR_ADMIN, query=s.ResultQuery, response=s.ResultList,
-            summary="Results, newest first (a candidate's own; any for admins)")
+@routes.get(
+    "/api/results",
+    roles=CANDIDATE_OR_ADMIN,
+    query=s.ResultQuery,
+    response=s.ResultList,
+    summary="Results, newest first (a candidate's own; any for admins)",
+)
 async def list_results(request: web.Request) -> web.Response:
     q = read_query(request, s.ResultQuery)
-    out = await service.list_results(request.app[POOL_KEY], principal(request), q.candidate_id, q.blueprint_id,
-                                      q.cursor, q.limit)
+    out = await service.list_results(
+        request.app[POOL_KEY],
+        principal(request),
+        q.candidate_id,
+        q.blueprint_id,
+        q.cursor,
+        q.limit,
+        _ability(request.app),
+    )
     return json_response(out)
 
 
-@routes.get("/api/stats/pass-rates", roles=ADMIN, query=s.PassRateQuery, response=s.PassRates,
-            summary="Pass rates with Wilson 95 % intervals, overall or by week, month, blueprint or group")
+@routes.get(
+    "/api/stats/pass-rates",
+    roles=ADMIN,
+    query=s.PassRateQuery,
+    response=s.PassRates,
+    summary="Pass rates with Wilson 95 % intervals, overall or by week, month, blueprint or group",
+)
 async def pass_rates(request: web.Request) -> web.Response:
     q = read_query(request, s.PassRateQuery)
     try:
@@ -71,8 +110,13 @@ async def pass_rates(request: web.Request) -> web.Response:
     return json_response(body)
 
 
-@routes.get("/api/stats/scores", roles=ADMIN, query=s.ScoresQuery, response=s.ScoreDistribution,
-            summary="Score distribution, KR-20, SEM, per-domain means and decision accuracy of a blueprint")
+@routes.get(
+    "/api/stats/scores",
+    roles=ADMIN,
+    query=s.ScoresQuery,
+    response=s.ScoreDistribution,
+    summary="Score distribution, KR-20, SEM, per-domain means and decision accuracy of a blueprint",
+)
 async def scores(request: web.Request) -> web.Response:
     q = read_query(request, s.ScoresQuery)
     snapshot = await request.app[ENGINE_KEY].current()
@@ -83,49 +127,87 @@ async def scores(request: web.Request) -> web.Response:
     return json_response(dist)
 
 
-@routes.get("/api/stats/blueprints", roles=ADMIN, response=s.BlueprintSummaries,
-            summary="Every blueprint with scored attempts: n, pass rate, mean, KR-20")
+@routes.get(
+    "/api/stats/blueprints",
+    roles=ADMIN,
+    response=s.BlueprintSummaries,
+    summary="Every blueprint with scored attempts: n, pass rate, mean, KR-20",
+)
 async def blueprints(request: web.Request) -> web.Response:
     snapshot = await request.app[ENGINE_KEY].current()
     return json_response(snapshot.blueprints)
 
 
-@routes.get("/api/stats/items", roles=STAFF, query=s.ItemsQuery, response=s.ItemStatsList,
-            summary="Item analysis per item version (p, point-biserials, options, flags, IRT)")
+@routes.get(
+    "/api/stats/items",
+    roles=STAFF,
+    query=s.ItemsQuery,
+    response=s.ItemStatsList,
+    summary="Item analysis per item version (p, point-biserials, options, flags, IRT)",
+)
 async def items(request: web.Request) -> web.Response:
     q = read_query(request, s.ItemsQuery)
     snapshot = await request.app[ENGINE_KEY].current()
     scope = q.blueprint_id or ""
     rows = snapshot.items.get(scope, [])
     selected = [
-        it for it in rows
-        if it.n >= q.min_n and (q.item_id is None or it.item_id == q.item_id)
+        it
+        for it in rows
+        if it.n >= q.min_n
+        and (q.item_id is None or it.item_id == q.item_id)
         and (q.flagged is None or bool(it.flags) == q.flagged)
     ]
     engine = request.app[ENGINE_KEY]
-    return json_response(s.ItemStatsList(items=selected, computed_at=snapshot.computed_at,
-                                         n_attempts=snapshot.n_attempts, min_n=q.min_n,
-                                         flag_min_n=engine.flag_min_n, scope=scope or "all"))
+    return json_response(
+        s.ItemStatsList(
+            items=selected,
+            computed_at=snapshot.computed_at,
+            n_attempts=snapshot.n_attempts,
+            min_n=q.min_n,
+            flag_min_n=engine.flag_min_n,
+            scope=scope or "all",
+        )
+    )
 
 
-@routes.get("/api/stats/irt", roles=STAFF, query=s.IrtQuery, response=s.CalibrationStatus,
-            summary="The latest IRT calibration (2PL or Rasch): item parameters, SEs, fit, cuts on theta")
+@routes.get(
+    "/api/stats/irt",
+    roles=STAFF,
+    query=s.IrtQuery,
+    response=s.CalibrationStatus,
+    summary="The latest IRT calibration (2PL or Rasch): item parameters, SEs, fit, cuts on theta",
+)
 async def irt(request: web.Request) -> web.Response:
     q = read_query(request, s.IrtQuery)
     engine = request.app[ENGINE_KEY]
     await engine.current()
     described = engine.describe(q.model)
     if described is None:
-        return json_response(s.CalibrationStatus(
-            status="insufficient_data", detail="no calibration yet", min_attempts=engine.min_attempts,
-            min_item_responses=engine.min_item_responses))
-    return json_response(s.CalibrationStatus(status="calibrated", detail="latest calibration", calibration=described,
-                                             min_attempts=engine.min_attempts,
-                                             min_item_responses=engine.min_item_responses))
+        return json_response(
+            s.CalibrationStatus(
+                status="insufficient_data",
+                detail="no calibration yet",
+                min_attempts=engine.min_attempts,
+                min_item_responses=engine.min_item_responses,
+            )
+        )
+    return json_response(
+        s.CalibrationStatus(
+            status="calibrated",
+            detail="latest calibration",
+            calibration=described,
+            min_attempts=engine.min_attempts,
+            min_item_responses=engine.min_item_responses,
+        )
+    )
 
 
-@routes.post("/api/stats/calibrate", roles=ADMIN, response=s.CalibrationStatus,
-             summary="Calibrate the items now (Rasch and 2PL) if there is enough data")
+@routes.post(
+    "/api/stats/calibrate",
+    roles=ADMIN,
+    response=s.CalibrationStatus,
+    summary="Calibrate the items now (Rasch and 2PL) if there is enough data",
+)
 async def calibrate(request: web.Request) -> web.Response:
     status = await request.app[ENGINE_KEY].calibrate(force=True)
     if status.status != "calibrated":

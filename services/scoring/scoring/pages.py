@@ -34,7 +34,9 @@ FILTERS = """
 </form>
 """
 
-DASHBOARD_BODY = FILTERS + """
+DASHBOARD_BODY = (
+    FILTERS
+    + """
 <section aria-labelledby="kpi-h" class="panel">
   <h2 id="kpi-h">At a glance</h2>
   <dl id="kpis" class="kpis"></dl>
@@ -67,13 +69,16 @@ DASHBOARD_BODY = FILTERS + """
 <section class="panel" aria-labelledby="recent-h">
   <h2 id="recent-h">Recent results</h2>
   <div id="recent-table"></div>
+  <p><a href="/admin/results">All results</a> · <a href="/admin/items">Item quality and IRT</a></p>
 </section>
 """
+)
 
 ITEMS_BODY = """
 <form id="item-filters" class="panel filters" aria-label="Filters">
   <div class="row">
-    <div><label for="i-blueprint">Blueprint</label><select id="i-blueprint" name="blueprint_id"></select></div>
+    <div><label for="i-blueprint">Blueprint</label>
+      <select id="i-blueprint" name="blueprint_id"></select></div>
     <div><label for="i-min-n">Minimum responses</label>
       <input id="i-min-n" name="min_n" type="number" min="0" value="1" data-field="min_n"></div>
     <div><label for="i-flag">Show</label>
@@ -107,9 +112,11 @@ BLUEPRINTS_BODY = """
   <h2 id="new-h">New blueprint</h2>
   <form id="blueprint-form" novalidate>
     <div class="row">
-      <div><label for="b-name">Name</label><input id="b-name" name="name" type="text" required data-field="name"></div>
+      <div><label for="b-name">Name</label>
+        <input id="b-name" name="name" type="text" required data-field="name"></div>
       <div><label for="b-minutes">Time limit (minutes)</label>
-        <input id="b-minutes" name="minutes" type="number" min="1" required data-field="time_limit_seconds"></div>
+        <input id="b-minutes" name="minutes" type="number" min="1" required
+               data-field="time_limit_seconds"></div>
       <div><label for="b-cut">Cut score (%)</label>
         <input id="b-cut" name="cut" type="number" min="0" max="100" step="0.5" value="70" required
                data-field="cut_score_percent"></div>
@@ -147,7 +154,8 @@ USERS_BODY = """
     <div class="row">
       <div><label for="n-display">Display name</label>
         <input id="n-display" name="display_name" type="text" data-field="display_name"></div>
-      <div><label for="n-group">Group</label><input id="n-group" name="group" type="text" data-field="group"></div>
+      <div><label for="n-group">Group</label>
+        <input id="n-group" name="group" type="text" data-field="group"></div>
       <div><label for="n-mult">Time multiplier (accommodation)</label>
         <input id="n-mult" name="time_multiplier" type="number" min="1" max="4" step="0.05" value="1"
                data-field="time_multiplier"></div>
@@ -196,8 +204,16 @@ PAGES = {
 
 def _page_handler(title: str, body: str, script: str, page_id: str):  # type: ignore[no-untyped-def]
     async def handler(request: web.Request) -> web.Response:
-        return html_response(render_page(title=title, static_prefix=STATIC_PREFIX, body=body, scripts=(script,),
-                                         page_id=page_id, roles=("admin",)))
+        return html_response(
+            render_page(
+                title=title,
+                static_prefix=STATIC_PREFIX,
+                body=body,
+                scripts=(script,),
+                page_id=page_id,
+                roles=("admin",),
+            )
+        )
 
     handler.__name__ = f"page_{page_id.replace('-', '_')}"
     return handler
@@ -205,13 +221,22 @@ def _page_handler(title: str, body: str, script: str, page_id: str):  # type: ig
 
 for _path, (_title, _body, _script, _page_id) in PAGES.items():
     routes.get(_path, roles=PUBLIC, summary=f"{_title} page", in_schema=False)(
-        _page_handler(_title, _body, _script, _page_id))
+        _page_handler(_title, _body, _script, _page_id)
+    )
 
 
 @routes.get("/admin/results/{attempt_id}", roles=PUBLIC, summary="One result page", in_schema=False)
 async def result_page(request: web.Request) -> web.Response:
-    return html_response(render_page(title="Result", static_prefix=STATIC_PREFIX, body=RESULT_BODY,
-                                     scripts=("result.js",), page_id="admin-result", roles=("admin",)))
+    return html_response(
+        render_page(
+            title="Result",
+            static_prefix=STATIC_PREFIX,
+            body=RESULT_BODY,
+            scripts=("result.js",),
+            page_id="admin-result",
+            roles=("admin",),
+        )
+    )
 
 
 def install_static(app: web.Application) -> None:

@@ -54,9 +54,9 @@ INSERT INTO scoring.results (
     attempt_id, event_id, candidate_id, candidate_group, blueprint_id, blueprint_name,
     question_count, answered_count, raw_score, percent, passed, blueprint_cut_percent,
     cut_used, cut_score_percent, raw_cut, scaled_score, theta, theta_se, calibration_id,
-    started_at, submitted_at, time_limit_seconds, submitted_by, domains, item_ix, choices, keys)
+    started_at, submitted_at, time_limit_seconds, submitted_by, domains, item_ix, choices, keys, orders)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-        $20, $21, $22, $23, $24, $25, $26, $27)
+        $20, $21, $22, $23, $24, $25, $26, $27, $28)
 """
 
 GET_RESULT = "SELECT * FROM scoring.results WHERE attempt_id = $1"
@@ -69,7 +69,7 @@ ALL_ITEM_VERSIONS = "SELECT id, item_id, version, domain, key FROM scoring.item_
 
 RESULT_SUMMARY_COLUMNS = """
 seq, attempt_id, candidate_id, candidate_group, blueprint_id, blueprint_name, raw_score, question_count,
-percent, passed, cut_used, scaled_score, submitted_at
+percent, passed, cut_used, scaled_score, submitted_at, theta, theta_se
 """
 
 LIST_RESULTS = f"""
@@ -81,18 +81,18 @@ ORDER BY seq DESC
 LIMIT $4
 """
 
-# The statistics' read model: scalar columns plus the compact form.
+# The statistics' read model: scalar columns plus the compact form. `seq` is
+# taken at insert, so a result may commit after one with a higher seq: the
+# reader asks again for the seqs it has not seen below the highest it has.
 FRAME_ROWS = """
 SELECT seq, blueprint_id, blueprint_name, candidate_group,
        extract(epoch FROM submitted_at)::float8 AS submitted, passed, raw_score, question_count,
        cut_used, blueprint_cut_percent, calibration_id, item_ix, choices
 FROM scoring.results
-WHERE seq > $1
+WHERE seq > $1 OR seq = ANY($2::bigint[])
 ORDER BY seq
-LIMIT $2
+LIMIT $3
 """
-
-MAX_SEQ = "SELECT coalesce(max(seq), 0) FROM scoring.results"
 
 INSERT_CALIBRATION = """
 INSERT INTO scoring.calibrations (model, n_attempts, n_items, max_seq, converged, iterations, loglik, seconds)
@@ -125,12 +125,17 @@ async def insert_event(conn: asyncpg.Connection, event_id: str, attempt_id: str)
 
 
 async def item_version_ids(
-    conn: asyncpg.Connection, item_ids: Sequence[str], versions: Sequence[int], domains: Sequence[str],
-    keys: Sequence[str], rationales: Sequence[str],
+    conn: asyncpg.Connection,
+    item_ids: Sequence[str],
+    versions: Sequence[int],
+    domains: Sequence[str],
+    keys: Sequence[str],
+    rationales: Sequence[str],
 ) -> list[int]:
     """Ids of the given item versions, in input order, registering the unknown ones."""
-    await conn.execute(UPSERT_ITEM_VERSIONS, list(item_ids), list(versions), list(domains), list(keys),
-                       list(rationales))
+    await conn.execute(
+        UPSERT_ITEM_VERSIONS, list(item_ids), list(versions), list(domains), list(keys), list(rationales)
+    )
     rows = await conn.fetch(ITEM_VERSION_IDS, list(item_ids), list(versions))
     return [int(r["id"]) for r in rows]
 
@@ -148,7 +153,9 @@ async def form_params(conn: asyncpg.Connection, calibration_id: int, ids: Sequen
     return {int(r["item_version_id"]): (float(r["a"]), float(r["b"])) for r in rows}
 
 
-async def reference_form(conn: asyncpg.Connection, calibration_id: int, blueprint_id: str) -> asyncpg.Record | None:
+async def reference_form(
+    conn: asyncpg.Connection, calibration_id: int, blueprint_id: str
+) -> asyncpg.Record | None:
     return await conn.fetchrow(REFERENCE_FORM, calibration_id, blueprint_id)
 
 
@@ -170,18 +177,19 @@ async def all_item_versions(conn: asyncpg.Connection) -> list[asyncpg.Record]:
 
 
 async def list_results(
-    conn: asyncpg.Connection, candidate_id: str | None, blueprint_id: str | None, before_seq: int | None,
+    conn: asyncpg.Connection,
+    candidate_id: str | None,
+    blueprint_id: str | None,
+    before_seq: int | None,
     limit: int,
 ) -> list[asyncpg.Record]:
     return await conn.fetch(LIST_RESULTS, candidate_id, blueprint_id, before_seq, limit)
 
 
-async def frame_rows(conn: asyncpg.Connection, after_seq: int, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(FRAME_ROWS, after_seq, limit)
-
-
-async def max_seq(conn: asyncpg.Connection) -> int:
-    return int(await conn.fetchval(MAX_SEQ))
+async def frame_rows(
+    conn: asyncpg.Connection, after_seq: int, missing: Sequence[int], limit: int
+) -> list[asyncpg.Record]:
+    return await conn.fetch(FRAME_ROWS, after_seq, list(missing), limit)
 
 
 async def try_calibration_lock(conn: asyncpg.Connection) -> bool:
@@ -190,19 +198,40 @@ async def try_calibration_lock(conn: asyncpg.Connection) -> bool:
 
 
 async def insert_calibration(
-    conn: asyncpg.Connection, model: str, n_attempts: int, n_items: int, max_seq_: int, converged: bool,
-    iterations: int, loglik: float, seconds: float,
+    conn: asyncpg.Connection,
+    model: str,
+    n_attempts: int,
+    n_items: int,
+    max_seq_: int,
+    converged: bool,
+    iterations: int,
+    loglik: float,
+    seconds: float,
 ) -> tuple[int, dt.datetime]:
-    row = await conn.fetchrow(INSERT_CALIBRATION, model, n_attempts, n_items, max_seq_, converged, iterations,
-                              loglik, seconds)
+    row = await conn.fetchrow(
+        INSERT_CALIBRATION, model, n_attempts, n_items, max_seq_, converged, iterations, loglik, seconds
+    )
     return int(row["id"]), row["calibrated_at"]
 
 
 async def copy_item_params(conn: asyncpg.Connection, records: list[tuple]) -> None:
     await conn.copy_records_to_table(
-        "item_params", schema_name="scoring", records=records,
-        columns=["calibration_id", "item_version_id", "n", "a", "b", "se_a", "se_b", "infit", "outfit",
-                 "fit_chi2", "fit_p"],
+        "item_params",
+        schema_name="scoring",
+        records=records,
+        columns=[
+            "calibration_id",
+            "item_version_id",
+            "n",
+            "a",
+            "b",
+            "se_a",
+            "se_b",
+            "infit",
+            "outfit",
+            "fit_chi2",
+            "fit_p",
+        ],
     )
 
 

@@ -28,6 +28,10 @@ class DomainResult(msgspec.Struct):
 
 
 class ReviewEntry(msgspec.Struct):
+    """One question: `selected` and `key` are the labels the candidate saw;
+    `option_order` maps them to the item's own options (original label shown
+    under A, B, C, D), as `selected_original` and `key_original` are."""
+
     position: int
     item_id: str
     item_version: int
@@ -36,6 +40,9 @@ class ReviewEntry(msgspec.Struct):
     key: str
     correct: bool
     rationale: str
+    option_order: list[str]
+    selected_original: str | None
+    key_original: str
 
 
 class Pace(msgspec.Struct):
@@ -80,7 +87,7 @@ class ResultOut(msgspec.Struct):
     raw_cut: float  # raw points needed on this form
     blueprint_cut_score_percent: float
     scaled_score: int | None
-    theta: float | None
+    theta: float | None  # EAP ability: as scored, else the latest calibration's estimate
     theta_se: float | None
     cut_note: str
     started_at: str
@@ -105,6 +112,8 @@ class ResultSummary(msgspec.Struct):
     cut_used: str
     scaled_score: int | None
     submitted_at: str
+    theta: float | None  # EAP ability: as scored, else the latest calibration's estimate
+    theta_se: float | None
 
 
 class ResultList(msgspec.Struct):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import asyncpg
 import numpy as np
 import structlog
@@ -36,19 +38,48 @@ async def ingest(pool: asyncpg.Pool, event: AttemptSubmitted) -> EventAck:
         if not await repo.insert_event(conn, event.event_id, event.attempt_id):
             return EventAck(event_id=event.event_id, status="duplicate")
         ids = await repo.item_version_ids(
-            conn, [r.item_id for r in ordered], [r.item_version for r in ordered], [r.domain for r in ordered],
-            [r.key for r in ordered], [r.rationale for r in ordered])
+            conn,
+            [r.item_id for r in ordered],
+            [r.item_version for r in ordered],
+            [r.domain for r in ordered],
+            grading.original_keys(event),
+            [r.rationale for r in ordered],
+        )
         form_irt = await _form_irt(conn, ids, event.blueprint_id)
         graded = grading.grade(event, form_irt)
-        await repo.insert_result(conn, (
-            event.attempt_id, event.event_id, event.candidate_id, event.candidate_group, event.blueprint_id,
-            event.blueprint_name, graded.question_count, graded.answered_count, graded.raw_score, graded.percent,
-            graded.passed, graded.blueprint_cut_percent, graded.cut_used, graded.cut_score_percent,
-            graded.raw_cut, graded.scaled_score, graded.theta, graded.theta_se, graded.calibration_id,
-            started_at, submitted_at, event.time_limit_seconds, event.submitted_by,
-            [{"code": d.code, "correct": d.correct, "total": d.total} for d in graded.domains],
-            np.asarray(ids, dtype="<i4").tobytes(), graded.choices, graded.keys,
-        ))
+        await repo.insert_result(
+            conn,
+            (
+                event.attempt_id,
+                event.event_id,
+                event.candidate_id,
+                event.candidate_group,
+                event.blueprint_id,
+                event.blueprint_name,
+                graded.question_count,
+                graded.answered_count,
+                graded.raw_score,
+                graded.percent,
+                graded.passed,
+                graded.blueprint_cut_percent,
+                graded.cut_used,
+                graded.cut_score_percent,
+                graded.raw_cut,
+                graded.scaled_score,
+                graded.theta,
+                graded.theta_se,
+                graded.calibration_id,
+                started_at,
+                submitted_at,
+                event.time_limit_seconds,
+                event.submitted_by,
+                [{"code": d.code, "correct": d.correct, "total": d.total} for d in graded.domains],
+                np.asarray(ids, dtype="<i4").tobytes(),
+                graded.choices,
+                graded.keys,
+                graded.orders,
+            ),
+        )
     _log.info("attempt_scored", attempt_id=event.attempt_id, cut_used=graded.cut_used, passed=graded.passed)
     return EventAck(event_id=event.event_id, status="accepted")
 
@@ -65,11 +96,33 @@ async def _form_irt(conn: asyncpg.Connection, ids: list[int], blueprint_id: str)
     if ref is None or not ref["a"]:
         return None
     ab = np.asarray([params[i] for i in ids], dtype=np.float64)
-    return grading.FormIrt(calibration_id=int(cal["id"]), a=ab[:, 0], b=ab[:, 1],
-                           ref_a=np.asarray(ref["a"], dtype=np.float64), ref_b=np.asarray(ref["b"], dtype=np.float64))
+    return grading.FormIrt(
+        calibration_id=int(cal["id"]),
+        a=ab[:, 0],
+        b=ab[:, 1],
+        ref_a=np.asarray(ref["a"], dtype=np.float64),
+        ref_b=np.asarray(ref["b"], dtype=np.float64),
+    )
 
 
-async def get_result(pool: asyncpg.Pool, attempt_id: str, who: Principal) -> ResultOut | None:
+Ability = Callable[[int], tuple[float, float] | None]
+
+
+def _no_ability(seq: int) -> None:
+    return None
+
+
+def _theta(row: asyncpg.Record, ability: Ability) -> tuple[float | None, float | None]:
+    """The ability the result was scored with, else the latest EAP estimate, else none."""
+    if row["theta"] is not None:
+        return _round(row["theta"]), _round(row["theta_se"])
+    latest = ability(int(row["seq"]))
+    return latest if latest is not None else (None, None)
+
+
+async def get_result(
+    pool: asyncpg.Pool, attempt_id: str, who: Principal, ability: Ability = _no_ability
+) -> ResultOut | None:
     """The result, or None while it is not scored (for all the caller can know: pending).
 
     A candidate asking for another candidate's attempt gets a 404, exactly as
@@ -86,28 +139,72 @@ async def get_result(pool: asyncpg.Pool, attempt_id: str, who: Principal) -> Res
         versions = await repo.item_versions_by_ids(conn, ids)
     choices = np.frombuffer(row["choices"], dtype=np.int8).tolist()
     keys = np.frombuffer(row["keys"], dtype=np.int8).tolist()
+    identity = list(range(len(grading.LABELS)))
+    orders = (
+        np.frombuffer(row["orders"], dtype=np.int8).reshape(-1, 4).tolist()
+        if row["orders"] is not None
+        else [identity] * len(ids)
+    )
     review = []
-    for position, (iv, choice, key) in enumerate(zip(ids, choices, keys, strict=True), start=1):
+    for position, (iv, choice, key, order) in enumerate(
+        zip(ids, choices, keys, orders, strict=True), start=1
+    ):
         v = versions[iv]
-        review.append(ReviewEntry(
-            position=position, item_id=v["item_id"], item_version=int(v["version"]), domain=v["domain"],
-            selected=None if choice == grading.OMIT else grading.LABELS[choice], key=grading.LABELS[key],
-            correct=choice == key, rationale=v["rationale"]))
+        review.append(
+            ReviewEntry(
+                position=position,
+                item_id=v["item_id"],
+                item_version=int(v["version"]),
+                domain=v["domain"],
+                selected=grading.shown_label(order, choice),
+                key=grading.shown_label(order, key) or "",
+                correct=choice == key,
+                rationale=v["rationale"],
+                option_order=[grading.LABELS[o] for o in order],
+                selected_original=None if choice == grading.OMIT else grading.LABELS[choice],
+                key_original=grading.LABELS[key],
+            )
+        )
     domains = grading.domain_results(row["domains"])
-    diagnostic = grading.diagnose(domains, row["started_at"], row["submitted_at"], row["time_limit_seconds"],
-                                  row["question_count"], row["answered_count"], row["submitted_by"], row["passed"])
+    theta, theta_se = _theta(row, ability)
+    diagnostic = grading.diagnose(
+        domains,
+        row["started_at"],
+        row["submitted_at"],
+        row["time_limit_seconds"],
+        row["question_count"],
+        row["answered_count"],
+        row["submitted_by"],
+        row["passed"],
+    )
     return ResultOut(
-        attempt_id=row["attempt_id"], candidate_id=row["candidate_id"], blueprint_id=row["blueprint_id"],
-        blueprint_name=row["blueprint_name"], status="scored", raw_score=row["raw_score"],
-        question_count=row["question_count"], answered_count=row["answered_count"], percent=row["percent"],
-        passed=row["passed"], cut_score_percent=row["cut_score_percent"], cut_used=row["cut_used"],
-        raw_cut=row["raw_cut"], blueprint_cut_score_percent=row["blueprint_cut_percent"],
-        scaled_score=row["scaled_score"], theta=_round(row["theta"]), theta_se=_round(row["theta_se"]),
-        cut_note=grading.cut_note(row["cut_used"], row["blueprint_cut_percent"], row["cut_score_percent"],
-                                  row["raw_cut"]),
-        started_at=grading.iso(row["started_at"]), submitted_at=grading.iso(row["submitted_at"]),
-        submitted_by=row["submitted_by"], scored_at=grading.iso(row["scored_at"]), domains=domains,
-        diagnostic=diagnostic, review=review,
+        attempt_id=row["attempt_id"],
+        candidate_id=row["candidate_id"],
+        blueprint_id=row["blueprint_id"],
+        blueprint_name=row["blueprint_name"],
+        status="scored",
+        raw_score=row["raw_score"],
+        question_count=row["question_count"],
+        answered_count=row["answered_count"],
+        percent=row["percent"],
+        passed=row["passed"],
+        cut_score_percent=row["cut_score_percent"],
+        cut_used=row["cut_used"],
+        raw_cut=row["raw_cut"],
+        blueprint_cut_score_percent=row["blueprint_cut_percent"],
+        scaled_score=row["scaled_score"],
+        theta=theta,
+        theta_se=theta_se,
+        cut_note=grading.cut_note(
+            row["cut_used"], row["blueprint_cut_percent"], row["cut_score_percent"], row["raw_cut"]
+        ),
+        started_at=grading.iso(row["started_at"]),
+        submitted_at=grading.iso(row["submitted_at"]),
+        submitted_by=row["submitted_by"],
+        scored_at=grading.iso(row["scored_at"]),
+        domains=domains,
+        diagnostic=diagnostic,
+        review=review,
     )
 
 
@@ -116,8 +213,13 @@ def _round(x: float | None) -> float | None:
 
 
 async def list_results(
-    pool: asyncpg.Pool, who: Principal, candidate_id: str | None, blueprint_id: str | None, cursor: str | None,
+    pool: asyncpg.Pool,
+    who: Principal,
+    candidate_id: str | None,
+    blueprint_id: str | None,
+    cursor: str | None,
     limit: int,
+    ability: Ability = _no_ability,
 ) -> ResultList:
     if who.role == "candidate":
         candidate_id = who.id  # a candidate lists their own results, whatever they ask for
@@ -131,10 +233,26 @@ async def list_results(
     more = len(rows) > limit
     rows = rows[:limit]
     return ResultList(
-        results=[ResultSummary(
-            attempt_id=r["attempt_id"], candidate_id=r["candidate_id"], candidate_group=r["candidate_group"],
-            blueprint_id=r["blueprint_id"], blueprint_name=r["blueprint_name"], raw_score=r["raw_score"],
-            question_count=r["question_count"], percent=r["percent"], passed=r["passed"], cut_used=r["cut_used"],
-            scaled_score=r["scaled_score"], submitted_at=grading.iso(r["submitted_at"])) for r in rows],
+        results=[_summary(r, ability) for r in rows],
         next_cursor=str(rows[-1]["seq"]) if more and rows else None,
+    )
+
+
+def _summary(r: asyncpg.Record, ability: Ability) -> ResultSummary:
+    theta, theta_se = _theta(r, ability)
+    return ResultSummary(
+        attempt_id=r["attempt_id"],
+        candidate_id=r["candidate_id"],
+        candidate_group=r["candidate_group"],
+        blueprint_id=r["blueprint_id"],
+        blueprint_name=r["blueprint_name"],
+        raw_score=r["raw_score"],
+        question_count=r["question_count"],
+        percent=r["percent"],
+        passed=r["passed"],
+        cut_used=r["cut_used"],
+        scaled_score=r["scaled_score"],
+        submitted_at=grading.iso(r["submitted_at"]),
+        theta=theta,
+        theta_se=theta_se,
     )

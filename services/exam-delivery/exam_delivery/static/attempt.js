@@ -1,0 +1,268 @@
+// The exam screen: one question at a time, a navigator, flags, keyboard
+// shortcuts, a countdown driven by the server, and answers that are never lost
+// (a local queue sends each change until the server acknowledges it).
+
+import { ApiError, flash, h, requireRole } from "/static/common/mockcert.js";
+import {
+  Countdown, LABELS, SaveQueue, attemptIdFromPath, confirmDialog, renderQueueState, request, showBox, warningText,
+} from "/static/exam-common.js";
+
+const RESYNC_MS = 30000;
+const id = attemptIdFromPath();
+const base = `/api/attempts/${encodeURIComponent(id)}`;
+const el = (x) => document.getElementById(x);
+
+let summary = null;
+let items = []; // position-1 -> {position, domain, answered, flagged, locked, part}
+let current = 1;
+let countdown = null;
+let over = false;
+const questions = new Map(); // position -> question from the server (selected/flagged as last known)
+const queue = new SaveQueue(id, () => { renderQueueState(queue); renderNavigator(); renderAnswerState(); });
+queue.onClosed = (err) => {
+  if (queue.closed) finish("Answers are closed: " + err.message);
+  else flash(err.message, "error");
+};
+
+// Local truth for a position: the server's state with the unsaved changes on top.
+function selectedOf(pos) {
+  const c = queue.change(pos);
+  if (c && "selected" in c) return c.selected;
+  const q = questions.get(pos);
+  if (q) return q.selected;
+  return undefined; // unknown until fetched; the navigator knows answered or not
+}
+
+function answered(pos) {
+  const c = queue.change(pos);
+  if (c && "selected" in c) return c.selected !== null;
+  const q = questions.get(pos);
+  return q ? q.selected !== null : items[pos - 1].answered;
+}
+
+function flagged(pos) {
+  const c = queue.change(pos);
+  if (c && "flagged" in c) return c.flagged;
+  const q = questions.get(pos);
+  return q ? q.flagged : items[pos - 1].flagged;
+}
+
+function renderNavigator() {
+  const nav = el("navigator");
+  if (!nav || !items.length) return;
+  if (nav.children.length !== items.length) {
+    nav.replaceChildren(...items.map((it) => h("li", {}, h("button", {
+      type: "button", "data-pos": it.position, onclick: () => go(it.position),
+    }, String(it.position)))));
+  }
+  for (const it of items) {
+    const b = nav.children[it.position - 1].firstChild;
+    const a = answered(it.position);
+    const f = flagged(it.position);
+    const p = queue.has(it.position);
+    b.className = [a ? "answered" : "", f ? "flagged" : "", p ? "pending" : ""].join(" ").trim();
+    b.setAttribute("aria-current", it.position === current ? "true" : "false");
+    b.disabled = over || it.locked;
+    const parts = [`Question ${it.position}`, a ? "answered" : "not answered"];
+    if (f) parts.push("flagged");
+    if (p) parts.push("not saved yet");
+    if (it.locked) parts.push("locked");
+    b.setAttribute("aria-label", parts.join(", "));
+  }
+}
+
+function renderAnswerState() {
+  const box = el("answer-state");
+  if (!box) return;
+  const state = queue.state(current);
+  const texts = {
+    pending: "Saving…",
+    failed: "Not saved yet: kept in this browser, retrying…",
+    saved: `Saved${queue.savedAt[current] ? ` at ${new Date(queue.savedAt[current]).toLocaleTimeString()}` : ""}.`,
+  };
+  if (state) { box.textContent = texts[state]; box.className = `save-state ${state}`; return; }
+  box.textContent = answered(current) ? "Saved." : "";
+  box.className = "save-state saved";
+}
+
+async function loadQuestion(pos) {
+  if (questions.has(pos)) return questions.get(pos);
+  const { data } = await request("GET", `${base}/questions/${pos}`);
+  questions.set(pos, data);
+  return data;
+}
+
+async function go(pos, { focus = true } = {}) {
+  if (pos < 1 || pos > items.length || over) return;
+  const it = items[pos - 1];
+  if (it.locked) { flash(`Question ${pos} is in a closed part or a part not open yet.`, "warn"); return; }
+  current = pos;
+  history.replaceState(null, "", `#q=${pos}`);
+  renderNavigator();
+  el("q-heading").textContent = `Question ${pos} of ${items.length}`;
+  el("prev").disabled = pos === 1 || items[pos - 2].locked;
+  el("next").disabled = pos === items.length || items[pos].locked;
+  let q;
+  try {
+    q = await loadQuestion(pos);
+  } catch (err) {
+    el("stem").textContent = "";
+    el("options").replaceChildren();
+    flash(err instanceof ApiError ? err.message : "The question could not be loaded: check your connection.", "error");
+    if (err instanceof ApiError && err.status === 409) await resync();
+    return;
+  }
+  if (current !== pos) return; // the candidate moved on while it loaded
+  el("q-domain").textContent = q.domain_name;
+  el("stem").textContent = q.stem;
+  const chosen = selectedOf(pos);
+  el("options").replaceChildren(...q.options.map((o) => h("li", {}, h("label", {},
+    h("input", { type: "radio", name: "answer", value: o.label, checked: chosen === o.label,
+                 onchange: () => answer(o.label) }),
+    h("span", {}, h("strong", {}, `${o.label}. `), o.text)))));
+  renderFlag();
+  renderAnswerState();
+  if (focus) el("q-heading").focus();
+}
+
+function renderFlag() {
+  const f = flagged(current);
+  const b = el("flag");
+  b.setAttribute("aria-pressed", f ? "true" : "false");
+  b.classList.toggle("on", f);
+  b.replaceChildren(h("kbd", {}, "F"), f ? "lagged for review" : "lag for review");
+}
+
+function answer(label) {
+  if (over || items[current - 1].locked) return;
+  queue.put(current, { selected: label });
+  for (const input of document.querySelectorAll('input[name="answer"]')) input.checked = input.value === label;
+}
+
+function clearAnswer() {
+  if (over) return;
+  queue.put(current, { selected: null });
+  for (const input of document.querySelectorAll('input[name="answer"]')) input.checked = false;
+}
+
+function toggleFlag() {
+  if (over) return;
+  queue.put(current, { flagged: !flagged(current) });
+  renderFlag();
+}
+
+function onKey(ev) {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey || over) return;
+  const t = ev.target;
+  if (t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type !== "radio" && t.type !== "checkbox"))) return;
+  if (document.querySelector("dialog[open]")) return;
+  const k = ev.key.toUpperCase();
+  if (LABELS.includes(k)) { ev.preventDefault(); answer(k); }
+  else if (k === "N") { ev.preventDefault(); go(current + 1); }
+  else if (k === "P") { ev.preventDefault(); go(current - 1); }
+  else if (k === "F") { ev.preventDefault(); toggleFlag(); }
+}
+
+function applySummary(s) {
+  summary = s;
+  items = s.items;
+  countdown.sync(s.seconds_remaining);
+  renderParts();
+  renderNavigator();
+  if (s.status !== "in_progress") finish("This exam has been submitted.");
+}
+
+function renderParts() {
+  const box = el("part-box");
+  if (!summary.parts.length) { box.hidden = true; return; }
+  const open = summary.parts.find((p) => p.state === "open");
+  box.hidden = false;
+  const kids = [h("p", {}, open
+    ? `Part ${open.number} of ${summary.parts.length} (${open.name}): questions ${open.first_position}–${open.last_position}, `
+      + `closes at ${new Date(open.closes_at).toLocaleTimeString()}. A closed part cannot be revisited.`
+    : "Every part is over.")];
+  if (open && open.number < summary.parts.length) {
+    kids.push(h("button", { type: "button", onclick: () => closePart(open.number) }, `Finish part ${open.number}`));
+  }
+  box.replaceChildren(...kids);
+}
+
+async function closePart(number) {
+  const ok = await confirmDialog(`Finish part ${number}?`,
+    "You will not be able to come back to the questions of this part.", `Finish part ${number}`);
+  if (!ok) return;
+  if (!(await queue.drain())) { flash("Some answers are not saved yet; try again in a moment.", "error"); return; }
+  try {
+    await request("POST", `${base}/parts/${number}/close`);
+    await resync();
+    const first = items.find((it) => !it.locked);
+    if (first) go(first.position);
+  } catch (err) {
+    flash(err.message, "error");
+  }
+}
+
+async function resync() {
+  try {
+    const { data } = await request("GET", base);
+    applySummary(data);
+    if (items[current - 1] && items[current - 1].locked) {
+      const first = items.find((it) => !it.locked);
+      if (first) go(first.position, { focus: false });
+    }
+  } catch (err) {
+    if (!(err instanceof ApiError)) return; // offline: the countdown keeps running locally
+    if (err.status === 404) { flash("No such exam.", "error"); over = true; }
+  }
+}
+
+function finish(message) {
+  if (over) return;
+  over = true;
+  for (const b of document.querySelectorAll(".exam-question button, .exam-question input")) b.disabled = true;
+  showBox("time-warning", message);
+  renderNavigator();
+  // The server submits at the deadline; follow it to the result.
+  const poll = async () => {
+    try {
+      const { data } = await request("GET", base);
+      if (data.status !== "in_progress") { location.href = `/exam/attempts/${encodeURIComponent(id)}/result`; return; }
+    } catch { /* keep waiting */ }
+    setTimeout(poll, 2000);
+  };
+  poll();
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  requireRole("candidate");
+  el("review-link").href = `/exam/attempts/${encodeURIComponent(id)}/review`;
+  countdown = new Countdown(el("timer"), {
+    onWarning: (mark) => showBox("time-warning", warningText(mark)),
+    onZero: () => finish("Time is over. Your exam is being submitted as it stands."),
+  });
+  let first;
+  try {
+    first = (await request("GET", base)).data;
+  } catch (err) {
+    flash(err instanceof ApiError ? err.message : "The exam could not be loaded: check your connection and reload.",
+      "error");
+    return;
+  }
+  if (first.status !== "in_progress") { location.replace(`/exam/attempts/${encodeURIComponent(id)}/result`); return; }
+  el("exam-name").textContent = first.blueprint_name;
+  document.title = `${first.blueprint_name} · mockcert`;
+  applySummary(first);
+  renderQueueState(queue);
+  el("prev").addEventListener("click", () => go(current - 1));
+  el("next").addEventListener("click", () => go(current + 1));
+  el("flag").addEventListener("click", toggleFlag);
+  el("clear").addEventListener("click", clearAnswer);
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("beforeunload", (ev) => { if (queue.size()) { ev.preventDefault(); ev.returnValue = ""; } });
+  setInterval(resync, RESYNC_MS);
+  const wanted = Number((location.hash.match(/q=(\d+)/) || [])[1] || 0);
+  const start = wanted && items[wanted - 1] && !items[wanted - 1].locked
+    ? wanted : (items.find((it) => !it.locked) || items[0]).position;
+  await go(start, { focus: false });
+  queue.flush();
+});

@@ -1,0 +1,74 @@
+// The candidate's dashboard: the exams they can start, the one in progress, past attempts.
+
+import { ApiError, flash, h, requireRole } from "/static/common/mockcert.js";
+import { clock, confirmDialog, duration, request, when } from "/static/exam-common.js";
+
+const el = (x) => document.getElementById(x);
+
+function blueprintCard(bp, openAttempt) {
+  const facts = `${bp.question_count} questions · ${duration(bp.time_limit_seconds)} · pass at ${bp.cut_score_percent} %`;
+  const parts = bp.parts.length
+    ? h("p", { class: "muted" }, `In ${bp.parts.length} timed parts: `
+      + bp.parts.map((p) => `${p.name} (${p.question_count} questions, ${duration(p.time_limit_seconds)})`).join("; ")
+      + ". A finished part cannot be revisited.")
+    : null;
+  const start = h("button", { type: "button", class: "primary", disabled: !bp.available || Boolean(openAttempt),
+                              "aria-describedby": `bp-${bp.id}-facts` }, `Start ${bp.name}`);
+  start.addEventListener("click", () => begin(bp));
+  return h("article", { class: "panel exam-card" },
+    h("h3", {}, bp.name),
+    h("p", { id: `bp-${bp.id}-facts` }, facts),
+    parts,
+    bp.available ? null : h("p", { class: "muted" }, "Not available: the question bank cannot fill it yet."),
+    openAttempt ? h("p", { class: "muted" }, "Finish your exam in progress first.") : null,
+    h("p", {}, start));
+}
+
+async function begin(bp) {
+  const ok = await confirmDialog(`Start ${bp.name}?`,
+    `The clock starts now: you will have ${duration(bp.time_limit_seconds)} (more if you have an accommodation). `
+    + "It keeps running if you close the browser.", "Start the exam");
+  if (!ok) return;
+  try {
+    const { data } = await request("POST", "/api/attempts", { blueprint_id: bp.id });
+    location.href = `/exam/attempts/${encodeURIComponent(data.id)}`;
+  } catch (err) {
+    flash(err instanceof ApiError ? err.message : "No connection to the server: try again.", "error");
+  }
+}
+
+function attemptsTable(attempts) {
+  const done = attempts.filter((a) => a.status !== "in_progress");
+  if (!done.length) return h("p", { class: "muted" }, "No finished attempts yet.");
+  return h("table", {},
+    h("thead", {}, h("tr", {}, ...["Exam", "Started", "Status", "Answered", "Result"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, ...done.map((a) => h("tr", {},
+      h("td", {}, a.blueprint_name), h("td", {}, when(a.started_at)),
+      h("td", {}, a.status === "expired" ? "submitted when time ran out" : "submitted"),
+      h("td", {}, `${a.answered_count} of ${a.question_count}`),
+      h("td", {}, h("a", { href: `/exam/attempts/${encodeURIComponent(a.id)}/result` }, "See result"))))));
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  requireRole("candidate");
+  let blueprints, attempts;
+  try {
+    [blueprints, attempts] = await Promise.all([
+      request("GET", "/api/blueprints").then((r) => r.data),
+      request("GET", "/api/attempts").then((r) => r.data.attempts),
+    ]);
+  } catch (err) {
+    flash(err instanceof ApiError ? err.message : "No connection to the server: reload in a moment.", "error");
+    return;
+  }
+  const open = attempts.find((a) => a.status === "in_progress");
+  if (open) {
+    el("open-attempt").hidden = false;
+    el("open-body").replaceChildren(
+      h("p", {}, `${open.blueprint_name}: ${open.answered_count} of ${open.question_count} answered, `
+        + `${clock(open.seconds_remaining)} left.`),
+      h("p", {}, h("a", { class: "button primary", href: `/exam/attempts/${encodeURIComponent(open.id)}` }, "Resume the exam")));
+  }
+  el("blueprints").replaceChildren(...blueprints.map((bp) => blueprintCard(bp, open)));
+  el("attempts").replaceChildren(attemptsTable(attempts));
+});

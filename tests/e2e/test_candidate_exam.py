@@ -1,0 +1,117 @@
+"""A candidate sits a short exam in a real browser: mouse and keys, a flag, the
+network lost for a moment, a reload mid-exam, review, submission, result."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+
+from playwright.async_api import expect
+
+from tests.delivery_support import RATIONALE_MARK, feed_delivery, synthetic_items
+from tests.e2e.conftest import artifact, ui_login
+
+
+async def _candidate(stack) -> tuple[str, str]:
+    username = f"cand-{uuid.uuid4().hex[:8]}"
+    password = secrets.token_urlsafe(12)
+    status, body = await stack.request("POST", "/api/users", await stack.admin_token(), json={
+        "username": username, "password": password, "role": "candidate", "display_name": "Pat Candidate"})
+    assert status == 201, body
+    return username, password
+
+
+async def test_candidate_sits_an_exam_and_sees_the_result(stack, page, context):
+    await feed_delivery(stack.apps["exam-delivery"], synthetic_items(seed=31))
+    status, bp = await stack.request("POST", "/api/blueprints", await stack.admin_token(), json={
+        "name": "Browser drill", "time_limit_seconds": 1200, "cut_score_percent": 50,
+        "domains": [{"code": "EM", "count": 2}, {"code": "ANES", "count": 2}, {"code": "ICD", "count": 2}]})
+    assert status == 201, bp
+    username, password = await _candidate(stack)
+
+    await ui_login(page, stack.base_url, username, password)
+    await page.wait_for_url(f"{stack.base_url}/exam")
+    await page.get_by_role("button", name="Start Browser drill").click()
+    dialog = page.locator("dialog")
+    await expect(dialog).to_be_visible()
+    await dialog.get_by_role("button", name="Start the exam").click()
+    await page.wait_for_url(re.compile(r".*/exam/attempts/[0-9a-f-]+(#q=1)?$"))
+    attempt_id = page.url.split("/exam/attempts/")[1].split("#")[0]
+
+    heading = page.locator("#q-heading")
+    await expect(heading).to_have_text("Question 1 of 6")
+    await expect(page.locator("#timer")).to_have_text(re.compile(r"^0:(19|20):\d\d$"))
+    options = page.locator("#options input[type=radio]")
+    await expect(options).to_have_count(4)
+
+    # Question 1 with the mouse.
+    await page.locator("#options label").nth(1).click()
+    await expect(options.nth(1)).to_be_checked()
+    await expect(page.locator("#queue-state")).to_have_text("All answers saved.")
+    await expect(page.locator("#answer-state")).to_contain_text("Saved")
+
+    # Question 2 with the keys: N to move, C to answer, F to flag.
+    await page.keyboard.press("n")
+    await expect(heading).to_have_text("Question 2 of 6")
+    await page.keyboard.press("c")
+    await expect(page.locator("#options input[value=C]")).to_be_checked()
+    await page.keyboard.press("f")
+    await expect(page.locator("#flag")).to_have_attribute("aria-pressed", "true")
+    await expect(page.locator("#queue-state")).to_have_text("All answers saved.")
+
+    # The network goes away: the answer waits in the browser, with a clear warning, then goes through.
+    await page.keyboard.press("n")
+    await expect(heading).to_have_text("Question 3 of 6")
+    await context.set_offline(True)
+    await page.keyboard.press("a")
+    await expect(page.locator("#save-alert")).to_be_visible()
+    await expect(page.locator("#save-alert")).to_contain_text("not saved on the server yet")
+    await expect(page.locator("#answer-state")).to_contain_text("Not saved yet")
+    await page.screenshot(path=str(artifact("candidate-exam-offline.png")), full_page=True)
+    await context.set_offline(False)
+    await expect(page.locator("#queue-state")).to_have_text("All answers saved.", timeout=20000)
+    await expect(page.locator("#save-alert")).to_be_hidden()
+    await page.keyboard.press("p")
+    await expect(heading).to_have_text("Question 2 of 6")
+
+    # Reload mid-exam: everything as left, on the same question.
+    await page.reload()
+    await expect(heading).to_have_text("Question 2 of 6")
+    await expect(page.locator("#options input[value=C]")).to_be_checked()
+    await expect(page.locator("#flag")).to_have_attribute("aria-pressed", "true")
+    nav = page.locator("#navigator button")
+    await expect(nav.nth(0)).to_have_class(re.compile(r"\banswered\b"))
+    await expect(nav.nth(1)).to_have_class(re.compile(r"\bflagged\b"))
+    await expect(nav.nth(2)).to_have_class(re.compile(r"\banswered\b"))
+    await expect(nav.nth(3)).not_to_have_class(re.compile(r"\banswered\b"))
+    await nav.nth(0).click()
+    await expect(heading).to_have_text("Question 1 of 6")
+    await expect(options.nth(1)).to_be_checked()
+    await page.screenshot(path=str(artifact("candidate-exam.png")), full_page=True)
+
+    # Review: unanswered and flagged questions, then a confirmed submission.
+    await page.get_by_role("link", name="Review and submit").click()
+    await page.wait_for_url(f"{stack.base_url}/exam/attempts/{attempt_id}/review")
+    await expect(page.locator("#review-summary")).to_contain_text("You answered 3 of 6 questions")
+    unanswered = page.locator("#unanswered li")
+    await expect(unanswered).to_have_count(3)
+    await expect(unanswered.first).to_contain_text("Question 4")
+    await expect(page.locator("#flagged li")).to_have_count(1)
+    await expect(page.locator("#flagged li")).to_contain_text("Question 2")
+    await page.get_by_role("button", name="Submit exam").click()
+    await expect(dialog).to_be_visible()
+    await dialog.get_by_role("button", name="Submit exam").click()
+
+    await page.wait_for_url(f"{stack.base_url}/exam/attempts/{attempt_id}/result")
+    await expect(page.locator("#result")).to_be_visible(timeout=20000)
+    await expect(page.locator("#score")).to_contain_text("of 6 correct")
+    await expect(page.locator("#domains tbody tr")).to_have_count(3)
+    reviewed = page.locator(".exam-review-item")
+    await expect(reviewed).to_have_count(6)
+    await expect(reviewed.first).to_contain_text(RATIONALE_MARK)
+    await expect(reviewed.nth(3)).to_contain_text("not answered")
+    await page.screenshot(path=str(artifact("candidate-result.png")), full_page=True)
+
+    status, attempt = await stack.request("GET", f"/api/attempts/{attempt_id}", await stack.login(username, password))
+    assert attempt["status"] == "submitted" and attempt["answered_count"] == 3 and attempt["flagged_count"] == 1
