@@ -22,8 +22,8 @@ from collections.abc import Callable
 
 import delivery_harness as hx
 import numpy as np
-
 from exam_delivery.assembly import Bank, BankItem, Exposure, assemble
+
 from shared.domains import DOMAINS
 
 CPC150 = [(d.code, d.classic_count) for d in DOMAINS]
@@ -34,7 +34,9 @@ def make_bank(total: int, difficulty: bool, seed: int) -> Bank:
     items = []
     for d in DOMAINS:
         for i in range(round(total * d.classic_count / 150)):
-            items.append(BankItem(f"{d.code}-{i}", 1, d.code, rng.uniform(0.25, 0.95) if difficulty else None))
+            items.append(
+                BankItem(f"{d.code}-{i}", 1, d.code, rng.uniform(0.25, 0.95) if difficulty else None)
+            )
     return Bank(items)
 
 
@@ -48,8 +50,12 @@ def timed(fn: Callable[[], object], n: int) -> dict[str, float]:
         fn()
         lat[i] = time.perf_counter_ns() - t0
     wall = time.perf_counter() - t_start
-    return {"forms": n, "forms_per_s": n / wall, "p50_us": float(np.percentile(lat, 50)) / 1000,
-            "p99_us": float(np.percentile(lat, 99)) / 1000}
+    return {
+        "forms": n,
+        "forms_per_s": n / wall,
+        "p50_us": float(np.percentile(lat, 50)) / 1000,
+        "p99_us": float(np.percentile(lat, 99)) / 1000,
+    }
 
 
 def main() -> None:
@@ -71,6 +77,7 @@ def main() -> None:
             form = assemble(bank, CPC150, rng=rng, exposure=exposure, shuffle=True, **kw)  # type: ignore[arg-type]
             exposure.record(i.item_id for i in form.items)
             return form
+
         return one
 
     def floor() -> object:
@@ -83,20 +90,34 @@ def main() -> None:
         "assemble: + difficulty steering": with_exposure(graded, seen=seen, target_difficulty=target),
     }
     res = {name: timed(fn, n) for name, fn in cases.items()}
-    steered = [assemble(graded, CPC150, rng=rng, target_difficulty=target).mean_difficulty for _ in range(500)]
+    steered = [
+        assemble(graded, CPC150, rng=rng, target_difficulty=target).mean_difficulty for _ in range(500)
+    ]
     free = [assemble(graded, CPC150, rng=rng).mean_difficulty for _ in range(500)]
     base = res["baseline: random.sample per domain"]["forms_per_s"]
     print(f"### Form assembly, cpc-150 from a {len(plain):,}-item bank, {n:,} forms per case, one core\n")
     print("| case | forms/s | p50 (µs) | p99 (µs) | time / baseline |")
     print("|---|---:|---:|---:|---:|")
     for name, r in res.items():
-        print(f"| {name} | {r['forms_per_s']:,.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {base / r['forms_per_s']:.2f} |")
-    print(f"\nmean difficulty of 500 forms, target {target:.3f}: steered sd {np.std(steered):.4f}, "
-          f"max |error| {max(abs(m - target) for m in steered):.4f}; unsteered sd {np.std(free):.4f}")
-    out = {"machine": hx.machine(), "bank": len(plain), "forms_per_case": n, "cases": res,
-           "difficulty": {"target": target, "steered_sd": float(np.std(steered)),
-                          "steered_max_error": float(max(abs(m - target) for m in steered)),
-                          "unsteered_sd": float(np.std(free))}}
+        print(
+            f"| {name} | {r['forms_per_s']:,.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {base / r['forms_per_s']:.2f} |"
+        )
+    print(
+        f"\nmean difficulty of 500 forms, target {target:.3f}: steered sd {np.std(steered):.4f}, "
+        f"max |error| {max(abs(m - target) for m in steered):.4f}; unsteered sd {np.std(free):.4f}"
+    )
+    out = {
+        "machine": hx.machine(),
+        "bank": len(plain),
+        "forms_per_case": n,
+        "cases": res,
+        "difficulty": {
+            "target": target,
+            "steered_sd": float(np.std(steered)),
+            "steered_max_error": float(max(abs(m - target) for m in steered)),
+            "unsteered_sd": float(np.std(free)),
+        },
+    }
     hx.RESULTS.mkdir(parents=True, exist_ok=True)
     (hx.RESULTS / "bench_delivery_assembly.json").write_text(json.dumps(out, indent=2))
 

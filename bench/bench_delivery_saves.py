@@ -45,8 +45,11 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             attempts: list[tuple[str, str]] = []
             async with aiohttp.ClientSession() as session:
                 for _, token in candidates:
-                    async with session.post(f"{service.url}/api/attempts", json={"blueprint_id": "cpc-150"},
-                                            headers={"Authorization": f"Bearer {token}"}) as resp:
+                    async with session.post(
+                        f"{service.url}/api/attempts",
+                        json={"blueprint_id": "cpc-150"},
+                        headers={"Authorization": f"Bearer {token}"},
+                    ) as resp:
                         body = await resp.json()
                         assert resp.status == 201, body
                         attempts.append((body["id"], token))
@@ -55,15 +58,24 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
 
             def service_request(w: int, rng: random.Random) -> tuple[str, str, dict[str, str], bytes]:
                 attempt, token = attempts[w]
-                return ("PUT", f"{service.url}/api/attempts/{attempt}/responses/{rng.randint(1, 150)}",
-                        {**json_headers, "Authorization": f"Bearer {token}"}, bodies[rng.randrange(4)])
+                return (
+                    "PUT",
+                    f"{service.url}/api/attempts/{attempt}/responses/{rng.randint(1, 150)}",
+                    {**json_headers, "Authorization": f"Bearer {token}"},
+                    bodies[rng.randrange(4)],
+                )
 
             bare_ids = [str(hx.uuid.uuid4()) for _ in range(args.concurrency)]
 
             def bare_request_for(base: str):  # type: ignore[no-untyped-def]
                 def make(w: int, rng: random.Random) -> tuple[str, str, dict[str, str], bytes]:
-                    return ("PUT", f"{base}/answers/{bare_ids[w]}/{rng.randint(1, 150)}", json_headers,
-                            bodies[rng.randrange(4)])
+                    return (
+                        "PUT",
+                        f"{base}/answers/{bare_ids[w]}/{rng.randint(1, 150)}",
+                        json_headers,
+                        bodies[rng.randrange(4)],
+                    )
+
                 return make
 
             cases = {
@@ -79,11 +91,16 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         finally:
             for p in (service, bare, bare_nr):
                 p.stop()
-    return {name: {"rps": statistics.median(r["rps"] for r in rs),
-                   "p50_ms": statistics.median(r["p50_ms"] for r in rs),
-                   "p99_ms": statistics.median(r["p99_ms"] for r in rs),
-                   "errors": sum(r["errors"] for r in rs), "rounds": rs}
-            for name, rs in rounds.items()}
+    return {
+        name: {
+            "rps": statistics.median(r["rps"] for r in rs),
+            "p50_ms": statistics.median(r["p50_ms"] for r in rs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in rs),
+            "errors": sum(r["errors"] for r in rs),
+            "rounds": rs,
+        }
+        for name, rs in rounds.items()
+    }
 
 
 def main() -> None:
@@ -95,20 +112,32 @@ def main() -> None:
     res = asyncio.run(run(args))
     names = list(res)
     bare, service, bare_nr = (res[n] for n in names)
-    print(f"### Answer saves, {args.concurrency} connections, closed loop, {args.rounds} x {args.seconds:.0f} s "
-          "per case (medians over rounds)\n")
+    print(
+        f"### Answer saves, {args.concurrency} connections, closed loop, {args.rounds} x {args.seconds:.0f} s "
+        "per case (medians over rounds)\n"
+    )
     print("| endpoint | req/s | p50 (ms) | p99 (ms) | errors | throughput / bare (default Pool) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name in names:
         r = res[name]
-        print(f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} "
-              f"| {r['rps'] / bare['rps']:.2f} |")
-    print(f"\nexam-delivery / bare (default Pool): {service['rps'] / bare['rps']:.2f}x throughput; "
-          f"exam-delivery / bare (no-op reset): {service['rps'] / bare_nr['rps']:.2f}x "
-          "(target: at least 0.80 of the bare endpoint)")
-    out = {"machine": hx.machine(), "concurrency": args.concurrency, "seconds": args.seconds,
-           "rounds": args.rounds, "cases": res,
-           "ratio_to_bare_default": service["rps"] / bare["rps"], "ratio_to_bare_noreset": service["rps"] / bare_nr["rps"]}
+        print(
+            f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} "
+            f"| {r['rps'] / bare['rps']:.2f} |"
+        )
+    print(
+        f"\nexam-delivery / bare (default Pool): {service['rps'] / bare['rps']:.2f}x throughput; "
+        f"exam-delivery / bare (no-op reset): {service['rps'] / bare_nr['rps']:.2f}x "
+        "(target: at least 0.80 of the bare endpoint)"
+    )
+    out = {
+        "machine": hx.machine(),
+        "concurrency": args.concurrency,
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "cases": res,
+        "ratio_to_bare_default": service["rps"] / bare["rps"],
+        "ratio_to_bare_noreset": service["rps"] / bare_nr["rps"],
+    }
     hx.RESULTS.mkdir(parents=True, exist_ok=True)
     (hx.RESULTS / "bench_delivery_saves.json").write_text(json.dumps(out, indent=2))
 

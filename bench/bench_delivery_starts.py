@@ -33,7 +33,9 @@ async def storm(requests: list[tuple[str, dict[str, str], bytes]]) -> dict[str, 
     connector = aiohttp.TCPConnector(limit=0)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=120)
+    ) as session:
         gate = asyncio.Event()
 
         async def one(url: str, headers: dict[str, str], body: bytes) -> None:
@@ -55,9 +57,15 @@ async def storm(requests: list[tuple[str, dict[str, str], bytes]]) -> dict[str, 
         await asyncio.gather(*tasks)
         wall = time.perf_counter() - started
     lat = np.asarray(latencies) * 1000
-    return {"starts": len(requests), "wall_s": wall, "starts_per_s": len(requests) / wall,
-            "p50_ms": float(np.percentile(lat, 50)), "p99_ms": float(np.percentile(lat, 99)),
-            "max_ms": float(lat.max()), "statuses": {str(k): v for k, v in statuses.items()}}
+    return {
+        "starts": len(requests),
+        "wall_s": wall,
+        "starts_per_s": len(requests) / wall,
+        "p50_ms": float(np.percentile(lat, 50)),
+        "p99_ms": float(np.percentile(lat, 99)),
+        "max_ms": float(lat.max()),
+        "statuses": {str(k): v for k, v in statuses.items()},
+    }
 
 
 async def run(n: int) -> dict[str, object]:
@@ -71,9 +79,14 @@ async def run(n: int) -> dict[str, object]:
         try:
             candidates = await hx.make_candidates(url, n)
             body = json.dumps({"blueprint_id": "cpc-150"}).encode()
-            service_requests = [(f"{service.url}/api/attempts",
-                                 {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}, body)
-                                for _, token in candidates]
+            service_requests = [
+                (
+                    f"{service.url}/api/attempts",
+                    {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                    body,
+                )
+                for _, token in candidates
+            ]
             bare_requests = [(f"{bare.url}/starts", {"Content-Type": "application/json"}, b"{}")] * n
             results = {"bare endpoint: insert a prebuilt form": await storm(bare_requests)}
             await asyncio.sleep(1.0)
@@ -84,7 +97,8 @@ async def run(n: int) -> dict[str, object]:
                     "SELECT count(*) AS attempts, count(DISTINCT candidate_id) AS candidates,"
                     " min(jsonb_array_length(form)) AS min_len, max(jsonb_array_length(form)) AS max_len,"
                     " bool_and((SELECT count(DISTINCT e->>'item_id') FROM jsonb_array_elements(form) e) = 150)"
-                    "   AS distinct_items FROM delivery.attempts")
+                    "   AS distinct_items FROM delivery.attempts"
+                )
             finally:
                 await conn.close()
         finally:
@@ -107,15 +121,20 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---|")
     for name, r in res.items():
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))
-        print(f"| {name} | {r['wall_s']:.2f} | {r['starts_per_s']:,.0f} | {r['p50_ms']:.0f} | {r['p99_ms']:.0f} "
-              f"| {r['max_ms']:.0f} | {statuses} |")
+        print(
+            f"| {name} | {r['wall_s']:.2f} | {r['starts_per_s']:,.0f} | {r['p50_ms']:.0f} | {r['p99_ms']:.0f} "
+            f"| {r['max_ms']:.0f} | {statuses} |"
+        )
     svc = res["exam-delivery POST /api/attempts"]
     base = res["bare endpoint: insert a prebuilt form"]
-    print(f"\np99 start latency {svc['p99_ms']:.0f} ms ({svc['p99_ms'] / base['p99_ms']:.2f}x the bare insert's); "
-          f"database check: {check['attempts']} attempts, one per candidate, 150 distinct items on every form")
+    print(
+        f"\np99 start latency {svc['p99_ms']:.0f} ms ({svc['p99_ms'] / base['p99_ms']:.2f}x the bare insert's); "
+        f"database check: {check['attempts']} attempts, one per candidate, 150 distinct items on every form"
+    )
     hx.RESULTS.mkdir(parents=True, exist_ok=True)
     (hx.RESULTS / "bench_delivery_starts.json").write_text(
-        json.dumps({"machine": hx.machine(), "starts": n, **out}, indent=2, default=str))
+        json.dumps({"machine": hx.machine(), "starts": n, **out}, indent=2, default=str)
+    )
 
 
 if __name__ == "__main__":

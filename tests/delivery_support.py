@@ -20,8 +20,9 @@ from shared.domains import DOMAINS
 RATIONALE_MARK = "RATIONALE-MARK"
 
 
-def synthetic_items(per_domain: dict[str, int] | None = None, *, factor: int = 3, seed: int = 1,
-                    seq_start: int = 1_000_000) -> list[FeedItemVersion]:
+def synthetic_items(
+    per_domain: dict[str, int] | None = None, *, factor: int = 3, seed: int = 1, seq_start: int = 1_000_000
+) -> list[FeedItemVersion]:
     """Approved item versions: `factor` x the classic count per domain unless `per_domain` says otherwise.
     Every rationale carries RATIONALE_MARK so a test can scan responses for leaks."""
     rng = random.Random(seed)
@@ -33,13 +34,23 @@ def synthetic_items(per_domain: dict[str, int] | None = None, *, factor: int = 3
             seq += 1
             key = rng.choice("ABCD")
             key_text = f"{code}-{i + 1} alternative {key.lower()}"
-            out.append(FeedItemVersion(
-                item_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), version=1, domain=code,
-                stem=f"{code} question {i + 1}: which option is right? <b>not markup</b>",
-                options=[FeedOption(label=label, text=f"{code}-{i + 1} alternative {label.lower()}") for label in "ABCD"],
-                key=key, rationale=f"{RATIONALE_MARK} {code}-{i + 1}: '{key_text}' is right.", status="approved",
-                code_set_year=2026, changed_seq=seq,
-            ))
+            out.append(
+                FeedItemVersion(
+                    item_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    version=1,
+                    domain=code,
+                    stem=f"{code} question {i + 1}: which option is right? <b>not markup</b>",
+                    options=[
+                        FeedOption(label=label, text=f"{code}-{i + 1} alternative {label.lower()}")
+                        for label in "ABCD"
+                    ],
+                    key=key,
+                    rationale=f"{RATIONALE_MARK} {code}-{i + 1}: '{key_text}' is right.",
+                    status="approved",
+                    code_set_year=2026,
+                    changed_seq=seq,
+                )
+            )
     return out
 
 
@@ -51,7 +62,7 @@ async def feed_delivery(app: web.Application, items: Iterable[FeedItemVersion]) 
     async with state.pool.acquire() as conn:
         cursor = int(await conn.fetchval("SELECT cursor FROM delivery.feed_cursor"))
     for start in range(0, len(rows), 500):
-        page = FeedPage(items=rows[start:start + 500], next_cursor=cursor, has_more=False)
+        page = FeedPage(items=rows[start : start + 500], next_cursor=cursor, has_more=False)
         assert await apply_page(state, cursor, page)
     await refresh_pool(state)
 
@@ -71,15 +82,17 @@ async def feed_database(database_url: str, items: Iterable[FeedItemVersion]) -> 
         async with pool.acquire() as conn:
             cursor = int(await conn.fetchval("SELECT cursor FROM delivery.feed_cursor"))
         for start in range(0, len(rows), 500):
-            page = FeedPage(items=rows[start:start + 500], next_cursor=cursor, has_more=False)
+            page = FeedPage(items=rows[start : start + 500], next_cursor=cursor, has_more=False)
             assert await apply_page(state, cursor, page)
     finally:
         await pool.close()
 
 
 def retire(items: Iterable[FeedItemVersion], seq_offset: int = 10_000_000) -> list[FeedItemVersion]:
-    return [FeedItemVersion(**{**_fields(i), "status": "retired", "changed_seq": i.changed_seq + seq_offset})
-            for i in items]
+    return [
+        FeedItemVersion(**{**_fields(i), "status": "retired", "changed_seq": i.changed_seq + seq_offset})
+        for i in items
+    ]
 
 
 def _fields(item: FeedItemVersion) -> dict[str, Any]:

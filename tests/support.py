@@ -118,9 +118,9 @@ async def start_stack(database_url: str, services: tuple[str, ...] = ("item-bank
         for name in services:
             app = factories[name](settings[name])
             runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
+            runners[name] = runner  # cleaned up below even if its start-up fails half-way
             await runner.setup()
             await web.TCPSite(runner, "127.0.0.1", ports[name]).start()
-            runners[name] = runner
             apps[name] = app
         entry = create_entry_app({n: [f"http://127.0.0.1:{p}"] for n, p in ports.items()},
                                  settings["item-bank"])

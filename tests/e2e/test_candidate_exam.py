@@ -16,17 +16,38 @@ from tests.e2e.conftest import artifact, ui_login
 async def _candidate(stack) -> tuple[str, str]:
     username = f"cand-{uuid.uuid4().hex[:8]}"
     password = secrets.token_urlsafe(12)
-    status, body = await stack.request("POST", "/api/users", await stack.admin_token(), json={
-        "username": username, "password": password, "role": "candidate", "display_name": "Pat Candidate"})
+    status, body = await stack.request(
+        "POST",
+        "/api/users",
+        await stack.admin_token(),
+        json={
+            "username": username,
+            "password": password,
+            "role": "candidate",
+            "display_name": "Pat Candidate",
+        },
+    )
     assert status == 201, body
     return username, password
 
 
 async def test_candidate_sits_an_exam_and_sees_the_result(stack, page, context):
     await feed_delivery(stack.apps["exam-delivery"], synthetic_items(seed=31))
-    status, bp = await stack.request("POST", "/api/blueprints", await stack.admin_token(), json={
-        "name": "Browser drill", "time_limit_seconds": 1200, "cut_score_percent": 50,
-        "domains": [{"code": "EM", "count": 2}, {"code": "ANES", "count": 2}, {"code": "ICD", "count": 2}]})
+    status, bp = await stack.request(
+        "POST",
+        "/api/blueprints",
+        await stack.admin_token(),
+        json={
+            "name": "Browser drill",
+            "time_limit_seconds": 1200,
+            "cut_score_percent": 50,
+            "domains": [
+                {"code": "EM", "count": 2},
+                {"code": "ANES", "count": 2},
+                {"code": "ICD", "count": 2},
+            ],
+        },
+    )
     assert status == 201, bp
     username, password = await _candidate(stack)
 
@@ -113,5 +134,9 @@ async def test_candidate_sits_an_exam_and_sees_the_result(stack, page, context):
     await expect(reviewed.nth(3)).to_contain_text("not answered")
     await page.screenshot(path=str(artifact("candidate-result.png")), full_page=True)
 
-    status, attempt = await stack.request("GET", f"/api/attempts/{attempt_id}", await stack.login(username, password))
-    assert attempt["status"] == "submitted" and attempt["answered_count"] == 3 and attempt["flagged_count"] == 1
+    status, attempt = await stack.request(
+        "GET", f"/api/attempts/{attempt_id}", await stack.login(username, password)
+    )
+    assert (
+        attempt["status"] == "submitted" and attempt["answered_count"] == 3 and attempt["flagged_count"] == 1
+    )

@@ -25,8 +25,9 @@ CPC150 = {d.code: d.classic_count for d in DOMAINS}
 
 @pytest.fixture(scope="module")
 async def dstack(database_url: str):
-    async with start_stack(database_url, sweep_interval_seconds=0.2, outbox_poll_seconds=0.2,
-                           feed_poll_seconds=0.5) as stack:
+    async with start_stack(
+        database_url, sweep_interval_seconds=0.2, outbox_poll_seconds=0.2, feed_poll_seconds=0.5
+    ) as stack:
         await feed_delivery(stack.apps["exam-delivery"], synthetic_items(seed=11))
         yield stack
 
@@ -67,8 +68,12 @@ def assert_no_key_or_rationale(bodies: list[Any]) -> None:
 
 
 async def make_blueprint(stack: Stack, **fields: Any) -> str:
-    body = {"name": f"Drill {uuid.uuid4().hex[:6]}", "time_limit_seconds": 600, "cut_score_percent": 70,
-            "domains": [{"code": "EM", "count": 2}, {"code": "ICD", "count": 2}]} | fields
+    body = {
+        "name": f"Drill {uuid.uuid4().hex[:6]}",
+        "time_limit_seconds": 600,
+        "cut_score_percent": 70,
+        "domains": [{"code": "EM", "count": 2}, {"code": "ICD", "count": 2}],
+    } | fields
     status, out = await stack.request("POST", "/api/blueprints", await stack.admin_token(), json=body)
     assert status == 201, out
     return str(out["id"])
@@ -82,12 +87,16 @@ async def start(stack: Stack, token: str, blueprint_id: str) -> dict[str, Any]:
 
 async def expected_keys(db: asyncpg.Connection, attempt_id: str) -> dict[int, str]:
     """The key of each position as the candidate saw it (options may be shuffled)."""
-    form = json.loads(await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1",
-                                        uuid.UUID(attempt_id)))
+    form = json.loads(
+        await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(attempt_id))
+    )
     keys = {}
     for pos, entry in enumerate(form, start=1):
-        key = await db.fetchval("SELECT key FROM delivery.item_versions WHERE item_id = $1 AND version = $2",
-                                entry["item_id"], entry["version"])
+        key = await db.fetchval(
+            "SELECT key FROM delivery.item_versions WHERE item_id = $1 AND version = $2",
+            entry["item_id"],
+            entry["version"],
+        )
         keys[pos] = shown_key(entry["order"], key)
     return keys
 
@@ -126,13 +135,17 @@ async def test_full_cpc150_attempt_through_the_public_api(dstack, db):
     assert len(stems) == 150, "150 distinct items"
     assert shuffled > 75, "options are shuffled per form by default"
 
-    form = json.loads(await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1",
-                                        uuid.UUID(attempt)))
+    form = json.loads(
+        await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(attempt))
+    )
     pinned = {(e["item_id"], e["version"]) for e in form}
     assert len({e["item_id"] for e in form}) == 150
     statuses = await db.fetch(
         "SELECT status FROM delivery.item_versions v JOIN unnest($1::text[], $2::int[]) AS w(item_id, version)"
-        " USING (item_id, version)", [p[0] for p in pinned], [p[1] for p in pinned])
+        " USING (item_id, version)",
+        [p[0] for p in pinned],
+        [p[1] for p in pinned],
+    )
     assert len(statuses) == 150 and {r["status"] for r in statuses} == {"approved"}
 
     keys = await expected_keys(db, attempt)
@@ -145,8 +158,11 @@ async def test_full_cpc150_attempt_through_the_public_api(dstack, db):
             correct += 1
         else:
             choice = next(c for c in "ABCD" if c != keys[pos])
-        status, saved = await call("PUT", f"/api/attempts/{attempt}/responses/{pos}",
-                                   json={"selected": choice, "flagged": pos % 7 == 0})
+        status, saved = await call(
+            "PUT",
+            f"/api/attempts/{attempt}/responses/{pos}",
+            json={"selected": choice, "flagged": pos % 7 == 0},
+        )
         assert status == 200 and saved["selected"] == choice
     status, summary = await call("GET", f"/api/attempts/{attempt}")
     assert summary["answered_count"] == 135
@@ -167,8 +183,13 @@ async def test_full_cpc150_attempt_through_the_public_api(dstack, db):
 
     result = await wait_for(scored, what="the result")
     assert result["question_count"] == 150 and result["raw_score"] == correct
-    assert await db.fetchval("SELECT count(*) FROM delivery.outbox WHERE attempt_id = $1 AND published_at IS NOT NULL",
-                             uuid.UUID(attempt)) == 1
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM delivery.outbox WHERE attempt_id = $1 AND published_at IS NOT NULL",
+            uuid.UUID(attempt),
+        )
+        == 1
+    )
 
 
 async def test_repeated_saves_are_idempotent_and_the_latest_wins(dstack, db):
@@ -180,11 +201,14 @@ async def test_repeated_saves_are_idempotent_and_the_latest_wins(dstack, db):
     assert first[0] == second[0] == 200 and first[1]["selected"] == second[1]["selected"] == "B"
     assert (await dstack.request("PUT", path, token, json={"selected": "D"}))[1]["selected"] == "D"
     status, flag = await dstack.request("PUT", path, token, json={"flagged": True})
-    assert status == 200 and flag["selected"] == "D" and flag["flagged"] is True  # flag alone keeps the answer
+    assert (
+        status == 200 and flag["selected"] == "D" and flag["flagged"] is True
+    )  # flag alone keeps the answer
     status, cleared = await dstack.request("PUT", path, token, json={"selected": None})
     assert status == 200 and cleared["selected"] is None and cleared["flagged"] is True
-    rows = await db.fetch("SELECT selected, flagged FROM delivery.responses WHERE attempt_id = $1",
-                          uuid.UUID(attempt))
+    rows = await db.fetch(
+        "SELECT selected, flagged FROM delivery.responses WHERE attempt_id = $1", uuid.UUID(attempt)
+    )
     assert [(r["selected"], r["flagged"]) for r in rows] == [(None, True)]
     status, summary = await dstack.request("GET", f"/api/attempts/{attempt}", token)
     assert summary["answered_count"] == 0 and summary["flagged_count"] == 1
@@ -194,8 +218,9 @@ async def test_repeated_saves_are_idempotent_and_the_latest_wins(dstack, db):
         status, problem = await dstack.request("PUT", path, token, json=body)
         assert status == 422 and problem["errors"][0]["field"] == field
     for bad in ("0", "101", "-1", "abc"):
-        status, _ = await dstack.request("PUT", f"/api/attempts/{attempt}/responses/{bad}", token,
-                                         json={"selected": "A"})
+        status, _ = await dstack.request(
+            "PUT", f"/api/attempts/{attempt}/responses/{bad}", token, json={"selected": "A"}
+        )
         assert status == 404
     await dstack.request("POST", f"/api/attempts/{attempt}/submit", token)
 
@@ -204,7 +229,9 @@ async def test_answers_after_the_deadline_are_refused_and_change_nothing(dstack,
     bp = await make_blueprint(dstack, time_limit_seconds=2)
     _, token = await dstack.new_user("candidate")
     attempt = (await start(dstack, token, bp))["id"]
-    status, _ = await dstack.request("PUT", f"/api/attempts/{attempt}/responses/1", token, json={"selected": "A"})
+    status, _ = await dstack.request(
+        "PUT", f"/api/attempts/{attempt}/responses/1", token, json={"selected": "A"}
+    )
     assert status == 200
 
     async def over():
@@ -214,12 +241,17 @@ async def test_answers_after_the_deadline_are_refused_and_change_nothing(dstack,
     await wait_for(over, what="the deadline")
     await asyncio.sleep(1.05)  # the whole second of the deadline is behind us on any clock
     for body in ({"selected": "C"}, {"flagged": True}):
-        status, problem = await dstack.request("PUT", f"/api/attempts/{attempt}/responses/1", token, json=body)
+        status, problem = await dstack.request(
+            "PUT", f"/api/attempts/{attempt}/responses/1", token, json=body
+        )
         assert status == 409, problem
-        status, problem = await dstack.request("PUT", f"/api/attempts/{attempt}/responses/2", token, json=body)
+        status, problem = await dstack.request(
+            "PUT", f"/api/attempts/{attempt}/responses/2", token, json=body
+        )
         assert status == 409
-    rows = await db.fetch("SELECT position, selected, flagged FROM delivery.responses WHERE attempt_id = $1",
-                          uuid.UUID(attempt))
+    rows = await db.fetch(
+        "SELECT position, selected, flagged FROM delivery.responses WHERE attempt_id = $1", uuid.UUID(attempt)
+    )
     assert [tuple(r) for r in rows] == [(1, "A", False)]
 
 
@@ -227,31 +259,46 @@ async def test_deadline_is_checked_on_the_database_clock_even_before_the_sweeper
     _, token = await dstack.new_user("candidate")
     attempt = (await start(dstack, token, "cpc-100"))["id"]
     # Move the deadline into the past behind the service's back: the save statement itself refuses.
-    await db.execute("UPDATE delivery.attempts SET started_at = started_at - interval '1 minute',"
-                     " deadline = now() - interval '1 second' WHERE id = $1", uuid.UUID(attempt))
-    status, problem = await dstack.request("PUT", f"/api/attempts/{attempt}/responses/1", token,
-                                           json={"selected": "A"})
+    await db.execute(
+        "UPDATE delivery.attempts SET started_at = started_at - interval '1 minute',"
+        " deadline = now() - interval '1 second' WHERE id = $1",
+        uuid.UUID(attempt),
+    )
+    status, problem = await dstack.request(
+        "PUT", f"/api/attempts/{attempt}/responses/1", token, json={"selected": "A"}
+    )
     assert status == 409
-    assert await db.fetchval("SELECT count(*) FROM delivery.responses WHERE attempt_id = $1", uuid.UUID(attempt)) == 0
+    assert (
+        await db.fetchval("SELECT count(*) FROM delivery.responses WHERE attempt_id = $1", uuid.UUID(attempt))
+        == 0
+    )
 
 
 async def test_a_3_second_attempt_is_submitted_by_the_sweeper_with_no_client(dstack, db):
     bp = await make_blueprint(dstack, time_limit_seconds=3)
     _, token = await dstack.new_user("candidate")
     attempt = (await start(dstack, token, bp))["id"]
-    status, _ = await dstack.request("PUT", f"/api/attempts/{attempt}/responses/2", token, json={"selected": "B"})
+    status, _ = await dstack.request(
+        "PUT", f"/api/attempts/{attempt}/responses/2", token, json={"selected": "B"}
+    )
     assert status == 200
     # Nobody calls the API from here on.
 
     async def closed():
-        return await db.fetchrow("SELECT status, submitted_by, submitted_at, deadline FROM delivery.attempts"
-                                 " WHERE id = $1 AND status <> 'in_progress'", uuid.UUID(attempt))
+        return await db.fetchrow(
+            "SELECT status, submitted_by, submitted_at, deadline FROM delivery.attempts"
+            " WHERE id = $1 AND status <> 'in_progress'",
+            uuid.UUID(attempt),
+        )
 
     row = await wait_for(closed, timeout=15, what="the sweeper")
     assert row["status"] == "expired" and row["submitted_by"] == "sweeper"
     assert row["submitted_at"] == row["deadline"]
-    payload = json.loads(await db.fetchval("SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1",
-                                           uuid.UUID(attempt)))
+    payload = json.loads(
+        await db.fetchval(
+            "SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1", uuid.UUID(attempt)
+        )
+    )
     assert payload["submitted_by"] == "sweeper" and len(payload["responses"]) == 4
     assert [r["selected"] for r in payload["responses"]] == [None, "B", None, None]
 
@@ -270,8 +317,9 @@ async def test_a_save_racing_the_submission_is_either_in_the_event_or_refused(ds
     attempt = (await start(dstack, token, "cpc-100"))["id"]
 
     async def save(pos: int) -> tuple[int, int]:
-        status, _ = await dstack.request("PUT", f"/api/attempts/{attempt}/responses/{pos}", token,
-                                         json={"selected": "C"})
+        status, _ = await dstack.request(
+            "PUT", f"/api/attempts/{attempt}/responses/{pos}", token, json={"selected": "C"}
+        )
         return pos, status
 
     saves = [asyncio.create_task(save(p)) for p in range(1, 81)]
@@ -280,13 +328,20 @@ async def test_a_save_racing_the_submission_is_either_in_the_event_or_refused(ds
     assert status == 200
     outcomes = await asyncio.gather(*saves)
     assert {s for _, s in outcomes} <= {200, 409}
-    payload = json.loads(await db.fetchval("SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1",
-                                           uuid.UUID(attempt)))
+    payload = json.loads(
+        await db.fetchval(
+            "SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1", uuid.UUID(attempt)
+        )
+    )
     in_event = {r["position"] for r in payload["responses"] if r["selected"] == "C"}
     acknowledged = {p for p, s in outcomes if s == 200}
     assert acknowledged == in_event, "every acknowledged answer is in the event, nothing else"
-    in_db = {r["position"] for r in await db.fetch("SELECT position FROM delivery.responses WHERE attempt_id = $1",
-                                                   uuid.UUID(attempt))}
+    in_db = {
+        r["position"]
+        for r in await db.fetch(
+            "SELECT position FROM delivery.responses WHERE attempt_id = $1", uuid.UUID(attempt)
+        )
+    }
     assert in_db == acknowledged
 
 
@@ -320,8 +375,9 @@ async def test_an_accommodation_moves_the_deadline(dstack):
     user_id, token = await dstack.new_user("candidate")
     started = await start(dstack, token, "cpc-150")
     began = dt.datetime.fromisoformat(started["started_at"])
-    status, _ = await dstack.request("PATCH", f"/api/users/{user_id}", await dstack.admin_token(),
-                                     json={"time_multiplier": 1.5})
+    status, _ = await dstack.request(
+        "PATCH", f"/api/users/{user_id}", await dstack.admin_token(), json={"time_multiplier": 1.5}
+    )
     assert status == 200
     status, summary = await dstack.request("GET", f"/api/attempts/{started['id']}", token)
     assert dt.datetime.fromisoformat(summary["deadline"]) - began == dt.timedelta(minutes=510)
@@ -331,16 +387,18 @@ async def test_an_accommodation_moves_the_deadline(dstack):
     # A new attempt starts with the multiplier.
     again = await start(dstack, token, "cpc-100")
     assert again["time_multiplier"] == 1.5
-    assert (dt.datetime.fromisoformat(again["deadline"]) - dt.datetime.fromisoformat(again["started_at"])
-            == dt.timedelta(minutes=360))
+    assert dt.datetime.fromisoformat(again["deadline"]) - dt.datetime.fromisoformat(
+        again["started_at"]
+    ) == dt.timedelta(minutes=360)
     await dstack.request("POST", f"/api/attempts/{again['id']}/submit", token)
 
 
 async def test_one_open_attempt_per_candidate(dstack):
     _, token = await dstack.new_user("candidate")
     first = await start(dstack, token, "cpc-100")
-    results = await asyncio.gather(*(dstack.request("POST", "/api/attempts", token, json={"blueprint_id": "cpc-100"})
-                                     for _ in range(5)))
+    results = await asyncio.gather(
+        *(dstack.request("POST", "/api/attempts", token, json={"blueprint_id": "cpc-100"}) for _ in range(5))
+    )
     assert {s for s, _ in results} == {409}
     await dstack.request("POST", f"/api/attempts/{first['id']}/submit", token)
     status, listing = await dstack.request("GET", "/api/attempts", token)
@@ -354,8 +412,9 @@ async def test_a_later_attempt_avoids_the_items_seen_before(dstack, db):
     for _ in range(3):  # the bank holds 3x each count: three disjoint forms
         attempt = (await start(dstack, token, bp))["id"]
         await dstack.request("POST", f"/api/attempts/{attempt}/submit", token)
-        form = json.loads(await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1",
-                                            uuid.UUID(attempt)))
+        form = json.loads(
+            await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(attempt))
+        )
         forms.append({e["item_id"] for e in form})
     assert not forms[0] & forms[1] and not forms[0] & forms[2] and not forms[1] & forms[2]
 
@@ -363,14 +422,23 @@ async def test_a_later_attempt_avoids_the_items_seen_before(dstack, db):
 async def test_blueprints_are_data_and_refused_when_the_bank_cannot_fill_them(dstack):
     admin = await dstack.admin_token()
     _, candidate = await dstack.new_user("candidate")
-    body = {"id": "coding-drill", "name": "Coding drill", "time_limit_seconds": 1800, "cut_score_percent": 75,
-            "domains": [{"code": "ICD", "count": 12}, {"code": "HCPCS", "count": 6}],
-            "parts": [{"name": "Part 1", "question_count": 9, "time_limit_seconds": 900},
-                      {"name": "Part 2", "question_count": 9, "time_limit_seconds": 900}]}
+    body = {
+        "id": "coding-drill",
+        "name": "Coding drill",
+        "time_limit_seconds": 1800,
+        "cut_score_percent": 75,
+        "domains": [{"code": "ICD", "count": 12}, {"code": "HCPCS", "count": 6}],
+        "parts": [
+            {"name": "Part 1", "question_count": 9, "time_limit_seconds": 900},
+            {"name": "Part 2", "question_count": 9, "time_limit_seconds": 900},
+        ],
+    }
     status, out = await dstack.request("POST", "/api/blueprints", admin, json=body)
     assert status == 201, out
-    assert out["question_count"] == 18 and out["domains"] == [{"code": "ICD", "count": 12},
-                                                               {"code": "HCPCS", "count": 6}]
+    assert out["question_count"] == 18 and out["domains"] == [
+        {"code": "ICD", "count": 12},
+        {"code": "HCPCS", "count": 6},
+    ]
     assert out["available"] and len(out["parts"]) == 2
     status, again = await dstack.request("POST", "/api/blueprints", admin, json=body)
     assert status == 409 and again["errors"][0]["field"] == "id"
@@ -379,23 +447,37 @@ async def test_blueprints_are_data_and_refused_when_the_bank_cannot_fill_them(ds
     status, _ = await dstack.request("POST", "/api/blueprints", candidate, json=body)
     assert status == 403
 
-    too_big = {"name": "Too big", "time_limit_seconds": 600, "cut_score_percent": 70,
-               "domains": [{"code": "EM", "count": 5}, {"code": "ICD", "count": 500}, {"code": "ANES", "count": 99}]}
+    too_big = {
+        "name": "Too big",
+        "time_limit_seconds": 600,
+        "cut_score_percent": 70,
+        "domains": [{"code": "EM", "count": 5}, {"code": "ICD", "count": 500}, {"code": "ANES", "count": 99}],
+    }
     status, problem = await dstack.request("POST", "/api/blueprints", admin, json=too_big)
     assert status == 422
     assert {e["field"] for e in problem["errors"]} == {"domains[1].count", "domains[2].count"}
-    assert "ICD" in problem["detail"] and "ANES" in problem["detail"] and "EM" not in problem["detail"].split(":")[0]
-    status, problem = await dstack.request("POST", "/api/blueprints", admin,
-                                           json=too_big | {"domains": [{"code": "XYZ", "count": 1}]})
+    assert (
+        "ICD" in problem["detail"]
+        and "ANES" in problem["detail"]
+        and "EM" not in problem["detail"].split(":")[0]
+    )
+    status, problem = await dstack.request(
+        "POST", "/api/blueprints", admin, json=too_big | {"domains": [{"code": "XYZ", "count": 1}]}
+    )
     assert status == 422 and problem["errors"][0]["field"] == "domains[0].code"
     status, problem = await dstack.request("POST", "/api/attempts", candidate, json={"blueprint_id": "nope"})
     assert status == 422 and problem["errors"][0]["field"] == "blueprint_id"
 
 
 async def test_timed_parts_cannot_be_revisited_once_closed(dstack, db):
-    bp = await make_blueprint(dstack, time_limit_seconds=602,
-                              parts=[{"name": "Part 1", "question_count": 2, "time_limit_seconds": 2},
-                                     {"name": "Part 2", "question_count": 2, "time_limit_seconds": 600}])
+    bp = await make_blueprint(
+        dstack,
+        time_limit_seconds=602,
+        parts=[
+            {"name": "Part 1", "question_count": 2, "time_limit_seconds": 2},
+            {"name": "Part 2", "question_count": 2, "time_limit_seconds": 600},
+        ],
+    )
     # Closed by the candidate.
     _, token = await dstack.new_user("candidate")
     attempt = (await start(dstack, token, bp))["id"]
@@ -403,28 +485,46 @@ async def test_timed_parts_cannot_be_revisited_once_closed(dstack, db):
     assert [p["state"] for p in summary["parts"]] == ["open", "upcoming"] and summary["current_part"] == 1
     assert [i["locked"] for i in summary["items"]] == [False, False, True, True]
     assert (await dstack.request("GET", f"/api/attempts/{attempt}/questions/3", token))[0] == 409
-    assert (await dstack.request("PUT", f"/api/attempts/{attempt}/responses/3", token, json={"selected": "A"}))[0] == 409
-    assert (await dstack.request("PUT", f"/api/attempts/{attempt}/responses/1", token, json={"selected": "A"}))[0] == 200
-    assert (await dstack.request("POST", f"/api/attempts/{attempt}/parts/2/close", token))[0] == 409  # not open
+    assert (
+        await dstack.request("PUT", f"/api/attempts/{attempt}/responses/3", token, json={"selected": "A"})
+    )[0] == 409
+    assert (
+        await dstack.request("PUT", f"/api/attempts/{attempt}/responses/1", token, json={"selected": "A"})
+    )[0] == 200
+    assert (await dstack.request("POST", f"/api/attempts/{attempt}/parts/2/close", token))[
+        0
+    ] == 409  # not open
     status, closed = await dstack.request("POST", f"/api/attempts/{attempt}/parts/1/close", token)
     assert status == 200 and closed["current_part"] == 2
-    assert (await dstack.request("POST", f"/api/attempts/{attempt}/parts/1/close", token))[0] == 200  # harmless
-    assert (await dstack.request("PUT", f"/api/attempts/{attempt}/responses/1", token, json={"selected": "B"}))[0] == 409
+    assert (await dstack.request("POST", f"/api/attempts/{attempt}/parts/1/close", token))[
+        0
+    ] == 200  # harmless
+    assert (
+        await dstack.request("PUT", f"/api/attempts/{attempt}/responses/1", token, json={"selected": "B"})
+    )[0] == 409
     assert (await dstack.request("GET", f"/api/attempts/{attempt}/questions/1", token))[0] == 409
-    assert (await dstack.request("PUT", f"/api/attempts/{attempt}/responses/4", token, json={"selected": "D"}))[0] == 200
-    assert (await dstack.request("POST", f"/api/attempts/{attempt}/parts/2/close", token))[0] == 409  # last: submit
+    assert (
+        await dstack.request("PUT", f"/api/attempts/{attempt}/responses/4", token, json={"selected": "D"})
+    )[0] == 200
+    assert (await dstack.request("POST", f"/api/attempts/{attempt}/parts/2/close", token))[
+        0
+    ] == 409  # last: submit
     status, summary = await dstack.request("GET", f"/api/attempts/{attempt}", token)
     assert [p["state"] for p in summary["parts"]] == ["closed", "open"]
     assert [i["locked"] for i in summary["items"]] == [True, True, False, False]
     await dstack.request("POST", f"/api/attempts/{attempt}/submit", token)
-    rows = await db.fetch("SELECT position, selected FROM delivery.responses WHERE attempt_id = $1 ORDER BY 1",
-                          uuid.UUID(attempt))
+    rows = await db.fetch(
+        "SELECT position, selected FROM delivery.responses WHERE attempt_id = $1 ORDER BY 1",
+        uuid.UUID(attempt),
+    )
     assert [tuple(r) for r in rows] == [(1, "A"), (4, "D")]
 
     # Closed by time: part 1 has 2 seconds.
     _, token = await dstack.new_user("candidate")
     attempt = (await start(dstack, token, bp))["id"]
-    assert (await dstack.request("PUT", f"/api/attempts/{attempt}/responses/2", token, json={"selected": "C"}))[0] == 200
+    assert (
+        await dstack.request("PUT", f"/api/attempts/{attempt}/responses/2", token, json={"selected": "C"})
+    )[0] == 200
 
     async def part_two_open():
         status, summary = await dstack.request("GET", f"/api/attempts/{attempt}", token)
@@ -432,8 +532,12 @@ async def test_timed_parts_cannot_be_revisited_once_closed(dstack, db):
 
     await wait_for(part_two_open, what="part 1 to close")
     await asyncio.sleep(1.05)
-    assert (await dstack.request("PUT", f"/api/attempts/{attempt}/responses/2", token, json={"selected": "D"}))[0] == 409
-    assert (await dstack.request("PUT", f"/api/attempts/{attempt}/responses/3", token, json={"selected": "A"}))[0] == 200
+    assert (
+        await dstack.request("PUT", f"/api/attempts/{attempt}/responses/2", token, json={"selected": "D"})
+    )[0] == 409
+    assert (
+        await dstack.request("PUT", f"/api/attempts/{attempt}/responses/3", token, json={"selected": "A"})
+    )[0] == 200
     await dstack.request("POST", f"/api/attempts/{attempt}/submit", token)
 
 
@@ -442,23 +546,36 @@ async def test_editing_an_item_later_never_changes_a_live_attempt(dstack, db):
     _, token = await dstack.new_user("candidate")
     attempt = (await start(dstack, token, bp))["id"]
     status, before = await dstack.request("GET", f"/api/attempts/{attempt}/questions/1", token)
-    form = json.loads(await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(attempt)))
+    form = json.loads(
+        await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(attempt))
+    )
     pinned = form[0]
     # The item bank approves version 2 of that item and retires version 1.
     old = next(i for i in synthetic_items(seed=11) if i.item_id == pinned["item_id"])
     from shared.contracts import FeedItemVersion
 
-    new = FeedItemVersion(**{**{f: getattr(old, f) for f in old.__struct_fields__}, "version": 2,
-                             "stem": "EDITED stem", "changed_seq": old.changed_seq + 50_000_000})
+    new = FeedItemVersion(
+        **{
+            **{f: getattr(old, f) for f in old.__struct_fields__},
+            "version": 2,
+            "stem": "EDITED stem",
+            "changed_seq": old.changed_seq + 50_000_000,
+        }
+    )
     await feed_delivery(dstack.apps["exam-delivery"], [*retire([old]), new])
     status, after = await dstack.request("GET", f"/api/attempts/{attempt}/questions/1", token)
     assert after["stem"] == before["stem"] != "EDITED stem"
     assert after["options"] == before["options"]
     bank = dstack.apps["exam-delivery"][DELIVERY_KEY].items.bank
-    assert {(i.item_id, i.version) for i in bank.by_domain["TERM"] if i.item_id == old.item_id} == {(old.item_id, 2)}
+    assert {(i.item_id, i.version) for i in bank.by_domain["TERM"] if i.item_id == old.item_id} == {
+        (old.item_id, 2)
+    }
     await dstack.request("POST", f"/api/attempts/{attempt}/submit", token)
-    payload = json.loads(await db.fetchval("SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1",
-                                           uuid.UUID(attempt)))
+    payload = json.loads(
+        await db.fetchval(
+            "SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1", uuid.UUID(attempt)
+        )
+    )
     assert payload["responses"][0]["item_version"] == 1
 
 
@@ -467,16 +584,19 @@ async def test_measured_difficulties_reach_the_pool(dstack):
     app = dstack.apps["exam-delivery"]
     await feed_delivery(app, items)
     service = issue_service_token(dstack.settings["scoring"])
-    stats = [{"item_id": i.item_id, "version": 1, "n": 40, "p": 0.25 * (k + 1), "r_pb_corrected": 0.3}
-             for k, i in enumerate(items)] + [{"item_id": items[0].item_id, "version": 1, "n": 5, "p": 0.9,
-                                               "r_pb_corrected": None}]
-    async with dstack.session.post(f"{dstack.urls['exam-delivery']}/internal/item-stats", json=stats,
-                                   headers=auth(service)) as resp:
+    stats = [
+        {"item_id": i.item_id, "version": 1, "n": 40, "p": 0.25 * (k + 1), "r_pb_corrected": 0.3}
+        for k, i in enumerate(items)
+    ] + [{"item_id": items[0].item_id, "version": 1, "n": 5, "p": 0.9, "r_pb_corrected": None}]
+    async with dstack.session.post(
+        f"{dstack.urls['exam-delivery']}/internal/item-stats", json=stats, headers=auth(service)
+    ) as resp:
         assert resp.status == 200 and (await resp.json())["updated"] == 3
     bank = app[DELIVERY_KEY].items.bank
     by_id = {i.item_id: i.difficulty for i in bank.items}
     assert [by_id[i.item_id] for i in items] == [0.25, 0.5, 0.75]
     _, token = await dstack.new_user("candidate")
-    async with dstack.session.post(f"{dstack.urls['exam-delivery']}/internal/item-stats", json=stats,
-                                   headers=auth(token)) as resp:
+    async with dstack.session.post(
+        f"{dstack.urls['exam-delivery']}/internal/item-stats", json=stats, headers=auth(token)
+    ) as resp:
         assert resp.status == 403

@@ -46,7 +46,9 @@ def delivery_env(stack, database_url: str) -> dict[str, str]:
 
 async def spawn_delivery(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     out = open(log, "ab")  # noqa: SIM115 - the child keeps it
-    proc = subprocess.Popen([sys.executable, "-m", "exam_delivery"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exam_delivery"], env=env, stdout=out, stderr=subprocess.STDOUT
+    )
     out.close()
     url = env["MOCKCERT_EXAM_DELIVERY_URL"]
     async with aiohttp.ClientSession() as session:
@@ -73,14 +75,19 @@ class Candidate:
     failures: int = 0
 
 
-async def answer_loop(session: aiohttp.ClientSession, url: str, c: Candidate, stop: asyncio.Event,
-                      rng: random.Random) -> None:
+async def answer_loop(
+    session: aiohttp.ClientSession, url: str, c: Candidate, stop: asyncio.Event, rng: random.Random
+) -> None:
     while not stop.is_set():
         pos = rng.randint(1, 100)
         choice = rng.choice("ABCD")
         try:
-            async with session.put(f"{url}/api/attempts/{c.attempt_id}/responses/{pos}", json={"selected": choice},
-                                   headers=auth(c.token), timeout=aiohttp.ClientTimeout(total=5)) as resp:
+            async with session.put(
+                f"{url}/api/attempts/{c.attempt_id}/responses/{pos}",
+                json={"selected": choice},
+                headers=auth(c.token),
+                timeout=aiohttp.ClientTimeout(total=5),
+            ) as resp:
                 body = await resp.json(content_type=None)
                 status = resp.status
         except (aiohttp.ClientError, TimeoutError):
@@ -114,16 +121,22 @@ async def test_sigkill_under_load_loses_no_acknowledged_answer(database_url):
             candidates = []
             for _ in range(12):
                 _, token = await stack.new_user("candidate")
-                status, body = await stack.request("POST", "/api/attempts", token, json={"blueprint_id": "cpc-100"})
+                status, body = await stack.request(
+                    "POST", "/api/attempts", token, json={"blueprint_id": "cpc-100"}
+                )
                 assert status == 201, body
                 candidates.append(Candidate(token, body["id"]))
-            _, before = await stack.request("GET", f"/api/attempts/{candidates[0].attempt_id}", candidates[0].token)
+            _, before = await stack.request(
+                "GET", f"/api/attempts/{candidates[0].attempt_id}", candidates[0].token
+            )
 
             stop = asyncio.Event()
             async with aiohttp.ClientSession() as session:
                 rng = random.Random(5)
-                workers = [asyncio.create_task(answer_loop(session, url, c, stop, random.Random(rng.random())))
-                           for c in candidates]
+                workers = [
+                    asyncio.create_task(answer_loop(session, url, c, stop, random.Random(rng.random())))
+                    for c in candidates
+                ]
                 await asyncio.sleep(1.5)
                 proc.send_signal(signal.SIGKILL)
                 proc.wait(timeout=10)
@@ -140,15 +153,23 @@ async def test_sigkill_under_load_loses_no_acknowledged_answer(database_url):
             conn = await asyncpg.connect(database_url)
             try:
                 for c in candidates:
-                    rows = await conn.fetch("SELECT position, selected FROM delivery.responses WHERE attempt_id = $1",
-                                            uuid.UUID(c.attempt_id))
+                    rows = await conn.fetch(
+                        "SELECT position, selected FROM delivery.responses WHERE attempt_id = $1",
+                        uuid.UUID(c.attempt_id),
+                    )
                     stored = {r["position"]: r["selected"] for r in rows}
                     for pos, choice in c.acked.items():
                         # The acknowledged answer is there, unless a later send (outcome unknown) replaced it.
                         assert stored.get(pos) == choice or stored.get(pos) in c.uncertain.get(pos, set()), (
-                            c.attempt_id, pos, choice, stored.get(pos))
+                            c.attempt_id,
+                            pos,
+                            choice,
+                            stored.get(pos),
+                        )
                     for pos, value in stored.items():
-                        assert pos in c.acked or value in c.uncertain.get(pos, set()), "a write no client made"
+                        assert pos in c.acked or value in c.uncertain.get(pos, set()), (
+                            "a write no client made"
+                        )
                     # The API reports the same as the database.
                     status, summary = await stack.request("GET", f"/api/attempts/{c.attempt_id}", c.token)
                     assert status == 200 and summary["status"] == "in_progress"
@@ -156,7 +177,9 @@ async def test_sigkill_under_load_loses_no_acknowledged_answer(database_url):
                     assert answered == {p for p, v in stored.items() if v is not None}
             finally:
                 await conn.close()
-            _, after = await stack.request("GET", f"/api/attempts/{candidates[0].attempt_id}", candidates[0].token)
+            _, after = await stack.request(
+                "GET", f"/api/attempts/{candidates[0].attempt_id}", candidates[0].token
+            )
             assert after["deadline"] == before["deadline"], "the server's clock kept its deadline"
             assert after["seconds_remaining"] < before["seconds_remaining"]
         finally:
@@ -171,9 +194,17 @@ async def test_scoring_down_during_submissions_then_each_is_scored_exactly_once(
     async with start_stack(database_url, outbox_poll_seconds=0.2, sweep_interval_seconds=0.2) as stack:
         await feed_delivery(stack.apps["exam-delivery"], synthetic_items(seed=22))
         admin = await stack.admin_token()
-        status, bp = await stack.request("POST", "/api/blueprints", admin, json={
-            "name": "Quick", "time_limit_seconds": 3, "cut_score_percent": 70,
-            "domains": [{"code": "EM", "count": 2}, {"code": "ICD", "count": 2}]})
+        status, bp = await stack.request(
+            "POST",
+            "/api/blueprints",
+            admin,
+            json={
+                "name": "Quick",
+                "time_limit_seconds": 3,
+                "cut_score_percent": 70,
+                "domains": [{"code": "EM", "count": 2}, {"code": "ICD", "count": 2}],
+            },
+        )
         assert status == 201
         users = [await stack.new_user("candidate") for _ in range(8)]
         await stack.runners["scoring"].cleanup()  # scoring goes down
@@ -181,18 +212,25 @@ async def test_scoring_down_during_submissions_then_each_is_scored_exactly_once(
         attempt_ids = []
         for i, (_, token) in enumerate(users):
             blueprint_id = bp["id"] if i % 2 else "cpc-100"
-            status, started = await stack.request("POST", "/api/attempts", token, json={"blueprint_id": blueprint_id})
+            status, started = await stack.request(
+                "POST", "/api/attempts", token, json={"blueprint_id": blueprint_id}
+            )
             assert status == 201
-            await stack.request("PUT", f"/api/attempts/{started['id']}/responses/1", token, json={"selected": "B"})
+            await stack.request(
+                "PUT", f"/api/attempts/{started['id']}/responses/1", token, json={"selected": "B"}
+            )
             if blueprint_id == "cpc-100":  # the others are left to the sweeper
                 status, out = await stack.request("POST", f"/api/attempts/{started['id']}/submit", token)
                 assert status == 200 and out["status"] == "submitted"
             attempt_ids.append(started["id"])
         conn = await asyncpg.connect(database_url)
         try:
+
             async def all_closed_and_tried() -> bool:
-                rows = await conn.fetch("SELECT tries, published_at FROM delivery.outbox WHERE attempt_id = ANY($1::uuid[])",
-                                        [uuid.UUID(a) for a in attempt_ids])
+                rows = await conn.fetch(
+                    "SELECT tries, published_at FROM delivery.outbox WHERE attempt_id = ANY($1::uuid[])",
+                    [uuid.UUID(a) for a in attempt_ids],
+                )
                 return len(rows) == 8 and all(r["tries"] >= 2 and r["published_at"] is None for r in rows)
 
             await wait_for(all_closed_and_tried, timeout=20, what="failed deliveries while scoring is down")
@@ -206,23 +244,39 @@ async def test_scoring_down_during_submissions_then_each_is_scored_exactly_once(
             stack.runners["scoring"] = runner
 
             async def all_scored() -> bool:
-                return await conn.fetchval("SELECT count(*) FROM scoring.results WHERE attempt_id = ANY($1)",
-                                           attempt_ids) == 8
+                return (
+                    await conn.fetchval(
+                        "SELECT count(*) FROM scoring.results WHERE attempt_id = ANY($1)", attempt_ids
+                    )
+                    == 8
+                )
 
             await wait_for(all_scored, timeout=90, what="every submission scored")
             # Deliver one event again, as a publisher dying after the call but before recording it would.
-            await conn.execute("UPDATE delivery.outbox SET published_at = NULL, next_try_at = now() WHERE attempt_id = $1",
-                               uuid.UUID(attempt_ids[0]))
+            await conn.execute(
+                "UPDATE delivery.outbox SET published_at = NULL, next_try_at = now() WHERE attempt_id = $1",
+                uuid.UUID(attempt_ids[0]),
+            )
 
             async def republished() -> bool:
-                return await conn.fetchval("SELECT published_at IS NOT NULL FROM delivery.outbox WHERE attempt_id = $1",
-                                           uuid.UUID(attempt_ids[0]))
+                return await conn.fetchval(
+                    "SELECT published_at IS NOT NULL FROM delivery.outbox WHERE attempt_id = $1",
+                    uuid.UUID(attempt_ids[0]),
+                )
 
             await wait_for(republished, what="the redelivery")
-            assert await conn.fetchval("SELECT count(*) FROM scoring.results WHERE attempt_id = ANY($1)",
-                                       attempt_ids) == 8
-            assert await conn.fetchval("SELECT count(*) FROM scoring.events WHERE attempt_id = ANY($1)",
-                                       attempt_ids) == 8
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM scoring.results WHERE attempt_id = ANY($1)", attempt_ids
+                )
+                == 8
+            )
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM scoring.events WHERE attempt_id = ANY($1)", attempt_ids
+                )
+                == 8
+            )
             for (_, token), attempt in zip(users, attempt_ids, strict=True):
                 status, result = await stack.request("GET", f"/api/results/{attempt}", token)
                 assert status == 200 and result["answered_count"] == 1

@@ -20,9 +20,17 @@ DORMANT = 3600.0
 
 
 async def _short_blueprint(stack, seconds: int) -> str:
-    status, out = await stack.request("POST", "/api/blueprints", await stack.admin_token(), json={
-        "name": "Short", "time_limit_seconds": seconds, "cut_score_percent": 70,
-        "domains": [{"code": "EM", "count": 1}, {"code": "ICD", "count": 1}]})
+    status, out = await stack.request(
+        "POST",
+        "/api/blueprints",
+        await stack.admin_token(),
+        json={
+            "name": "Short",
+            "time_limit_seconds": seconds,
+            "cut_score_percent": 70,
+            "domains": [{"code": "EM", "count": 1}, {"code": "ICD", "count": 1}],
+        },
+    )
     assert status == 201, out
     return str(out["id"])
 
@@ -31,10 +39,13 @@ async def _start_many(stack, blueprint_id: str, n: int) -> list[str]:
     tokens = [t for _, t in await asyncio.gather(*(stack.new_user("candidate") for _ in range(n)))]
 
     async def one(token: str) -> str:
-        status, body = await stack.request("POST", "/api/attempts", token, json={"blueprint_id": blueprint_id})
+        status, body = await stack.request(
+            "POST", "/api/attempts", token, json={"blueprint_id": blueprint_id}
+        )
         assert status == 201, body
-        status, _ = await stack.request("PUT", f"/api/attempts/{body['id']}/responses/1", token,
-                                        json={"selected": "A"})
+        status, _ = await stack.request(
+            "PUT", f"/api/attempts/{body['id']}/responses/1", token, json={"selected": "A"}
+        )
         assert status == 200
         return str(body["id"])
 
@@ -67,17 +78,29 @@ async def test_two_replicas_sweeping_submit_each_expired_attempt_exactly_once(da
                 rows = await conn.fetch(
                     "SELECT a.id, a.status, a.submitted_by, count(o.event_id) AS events FROM delivery.attempts a"
                     " LEFT JOIN delivery.outbox o ON o.attempt_id = a.id WHERE a.id = ANY($1::uuid[])"
-                    " GROUP BY a.id", [uuid.UUID(a) for a in attempt_ids])
+                    " GROUP BY a.id",
+                    [uuid.UUID(a) for a in attempt_ids],
+                )
                 assert len(rows) == 40
-                assert {(r["status"], r["submitted_by"], r["events"]) for r in rows} == {("expired", "sweeper", 1)}
+                assert {(r["status"], r["submitted_by"], r["events"]) for r in rows} == {
+                    ("expired", "sweeper", 1)
+                }
 
                 async def all_scored():
-                    return await conn.fetchval("SELECT count(*) FROM scoring.results WHERE attempt_id = ANY($1)",
-                                               attempt_ids) == 40
+                    return (
+                        await conn.fetchval(
+                            "SELECT count(*) FROM scoring.results WHERE attempt_id = ANY($1)", attempt_ids
+                        )
+                        == 40
+                    )
 
                 await wait_for(all_scored, what="40 results")
-                payload = json.loads(await conn.fetchval(
-                    "SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1", uuid.UUID(attempt_ids[0])))
+                payload = json.loads(
+                    await conn.fetchval(
+                        "SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1",
+                        uuid.UUID(attempt_ids[0]),
+                    )
+                )
                 assert payload["responses"][0]["selected"] == "A"
             finally:
                 await conn.close()
@@ -96,8 +119,14 @@ async def test_the_sweeper_catches_up_after_a_restart(database_url):
         await asyncio.sleep(4.1)
         conn = await asyncpg.connect(database_url)
         try:
-            assert await conn.fetchval("SELECT count(*) FROM delivery.attempts WHERE id = ANY($1::uuid[])"
-                                       " AND status = 'in_progress'", [uuid.UUID(a) for a in attempt_ids]) == 10
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM delivery.attempts WHERE id = ANY($1::uuid[])"
+                    " AND status = 'in_progress'",
+                    [uuid.UUID(a) for a in attempt_ids],
+                )
+                == 10
+            )
             app = create_app(settings)
             runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
             await runner.setup()
@@ -106,11 +135,20 @@ async def test_the_sweeper_catches_up_after_a_restart(database_url):
             stack.apps["exam-delivery"] = app
 
             async def caught_up():
-                return await conn.fetchval("SELECT count(*) FROM scoring.results WHERE attempt_id = ANY($1)",
-                                           attempt_ids) == 10
+                return (
+                    await conn.fetchval(
+                        "SELECT count(*) FROM scoring.results WHERE attempt_id = ANY($1)", attempt_ids
+                    )
+                    == 10
+                )
 
             await wait_for(caught_up, timeout=20, what="the sweep after restart")
-            assert await conn.fetchval("SELECT count(*) FROM delivery.outbox WHERE attempt_id = ANY($1::uuid[])",
-                                       [uuid.UUID(a) for a in attempt_ids]) == 10
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM delivery.outbox WHERE attempt_id = ANY($1::uuid[])",
+                    [uuid.UUID(a) for a in attempt_ids],
+                )
+                == 10
+            )
         finally:
             await conn.close()

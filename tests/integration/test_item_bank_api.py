@@ -300,7 +300,14 @@ async def test_openapi_document_lists_the_item_bank(stack):
     async with stack.session.get(f"{stack.base_url}/openapi/item-bank.json") as resp:
         assert resp.status == 200
         doc = await resp.json()
-    for path in ("/api/items", "/api/items/{item_id}", "/api/items/{item_id}/transitions", "/api/items/import",
-                 "/api/items/export", "/api/items/{item_id}/diff", "/internal/feed"):
+    for path in (
+        "/api/items",
+        "/api/items/{item_id}",
+        "/api/items/{item_id}/transitions",
+        "/api/items/import",
+        "/api/items/export",
+        "/api/items/{item_id}/diff",
+        "/internal/feed",
+    ):
         assert path in doc["paths"], path
     assert doc["paths"]["/api/items"]["post"]["x-roles"] == ["admin", "instructor"]

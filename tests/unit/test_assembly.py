@@ -26,7 +26,9 @@ CPC150 = [(d.code, d.classic_count) for d in DOMAINS]
 CODEBOOK = [d.code for d in DOMAINS]
 
 
-def bank_of(factor: float = 3.0, difficulty: bool = False, seed: int = 0, per_domain: dict[str, int] | None = None) -> Bank:
+def bank_of(
+    factor: float = 3.0, difficulty: bool = False, seed: int = 0, per_domain: dict[str, int] | None = None
+) -> Bank:
     rng = random.Random(seed)
     items = []
     for d in DOMAINS:
@@ -49,7 +51,9 @@ def test_form_meets_the_blueprint_exactly_in_codebook_order():
 
 
 def test_one_version_per_item_the_highest():
-    bank = Bank([BankItem("x", 1, "EM"), BankItem("x", 3, "EM"), BankItem("x", 2, "EM"), BankItem("y", 1, "EM")])
+    bank = Bank(
+        [BankItem("x", 1, "EM"), BankItem("x", 3, "EM"), BankItem("x", 2, "EM"), BankItem("y", 1, "EM")]
+    )
     assert len(bank) == 2
     form = assemble(bank, [("EM", 2)], rng=random.Random(0))
     assert sorted((i.item_id, i.version) for i in form.items) == [("x", 3), ("y", 1)]
@@ -133,8 +137,12 @@ def test_difficulty_steering_keeps_forms_near_the_target():
 
 
 def test_target_for_is_the_blueprint_weighted_bank_mean():
-    items = [BankItem("a", 1, "EM", 0.5), BankItem("b", 1, "EM", 0.7), BankItem("c", 1, "ANES", 0.9),
-             BankItem("d", 1, "ANES", None)]
+    items = [
+        BankItem("a", 1, "EM", 0.5),
+        BankItem("b", 1, "EM", 0.7),
+        BankItem("c", 1, "ANES", 0.9),
+        BankItem("d", 1, "ANES", None),
+    ]
     bank = Bank(items)
     assert bank.target_for([("EM", 1), ("ANES", 3)]) == pytest.approx((1 * 0.6 + 3 * 0.9) / 4)
     assert Bank([BankItem("a", 1, "EM")]).target_for([("EM", 1)]) is None
@@ -154,11 +162,19 @@ def test_order_sensitive_items_keep_their_order():
     assert order_sensitive(["x", "y", "Both A and B", "All of the above"])
     assert order_sensitive(["none of these", "", "", ""])
     assert not order_sensitive(["99213", "99214", "J3420", "Modifier 25"])
-    for rationale in ("B is wrong because the lesion is benign.", "Option C bundles the repair.",
-                      "The key (D) follows the guideline.", "A: excision includes the closure."):
+    for rationale in (
+        "B is wrong because the lesion is benign.",
+        "Option C bundles the repair.",
+        "The key (D) follows the guideline.",
+        "A: excision includes the closure.",
+    ):
         assert order_sensitive(["w", "x", "y", "z"], rationale), rationale
-    for rationale in ("A 45-year-old patient needs 99214: moderate MDM.", "Code J3420 (vitamin B12) per unit.",
-                      "Laterality matters: RT and LT.", "'EM-1 alternative a' is right."):
+    for rationale in (
+        "A 45-year-old patient needs 99214: moderate MDM.",
+        "Code J3420 (vitamin B12) per unit.",
+        "Laterality matters: RT and LT.",
+        "'EM-1 alternative a' is right.",
+    ):
         assert not order_sensitive(["w", "x", "y", "z"], rationale), rationale
     bank = Bank([BankItem(f"i{n}", 1, "EM", None, shuffle_ok=False) for n in range(5)])
     form = assemble(bank, [("EM", 5)], rng=random.Random(9), shuffle=True)

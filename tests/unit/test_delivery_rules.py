@@ -16,8 +16,12 @@ T0 = dt.datetime(2026, 11, 22, 10, 0, 0, tzinfo=dt.UTC)
 
 
 def blueprint(**fields) -> BlueprintIn:  # type: ignore[no-untyped-def]
-    base = {"name": "Drill", "time_limit_seconds": 600, "cut_score_percent": 70,
-            "domains": [{"code": "ICD", "count": 4}, {"code": "EM", "count": 2}]}
+    base = {
+        "name": "Drill",
+        "time_limit_seconds": 600,
+        "cut_score_percent": 70,
+        "domains": [{"code": "ICD", "count": 4}, {"code": "EM", "count": 2}],
+    }
     return msgspec.convert(base | fields, BlueprintIn)
 
 
@@ -40,19 +44,35 @@ def test_domains_are_put_in_codebook_order_and_counted():
 
 
 def test_blueprint_errors_name_the_field():
-    _, errors = check(blueprint(domains=[{"code": "NOPE", "count": 1}, {"code": "EM", "count": 1},
-                                         {"code": "EM", "count": 2}], question_count=9))
+    _, errors = check(
+        blueprint(
+            domains=[{"code": "NOPE", "count": 1}, {"code": "EM", "count": 1}, {"code": "EM", "count": 2}],
+            question_count=9,
+        )
+    )
     fields = {e.field for e in errors}
     assert fields == {"domains[0].code", "domains[2].code", "question_count"}
 
 
 def test_parts_must_add_up():
-    ok, errors = check(blueprint(parts=[{"name": "Part 1", "question_count": 3, "time_limit_seconds": 300},
-                                        {"name": "Part 2", "question_count": 3, "time_limit_seconds": 300}]))
+    ok, errors = check(
+        blueprint(
+            parts=[
+                {"name": "Part 1", "question_count": 3, "time_limit_seconds": 300},
+                {"name": "Part 2", "question_count": 3, "time_limit_seconds": 300},
+            ]
+        )
+    )
     assert not errors and ok is not None
     assert ok.part_ends() == [3, 6] and ok.part_cum_seconds() == [300, 600]
-    _, errors = check(blueprint(parts=[{"name": "Part 1", "question_count": 2, "time_limit_seconds": 300},
-                                       {"name": "Part 2", "question_count": 3, "time_limit_seconds": 200}]))
+    _, errors = check(
+        blueprint(
+            parts=[
+                {"name": "Part 1", "question_count": 2, "time_limit_seconds": 300},
+                {"name": "Part 2", "question_count": 3, "time_limit_seconds": 200},
+            ]
+        )
+    )
     assert [e.field for e in errors] == ["parts", "parts"]
     _, errors = check(blueprint(parts=[{"name": "Only", "question_count": 6, "time_limit_seconds": 600}]))
     assert [e.field for e in errors] == ["parts"]

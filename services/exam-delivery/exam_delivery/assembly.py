@@ -58,7 +58,9 @@ _LETTER_REFERENCE = re.compile(
 
 def order_sensitive(option_texts: Iterable[str], rationale: str = "") -> bool:
     """True when the item only makes sense with its options in the written order."""
-    return any(_ORDER_SENSITIVE.search(text) for text in option_texts) or bool(_LETTER_REFERENCE.search(rationale))
+    return any(_ORDER_SENSITIVE.search(text) for text in option_texts) or bool(
+        _LETTER_REFERENCE.search(rationale)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +226,9 @@ def assemble(
             spares.append([])
             continue
         items = bank.by_domain[code]
-        picked, spare, tier_seen, tier_over = _pick_domain(items, k, rng, seen, counts, limit, targeting, bad_share)
+        picked, spare, tier_seen, tier_over = _pick_domain(
+            items, k, rng, seen, counts, limit, targeting, bad_share
+        )
         reused += tier_seen
         over += tier_over
         chosen.append(picked)
@@ -246,8 +250,14 @@ def assemble(
 
 
 def _pick_domain(
-    items: tuple[BankItem, ...], k: int, rng: random.Random, seen: frozenset[str] | set[str],
-    counts: Mapping[str, int] | None, limit: float, targeting: bool, bad_share: float,
+    items: tuple[BankItem, ...],
+    k: int,
+    rng: random.Random,
+    seen: frozenset[str] | set[str],
+    counts: Mapping[str, int] | None,
+    limit: float,
+    targeting: bool,
+    bad_share: float,
 ) -> tuple[list[BankItem], list[BankItem], int, int]:
     """k items of one domain by tier, plus spares of the best tier for difficulty steering."""
     n = len(items)

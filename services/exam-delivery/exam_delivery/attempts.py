@@ -86,26 +86,56 @@ async def start(state: Delivery, candidate_id: str, blueprint_id: str) -> Attemp
         if context["open_id"] is not None:
             raise conflict(f"attempt {context['open_id']} is still in progress: finish or submit it first")
         try:
-            form = assemble(bank, bp.domains, rng=state.rng, seen=frozenset(context["seen"]),
-                            exposure=state.exposure, shuffle=shuffle, target_difficulty=target)
+            form = assemble(
+                bank,
+                bp.domains,
+                rng=state.rng,
+                seen=frozenset(context["seen"]),
+                exposure=state.exposure,
+                shuffle=shuffle,
+                target_difficulty=target,
+            )
         except BankShortfall as exc:
-            errors = [FieldError("blueprint_id", f"{s.domain} needs {s.needed} approved items; the bank has "
-                                 f"{s.available}") for s in exc.short]
+            errors = [
+                FieldError(
+                    "blueprint_id", f"{s.domain} needs {s.needed} approved items; the bank has {s.available}"
+                )
+                for s in exc.short
+            ]
             raise Problem(422, "the approved bank cannot fill this blueprint now", errors=errors) from None
         row = await repo.insert_attempt(
-            conn, attempt_id, cid, bp.id, bp.name, bp.question_count, bp.time_limit_seconds,
-            bp.cut_score_percent, [p.name for p in bp.parts], bp.part_ends(), bp.part_cum_seconds(),
+            conn,
+            attempt_id,
+            cid,
+            bp.id,
+            bp.name,
+            bp.question_count,
+            bp.time_limit_seconds,
+            bp.cut_score_percent,
+            [p.name for p in bp.parts],
+            bp.part_ends(),
+            bp.part_cum_seconds(),
             form_json(form.items),
         )
     if row is None:
         raise conflict("another attempt of yours is in progress: finish or submit it first")
     state.exposure.record(i.item_id for i in form.items)
-    _log.info("attempt_started", attempt_id=str(attempt_id), blueprint_id=bp.id,
-              reused_seen=form.reused_seen, over_exposed=form.over_exposed)
+    _log.info(
+        "attempt_started",
+        attempt_id=str(attempt_id),
+        blueprint_id=bp.id,
+        reused_seen=form.reused_seen,
+        over_exposed=form.over_exposed,
+    )
     return AttemptStarted(
-        id=str(row["id"]), blueprint_id=bp.id, blueprint_name=bp.name, status="in_progress",
-        started_at=timing.iso(row["started_at"]), deadline=timing.iso(row["deadline"]),
-        seconds_remaining=row["seconds_remaining"], question_count=bp.question_count,
+        id=str(row["id"]),
+        blueprint_id=bp.id,
+        blueprint_name=bp.name,
+        status="in_progress",
+        started_at=timing.iso(row["started_at"]),
+        deadline=timing.iso(row["deadline"]),
+        seconds_remaining=row["seconds_remaining"],
+        question_count=bp.question_count,
         time_multiplier=float(row["time_multiplier"]),
     )
 
@@ -118,15 +148,24 @@ def _parts(row: asyncpg.Record, now: dt.datetime) -> tuple[list[PartState], int]
     if not ends:
         return [], 0
     closes = timing.part_close_times(row["started_at"], row["time_multiplier"], row["part_cum_seconds"])
-    cur = timing.current_part(row["started_at"], row["time_multiplier"], row["part_cum_seconds"],
-                              row["parts_closed"], now)
+    cur = timing.current_part(
+        row["started_at"], row["time_multiplier"], row["part_cum_seconds"], row["parts_closed"], now
+    )
     if row["status"] != "in_progress":
         cur = len(ends)
     out, first = [], 1
     for j, (name, end, closes_at) in enumerate(zip(row["part_names"], ends, closes, strict=True)):
         state = "closed" if j < cur else ("open" if j == cur else "upcoming")
-        out.append(PartState(number=j + 1, name=name, first_position=first, last_position=end,
-                             closes_at=timing.iso(closes_at), state=state))  # type: ignore[arg-type]
+        out.append(
+            PartState(
+                number=j + 1,
+                name=name,
+                first_position=first,
+                last_position=end,
+                closes_at=timing.iso(closes_at),
+                state=state,
+            )
+        )  # type: ignore[arg-type]
         first = end + 1
     return out, cur
 
@@ -145,17 +184,32 @@ async def get(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> Atte
     items = []
     for pos, entry in enumerate(row["form"], start=1):
         part = timing.part_of(ends, pos) if ends else 0
-        items.append(ItemState(position=pos, domain=entry["domain"], answered=pos in answered,
-                               flagged=pos in flagged, part=part + 1,
-                               locked=bool(ends) and open_ and part != cur))
+        items.append(
+            ItemState(
+                position=pos,
+                domain=entry["domain"],
+                answered=pos in answered,
+                flagged=pos in flagged,
+                part=part + 1,
+                locked=bool(ends) and open_ and part != cur,
+            )
+        )
     return AttemptOut(
-        id=str(row["id"]), blueprint_id=row["blueprint_id"], blueprint_name=row["blueprint_name"],
-        status=row["status"], started_at=timing.iso(row["started_at"]), deadline=timing.iso(row["deadline"]),
+        id=str(row["id"]),
+        blueprint_id=row["blueprint_id"],
+        blueprint_name=row["blueprint_name"],
+        status=row["status"],
+        started_at=timing.iso(row["started_at"]),
+        deadline=timing.iso(row["deadline"]),
         seconds_remaining=timing.seconds_left(row["deadline"], now) if open_ else 0,
-        question_count=row["question_count"], answered_count=len(answered), flagged_count=len(flagged),
-        items=items, time_multiplier=float(row["time_multiplier"]),
+        question_count=row["question_count"],
+        answered_count=len(answered),
+        flagged_count=len(flagged),
+        items=items,
+        time_multiplier=float(row["time_multiplier"]),
         submitted_at=timing.iso(row["submitted_at"]) if row["submitted_at"] else None,
-        submitted_by=row["submitted_by"], parts=parts,
+        submitted_by=row["submitted_by"],
+        parts=parts,
         current_part=(cur + 1 if cur < len(ends) else 0) if ends else 1,
     )
 
@@ -163,26 +217,51 @@ async def get(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> Atte
 async def list_own(state: Delivery, candidate_id: str) -> AttemptList:
     async with state.pool.acquire() as conn:
         rows = await repo.list_attempts(conn, uuid.UUID(candidate_id), LIST_LIMIT)
-    return AttemptList(attempts=[
-        AttemptListEntry(
-            id=str(r["id"]), blueprint_id=r["blueprint_id"], blueprint_name=r["blueprint_name"],
-            status=r["status"], started_at=timing.iso(r["started_at"]), deadline=timing.iso(r["deadline"]),
-            seconds_remaining=r["seconds_remaining"] if r["status"] == "in_progress" else 0,
-            question_count=r["question_count"], answered_count=r["answered_count"],
-            submitted_at=timing.iso(r["submitted_at"]) if r["submitted_at"] else None,
-        )
-        for r in rows
-    ])
+    return AttemptList(
+        attempts=[
+            AttemptListEntry(
+                id=str(r["id"]),
+                blueprint_id=r["blueprint_id"],
+                blueprint_name=r["blueprint_name"],
+                status=r["status"],
+                started_at=timing.iso(r["started_at"]),
+                deadline=timing.iso(r["deadline"]),
+                seconds_remaining=r["seconds_remaining"] if r["status"] == "in_progress" else 0,
+                question_count=r["question_count"],
+                answered_count=r["answered_count"],
+                submitted_at=timing.iso(r["submitted_at"]) if r["submitted_at"] else None,
+            )
+            for r in rows
+        ]
+    )
 
 
-def _question(position: int, entry: dict[str, Any], content: Any, selected: str | None, flagged: bool,
-              question_count: int, part: int, read_only: bool) -> QuestionOut:
+def _question(
+    position: int,
+    entry: dict[str, Any],
+    content: Any,
+    selected: str | None,
+    flagged: bool,
+    question_count: int,
+    part: int,
+    read_only: bool,
+) -> QuestionOut:
     domain = entry["domain"]
     known = DOMAIN_BY_CODE.get(domain)
     return QuestionOut(
-        position=position, domain=domain, domain_name=known.name if known else domain, stem=content.stem,
-        options=[OptionOut(label=label, text=text) for label, text in shown_options(entry["order"], content.options)],
-        selected=selected, flagged=flagged, question_count=question_count, part=part, read_only=read_only,
+        position=position,
+        domain=domain,
+        domain_name=known.name if known else domain,
+        stem=content.stem,
+        options=[
+            OptionOut(label=label, text=text)
+            for label, text in shown_options(entry["order"], content.options)
+        ],
+        selected=selected,
+        flagged=flagged,
+        question_count=question_count,
+        part=part,
+        read_only=read_only,
     )
 
 
@@ -199,19 +278,34 @@ async def question(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, po
         if content is None:
             content = (await state.items.contents(conn, [key])).get(key)
     if content is None:
-        raise Problem(503, "the question's content is not available yet; retry shortly", headers={"Retry-After": "2"})
+        raise Problem(
+            503, "the question's content is not available yet; retry shortly", headers={"Retry-After": "2"}
+        )
     ends = list(row["part_ends"])
     part = timing.part_of(ends, position) if ends else 0
     open_ = row["status"] == "in_progress"
     if open_ and ends:
-        cur = timing.current_part(row["started_at"], row["time_multiplier"], row["part_cum_seconds"],
-                                  row["parts_closed"], row["db_now"])
+        cur = timing.current_part(
+            row["started_at"],
+            row["time_multiplier"],
+            row["part_cum_seconds"],
+            row["parts_closed"],
+            row["db_now"],
+        )
         if part < cur:
             raise conflict(f"part {part + 1} is closed: its questions cannot be revisited")
         if part > cur:
             raise conflict(f"part {part + 1} is not open yet")
-    return _question(position, entry, content, row["selected"], bool(row["flagged"]), row["question_count"],
-                     part + 1, read_only=not open_)
+    return _question(
+        position,
+        entry,
+        content,
+        row["selected"],
+        bool(row["flagged"]),
+        row["question_count"],
+        part + 1,
+        read_only=not open_,
+    )
 
 
 async def all_questions(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> QuestionList:
@@ -230,19 +324,31 @@ async def all_questions(state: Delivery, attempt_id: uuid.UUID, candidate_id: st
     for pos, (entry, key) in enumerate(zip(row["form"], keys, strict=True), start=1):
         content = contents.get(key)
         if content is None:
-            raise Problem(503, "a question's content is not available yet; retry shortly",
-                          headers={"Retry-After": "2"})
+            raise Problem(
+                503, "a question's content is not available yet; retry shortly", headers={"Retry-After": "2"}
+            )
         r = responses.get(pos)
-        out.append(_question(pos, entry, content, r["selected"] if r else None, bool(r and r["flagged"]),
-                             row["question_count"], (timing.part_of(ends, pos) if ends else 0) + 1, True))
+        out.append(
+            _question(
+                pos,
+                entry,
+                content,
+                r["selected"] if r else None,
+                bool(r and r["flagged"]),
+                row["question_count"],
+                (timing.part_of(ends, pos) if ends else 0) + 1,
+                True,
+            )
+        )
     return QuestionList(questions=out)
 
 
 # ---------------------------------------------------------------- answers
 
 
-async def save(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, position: int,
-               body: ResponseIn) -> ResponseOut:
+async def save(
+    state: Delivery, attempt_id: uuid.UUID, candidate_id: str, position: int, body: ResponseIn
+) -> ResponseOut:
     set_selected = body.selected is not msgspec.UNSET
     flagged = None if body.flagged is msgspec.UNSET else body.flagged
     if not set_selected and flagged is None:
@@ -252,8 +358,12 @@ async def save(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, positi
     async with state.pool.acquire() as conn:
         row = await repo.save_response(conn, attempt_id, cid, position, selected, set_selected, flagged)
         if row is not None:
-            return ResponseOut(position=row["position"], selected=row["selected"], flagged=row["flagged"],
-                               saved_at=timing.iso(row["saved_at"]))
+            return ResponseOut(
+                position=row["position"],
+                selected=row["selected"],
+                flagged=row["flagged"],
+                saved_at=timing.iso(row["saved_at"]),
+            )
         why = await repo.save_refusal(conn, attempt_id, cid, position)
     if why is None:
         raise not_found("no such attempt")
@@ -284,8 +394,13 @@ async def close_part(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, 
             raise not_found("no such part")
         if row["status"] != "in_progress" or row["past_deadline"]:
             raise conflict("the attempt is over")
-        cur = timing.current_part(row["started_at"], row["time_multiplier"], row["part_cum_seconds"],
-                                  row["parts_closed"], row["db_now"])
+        cur = timing.current_part(
+            row["started_at"],
+            row["time_multiplier"],
+            row["part_cum_seconds"],
+            row["parts_closed"],
+            row["db_now"],
+        )
         if part - 1 < cur:
             return PartClosed(id=str(attempt_id), part=part, current_part=cur + 1)  # already closed: harmless
         if part - 1 > cur:
@@ -313,28 +428,52 @@ async def finalize(conn: asyncpg.Connection, row: asyncpg.Record) -> str:
     responses = []
     for line in lines:
         if line["key"] is None:
-            raise RuntimeError(f"item version {line['item_id']} v{line['version']} missing from the read model")
+            raise RuntimeError(
+                f"item version {line['item_id']} v{line['version']} missing from the read model"
+            )
         order = line["option_order"]
-        responses.append(SubmittedResponse(
-            position=line["position"], item_id=line["item_id"], item_version=line["version"],
-            domain=line["domain"], key=shown_key(order, line["key"]), selected=line["selected"],
-            option_order=list(order), flagged=line["flagged"], rationale=line["rationale"],
-        ))
+        responses.append(
+            SubmittedResponse(
+                position=line["position"],
+                item_id=line["item_id"],
+                item_version=line["version"],
+                domain=line["domain"],
+                key=shown_key(order, line["key"]),
+                selected=line["selected"],
+                option_order=list(order),
+                flagged=line["flagged"],
+                rationale=line["rationale"],
+            )
+        )
     event_id = uuid.uuid4()
     event = AttemptSubmitted(
-        event_id=str(event_id), attempt_id=str(row["id"]), candidate_id=str(row["candidate_id"]),
-        blueprint_id=row["blueprint_id"], blueprint_name=row["blueprint_name"],
-        cut_score_percent=float(row["cut_score_percent"]), time_limit_seconds=row["time_limit_seconds"],
-        started_at=timing.iso(row["started_at"]), submitted_at=timing.iso(submitted_at), submitted_by=by,
-        responses=responses, candidate_group=row["candidate_group"],
+        event_id=str(event_id),
+        attempt_id=str(row["id"]),
+        candidate_id=str(row["candidate_id"]),
+        blueprint_id=row["blueprint_id"],
+        blueprint_name=row["blueprint_name"],
+        cut_score_percent=float(row["cut_score_percent"]),
+        time_limit_seconds=row["time_limit_seconds"],
+        started_at=timing.iso(row["started_at"]),
+        submitted_at=timing.iso(submitted_at),
+        submitted_by=by,
+        responses=responses,
+        candidate_group=row["candidate_group"],
     )
-    closed = await repo.close_attempt(conn, row["id"], status, submitted_at, by, event_id,
-                                      msgspec.to_builtins(event))
+    closed = await repo.close_attempt(
+        conn, row["id"], status, submitted_at, by, event_id, msgspec.to_builtins(event)
+    )
     if not closed:
         raise RuntimeError("attempt was not open")  # unreachable under FOR UPDATE; never write a second event
     answered = sum(1 for r in responses if r.selected is not None)
-    _log.info("attempt_submitted", attempt_id=str(row["id"]), status=status, by=by, answered=answered,
-              question_count=len(responses))
+    _log.info(
+        "attempt_submitted",
+        attempt_id=str(row["id"]),
+        status=status,
+        by=by,
+        answered=answered,
+        question_count=len(responses),
+    )
     return status
 
 
@@ -356,6 +495,10 @@ async def move_deadlines(conn: asyncpg.Connection, candidate_id: uuid.UUID, mult
     Runs in the caller's transaction (the accounts' PATCH of the user)."""
     rows = await repo.move_deadlines(conn, candidate_id, multiplier)
     for r in rows:
-        _log.info("deadline_moved", attempt_id=str(r["id"]), deadline=timing.iso(r["deadline"]),
-                  time_multiplier=multiplier)
+        _log.info(
+            "deadline_moved",
+            attempt_id=str(r["id"]),
+            deadline=timing.iso(r["deadline"]),
+            time_multiplier=multiplier,
+        )
     return len(rows)

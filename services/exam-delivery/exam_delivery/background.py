@@ -27,8 +27,9 @@ MAX_LOOP_BACKOFF = 10.0
 _EXPECTED = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, FeedUnavailable)
 
 
-async def run_loop(name: str, step: Callable[[], Awaitable[object]], interval: float,
-                   wake: asyncio.Event | None = None) -> None:
+async def run_loop(
+    name: str, step: Callable[[], Awaitable[object]], interval: float, wake: asyncio.Event | None = None
+) -> None:
     failures = 0
     while True:
         try:
@@ -40,8 +41,13 @@ async def run_loop(name: str, step: Callable[[], Awaitable[object]], interval: f
         except _EXPECTED as exc:
             failures += 1
             delay = min(MAX_LOOP_BACKOFF, interval * 2 ** min(failures, 8))
-            _log.warning("background_step_failed", loop=name, error=f"{type(exc).__name__}: {exc}",
-                         failures=failures, retry_in=round(delay, 2))
+            _log.warning(
+                "background_step_failed",
+                loop=name,
+                error=f"{type(exc).__name__}: {exc}",
+                failures=failures,
+                retry_in=round(delay, 2),
+            )
         except Exception:
             failures += 1
             delay = min(MAX_LOOP_BACKOFF, interval * 2 ** min(failures, 8))
@@ -86,10 +92,14 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     await reconcile_exposure(state)
     tasks = [
         asyncio.create_task(run_loop("feed", feed_loop_step(state), settings.feed_poll_seconds), name="feed"),
-        asyncio.create_task(run_loop("sweeper", lambda: sweep_once(state), settings.sweep_interval_seconds,
-                                     state.sweep_wake), name="sweeper"),
-        asyncio.create_task(run_loop("outbox", lambda: publish_once(state), settings.outbox_poll_seconds,
-                                     state.outbox_wake), name="outbox"),
+        asyncio.create_task(
+            run_loop("sweeper", lambda: sweep_once(state), settings.sweep_interval_seconds, state.sweep_wake),
+            name="sweeper",
+        ),
+        asyncio.create_task(
+            run_loop("outbox", lambda: publish_once(state), settings.outbox_poll_seconds, state.outbox_wake),
+            name="outbox",
+        ),
     ]
     _log.info("background_started", items=len(state.items.bank), loops=[t.get_name() for t in tasks])
     try:

@@ -64,12 +64,22 @@ class Blueprint:
 
 BUILTIN: tuple[Blueprint, ...] = (
     Blueprint(
-        id="cpc-150", name="CPC-style 150 (classic format)", question_count=150, time_limit_seconds=340 * 60,
-        cut_score_percent=70.0, domains=tuple((d.code, d.classic_count) for d in DOMAINS), builtin=True,
+        id="cpc-150",
+        name="CPC-style 150 (classic format)",
+        question_count=150,
+        time_limit_seconds=340 * 60,
+        cut_score_percent=70.0,
+        domains=tuple((d.code, d.classic_count) for d in DOMAINS),
+        builtin=True,
     ),
     Blueprint(
-        id="cpc-100", name="CPC-style 100 (current format)", question_count=100, time_limit_seconds=240 * 60,
-        cut_score_percent=70.0, domains=tuple((d.code, d.current_count) for d in DOMAINS), builtin=True,
+        id="cpc-100",
+        name="CPC-style 100 (current format)",
+        question_count=100,
+        time_limit_seconds=240 * 60,
+        cut_score_percent=70.0,
+        domains=tuple((d.code, d.current_count) for d in DOMAINS),
+        builtin=True,
     ),
 )
 
@@ -83,24 +93,41 @@ def _iso(value: object) -> str:
 
 def from_row(row: asyncpg.Record) -> Blueprint:
     return Blueprint(
-        id=row["id"], name=row["name"], question_count=row["question_count"],
-        time_limit_seconds=row["time_limit_seconds"], cut_score_percent=float(row["cut_score_percent"]),
+        id=row["id"],
+        name=row["name"],
+        question_count=row["question_count"],
+        time_limit_seconds=row["time_limit_seconds"],
+        cut_score_percent=float(row["cut_score_percent"]),
         domains=tuple((d["code"], int(d["count"])) for d in row["domains"]),
-        parts=tuple(Part(p["name"], int(p["question_count"]), int(p["time_limit_seconds"])) for p in row["parts"]),
-        shuffle_options=row["shuffle_options"], target_difficulty=row["target_difficulty"],
-        builtin=row["builtin"], created_at=_iso(row["created_at"]),
+        parts=tuple(
+            Part(p["name"], int(p["question_count"]), int(p["time_limit_seconds"])) for p in row["parts"]
+        ),
+        shuffle_options=row["shuffle_options"],
+        target_difficulty=row["target_difficulty"],
+        builtin=row["builtin"],
+        created_at=_iso(row["created_at"]),
     )
 
 
 def to_out(bp: Blueprint, bank: Bank) -> BlueprintOut:
     return BlueprintOut(
-        id=bp.id, name=bp.name, question_count=bp.question_count, time_limit_seconds=bp.time_limit_seconds,
+        id=bp.id,
+        name=bp.name,
+        question_count=bp.question_count,
+        time_limit_seconds=bp.time_limit_seconds,
         cut_score_percent=bp.cut_score_percent,
         domains=[BlueprintDomain(code=c, count=n) for c, n in bp.domains],
-        parts=[BlueprintPart(name=p.name, question_count=p.question_count, time_limit_seconds=p.time_limit_seconds)
-               for p in bp.parts],
-        builtin=bp.builtin, available=not bank.shortfall(bp.domains), shuffle_options=bp.shuffle_options,
-        target_difficulty=bp.target_difficulty, created_at=bp.created_at,
+        parts=[
+            BlueprintPart(
+                name=p.name, question_count=p.question_count, time_limit_seconds=p.time_limit_seconds
+            )
+            for p in bp.parts
+        ],
+        builtin=bp.builtin,
+        available=not bank.shortfall(bp.domains),
+        shuffle_options=bp.shuffle_options,
+        target_difficulty=bp.target_difficulty,
+        created_at=bp.created_at,
     )
 
 
@@ -110,31 +137,46 @@ def check(body: BlueprintIn) -> tuple[Blueprint | None, list[FieldError]]:
     seen: set[str] = set()
     for i, d in enumerate(body.domains):
         if d.code not in DOMAIN_BY_CODE:
-            errors.append(FieldError(f"domains[{i}].code", f"unknown domain {d.code!r}; see GET /api/domains"))
+            errors.append(
+                FieldError(f"domains[{i}].code", f"unknown domain {d.code!r}; see GET /api/domains")
+            )
         elif d.code in seen:
             errors.append(FieldError(f"domains[{i}].code", f"domain {d.code} is listed twice"))
         seen.add(d.code)
     total = sum(d.count for d in body.domains)
     if body.question_count is not None and body.question_count != total:
-        errors.append(FieldError("question_count", f"is {body.question_count} but the domain counts sum to {total}"))
+        errors.append(
+            FieldError("question_count", f"is {body.question_count} but the domain counts sum to {total}")
+        )
     if body.parts:
         if len(body.parts) < 2:
             errors.append(FieldError("parts", "give at least two parts, or none"))
         part_q = sum(p.question_count for p in body.parts)
         part_t = sum(p.time_limit_seconds for p in body.parts)
         if part_q != total:
-            errors.append(FieldError("parts", f"the parts hold {part_q} questions but the blueprint has {total}"))
+            errors.append(
+                FieldError("parts", f"the parts hold {part_q} questions but the blueprint has {total}")
+            )
         if part_t != body.time_limit_seconds:
-            errors.append(FieldError(
-                "parts", f"the parts' time limits sum to {part_t} s but time_limit_seconds is {body.time_limit_seconds}"))
+            errors.append(
+                FieldError(
+                    "parts",
+                    f"the parts' time limits sum to {part_t} s but time_limit_seconds is {body.time_limit_seconds}",
+                )
+            )
     if errors:
         return None, errors
     domains = tuple(sorted(((d.code, d.count) for d in body.domains), key=lambda cd: DOMAIN_ORDER[cd[0]]))
     blueprint = Blueprint(
-        id=body.id or _slug(body.name), name=body.name.strip(), question_count=total,
-        time_limit_seconds=body.time_limit_seconds, cut_score_percent=float(body.cut_score_percent),
-        domains=domains, parts=tuple(Part(p.name, p.question_count, p.time_limit_seconds) for p in body.parts),
-        shuffle_options=body.shuffle_options, target_difficulty=body.target_difficulty,
+        id=body.id or _slug(body.name),
+        name=body.name.strip(),
+        question_count=total,
+        time_limit_seconds=body.time_limit_seconds,
+        cut_score_percent=float(body.cut_score_percent),
+        domains=domains,
+        parts=tuple(Part(p.name, p.question_count, p.time_limit_seconds) for p in body.parts),
+        shuffle_options=body.shuffle_options,
+        target_difficulty=body.target_difficulty,
     )
     return blueprint, []
 
@@ -147,19 +189,30 @@ def _slug(name: str) -> str:
 def shortfall_errors(bp: Blueprint, bank: Bank, field_prefix: str = "domains") -> list[FieldError]:
     index = {code: i for i, (code, _) in enumerate(bp.domains)}
     return [
-        FieldError(f"{field_prefix}[{index[s.domain]}].count",
-                   f"{s.domain} needs {s.needed} approved items; the bank has {s.available}")
+        FieldError(
+            f"{field_prefix}[{index[s.domain]}].count",
+            f"{s.domain} needs {s.needed} approved items; the bank has {s.available}",
+        )
         for s in bank.shortfall(bp.domains)
     ]
 
 
 def _insert_args(bp: Blueprint, created_by: uuid.UUID | None) -> tuple[object, ...]:
     return (
-        bp.id, bp.name, bp.question_count, bp.time_limit_seconds, bp.cut_score_percent,
+        bp.id,
+        bp.name,
+        bp.question_count,
+        bp.time_limit_seconds,
+        bp.cut_score_percent,
         [{"code": c, "count": n} for c, n in bp.domains],
-        [{"name": p.name, "question_count": p.question_count, "time_limit_seconds": p.time_limit_seconds}
-         for p in bp.parts],
-        bp.shuffle_options, bp.target_difficulty, bp.builtin, created_by,
+        [
+            {"name": p.name, "question_count": p.question_count, "time_limit_seconds": p.time_limit_seconds}
+            for p in bp.parts
+        ],
+        bp.shuffle_options,
+        bp.target_difficulty,
+        bp.builtin,
+        created_by,
     )
 
 
@@ -198,8 +251,11 @@ async def create(state: Delivery, body: BlueprintIn, created_by: str) -> Bluepri
     await refresh_now(state)  # judge against the bank as it is now, not as last polled
     short = shortfall_errors(bp, state.items.bank)
     if short:
-        raise Problem(422, "the approved bank cannot fill this blueprint: "
-                      + "; ".join(e.message for e in short), errors=short)
+        raise Problem(
+            422,
+            "the approved bank cannot fill this blueprint: " + "; ".join(e.message for e in short),
+            errors=short,
+        )
     async with state.pool.acquire() as conn:
         row = await repo.insert_blueprint(conn, *_insert_args(bp, uuid.UUID(created_by)))
     if row is None:

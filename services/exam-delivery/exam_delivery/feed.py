@@ -31,9 +31,12 @@ async def fetch_page(state: Delivery, cursor: int, limit: int = PAGE_SIZE) -> Fe
     assert state.session is not None and state.service_auth is not None
     url = f"{state.settings.item_bank_url}/internal/feed"
     try:
-        async with state.session.get(url, params={"cursor": str(cursor), "limit": str(limit)},
-                                     headers=state.service_auth.header(),
-                                     timeout=aiohttp.ClientTimeout(total=10)) as resp:
+        async with state.session.get(
+            url,
+            params={"cursor": str(cursor), "limit": str(limit)},
+            headers=state.service_auth.header(),
+            timeout=aiohttp.ClientTimeout(total=10),
+        ) as resp:
             body = await resp.read()
             if resp.status != 200:
                 raise FeedUnavailable(f"item bank answered {resp.status}")
@@ -104,8 +107,11 @@ DIFFICULTY_MIN_N = 30
 
 async def apply_item_stats(state: Delivery, stats: list[ItemStatsSummary]) -> int:
     """Store the proportion correct of item versions measured by scoring; return rows changed."""
-    rows = [(s.item_id, s.version, float(s.p), s.n) for s in stats
-            if s.p is not None and s.n >= DIFFICULTY_MIN_N and 0.0 <= s.p <= 1.0]
+    rows = [
+        (s.item_id, s.version, float(s.p), s.n)
+        for s in stats
+        if s.p is not None and s.n >= DIFFICULTY_MIN_N and 0.0 <= s.p <= 1.0
+    ]
     if not rows:
         return 0
     async with state.pool.acquire() as conn, conn.transaction():

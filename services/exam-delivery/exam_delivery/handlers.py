@@ -33,8 +33,12 @@ internal = RouteTable("internal")
 # ---------------------------------------------------------------- blueprints
 
 
-@routes.get("/api/blueprints", roles=ANY_USER, response=list[BlueprintOut],
-            summary="Blueprints, with whether the approved bank can fill each now")
+@routes.get(
+    "/api/blueprints",
+    roles=ANY_USER,
+    response=list[BlueprintOut],
+    summary="Blueprints, with whether the approved bank can fill each now",
+)
 async def list_blueprints(request: web.Request) -> web.Response:
     return json_response(await blueprints.list_all(request.app[DELIVERY_KEY]))
 
@@ -46,8 +50,14 @@ async def get_blueprint(request: web.Request) -> web.Response:
     return json_response(blueprints.to_out(bp, state.items.bank))
 
 
-@routes.post("/api/blueprints", roles=ADMIN, body=BlueprintIn, response=BlueprintOut, status=201,
-             summary="Define a blueprint; 422 naming the domains the approved bank cannot fill")
+@routes.post(
+    "/api/blueprints",
+    roles=ADMIN,
+    body=BlueprintIn,
+    response=BlueprintOut,
+    status=201,
+    summary="Define a blueprint; 422 naming the domains the approved bank cannot fill",
+)
 async def create_blueprint(request: web.Request) -> web.Response:
     body = await read_json(request, BlueprintIn)
     out = await blueprints.create(request.app[DELIVERY_KEY], body, principal(request).id)
@@ -57,8 +67,14 @@ async def create_blueprint(request: web.Request) -> web.Response:
 # ---------------------------------------------------------------- attempts
 
 
-@routes.post("/api/attempts", roles=CANDIDATE, body=AttemptIn, response=AttemptStarted, status=201,
-             summary="Start an attempt: a form is assembled for this candidate and the clock starts")
+@routes.post(
+    "/api/attempts",
+    roles=CANDIDATE,
+    body=AttemptIn,
+    response=AttemptStarted,
+    status=201,
+    summary="Start an attempt: a form is assembled for this candidate and the clock starts",
+)
 async def start_attempt(request: web.Request) -> web.Response:
     body = await read_json(request, AttemptIn)
     out = await attempts.start(request.app[DELIVERY_KEY], principal(request).id, body.blueprint_id)
@@ -70,33 +86,52 @@ async def list_attempts(request: web.Request) -> web.Response:
     return json_response(await attempts.list_own(request.app[DELIVERY_KEY], principal(request).id))
 
 
-@routes.get("/api/attempts/{attempt_id}", roles=CANDIDATE, response=AttemptOut,
-            summary="State of an attempt: time left, answered and flagged positions, parts")
+@routes.get(
+    "/api/attempts/{attempt_id}",
+    roles=CANDIDATE,
+    response=AttemptOut,
+    summary="State of an attempt: time left, answered and flagged positions, parts",
+)
 async def get_attempt(request: web.Request) -> web.Response:
     attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
     return json_response(await attempts.get(request.app[DELIVERY_KEY], attempt_id, principal(request).id))
 
 
-@routes.get("/api/attempts/{attempt_id}/questions", roles=CANDIDATE, response=QuestionList,
-            summary="Every question with the candidate's answers, once the attempt is over (no key)")
+@routes.get(
+    "/api/attempts/{attempt_id}/questions",
+    roles=CANDIDATE,
+    response=QuestionList,
+    summary="Every question with the candidate's answers, once the attempt is over (no key)",
+)
 async def list_questions(request: web.Request) -> web.Response:
     attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
-    return json_response(await attempts.all_questions(request.app[DELIVERY_KEY], attempt_id,
-                                                      principal(request).id))
+    return json_response(
+        await attempts.all_questions(request.app[DELIVERY_KEY], attempt_id, principal(request).id)
+    )
 
 
-@routes.get("/api/attempts/{attempt_id}/questions/{position}", roles=CANDIDATE, response=QuestionOut,
-            summary="One question (1-based position) with the saved answer; never the key")
+@routes.get(
+    "/api/attempts/{attempt_id}/questions/{position}",
+    roles=CANDIDATE,
+    response=QuestionOut,
+    summary="One question (1-based position) with the saved answer; never the key",
+)
 async def get_question(request: web.Request) -> web.Response:
     attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
     position = attempts.parse_position(request.match_info["position"])
-    return json_response(await attempts.question(request.app[DELIVERY_KEY], attempt_id, principal(request).id,
-                                                 position))
+    return json_response(
+        await attempts.question(request.app[DELIVERY_KEY], attempt_id, principal(request).id, position)
+    )
 
 
-@routes.put("/api/attempts/{attempt_id}/responses/{position}", roles=CANDIDATE, body=ResponseIn,
-            response=ResponseOut, max_body=4096,
-            summary="Save an answer and/or flag; 200 only once committed; 409 after the deadline")
+@routes.put(
+    "/api/attempts/{attempt_id}/responses/{position}",
+    roles=CANDIDATE,
+    body=ResponseIn,
+    response=ResponseOut,
+    max_body=4096,
+    summary="Save an answer and/or flag; 200 only once committed; 409 after the deadline",
+)
 async def save_response(request: web.Request) -> web.Response:
     attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
     position = attempts.parse_position(request.match_info["position"])
@@ -105,8 +140,12 @@ async def save_response(request: web.Request) -> web.Response:
     return json_response(out)
 
 
-@routes.post("/api/attempts/{attempt_id}/parts/{part}/close", roles=CANDIDATE, response=PartClosed,
-             summary="Close a timed part early; its questions cannot be revisited")
+@routes.post(
+    "/api/attempts/{attempt_id}/parts/{part}/close",
+    roles=CANDIDATE,
+    response=PartClosed,
+    summary="Close a timed part early; its questions cannot be revisited",
+)
 async def close_part(request: web.Request) -> web.Response:
     attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
     raw = request.match_info["part"]
@@ -115,8 +154,12 @@ async def close_part(request: web.Request) -> web.Response:
     return json_response(out)
 
 
-@routes.post("/api/attempts/{attempt_id}/submit", roles=CANDIDATE, response=SubmitOut,
-             summary="Submit the attempt; a second submit is harmless")
+@routes.post(
+    "/api/attempts/{attempt_id}/submit",
+    roles=CANDIDATE,
+    response=SubmitOut,
+    summary="Submit the attempt; a second submit is harmless",
+)
 async def submit_attempt(request: web.Request) -> web.Response:
     attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
     return json_response(await attempts.submit(request.app[DELIVERY_KEY], attempt_id, principal(request).id))
@@ -125,8 +168,13 @@ async def submit_attempt(request: web.Request) -> web.Response:
 # ---------------------------------------------------------------- service to service
 
 
-@internal.post("/internal/item-stats", roles=SERVICE, body=list[ItemStatsSummary], response=DifficultyUpdate,
-               summary="Measured difficulties (proportion correct) of item versions, for form assembly")
+@internal.post(
+    "/internal/item-stats",
+    roles=SERVICE,
+    body=list[ItemStatsSummary],
+    response=DifficultyUpdate,
+    summary="Measured difficulties (proportion correct) of item versions, for form assembly",
+)
 async def item_stats(request: web.Request) -> web.Response:
     body = await read_json(request, list[ItemStatsSummary])
     changed = await apply_item_stats(request.app[DELIVERY_KEY], body)

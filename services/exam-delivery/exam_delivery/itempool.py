@@ -33,9 +33,16 @@ class ItemContent:
 
 def content_of(row: asyncpg.Record) -> ItemContent:
     return ItemContent(
-        item_id=row["item_id"], version=row["version"], domain=row["domain"], stem=row["stem"],
-        options={o["label"]: o["text"] for o in row["options"]}, key=row["key"], rationale=row["rationale"],
-        status=row["status"], code_set_year=row["code_set_year"], difficulty=row["difficulty"],
+        item_id=row["item_id"],
+        version=row["version"],
+        domain=row["domain"],
+        stem=row["stem"],
+        options={o["label"]: o["text"] for o in row["options"]},
+        key=row["key"],
+        rationale=row["rationale"],
+        status=row["status"],
+        code_set_year=row["code_set_year"],
+        difficulty=row["difficulty"],
     )
 
 
@@ -61,8 +68,13 @@ class ItemPool:
 
     def _build_bank(self) -> Bank:
         return Bank(
-            BankItem(c.item_id, c.version, c.domain, c.difficulty,
-                     not order_sensitive(c.options.values(), c.rationale))
+            BankItem(
+                c.item_id,
+                c.version,
+                c.domain,
+                c.difficulty,
+                not order_sensitive(c.options.values(), c.rationale),
+            )
             for c in self.versions.values()
             if c.status == "approved"
         )
@@ -70,7 +82,9 @@ class ItemPool:
     def content(self, item_id: str, version: int) -> ItemContent | None:
         return self.versions.get((item_id, version))
 
-    async def contents(self, conn: asyncpg.Connection, keys: list[tuple[str, int]]) -> dict[tuple[str, int], ItemContent]:
+    async def contents(
+        self, conn: asyncpg.Connection, keys: list[tuple[str, int]]
+    ) -> dict[tuple[str, int], ItemContent]:
         """Contents for pinned versions; a version this replica has not read yet is read from the database."""
         found = {k: c for k in keys if (c := self.versions.get(k)) is not None}
         missing = [k for k in keys if k not in found]

@@ -42,8 +42,9 @@ async def deliver(state: Delivery, payload: object) -> str | None:
     url = f"{state.settings.scoring_url}/internal/events"
     headers = {**state.service_auth.header(), "Content-Type": "application/json"}
     try:
-        async with state.session.post(url, data=_encode(payload), headers=headers,
-                                      timeout=aiohttp.ClientTimeout(total=15)) as resp:
+        async with state.session.post(
+            url, data=_encode(payload), headers=headers, timeout=aiohttp.ClientTimeout(total=15)
+        ) as resp:
             await resp.read()
             if resp.status in ACCEPTED:
                 return None
@@ -75,9 +76,14 @@ async def publish_once(state: Delivery) -> int:
                 if err is not None:
                     delay = backoff(r["tries"], state.settings.outbox_poll_seconds)
                     await repo.schedule_retry(conn, r["event_id"], delay, err)
-                    _log.warning("event_delivery_failed", event_id=str(r["event_id"]),
-                                 attempt_id=str(r["attempt_id"]), tries=r["tries"], error=err,
-                                 retry_in=round(delay, 2))
+                    _log.warning(
+                        "event_delivery_failed",
+                        event_id=str(r["event_id"]),
+                        attempt_id=str(r["attempt_id"]),
+                        tries=r["tries"],
+                        error=err,
+                        retry_in=round(delay, 2),
+                    )
         acknowledged += len(done)
         if len(done) < len(rows) or len(rows) < BATCH:
             break  # failures are rescheduled; do not spin on them

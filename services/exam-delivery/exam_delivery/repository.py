@@ -104,9 +104,16 @@ async def apply_feed(conn: asyncpg.Connection, rows: Sequence[Any]) -> None:
         return
     await conn.execute(
         APPLY_FEED,
-        [r.item_id for r in rows], [r.version for r in rows], [r.domain for r in rows], [r.stem for r in rows],
-        [_json(r.options) for r in rows], [r.key for r in rows], [r.rationale for r in rows],
-        [r.status for r in rows], [r.code_set_year for r in rows], [_json(r.tags) for r in rows],
+        [r.item_id for r in rows],
+        [r.version for r in rows],
+        [r.domain for r in rows],
+        [r.stem for r in rows],
+        [_json(r.options) for r in rows],
+        [r.key for r in rows],
+        [r.rationale for r in rows],
+        [r.status for r in rows],
+        [r.code_set_year for r in rows],
+        [_json(r.tags) for r in rows],
         [r.changed_seq for r in rows],
     )
 
@@ -115,11 +122,13 @@ async def items_changed_since(conn: asyncpg.Connection, rev: int) -> list[asyncp
     return await conn.fetch(ITEMS_CHANGED_SINCE, rev)
 
 
-async def set_difficulties(
-    conn: asyncpg.Connection, rows: Sequence[tuple[str, int, float, int]]
-) -> int:
+async def set_difficulties(conn: asyncpg.Connection, rows: Sequence[tuple[str, int, float, int]]) -> int:
     status = await conn.execute(
-        SET_DIFFICULTIES, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]
+        SET_DIFFICULTIES,
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
     )
     return int(status.split()[-1])
 
@@ -300,11 +309,15 @@ async def insert_attempt(conn: asyncpg.Connection, *args: Any) -> asyncpg.Record
     return await conn.fetchrow(INSERT_ATTEMPT, *args)
 
 
-async def get_attempt(conn: asyncpg.Connection, attempt_id: uuid.UUID, candidate_id: uuid.UUID) -> asyncpg.Record | None:
+async def get_attempt(
+    conn: asyncpg.Connection, attempt_id: uuid.UUID, candidate_id: uuid.UUID
+) -> asyncpg.Record | None:
     return await conn.fetchrow(SELECT_ATTEMPT, attempt_id, candidate_id)
 
 
-async def list_attempts(conn: asyncpg.Connection, candidate_id: uuid.UUID, limit: int) -> list[asyncpg.Record]:
+async def list_attempts(
+    conn: asyncpg.Connection, candidate_id: uuid.UUID, limit: int
+) -> list[asyncpg.Record]:
     return await conn.fetch(LIST_ATTEMPTS, candidate_id, limit)
 
 
@@ -319,10 +332,17 @@ async def all_responses(conn: asyncpg.Connection, attempt_id: uuid.UUID) -> list
 
 
 async def save_response(
-    conn: asyncpg.Connection, attempt_id: uuid.UUID, candidate_id: uuid.UUID, position: int,
-    selected: str | None, set_selected: bool, flagged: bool | None,
+    conn: asyncpg.Connection,
+    attempt_id: uuid.UUID,
+    candidate_id: uuid.UUID,
+    position: int,
+    selected: str | None,
+    set_selected: bool,
+    flagged: bool | None,
 ) -> asyncpg.Record | None:
-    return await conn.fetchrow(SAVE_RESPONSE, attempt_id, candidate_id, position, selected, set_selected, flagged)
+    return await conn.fetchrow(
+        SAVE_RESPONSE, attempt_id, candidate_id, position, selected, set_selected, flagged
+    )
 
 
 async def save_refusal(
@@ -346,18 +366,29 @@ async def submission_lines(conn: asyncpg.Connection, attempt_id: uuid.UUID) -> l
 
 
 async def close_attempt(
-    conn: asyncpg.Connection, attempt_id: uuid.UUID, status: str, submitted_at: Any, submitted_by: str,
-    event_id: uuid.UUID, payload: Any,
+    conn: asyncpg.Connection,
+    attempt_id: uuid.UUID,
+    status: str,
+    submitted_at: Any,
+    submitted_by: str,
+    event_id: uuid.UUID,
+    payload: Any,
 ) -> bool:
-    return await conn.fetchval(CLOSE_ATTEMPT, attempt_id, status, submitted_at, submitted_by, event_id,
-                               payload) is not None
+    return (
+        await conn.fetchval(CLOSE_ATTEMPT, attempt_id, status, submitted_at, submitted_by, event_id, payload)
+        is not None
+    )
 
 
-async def close_part(conn: asyncpg.Connection, attempt_id: uuid.UUID, candidate_id: uuid.UUID, closed: int) -> None:
+async def close_part(
+    conn: asyncpg.Connection, attempt_id: uuid.UUID, candidate_id: uuid.UUID, closed: int
+) -> None:
     await conn.execute(CLOSE_PART, attempt_id, candidate_id, closed)
 
 
-async def move_deadlines(conn: asyncpg.Connection, candidate_id: uuid.UUID, multiplier: float) -> list[asyncpg.Record]:
+async def move_deadlines(
+    conn: asyncpg.Connection, candidate_id: uuid.UUID, multiplier: float
+) -> list[asyncpg.Record]:
     return await conn.fetch(MOVE_DEADLINES, candidate_id, multiplier)
 
 
@@ -402,7 +433,9 @@ async def mark_published(conn: asyncpg.Connection, event_ids: Sequence[uuid.UUID
     await conn.execute(MARK_PUBLISHED, list(event_ids))
 
 
-async def schedule_retry(conn: asyncpg.Connection, event_id: uuid.UUID, delay_seconds: float, error: str) -> None:
+async def schedule_retry(
+    conn: asyncpg.Connection, event_id: uuid.UUID, delay_seconds: float, error: str
+) -> None:
     await conn.execute(SCHEDULE_RETRY, event_id, delay_seconds, error[:500])
 
 

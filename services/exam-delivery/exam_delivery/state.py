@@ -52,8 +52,13 @@ DELIVERY_KEY = web.AppKey("delivery", Delivery)
 
 async def create_delivery_pool(settings: Settings) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
-        settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max,
-        init=init_connection, reset=_no_reset, command_timeout=30, max_inactive_connection_lifetime=300,
+        settings.database_url,
+        min_size=settings.db_pool_min,
+        max_size=settings.db_pool_max,
+        init=init_connection,
+        reset=_no_reset,
+        command_timeout=30,
+        max_inactive_connection_lifetime=300,
     )
     async with pool.acquire() as conn:
         await conn.fetchval("SELECT 1")
@@ -63,9 +68,13 @@ async def create_delivery_pool(settings: Settings) -> asyncpg.Pool:
 def delivery_ctx(settings: Settings):  # type: ignore[no-untyped-def]
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         pool = await create_delivery_pool(settings)
-        state = Delivery(settings=settings, pool=pool,
-                         exposure=Exposure(settings.exposure_window, settings.exposure_max_share),
-                         session=app[CLIENT_KEY], service_auth=ServiceAuth(settings))
+        state = Delivery(
+            settings=settings,
+            pool=pool,
+            exposure=Exposure(settings.exposure_window, settings.exposure_max_share),
+            session=app[CLIENT_KEY],
+            service_auth=ServiceAuth(settings),
+        )
         app[DELIVERY_KEY] = state
         yield
         await pool.close()

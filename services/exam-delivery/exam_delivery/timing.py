@@ -21,7 +21,9 @@ def deadline_for(started_at: dt.datetime, limit_seconds: int, multiplier: float)
     return started_at + dt.timedelta(seconds=scaled_seconds(limit_seconds, multiplier))
 
 
-def part_close_times(started_at: dt.datetime, multiplier: float, cum_seconds: Sequence[int]) -> list[dt.datetime]:
+def part_close_times(
+    started_at: dt.datetime, multiplier: float, cum_seconds: Sequence[int]
+) -> list[dt.datetime]:
     return [started_at + dt.timedelta(seconds=scaled_seconds(c, multiplier)) for c in cum_seconds]
 
 

@@ -43,8 +43,10 @@ GLOSSARY: dict[str, str] = {
     "Left atrium": "the chamber that receives oxygenated blood from the pulmonary veins",
     "Right atrium": "the chamber that receives deoxygenated blood from the venae cavae",
     "Sinoatrial (SA) node": "the heart's natural pacemaker, in the wall of the right atrium",
-    "Atrioventricular (AV) node": "the node that delays the impulse and relays it from the atria to the ventricles",
-    "Bundle of His": "the conduction fibers that carry the impulse from the AV node into the ventricular septum",
+    "Atrioventricular (AV) node": "the node that delays the impulse and relays it from the atria to the "
+                                  "ventricles",
+    "Bundle of His": "the conduction fibers that carry the impulse from the AV node into the ventricular "
+                     "septum",
     "Purkinje fibers": "the fibers that spread the impulse through the ventricular walls",
     "Pulmonary veins": "the vessels that carry oxygenated blood from the lungs to the left atrium",
     "Pulmonary arteries": "the vessels that carry deoxygenated blood from the right ventricle to the lungs",
@@ -82,7 +84,8 @@ GLOSSARY: dict[str, str] = {
     "Infraspinatus": "one of the four rotator cuff muscles, below the spine of the scapula",
     "Teres minor": "one of the four rotator cuff muscles, along the lateral border of the scapula",
     "Meniscus": "a C-shaped cartilage cushion between the femur and tibia in the knee",
-    "Anterior cruciate ligament": "the knee ligament that keeps the tibia from sliding forward under the femur",
+    "Anterior cruciate ligament": "the knee ligament that keeps the tibia from sliding forward under the "
+                                  "femur",
     "Bursa": "a fluid-filled sac that reduces friction around a joint",
     "Achilles tendon": "the tendon that attaches the calf muscles to the calcaneus",
     "Patellar tendon": "the tendon that connects the kneecap to the tibia",
@@ -262,7 +265,8 @@ FACTS: tuple[tuple[str, str, tuple[str, str, str], tuple[str, ...]], ...] = (
 # Counting questions, where a glossary cannot explain the numbers: (stem, key, [(wrong, why)], tags, why).
 COUNTS: tuple[tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...], str], ...] = (
     ("How many carpal bones are in each wrist?", "8",
-     (("5", "There are 5 metacarpals in the palm"), ("7", "There are 7 tarsal bones in the ankle and rear foot"),
+     (("5", "There are 5 metacarpals in the palm"), ("7", "There are 7 tarsal bones in the ankle and rear "
+                                                          "foot"),
       ("14", "There are 14 phalanges in each hand")),
      ("musculoskeletal", "bones"), "Each wrist has eight carpal bones in two rows of four"),
     ("How many cervical vertebrae are there?", "7",
@@ -274,11 +278,13 @@ COUNTS: tuple[tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...], str]
       ("5", "Five is the total for both lungs together")),
      ("respiratory",), "The right lung has upper, middle and lower lobes"),
     ("How many pairs of cranial nerves are there?", "12",
-     (("31", "There are 31 pairs of spinal nerves"), ("10", "The vagus nerve is cranial nerve X, the tenth of 12"),
+     (("31", "There are 31 pairs of spinal nerves"), ("10", "The vagus nerve is cranial nerve X, the tenth "
+                                                            "of 12"),
       ("7", "There are 7 cervical vertebrae, not 7 cranial nerve pairs")),
      ("nervous-system",), "There are twelve pairs of cranial nerves, numbered I to XII"),
     ("How many pairs of ribs does a typical adult have?", "12",
-     (("10", "Ten pairs (true and false ribs) reach the sternum directly or through cartilage; two more pairs float"),
+     (("10", "Ten pairs (true and false ribs) reach the sternum directly or through cartilage; two more "
+             "pairs float"),
       ("7", "Seven pairs are true ribs, attached directly to the sternum"),
       ("14", "There are not fourteen pairs")),
      ("musculoskeletal", "bones"), "There are twelve pairs: seven true, three false and two floating"),
@@ -299,7 +305,8 @@ def _fact(stem: str, key: str, wrong: Sequence[str], tags: Sequence[str]) -> Spe
 def build(rng: random.Random) -> list[Spec]:
     facts = [_fact(*f) for f in FACTS]
     counts = [
-        spec(DOMAIN, stem, (key, why), list(wrong), ["anatomy", *tags], ["Human anatomy reference (body systems)"])
+        spec(DOMAIN, stem, (key, why), list(wrong), ["anatomy", *tags], ["Human anatomy reference (body "
+                                                                         "systems)"])
         for stem, key, wrong, tags, why in COUNTS
     ]
     return pick(rng, [(facts, 36), (counts, 4)])

@@ -26,30 +26,38 @@ _LAWS = {
                                    "government"),
     "AKS": ("The Anti-Kickback Statute", "makes it a crime to knowingly pay or receive anything of value to "
                                         "induce referrals of federal health care program business"),
-    "STARK": ("The Physician Self-Referral Law (Stark)", "bars physicians from referring Medicare patients for "
-                                                        "designated health services to entities with which they or "
-                                                        "a family member have a financial relationship, unless an "
+    "STARK": ("The Physician Self-Referral Law (Stark)", "bars physicians from referring Medicare patients "
+                                                         "for "
+                                                        "designated health services to entities with which "
+                                                        "they or "
+                                                        "a family member have a financial relationship, "
+                                                        "unless an "
                                                         "exception applies; intent does not matter"),
     "PRIVACY": ("The HIPAA Privacy Rule", "limits uses and disclosures of protected health information"),
     "SECURITY": ("The HIPAA Security Rule", "requires administrative, physical and technical safeguards for "
                                            "electronic protected health information"),
-    "EMTALA": ("EMTALA", "requires hospitals with emergency departments to screen and stabilize anyone who comes "
+    "EMTALA": ("EMTALA", "requires hospitals with emergency departments to screen and stabilize anyone who "
+                         "comes "
                          "to the ED, regardless of ability to pay"),
 }
 _LAW_CASES: tuple[tuple[str, str, tuple[str, str, str], str], ...] = (
-    ("AKS", "A durable medical equipment supplier pays a hospital discharge planner $100 for each Medicare patient "
+    ("AKS", "A durable medical equipment supplier pays a hospital discharge planner $100 for each Medicare "
+            "patient "
             "she steers to the supplier. Which law most directly prohibits this arrangement?",
      ("PRIVACY", "EMTALA", "SECURITY"), REF_AKS),
     ("AKS", "A home health agency gives a nurse at a senior center free concert tickets for every Medicaid "
             "patient she refers to the agency. Which law most directly prohibits this arrangement?",
      ("PRIVACY", "EMTALA", "SECURITY"), REF_AKS),
-    ("STARK", "A physician refers Medicare patients for MRI scans to an imaging center owned by the physician's "
+    ("STARK", "A physician refers Medicare patients for MRI scans to an imaging center owned by the "
+              "physician's "
               "spouse, and no exception applies. Which law prohibits the referral even if no one intended to "
               "induce it?", ("AKS", "PRIVACY", "EMTALA"), REF_STARK),
-    ("FCA", "A practice knowingly bills Medicare for office visits that never took place. Which federal civil "
+    ("FCA", "A practice knowingly bills Medicare for office visits that never took place. Which federal "
+            "civil "
             "statute lets the government recover three times its damages plus a penalty for each claim?",
      ("STARK", "PRIVACY", "EMTALA"), REF_FCA),
-    ("FCA", "A billing employee files a lawsuit on the government's behalf, alleging that her employer submitted "
+    ("FCA", "A billing employee files a lawsuit on the government's behalf, alleging that her employer "
+            "submitted "
             "false Medicare claims. Under which law's qui tam provisions is she suing?",
      ("AKS", "PRIVACY", "SECURITY"), REF_FCA),
     ("PRIVACY", "A receptionist tells a patient's employer the patient's diagnosis without the patient's "
@@ -57,7 +65,8 @@ _LAW_CASES: tuple[tuple[str, str, tuple[str, str, str], str], ...] = (
     ("SECURITY", "A practice never performed a risk analysis and stored electronic records on an unencrypted "
                  "laptop that was stolen. Which rule sets the safeguards the practice failed to implement?",
      ("PRIVACY", "EMTALA", "STARK"), REF_HIPAA),
-    ("EMTALA", "A hospital emergency department sends away a patient with chest pain without a medical screening "
+    ("EMTALA", "A hospital emergency department sends away a patient with chest pain without a medical "
+               "screening "
                "examination because the patient has no insurance. Which law does this violate?",
      ("PRIVACY", "STARK", "AKS"), "Emergency Medical Treatment and Labor Act (42 U.S.C. 1395dd)"),
 )
@@ -138,14 +147,17 @@ def _ncci() -> list[Spec]:
              ("The most units of a code that a provider would report for one patient on one date under most "
               "circumstances",
               "MUEs cap the units of service per beneficiary per date for most circumstances"),
-             [("A list of code pairs that may not be reported together", "That is a procedure-to-procedure edit"),
+             [("A list of code pairs that may not be reported together", "That is a procedure-to-procedure "
+                                                                         "edit"),
               ("A list of diagnoses that support medical necessity", "That is a coverage determination"),
               ("The payment limit for a code", "MUEs limit units, not dollars")],
              ["compliance", "ncci", "mue"], (REF_NCCI,)),
         fact(COMP, "Which programs use NCCI edits?",
-             ("Medicare and Medicaid", "CMS developed NCCI for Medicare Part B and it is also used by Medicaid"),
+             ("Medicare and Medicaid", "CMS developed NCCI for Medicare Part B and it is also used by "
+                                       "Medicaid"),
              [("Only commercial insurers", "NCCI is a CMS program"),
-              ("Only Medicare Part A hospital inpatient claims", "NCCI targets professional and outpatient claims"),
+              ("Only Medicare Part A hospital inpatient claims", "NCCI targets professional and outpatient "
+                                                                 "claims"),
               ("Only workers' compensation plans", "NCCI is a CMS program")],
              ["compliance", "ncci"], (REF_NCCI,)),
     ]
@@ -157,17 +169,21 @@ def _hipaa() -> list[Spec]:
     ref = (REF_HIPAA,)
     return [
         fact(c, "Which of these is a HIPAA covered entity?",
-             ("A health care provider that transmits health information electronically in standard transactions",
-              "Covered entities are health plans, health care clearinghouses and providers that conduct standard "
+             ("A health care provider that transmits health information electronically in standard "
+              "transactions",
+              "Covered entities are health plans, health care clearinghouses and providers that conduct "
+              "standard "
               "electronic transactions"),
              [("A billing company working for a physician practice", "That is a business associate"),
               ("A patient who keeps copies of their own records", "Individuals are not covered entities"),
               ("A life insurance company", "Life insurers are not health plans under HIPAA")],
              ["compliance", "hipaa", "covered-entity"], ref),
-        fact(c, "A physician practice hires an outside billing company that will handle patients' protected health "
+        fact(c, "A physician practice hires an outside billing company that will handle patients' protected "
+                "health "
                 "information. What does HIPAA require before sharing the data?",
              ("A business associate agreement", "A business associate must sign an agreement to safeguard PHI"),
-             [("Written authorization from every patient", "Payment-related disclosures to a business associate "
+             [("Written authorization from every patient", "Payment-related disclosures to a business "
+                                                           "associate "
                                                            "do not need authorization"),
               ("Approval from the OIG", "The OIG does not approve vendor contracts"),
               ("Nothing, because billing is payment", "The business associate agreement is still required")],
@@ -175,51 +191,62 @@ def _hipaa() -> list[Spec]:
         fact(c, "What does the HIPAA minimum necessary standard require?",
              ("Using or disclosing only the least PHI needed for the purpose",
               "Covered entities limit uses, disclosures and requests to the minimum necessary"),
-             [("Keeping records for the minimum time possible", "It governs how much PHI is used, not retention"),
+             [("Keeping records for the minimum time possible", "It governs how much PHI is used, not "
+                                                                "retention"),
               ("Collecting only one identifier per patient", "It does not limit identifiers in the record"),
               ("Encrypting only the minimum number of devices", "Encryption is a Security Rule safeguard")],
              ["compliance", "hipaa", "minimum-necessary"], ref),
-        fact(c, "Which disclosure does the HIPAA Privacy Rule permit without the patient's written authorization?",
+        fact(c, "Which disclosure does the HIPAA Privacy Rule permit without the patient's written "
+                "authorization?",
              ("Sending records to another provider for the patient's treatment",
               "Treatment, payment and health care operations are permitted without authorization"),
              [("Giving the patient's diagnosis to the patient's employer", "Employers need an authorization"),
-              ("Using the patient's information in marketing for a drug company", "Marketing needs authorization"),
+              ("Using the patient's information in marketing for a drug company", "Marketing needs "
+                                                                                  "authorization"),
               ("Releasing psychotherapy notes to a life insurer", "Psychotherapy notes need authorization")],
              ["compliance", "hipaa", "tpo"], ref),
-        fact(c, "A patient asks for a copy of their medical record. How long does the covered entity have to act on "
+        fact(c, "A patient asks for a copy of their medical record. How long does the covered entity have to "
+                "act on "
                 "the request under the HIPAA Privacy Rule?",
              ("30 days, with one 30-day extension if needed", "The rule allows 30 days and one extension"),
              [("10 days with no extension", "The rule allows 30 days"),
               ("60 days", "60 days is the breach-notification deadline, not the access deadline"),
               ("90 days", "The rule allows 30 days and one extension")],
              ["compliance", "hipaa", "patient-access"], ref),
-        fact(c, "For most uses and disclosures of psychotherapy notes, what does the HIPAA Privacy Rule require?",
-             ("The patient's written authorization", "Psychotherapy notes have special protection and generally "
+        fact(c, "For most uses and disclosures of psychotherapy notes, what does the HIPAA Privacy Rule "
+                "require?",
+             ("The patient's written authorization", "Psychotherapy notes have special protection and "
+                                                     "generally "
                                                      "need authorization"),
              [("Nothing beyond the minimum necessary standard", "Psychotherapy notes need authorization"),
               ("A court order in every case", "Authorization, not a court order, is the general requirement"),
               ("Only a verbal agreement from the patient", "The authorization must be written")],
              ["compliance", "hipaa", "psychotherapy-notes"], ref),
         fact(c, "What kinds of safeguards does the HIPAA Security Rule require for electronic PHI?",
-             ("Administrative, physical and technical safeguards", "The Security Rule is organized around these "
+             ("Administrative, physical and technical safeguards", "The Security Rule is organized around "
+                                                                   "these "
                                                                    "three safeguard types"),
              [("Only encryption of every device", "Encryption is one addressable technical safeguard"),
               ("Only locked paper file cabinets", "The Security Rule covers electronic PHI"),
               ("Only staff confidentiality pledges", "Training is one of many administrative safeguards")],
              ["compliance", "hipaa", "security-rule"], ref),
-        fact(c, "A covered entity discovers a breach of unsecured PHI affecting 120 patients. By when must it notify "
+        fact(c, "A covered entity discovers a breach of unsecured PHI affecting 120 patients. By when must "
+                "it notify "
                 "the affected individuals?",
              ("Without unreasonable delay and no later than 60 calendar days after discovery",
               "The Breach Notification Rule sets this outer limit for notifying individuals"),
-             [("Within 30 days after the end of the calendar year", "Annual logging is how small breaches are "
+             [("Within 30 days after the end of the calendar year", "Annual logging is how small breaches "
+                                                                    "are "
                                                                      "reported to HHS, not to individuals"),
               ("Within 10 business days", "The rule's limit is 60 calendar days"),
               ("Only if a patient asks", "Notice to affected individuals is required")],
              ["compliance", "hipaa", "breach-notification"], ref),
-        fact(c, "A breach of unsecured PHI affects 800 residents of one state. Whom must the covered entity notify, "
+        fact(c, "A breach of unsecured PHI affects 800 residents of one state. Whom must the covered entity "
+                "notify, "
                 "in addition to the individuals?",
              ("HHS within 60 days of discovery, and prominent media outlets serving the state",
-              "Breaches of 500 or more require prompt notice to HHS, and media notice when more than 500 residents "
+              "Breaches of 500 or more require prompt notice to HHS, and media notice when more than 500 "
+              "residents "
               "of a state are affected"),
              [("HHS only, in an annual log", "Annual logging is for breaches of fewer than 500"),
               ("No one else", "Large breaches require notice to HHS and the media"),
@@ -232,7 +259,8 @@ def _hipaa() -> list[Spec]:
               ("It is never reported to HHS", "All breaches are reported to HHS"),
               ("Through a press release", "Media notice is for large breaches")],
              ["compliance", "hipaa", "breach-notification"], ref),
-        fact(c, "How long must a covered entity keep the documentation that HIPAA requires, such as its policies "
+        fact(c, "How long must a covered entity keep the documentation that HIPAA requires, such as its "
+                "policies "
                 "and procedures?",
              ("Six years from creation or from the date it was last in effect",
               "HIPAA sets a six-year retention period for required documentation"),
@@ -248,17 +276,21 @@ def _hipaa() -> list[Spec]:
               ("The Federal Trade Commission (FTC)", "The FTC enforces its own breach rule for non-HIPAA "
                                                      "entities")],
              ["compliance", "hipaa", "enforcement"], ref),
-        fact(c, "Which HIPAA standard electronic transaction is used to submit a professional (physician) claim?",
+        fact(c, "Which HIPAA standard electronic transaction is used to submit a professional (physician) "
+                "claim?",
              ("ASC X12 837P", "The 837P is the professional claim"),
              [("ASC X12 835", "The 835 is the remittance advice"),
               ("ASC X12 270/271", "The 270/271 is the eligibility inquiry and response"),
               ("ASC X12 837I", "The 837I is the institutional claim")],
              ["compliance", "hipaa", "transactions"], (REF_HIPAA, "HIPAA transaction standards (45 CFR 162)")),
-        fact(c, "A data set for a 45-year-old patient must be de-identified under the HIPAA safe harbor method. "
+        fact(c, "A data set for a 45-year-old patient must be de-identified under the HIPAA safe harbor "
+                "method. "
                 "Which element must be removed?",
-             ("The patient's full date of birth", "All elements of dates (except year) related to the individual "
+             ("The patient's full date of birth", "All elements of dates (except year) related to the "
+                                                  "individual "
                                                   "are identifiers"),
-             [("The state the patient lives in", "Geographic units smaller than a state are identifiers; the state "
+             [("The state the patient lives in", "Geographic units smaller than a state are identifiers; the "
+                                                 "state "
                                                  "itself is not"),
               ("The patient's sex", "Sex is not one of the 18 identifiers"),
               ("The year of the hospital admission", "The year alone may remain, except for ages over 89")],
@@ -283,7 +315,8 @@ def _abn() -> list[Spec]:
               ("At the next visit after the service", "It must come before the service"),
               ("Only when the patient asks for one", "The provider must give it when denial is expected")],
              ["compliance", "abn"], ref),
-        fact(c, "A practice has every Medicare patient sign an ABN at check-in for all services, whatever the "
+        fact(c, "A practice has every Medicare patient sign an ABN at check-in for all services, whatever "
+                "the "
                 "service. Is this acceptable?",
              ("No; routine (blanket) ABNs without a specific reason to expect denial are generally invalid",
               "An ABN must give a genuine reason to expect denial of the specific item or service"),
@@ -291,14 +324,17 @@ def _abn() -> list[Spec]:
               ("Yes, if the patient initials each page", "Initials do not fix a blanket notice"),
               ("Yes, but only for new patients", "The patient type does not matter")],
              ["compliance", "abn"], ref),
-        fact(c, "Before providing a service that Medicare excludes by statute, such as a routine physical, must the "
+        fact(c, "Before providing a service that Medicare excludes by statute, such as a routine physical, "
+                "must the "
                 "provider give an ABN to shift liability to the patient?",
              ("No; the patient is liable anyway, though a voluntary notice may be given",
               "ABNs are required for expected medical-necessity denials, not for statutory exclusions"),
-             [("Yes; without an ABN the provider cannot bill the patient", "For statutory exclusions the patient "
+             [("Yes; without an ABN the provider cannot bill the patient", "For statutory exclusions the "
+                                                                           "patient "
                                                                           "is liable regardless"),
               ("Yes, and modifier GA must be appended", "GA is for a required ABN on file"),
-              ("No, and the patient cannot be billed at all", "The patient can be billed for excluded services")],
+              ("No, and the patient cannot be billed at all", "The patient can be billed for excluded "
+                                                              "services")],
              ["compliance", "abn", "statutory-exclusion"], ref),
     ]
 
@@ -309,32 +345,39 @@ def _general() -> list[Spec]:
         fact(c, "Under the False Claims Act, what does 'knowingly' include?",
              ("Actual knowledge, deliberate ignorance or reckless disregard of the truth",
               "No specific intent to defraud is required"),
-             [("Only actual knowledge with intent to defraud", "The Act reaches deliberate ignorance and reckless "
+             [("Only actual knowledge with intent to defraud", "The Act reaches deliberate ignorance and "
+                                                               "reckless "
                                                                 "disregard too"),
               ("Any honest mistake", "Honest mistakes are not 'knowing'"),
               ("Only acts approved by a supervisor", "Approval is irrelevant")],
              ["compliance", "false-claims-act"], (REF_FCA,)),
-        fact(c, "What may a whistleblower (relator) in a successful qui tam case under the False Claims Act receive?",
+        fact(c, "What may a whistleblower (relator) in a successful qui tam case under the False Claims Act "
+                "receive?",
              ("A share of the government's recovery, generally 15 to 30 percent",
               "Relators share in the recovery, with the percentage depending on the case"),
              [("Nothing; whistleblowers are not compensated", "The Act gives relators a share"),
               ("The full amount recovered", "The government keeps most of the recovery"),
               ("Only a letter of thanks from the OIG", "The Act gives relators a share of the recovery")],
              ["compliance", "false-claims-act", "qui-tam"], (REF_FCA,)),
-        fact(c, "Which of the following is one of the seven elements of an effective compliance program in OIG "
+        fact(c, "Which of the following is one of the seven elements of an effective compliance program in "
+                "OIG "
                 "guidance?",
-             ("Conducting internal monitoring and auditing", "Monitoring and auditing is one of the seven elements"),
+             ("Conducting internal monitoring and auditing", "Monitoring and auditing is one of the seven "
+                                                             "elements"),
              [("Guaranteeing that no claim is ever denied", "No program can promise that"),
               ("Billing every service at the highest level", "That is not a compliance element"),
-              ("Outsourcing all coding to avoid liability", "Outsourcing does not remove the provider's liability")],
+              ("Outsourcing all coding to avoid liability", "Outsourcing does not remove the provider's "
+                                                            "liability")],
              ["compliance", "oig", "compliance-program"], (REF_OIG,)),
-        fact(c, "Which of the following is NOT one of the seven elements of an effective compliance program in OIG "
+        fact(c, "Which of the following is NOT one of the seven elements of an effective compliance program "
+                "in OIG "
                 "guidance?",
              ("Paying staff bonuses tied to the number of claims billed",
               "Incentives tied to billing volume are a compliance risk, not an element"),
              [("Designating a compliance officer or contact", "This is one of the seven elements"),
               ("Conducting effective training and education", "This is one of the seven elements"),
-              ("Responding promptly to detected offenses and taking corrective action", "This is one of the seven "
+              ("Responding promptly to detected offenses and taking corrective action", "This is one of the "
+                                                                                        "seven "
                                                                                         "elements")],
              ["compliance", "oig", "compliance-program"], (REF_OIG,)),
         fact(c, "What is the OIG Work Plan?",
@@ -344,15 +387,18 @@ def _general() -> list[Spec]:
               ("A list of excluded individuals", "That is the LEIE"),
               ("A template compliance plan every practice must adopt", "The Work Plan is not a template")],
              ["compliance", "oig"], (REF_OIG,)),
-        fact(c, "Before hiring a coder, a practice checks whether the person is barred from federal health care "
+        fact(c, "Before hiring a coder, a practice checks whether the person is barred from federal health "
+                "care "
                 "programs. Which list does it search?",
-             ("The OIG List of Excluded Individuals/Entities (LEIE)", "The LEIE lists people and entities excluded "
+             ("The OIG List of Excluded Individuals/Entities (LEIE)", "The LEIE lists people and entities "
+                                                                      "excluded "
                                                                       "from federal health care programs"),
              [("The NCCI edit tables", "Those are coding edits"),
               ("The Medicare fee schedule", "That lists payment amounts"),
               ("The HIPAA breach portal", "That lists large breaches")],
              ["compliance", "oig", "exclusion"], (REF_OIG,)),
-        fact(c, "A practice identifies that Medicare overpaid it. By when must the overpayment be reported and "
+        fact(c, "A practice identifies that Medicare overpaid it. By when must the overpayment be reported "
+                "and "
                 "returned?",
              ("Within 60 days after the overpayment is identified", "The law sets a 60-day deadline after "
                                                                     "identification"),
@@ -361,7 +407,8 @@ def _general() -> list[Spec]:
               ("At the next annual audit", "The deadline is 60 days")],
              ["compliance", "overpayments"], ("Social Security Act section 1128J(d)",)),
         fact(c, "What is the general time limit for filing a Medicare fee-for-service claim?",
-             ("12 months (one calendar year) after the date of service", "Medicare claims must be filed within one "
+             ("12 months (one calendar year) after the date of service", "Medicare claims must be filed "
+                                                                         "within one "
                                                                          "year of the date of service"),
              [("90 days after the date of service", "That is a common commercial-payer limit, not Medicare's"),
               ("Three years after the date of service", "Medicare allows one year"),
@@ -382,7 +429,8 @@ def _general() -> list[Spec]:
               "Medicare pays for services that are reasonable and necessary"),
              [("Any service the patient requests", "A request alone does not establish necessity"),
               ("Any service listed in CPT", "Being listed in CPT does not establish necessity"),
-              ("Any service with a signed ABN", "An ABN shifts liability; it does not make a service necessary")],
+              ("Any service with a signed ABN", "An ABN shifts liability; it does not make a service "
+                                                "necessary")],
              ["compliance", "medical-necessity"], ("Social Security Act section 1862(a)(1)(A)",)),
         fact(c, "What is the main job of Medicare Recovery Audit Contractors (RACs)?",
              ("Finding and correcting improper Medicare payments, both over- and underpayments",
@@ -405,31 +453,37 @@ def _general() -> list[Spec]:
               ("Coding a diagnosis to the highest specificity documented", "That is correct coding")],
              ["compliance", "upcoding"], (REF_CMS_FWA,)),
         fact(c, "What is unbundling?",
-             ("Reporting the components of a comprehensive service separately instead of the single code that "
+             ("Reporting the components of a comprehensive service separately instead of the single code "
+              "that "
               "includes them",
               "Unbundling splits an all-inclusive service into separately billed parts"),
              [("Reporting a higher level of service than documented", "That is upcoding"),
               ("Reporting a service twice by mistake", "That is a duplicate claim"),
               ("Using modifier 59 when documentation supports it", "A supported modifier is correct coding")],
              ["compliance", "unbundling", "ncci"], (REF_NCCI,)),
-        fact(c, "A provider finds an error in a signed paper medical record entry. How should it be corrected?",
-             ("Draw a single line through the error so it stays legible, then add the correction with date, time, "
+        fact(c, "A provider finds an error in a signed paper medical record entry. How should it be "
+                "corrected?",
+             ("Draw a single line through the error so it stays legible, then add the correction with date, "
+              "time, "
               "initials and reason",
               "Corrections must leave the original readable and show who changed what and when"),
              [("Cover the error with correction fluid", "Obliterating the original entry is not acceptable"),
               ("Remove the page and rewrite it", "Removing original entries is not acceptable"),
               ("Write a new entry dated as if made at the original time", "Back-dating is falsification")],
              ["compliance", "documentation"], (REF_CMS_FWA,)),
-        fact(c, "The documentation is unclear about a diagnosis the coder believes may be present. What should the "
+        fact(c, "The documentation is unclear about a diagnosis the coder believes may be present. What "
+                "should the "
                 "coder do?",
              ("Send the provider a non-leading query asking for clarification",
               "A compliant query asks the provider to clarify without suggesting an answer tied to payment"),
-             [("Code the diagnosis the coder believes is present", "Coders may not assign diagnoses that are not "
+             [("Code the diagnosis the coder believes is present", "Coders may not assign diagnoses that are "
+                                                                   "not "
                                                                   "documented"),
               ("Add the diagnosis to the record", "Only the provider documents diagnoses"),
               ("Ask a leading question that suggests a higher-paying diagnosis", "Leading queries are not "
                                                                                  "compliant")],
-             ["compliance", "documentation", "query"], ("AHIMA/ACDIS Guidelines for Achieving a Compliant Query "
+             ["compliance", "documentation", "query"], ("AHIMA/ACDIS Guidelines for Achieving a Compliant "
+                                                        "Query "
                                                          "Practice",)),
         fact(c, "Which part of Medicare mainly covers physician services and outpatient care?",
              ("Part B", "Part B covers physician services, outpatient care and durable medical equipment"),
@@ -437,7 +491,8 @@ def _general() -> list[Spec]:
               ("Part C", "Part C is Medicare Advantage, run by private plans"),
               ("Part D", "Part D covers outpatient prescription drugs")],
              ["compliance", "medicare"], ("Medicare & You (CMS)",)),
-        fact(c, "Which part of Medicare is the Medicare Advantage program, in which private plans provide benefits?",
+        fact(c, "Which part of Medicare is the Medicare Advantage program, in which private plans provide "
+                "benefits?",
              ("Part C", "Part C is Medicare Advantage"),
              [("Part A", "Part A is hospital insurance"),
               ("Part B", "Part B is medical insurance for physician and outpatient services"),

@@ -140,13 +140,15 @@ _SCENARIOS: tuple[tuple[str, str, str, tuple[str, str, str], str], ...] = (
      "appended to the E/M service?",
      ("57", "59", "24"), "The E/M work goes beyond the usual pre-procedure evaluation of a minor procedure"),
     ("78", "major",
-     "During the 90-day global period of procedure {code}, the patient develops a complication of the surgery "
+     "During the 90-day global period of procedure {code}, the patient develops a complication of the "
+     "surgery "
      "and the same surgeon takes the patient back to the operating room to treat it. Which modifier is "
      "appended to the procedure for the complication?",
      ("76", "79", "58"), "The return to the operating room is unplanned and related to the first procedure"),
     ("79", "major",
      "Six weeks after procedure {code}, which has a 90-day global period, the same surgeon operates on the "
-     "patient for a condition unrelated to the first surgery. Which modifier is appended to the new procedure?",
+     "patient for a condition unrelated to the first surgery. Which modifier is appended to the new "
+     "procedure?",
      ("78", "58", "76"), "The new procedure is unrelated to the one whose global period is running"),
     ("58", "major",
      "When performing procedure {code}, the surgeon documents that a planned second-stage procedure will be "
@@ -154,11 +156,13 @@ _SCENARIOS: tuple[tuple[str, str, str, tuple[str, str, str], str], ...] = (
      "procedure?",
      ("78", "79", "76"), "The second procedure was planned (staged) at the time of the first"),
     ("76", "any",
-     "Later on the same day, the physician who performed procedure {code} has to repeat the same procedure on "
+     "Later on the same day, the physician who performed procedure {code} has to repeat the same procedure "
+     "on "
      "the patient. Which modifier is appended to the repeated procedure?",
      ("77", "78", "59"), "The same procedure is repeated by the same physician"),
     ("77", "any",
-     "The day after one physician performs procedure {code}, a different physician repeats the same procedure. "
+     "The day after one physician performs procedure {code}, a different physician repeats the same "
+     "procedure. "
      "Which modifier does the second physician append?",
      ("76", "78", "79"), "The same procedure is repeated by a different physician"),
     ("22", "any",
@@ -166,11 +170,13 @@ _SCENARIOS: tuple[tuple[str, str, str, tuple[str, str, str], str], ...] = (
      "usual, and the operative note documents the extra time and the reason. Which modifier is appended?",
      ("52", "53", "62"), "The work is substantially greater than typically required and is documented"),
     ("53", "any",
-     "After anesthesia is induced and procedure {code} has begun, the surgeon stops the procedure because the "
+     "After anesthesia is induced and procedure {code} has begun, the surgeon stops the procedure because "
+     "the "
      "patient's blood pressure becomes dangerously unstable. Which modifier is appended?",
      ("52", "22", "76"), "The procedure was started and then discontinued because of risk to the patient"),
     ("54", "major",
-     "A surgeon performs procedure {code}, which has a 90-day global period, and by written agreement transfers "
+     "A surgeon performs procedure {code}, which has a 90-day global period, and by written agreement "
+     "transfers "
      "all postoperative care to the patient's local physician. Which modifier does the surgeon append?",
      ("55", "56", "57"), "The surgeon provided the surgical care only"),
     ("55", "major",
@@ -193,7 +199,8 @@ _SCENARIOS: tuple[tuple[str, str, str, tuple[str, str, str], str], ...] = (
      "why the second procedure is distinct?",
      ("XE", "XP", "XU"), "The second procedure was performed on a separate structure or organ"),
     ("XE", "any",
-     "Procedure {code} is performed in the morning. In the evening the patient returns and the same physician "
+     "Procedure {code} is performed in the morning. In the evening the patient returns and the same "
+     "physician "
      "performs a second procedure that NCCI normally bundles with it. Which modifier most specifically "
      "reports why the second procedure is distinct?",
      ("XS", "XP", "XU"), "The second procedure was performed at a separate encounter on the same date"),
@@ -223,7 +230,8 @@ def bilateral_items(domain: str, codes: Sequence[int], tags: Sequence[str]) -> l
     for code in codes:
         out.append(spec(
             domain,
-            f"The surgeon performs procedure {code:05d} on both the right and the left side at the same operative "
+            f"The surgeon performs procedure {code:05d} on both the right and the left side at the same "
+            "operative "
             "session. The code describes a unilateral procedure. Which modifier reports this under CPT?",
             (_m("50"), f"Both sides at one session. {_why('50')}"),
             [(_m("51"), f"{_why('51')}; CPT reports the same procedure on both sides with 50"),
@@ -257,10 +265,12 @@ def global_date_items(domain: str, major: Sequence[int], ten_day: Sequence[int],
         end = surgery + dt.timedelta(days=days)
         wrong = [
             (surgery + dt.timedelta(days=days - 1),
-             f"This counts the day of surgery as day 1; the {days} postoperative days start the day after surgery"),
+             f"This counts the day of surgery as day 1; the {days} postoperative days start the day after "
+             "surgery"),
             (surgery + dt.timedelta(days=90 if days == 10 else 10),
              f"This applies a {'90' if days == 10 else '10'}-day global period instead of {days} days"),
-            (surgery + dt.timedelta(days=days + 30), "This adds 30 days that are not part of the global period"),
+            (surgery + dt.timedelta(days=days + 30), "This adds 30 days that are not part of the global "
+                                                     "period"),
         ]
         out.append(spec(
             domain,

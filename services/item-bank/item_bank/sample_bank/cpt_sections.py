@@ -35,7 +35,8 @@ _EST = "Established patient office visit code"
 _CONSULT = "Office consultation code"
 _HOSP = "Initial hospital inpatient or observation care code"
 _NEW_EST_WHY = {
-    _NEW: "A new patient has received no professional services in the past three years from this physician or "
+    _NEW: "A new patient has received no professional services in the past three years from this physician "
+          "or "
           "another physician of the exact same specialty and subspecialty in the same group",
     _EST: "An established patient has received professional services within the past three years from this "
           "physician or another physician of the exact same specialty and subspecialty in the same group",
@@ -45,15 +46,18 @@ _NEW_EST_WHY = {
 _NEW_EST_CASES: tuple[tuple[str, bool, str], ...] = (
     ("Dr. Adams, a family physician, last saw the patient 18 months ago.", False,
      "The same physician provided services within three years"),
-    ("The patient last saw Dr. Adams, a family physician, 40 months ago and has had no visit with the practice "
+    ("The patient last saw Dr. Adams, a family physician, 40 months ago and has had no visit with the "
+     "practice "
      "since.", True, "More than three years have passed since any professional service"),
-    ("The patient last saw Dr. Adams, an internist, 37 months ago and has not been seen by anyone in the group "
+    ("The patient last saw Dr. Adams, an internist, 37 months ago and has not been seen by anyone in the "
+     "group "
      "since.", True, "The last service was more than three years ago"),
     ("The patient last saw Dr. Adams, an internist, 35 months ago.", False,
      "The last service by the same physician was within three years"),
     ("The patient has never met Dr. Baker but saw Dr. Baker's partner, a cardiologist of the same "
      "subspecialty in the same group, two years ago.", False,
-     "A physician of the exact same specialty and subspecialty in the same group saw the patient within three "
+     "A physician of the exact same specialty and subspecialty in the same group saw the patient within "
+     "three "
      "years"),
     ("A year ago the patient saw a gastroenterologist in a multispecialty group; today the patient sees "
      "Dr. Chen, an orthopedic surgeon in the same group, for the first time.", True,
@@ -61,10 +65,12 @@ _NEW_EST_CASES: tuple[tuple[str, bool, str], ...] = (
     ("Six months ago the patient saw a family physician at an unaffiliated practice; today the patient sees "
      "Dr. Diaz, also a family physician but in a different group, for the first time.", True,
      "Services from a different group do not count, even in the same specialty"),
-    ("Ten months ago the patient was seen by a nurse practitioner who works with Dr. Evans in the same group and "
+    ("Ten months ago the patient was seen by a nurse practitioner who works with Dr. Evans in the same group "
+     "and "
      "specialty; today Dr. Evans sees the patient for the first time.", False,
      "A nurse practitioner working with the physician is treated as the same specialty in the same group"),
-    ("Dr. Fox saw the patient eight months ago at her former group; she has since joined a new group, and the "
+    ("Dr. Fox saw the patient eight months ago at her former group; she has since joined a new group, and "
+     "the "
      "patient now sees her there.", False,
      "The same physician provided professional services within three years, whatever group she belonged to"),
     ("Dr. Grant, covering for a colleague in another group, sees the colleague's established patient.", False,
@@ -118,7 +124,8 @@ def _mdm_items() -> list[Spec]:
             f"{_PROBLEMS[p]}; amount and complexity of data reviewed and analyzed, {_DATA[d]}; risk of "
             f"complications or morbidity of patient management, {_RISK[r]}. What level of medical decision "
             "making does this support?",
-            (_MDM[answer], f"MDM is the highest level that at least two of the three elements meet or exceed; "
+            (_MDM[answer], "MDM is the highest level that at least two of the three elements meet or "
+                           "exceed; "
                            f"here that is {_MDM[answer].lower()}"),
             wrong,
             ["e-m", "mdm", "office-visit"],
@@ -149,7 +156,8 @@ def _risk_items() -> list[Spec]:
     for example, level in _RISK_EXAMPLES:
         out.append(spec(
             EM,
-            f"During an E/M service the physician {example}. In the CPT medical decision making table, what level "
+            f"During an E/M service the physician {example}. In the CPT medical decision making table, what "
+            "level "
             "of risk of patient management does this support?",
             (_MDM[level] if level > 1 else "Minimal",
              f"The CPT MDM table gives this kind of management as an example of {_RISK[level]} risk"),
@@ -183,9 +191,11 @@ def _problem_items() -> list[Spec]:
     for example, level in _PROBLEM_EXAMPLES:
         out.append(spec(
             EM,
-            f"At an office visit the physician addresses {example}. What level is the 'number and complexity of "
+            f"At an office visit the physician addresses {example}. What level is the 'number and complexity "
+            "of "
             "problems addressed' element of medical decision making?",
-            (_PROBLEM_LEVEL[level], f"In the CPT MDM table this problem fits the {_PROBLEM_LEVEL[level].lower()} "
+            (_PROBLEM_LEVEL[level], "In the CPT MDM table this problem fits the "
+                                    f"{_PROBLEM_LEVEL[level].lower()} "
                                     "level"),
             [(_PROBLEM_LEVEL[lvl], f"The {_PROBLEM_LEVEL[lvl].lower()} level describes different problems")
              for lvl in (1, 2, 3, 4) if lvl != level],
@@ -218,14 +228,16 @@ _TIME_ACTIVITIES: tuple[tuple[str, str | None], ...] = (
 def _time_items() -> list[Spec]:
     out = []
     for activity, refusal in _TIME_ACTIVITIES:
-        stem = (f"On the date of an office visit, the physician spends 12 minutes {activity}. When the visit level "
+        stem = (f"On the date of an office visit, the physician spends 12 minutes {activity}. When the visit "
+                "level "
                 "is selected by total time, does this time count?")
         if refusal is None:
             key = (_COUNTS, "Physician activities on the date of the encounter count, face to face or not")
             wrong = list(_TIME_WRONG_WHEN_COUNTED)
         else:
             key = (refusal, "CPT excludes this from the time used to select an office visit level")
-            wrong = [("Yes; all time related to the patient on that date counts", "Some activities are excluded"),
+            wrong = [("Yes; all time related to the patient on that date counts", "Some activities are "
+                                                                                  "excluded"),
                      ("Yes, if it is documented", "Documenting it does not make excluded time count"),
                      ("Yes, but only half of it counts", "There is no partial counting; it is excluded")]
         out.append(spec(EM, stem, key, wrong, ["e-m", "time", "office-visit"], [REF_EM]))
@@ -241,13 +253,15 @@ def _em_facts() -> list[Spec]:
               "Emergency department codes are used for new and established patients alike"),
              [("New patients use a separate set of ED codes", "There is one set of ED codes for all patients"),
               ("The three-year rule applies as in the office", "The rule does not apply in the ED"),
-              ("Established patients must use office visit codes", "ED codes apply whatever the patient's history")],
+              ("Established patients must use office visit codes", "ED codes apply whatever the patient's "
+                                                                   "history")],
              ["e-m", "emergency-department"], ref),
         fact(f, "Which is required for a service to be reported as a consultation under CPT?",
              ("A request for an opinion from another provider, and a report back to that provider",
               "A consultation is rendered at the request of another appropriate source, and the opinion is "
               "communicated back"),
-             [("A new patient who has never seen the physician", "Consultations can involve new or established "
+             [("A new patient who has never seen the physician", "Consultations can involve new or "
+                                                                 "established "
                                                                  "patients"),
               ("A visit longer than 30 minutes", "Time does not define a consultation"),
               ("The physician's assumption of all ongoing care", "A transfer of care is not a consultation")],
@@ -256,36 +270,43 @@ def _em_facts() -> list[Spec]:
                 "reported to Medicare?",
              ("With the new or established patient office visit code that applies",
               "Medicare asks for the appropriate office or hospital E/M code instead of consultation codes"),
-             [("With the consultation code and modifier 25", "Modifier 25 does not make consultation codes payable"),
+             [("With the consultation code and modifier 25", "Modifier 25 does not make consultation codes "
+                                                             "payable"),
               ("With a prolonged service code only", "Prolonged services are add-ons, not the primary visit"),
               ("It cannot be reported to Medicare", "The visit is payable with the appropriate E/M code")],
              ["e-m", "consultation", "medicare"], (*ref, "Medicare Claims Processing Manual, Chapter 12")),
         fact(f, "Since 2023, how are observation stays reported under CPT?",
              ("With the hospital inpatient and observation care codes",
-              "The separate observation codes were deleted and merged into the hospital inpatient and observation "
+              "The separate observation codes were deleted and merged into the hospital inpatient and "
+              "observation "
               "care codes"),
              [("With the separate observation care codes", "Those codes were deleted"),
               ("With office visit codes", "Observation is a hospital service"),
               ("With emergency department codes", "ED codes are only for ED services")],
              ["e-m", "observation", "hospital"], ref),
-        fact(f, "A physician provides 20 minutes of critical care on a date, and no other critical care that day. "
+        fact(f, "A physician provides 20 minutes of critical care on a date, and no other critical care that "
+                "day. "
                 "How is it reported?",
              ("With another appropriate E/M code, not a critical care code",
               "Critical care of less than 30 minutes on a date is reported with another E/M code"),
              [("With the first-hour critical care code", "That code needs at least 30 minutes"),
-              ("With the critical care code and modifier 52", "CPT directs another E/M code rather than a reduced "
+              ("With the critical care code and modifier 52", "CPT directs another E/M code rather than a "
+                                                              "reduced "
                                                              "critical care code"),
               ("It cannot be reported", "The work is reported with an appropriate E/M code")],
              ["e-m", "critical-care", "time"], ref),
-        fact(f, "At a preventive medicine visit, the physician also evaluates and treats a significant new problem "
+        fact(f, "At a preventive medicine visit, the physician also evaluates and treats a significant new "
+                "problem "
                 "that requires a separate history, exam and medical decision making. How is this reported?",
              ("The preventive code plus a problem-oriented E/M code with modifier 25",
-              "A significant, separately identifiable problem-oriented service is reported in addition, with 25"),
+              "A significant, separately identifiable problem-oriented service is reported in addition, with "
+              "25"),
              [("The preventive code only", "The extra problem-oriented work is separately reportable"),
               ("The problem-oriented code only", "The preventive service was also provided"),
               ("The preventive code with modifier 22", "The problem-oriented work has its own code")],
              ["e-m", "preventive", "modifier-25"], (*ref, REF_MODIFIERS)),
-        fact(f, "How are history and examination used in selecting an office visit level under the current CPT "
+        fact(f, "How are history and examination used in selecting an office visit level under the current "
+                "CPT "
                 "guidelines?",
              ("They are performed as medically appropriate and do not determine the level",
               "Office visit levels are selected by medical decision making or total time"),
@@ -293,12 +314,14 @@ def _em_facts() -> list[Spec]:
               ("All three of history, exam and MDM must be met", "That was the older rule for new patients"),
               ("The examination alone determines the level", "The examination does not determine the level")],
              ["e-m", "office-visit", "history-exam"], ref),
-        fact(f, "Which two bases can be used to select the level of an office or other outpatient E/M service?",
+        fact(f, "Which two bases can be used to select the level of an office or other outpatient E/M "
+                "service?",
              ("Medical decision making or total time on the date of the encounter",
               "Either MDM or total physician time on the date may be used"),
              [("History and examination", "These no longer determine the level"),
               ("Face-to-face time and the chief complaint", "Total time includes more than face-to-face time"),
-              ("The number of diagnoses and the number of orders", "These are parts of MDM, not bases on their own")],
+              ("The number of diagnoses and the number of orders", "These are parts of MDM, not bases on "
+                                                                   "their own")],
              ["e-m", "office-visit"], ref),
     ]
 
@@ -374,8 +397,10 @@ def _anes_formula() -> list[Spec]:
         mod = _P_UNITS[status]
         answer = base + time_units + mod
         candidates = [
-            (base + time_units + (1 if mod == 0 else 0), "Adds a physical status unit that this status does not "
-                                                         "carry" if mod == 0 else "Omits the physical status units"),
+            (base + time_units + (1 if mod == 0 else 0), "Adds a physical status unit that this status does "
+                                                         "not "
+                                                         "carry" if mod == 0 else "Omits the physical status "
+                                                                                  "units"),
             (time_units + mod, "Omits the base units"),
             (base + minutes // 10 + mod, "Counts time in 10-minute rather than 15-minute units"),
             (base + mod, "Omits the time units"),
@@ -383,10 +408,13 @@ def _anes_formula() -> list[Spec]:
         ]
         out.append(spec(
             ANES,
-            f"An anesthesia service has {base} base units. Anesthesia time is {minutes} minutes, and the payer "
-            f"counts one time unit per 15 minutes. The patient's physical status modifier is {status}, and the payer "
+            f"An anesthesia service has {base} base units. Anesthesia time is {minutes} minutes, and the "
+            "payer "
+            f"counts one time unit per 15 minutes. The patient's physical status modifier is {status}, and "
+            "the payer "
             "recognizes physical status modifying units. How many total anesthesia units are reported?",
-            (str(answer), f"Base {base} + time {minutes}/15 = {time_units} + {status} modifying units {mod} = "
+            (str(answer), f"Base {base} + time {minutes}/15 = {time_units} + {status} modifying units {mod} "
+                          "= "
                           f"{answer}"),
             _distinct(answer, candidates),
             ["anesthesia", "anesthesia-units", "physical-status"],
@@ -405,10 +433,12 @@ def _anes_payment() -> list[Spec]:
         total = base + time_units + mod
         out.append(spec(
             ANES,
-            f"An anesthesia claim has {base} base units, {time_units} time units and {mod} modifying unit(s). The "
+            f"An anesthesia claim has {base} base units, {time_units} time units and {mod} modifying "
+            "unit(s). The "
             f"anesthesia conversion factor is {_money(cf)}. What is the allowed amount before any other "
             "adjustments?",
-            (_money(total * cf), f"(base + time + modifying units) x conversion factor = {total} x {_money(cf)}"),
+            (_money(total * cf), f"(base + time + modifying units) x conversion factor = {total} x "
+                                 f"{_money(cf)}"),
             [(_money((base + time_units) * cf), "Omits the modifying units"),
              (_money((time_units + mod) * cf), "Omits the base units"),
              (_money((base + mod) * cf), "Omits the time units")],
@@ -471,9 +501,11 @@ def _anes_status() -> list[Spec]:
         units = _P_UNITS[status]
         out.append(spec(
             ANES,
-            f"For a payer that recognizes physical status units, how many modifying units does physical status "
+            "For a payer that recognizes physical status units, how many modifying units does physical "
+            "status "
             f"modifier {status} add to an anesthesia service?",
-            (str(units), f"In the ASA Relative Value Guide, {status} adds {units} unit(s); P1, P2 and P6 add none, "
+            (str(units), f"In the ASA Relative Value Guide, {status} adds {units} unit(s); P1, P2 and P6 add "
+                         "none, "
                          "P3 adds 1, P4 adds 2 and P5 adds 3"),
             [(str(n), f"{n} unit(s) belongs to a different physical status") for n in (0, 1, 2, 3) if n != units],
             ["anesthesia", "physical-status", "anesthesia-units"],
@@ -502,21 +534,27 @@ _ANES_MOD_CASES: tuple[tuple[str, str, tuple[str, str, str]], ...] = (
            "anesthesiologist append for each case?", ("QY", "AD", "AA")),
     ("QY", "An anesthesiologist medically directs a single CRNA in one case. Which modifier does the "
            "anesthesiologist append?", ("QK", "QX", "AA")),
-    ("QX", "A CRNA provides anesthesia under the medical direction of an anesthesiologist. Which modifier does "
+    ("QX", "A CRNA provides anesthesia under the medical direction of an anesthesiologist. Which modifier "
+           "does "
            "the CRNA append?", ("QZ", "QY", "QK")),
-    ("QZ", "A CRNA provides anesthesia with no medical direction by a physician. Which modifier does the CRNA "
+    ("QZ", "A CRNA provides anesthesia with no medical direction by a physician. Which modifier does the "
+           "CRNA "
            "append?", ("QX", "QY", "AA")),
     ("AD", "A physician supervises six concurrent anesthesia procedures. Which modifier is appended?",
      ("QK", "QY", "AA")),
-    ("QS", "An anesthesiologist provides monitored anesthesia care for a procedure. Which modifier identifies the "
+    ("QS", "An anesthesiologist provides monitored anesthesia care for a procedure. Which modifier "
+           "identifies the "
            "service as monitored anesthesia care?", ("23", "47", "QZ")),
-    ("G8", "Monitored anesthesia care is provided for a deep, complex and markedly invasive surgical procedure. "
+    ("G8", "Monitored anesthesia care is provided for a deep, complex and markedly invasive surgical "
+           "procedure. "
            "Which HCPCS modifier identifies this circumstance?", ("G9", "23", "47")),
     ("G9", "Monitored anesthesia care is provided for a patient with a history of a severe cardiopulmonary "
            "condition. Which HCPCS modifier identifies this circumstance?", ("G8", "23", "47")),
-    ("23", "A procedure that normally needs no anesthesia is done under general anesthesia because the patient "
+    ("23", "A procedure that normally needs no anesthesia is done under general anesthesia because the "
+           "patient "
            "cannot cooperate. Which modifier is appended to the anesthesia code?", ("22", "47", "53")),
-    ("47", "The surgeon personally gives the regional block that serves as the anesthesia for the surgeon's own "
+    ("47", "The surgeon personally gives the regional block that serves as the anesthesia for the surgeon's "
+           "own "
            "procedure. Which modifier is appended, and to which code?", ("23", "AA", "QS")),
 )
 
@@ -542,12 +580,16 @@ def _anes_modifiers() -> list[Spec]:
 def _anes_facts() -> list[Spec]:
     a = ANES
     return [
-        fact(a, "Two surgical procedures are performed under a single anesthetic. How is the anesthesia reported?",
+        fact(a, "Two surgical procedures are performed under a single anesthetic. How is the anesthesia "
+                "reported?",
              ("One anesthesia code, the one with the highest base units, with the total time for both",
-              "Multiple procedures under one anesthetic are reported with the highest-base code and total time"),
+              "Multiple procedures under one anesthetic are reported with the highest-base code and total "
+              "time"),
              [("Two anesthesia codes, each with its own time", "Only one anesthesia code is reported"),
-              ("The first procedure's anesthesia code with its own time only", "Time for both procedures counts"),
-              ("The lowest base-unit code with modifier 51", "The highest base-unit code is used, and 51 does not "
+              ("The first procedure's anesthesia code with its own time only", "Time for both procedures "
+                                                                               "counts"),
+              ("The lowest base-unit code with modifier 51", "The highest base-unit code is used, and 51 "
+                                                             "does not "
                                                             "apply")],
              ["anesthesia", "multiple-procedures"], (REF_ANES,)),
         fact(a, "Which service may the anesthesiologist report separately from the anesthesia code?",
@@ -558,35 +600,43 @@ def _anes_facts() -> list[Spec]:
               ("Administration of intravenous fluids", "Fluid administration is included")],
              ["anesthesia", "monitoring", "bundling"], (REF_ANES,)),
         fact(a, "When does anesthesia time begin?",
-             ("When the anesthesia provider begins preparing the patient for induction in the operating room or "
+             ("When the anesthesia provider begins preparing the patient for induction in the operating room "
+              "or "
               "an equivalent area",
               "Anesthesia time starts with the preparation for induction in the OR or equivalent area"),
              [("When the surgeon makes the incision", "Time starts before incision"),
-              ("When the patient arrives in the preoperative holding area", "Arrival alone does not start time"),
+              ("When the patient arrives in the preoperative holding area", "Arrival alone does not start "
+                                                                            "time"),
               ("When the anesthesiologist first meets the patient the day before",
                "Preoperative evaluation is not anesthesia time")],
              ["anesthesia", "anesthesia-time"], (REF_ANES,)),
         fact(a, "When does anesthesia time end?",
-             ("When the anesthesia provider is no longer in personal attendance and the patient is safely placed "
+             ("When the anesthesia provider is no longer in personal attendance and the patient is safely "
+              "placed "
               "under postoperative supervision",
               "Time ends when personal attendance ends and the patient is handed to postoperative care"),
              [("When the last suture is placed", "Time continues until the handoff"),
-              ("When the patient is discharged from the recovery room", "Recovery room stay after handoff is not "
+              ("When the patient is discharged from the recovery room", "Recovery room stay after handoff is "
+                                                                        "not "
                                                                         "anesthesia time"),
-              ("When the surgeon leaves the operating room", "The surgeon's departure does not end anesthesia time")],
+              ("When the surgeon leaves the operating room", "The surgeon's departure does not end "
+                                                             "anesthesia time")],
              ["anesthesia", "anesthesia-time"], (REF_ANES,)),
         fact(a, "Where are the add-on codes for anesthesia qualifying circumstances (such as extreme age or "
                 "emergency conditions) found?",
              ("In the Medicine section, with instructions in the Anesthesia guidelines",
-              "The qualifying-circumstance add-on codes sit in the Medicine section and are referenced in the "
+              "The qualifying-circumstance add-on codes sit in the Medicine section and are referenced in "
+              "the "
               "Anesthesia guidelines"),
-             [("In the Anesthesia section, after the Other Procedures codes", "They are not in the 00100-01999 "
+             [("In the Anesthesia section, after the Other Procedures codes", "They are not in the "
+                                                                              "00100-01999 "
                                                                              "range"),
               ("In HCPCS Level II as G codes", "They are CPT codes"),
               ("In Category III", "They are Category I codes")],
              ["anesthesia", "qualifying-circumstances"], (REF_ANES,)),
         fact(a, "How are the codes in the CPT Anesthesia section primarily arranged?",
-             ("By anatomic site, then by procedure", "Anesthesia codes are grouped by body region, then procedure"),
+             ("By anatomic site, then by procedure", "Anesthesia codes are grouped by body region, then "
+                                                     "procedure"),
              [("By the surgeon's specialty", "Specialty does not organize the section"),
               ("By the patient's physical status", "Physical status is a modifier, not an arrangement"),
               ("By anesthesia time", "Time is reported in units, not by code")],
@@ -599,7 +649,8 @@ def _anes_facts() -> list[Spec]:
               ("A postoperative epidural for pain at the surgeon's request", "That is reported separately"),
               ("Transesophageal echocardiography", "TEE is reported separately")],
              ["anesthesia", "bundling"], (REF_ANES,)),
-        fact(a, "Which modifiers must be appended to every anesthesia code to describe the patient's condition?",
+        fact(a, "Which modifiers must be appended to every anesthesia code to describe the patient's "
+                "condition?",
              ("A physical status modifier, P1 through P6", "Each anesthesia service carries a P modifier"),
              [("A modifier from 22 to 99", "Those are optional, situation-specific modifiers"),
               ("RT or LT", "Laterality modifiers are not required on anesthesia codes"),
@@ -643,9 +694,11 @@ _COMPONENT_CASES = (
     ("26", "A radiologist in a physician group interprets and reports study {code}, which was performed on "
            "hospital-owned equipment by hospital technologists. How does the radiologist report the service?"),
     ("TC", "A freestanding imaging center owns the equipment, employs the technologists and performs study "
-           "{code}; an independent radiologist bills the interpretation. How does the imaging center report its "
+           "{code}; an independent radiologist bills the interpretation. How does the imaging center report "
+           "its "
            "part?"),
-    ("global", "A physician-owned clinic performs study {code} on its own equipment, and the clinic's radiologist "
+    ("global", "A physician-owned clinic performs study {code} on its own equipment, and the clinic's "
+               "radiologist "
                "interprets it and signs the report. How does the clinic report the study?"),
 )
 
@@ -689,7 +742,8 @@ def _rad_contrast() -> list[Spec]:
                    "'with contrast'")
         out.append(spec(
             RAD,
-            f"A CT or MRI study is performed after {route} contrast only; no images are taken before the contrast. "
+            f"A CT or MRI study is performed after {route} contrast only; no images are taken before the "
+            "contrast. "
             "How is the study reported?",
             (options[key], key_why),
             [(options[k], why[k]) for k in options if k != key],
@@ -698,7 +752,8 @@ def _rad_contrast() -> list[Spec]:
         ))
     out.append(spec(
         RAD,
-        "A CT study of one body area is done without contrast, then intravenous contrast is given and further "
+        "A CT study of one body area is done without contrast, then intravenous contrast is given and "
+        "further "
         "images are taken in the same session. How is it reported?",
         ("With the single code for the study without contrast followed by contrast",
          "CPT provides one combined code for a non-contrast series followed by a contrast series"),
@@ -724,9 +779,11 @@ def _rad_fractions() -> list[Spec]:
                       (units + 2, "Adds units with no basis")]
         out.append(spec(
             RAD,
-            f"A course of radiation therapy ends after {n} fractions. Radiation treatment management is reported in "
+            f"A course of radiation therapy ends after {n} fractions. Radiation treatment management is "
+            "reported in "
             "units of five fractions. How many units of treatment management are reported for the course?",
-            (str(units), f"{n} fractions = {n // 5} full units of five with {n % 5} left over; 3 or 4 leftover "
+            (str(units), f"{n} fractions = {n // 5} full units of five with {n % 5} left over; 3 or 4 "
+                         "leftover "
                          "fractions count as a unit, 1 or 2 do not"),
             _distinct(units, candidates),
             ["radiology", "radiation-oncology", "units"],
@@ -747,16 +804,19 @@ def _rad_facts() -> list[Spec]:
               ("With the ultrasound code as usual", "The permanent image requirement is not met"),
               ("With the ultrasound code and modifier TC", "TC does not fix a missing image record")],
              ["radiology", "ultrasound", "documentation"], ref),
-        fact(r, "Ultrasound guidance is used for a needle placement and is separately reportable. What must the "
+        fact(r, "Ultrasound guidance is used for a needle placement and is separately reportable. What must "
+                "the "
                 "record contain?",
              ("A permanently recorded image of the site and documentation of the guidance",
               "Ultrasound guidance requires permanently recorded images of the site"),
              [("Only the physician's statement that ultrasound was used", "A statement alone is not enough"),
-              ("A separate signed consent for the ultrasound", "Consent does not satisfy the image requirement"),
+              ("A separate signed consent for the ultrasound", "Consent does not satisfy the image "
+                                                               "requirement"),
               ("A full diagnostic ultrasound of the region", "A full diagnostic study is not required")],
              ["radiology", "ultrasound", "imaging-guidance"], ref),
         fact(r, "A nuclear medicine study is performed. How is the radiopharmaceutical reported?",
-             ("Separately, with the appropriate supply code", "Diagnostic nuclear medicine codes do not include "
+             ("Separately, with the appropriate supply code", "Diagnostic nuclear medicine codes do not "
+                                                              "include "
                                                               "the radiopharmaceutical, which is reported "
                                                               "separately"),
              [("It is included in the nuclear medicine code", "The agent is not included"),
@@ -771,16 +831,19 @@ def _rad_facts() -> list[Spec]:
               ("Screening is done only with tomosynthesis", "Either can include tomosynthesis"),
               ("Diagnostic is for patients under 40 only", "Age does not decide")],
              ["radiology", "mammography", "screening"], ref),
-        fact(r, "A patient with a palpable breast lump has a mammogram to evaluate it. Which type of mammogram is "
+        fact(r, "A patient with a palpable breast lump has a mammogram to evaluate it. Which type of "
+                "mammogram is "
                 "this?",
              ("Diagnostic mammography", "A study to evaluate a sign or symptom is diagnostic"),
              [("Screening mammography", "Screening is for patients without signs or symptoms"),
               ("Computer-aided detection only", "CAD is not a separate type of mammogram"),
               ("Bone density study", "Bone density is a different study")],
              ["radiology", "mammography"], ref),
-        fact(r, "An abdominal ultrasound documents only some of the organs and structures that the complete study "
+        fact(r, "An abdominal ultrasound documents only some of the organs and structures that the complete "
+                "study "
                 "requires. How is it reported?",
-             ("With the limited ultrasound code", "If not all required elements are evaluated and documented, the "
+             ("With the limited ultrasound code", "If not all required elements are evaluated and "
+                                                  "documented, the "
                                                   "study is limited"),
              [("With the complete ultrasound code", "Complete requires all the listed elements"),
               ("With the complete code and modifier 52", "CPT provides a limited code instead"),
@@ -793,11 +856,13 @@ def _rad_facts() -> list[Spec]:
               ("A second physician's review", "A second reading is not required"),
               ("The patient's signature", "The patient does not sign the report")],
              ["radiology", "documentation"], ref),
-        fact(r, "A surgeon performs the procedural part of an interventional study and a radiologist supervises and "
+        fact(r, "A surgeon performs the procedural part of an interventional study and a radiologist "
+                "supervises and "
                 "interprets the imaging. How does the radiologist report the imaging part?",
              ("With the radiological supervision and interpretation code",
               "When two physicians share such a procedure, the radiologic part is reported with the S&I code"),
-             [("With the surgeon's procedure code and modifier 80", "The radiologist did not assist the surgeon"),
+             [("With the surgeon's procedure code and modifier 80", "The radiologist did not assist the "
+                                                                    "surgeon"),
               ("With the procedure code and modifier 62", "They did not perform one procedure as co-surgeons"),
               ("It is included in the surgeon's code", "The imaging S&I is reported separately")],
              ["radiology", "supervision-interpretation"], ref),
@@ -838,7 +903,8 @@ PATH_SPANS: tuple[Span, ...] = (
 def _path_units() -> list[Spec]:
     out = []
     for scenario, units, why in (
-        ("Three polyps from different sites in the colon are submitted in three separately labeled containers, "
+        ("Three polyps from different sites in the colon are submitted in three separately labeled "
+         "containers, "
          "and each is examined", 3, "each separately identified specimen is one unit"),
         ("Two skin lesions from different sites are submitted in two separately labeled containers", 2,
          "each separately identified specimen is one unit"),
@@ -862,7 +928,8 @@ def _path_facts() -> list[Spec]:
     p = PATH
     ref = (REF_PATH,)
     return [
-        fact(p, "A laboratory performs all but one of the tests that make up an organ or disease oriented panel. How "
+        fact(p, "A laboratory performs all but one of the tests that make up an organ or disease oriented "
+                "panel. How "
                 "are the tests reported?",
              ("Each test with its own code; the panel code is not reported",
               "A panel code may be used only when every listed test is performed"),
@@ -870,25 +937,31 @@ def _path_facts() -> list[Spec]:
               ("The panel code as usual", "All listed tests must be performed"),
               ("The panel code plus the missing test", "The missing test was not performed")],
              ["pathology", "panels"], ref),
-        fact(p, "A laboratory performs every test in a panel plus two additional tests not in that panel. How are "
+        fact(p, "A laboratory performs every test in a panel plus two additional tests not in that panel. "
+                "How are "
                 "they reported?",
              ("The panel code plus codes for the two additional tests",
               "Tests beyond the panel's components are reported separately"),
              [("The panel code only", "The extra tests were performed and are reportable"),
-              ("Individual codes for every test instead of the panel", "The panel code applies when all its tests are "
+              ("Individual codes for every test instead of the panel", "The panel code applies when all its "
+                                                                       "tests are "
                                                                       "done"),
               ("The panel code with modifier 22", "The extra tests have their own codes")],
              ["pathology", "panels"], ref),
         fact(p, "Ordered tests overlap two panels, so the tests for both panels cannot both be completely "
                 "reported from the same sample. What does CPT direct?",
-             ("Report the panel that includes more of the tests performed, and the remaining tests individually",
-              "Two panels that share tests are not both reported; the larger one is used and the rest are coded "
+             ("Report the panel that includes more of the tests performed, and the remaining tests "
+              "individually",
+              "Two panels that share tests are not both reported; the larger one is used and the rest are "
+              "coded "
               "individually"),
-             [("Report both panel codes", "Panels sharing the same tests from one collection are not both reported"),
+             [("Report both panel codes", "Panels sharing the same tests from one collection are not both "
+                                          "reported"),
               ("Report every test individually", "A panel should be used when its definition is met"),
               ("Report both panels with modifier 59", "Modifier 59 cannot override this rule")],
              ["pathology", "panels"], ref),
-        fact(p, "A physician orders glucose levels at intervals on the same day to follow the patient's response to "
+        fact(p, "A physician orders glucose levels at intervals on the same day to follow the patient's "
+                "response to "
                 "treatment. How are the later tests reported?",
              ("With the glucose test code and modifier 91",
               "Modifier 91 reports a repeat clinical diagnostic laboratory test on the same day to obtain "
@@ -898,7 +971,8 @@ def _path_facts() -> list[Spec]:
               ("With modifier 76", "76 is for repeat procedures, not repeat laboratory tests"),
               ("They are not reportable", "Medically necessary serial tests are reportable with 91")],
              ["pathology", "modifier-91"], (*ref, REF_MODIFIERS)),
-        fact(p, "A laboratory reruns a test because the first run failed a quality control check. How is the rerun "
+        fact(p, "A laboratory reruns a test because the first run failed a quality control check. How is the "
+                "rerun "
                 "reported?",
              ("It is not reported separately", "Modifier 91 may not be used for reruns caused by specimen or "
                                                "equipment problems or to confirm results"),
@@ -906,7 +980,8 @@ def _path_facts() -> list[Spec]:
               ("With modifier 59", "The rerun is not a distinct service"),
               ("With modifier 76", "76 is for repeat procedures")],
              ["pathology", "modifier-91"], (*ref, REF_MODIFIERS)),
-        fact(p, "A physician's office is permitted by the payer to bill for a test performed by an outside reference "
+        fact(p, "A physician's office is permitted by the payer to bill for a test performed by an outside "
+                "reference "
                 "laboratory. Which modifier identifies this?",
              ("90", "Modifier 90 reports a test performed by a party other than the treating or reporting "
                     "physician"),
@@ -914,7 +989,8 @@ def _path_facts() -> list[Spec]:
               ("QW", "QW identifies a CLIA-waived test"),
               ("26", "26 reports a professional component")],
              ["pathology", "modifier-90"], (*ref, REF_MODIFIERS)),
-        fact(p, "A pathologist examines and reports slides prepared by another laboratory's technical staff. How "
+        fact(p, "A pathologist examines and reports slides prepared by another laboratory's technical staff. "
+                "How "
                 "does the pathologist report the surgical pathology service?",
              ("With the surgical pathology code and modifier 26",
               "The pathologist provides only the professional component"),
@@ -922,13 +998,16 @@ def _path_facts() -> list[Spec]:
               ("With the code and no modifier", "That would also claim the technical work"),
               ("With the code and modifier 90", "90 is for tests sent to an outside laboratory")],
              ["pathology", "modifier-26"], (*ref, REF_MODIFIERS)),
-        fact(p, "A urine drug screen is performed by immunoassay and is then confirmed by mass spectrometry. How "
+        fact(p, "A urine drug screen is performed by immunoassay and is then confirmed by mass spectrometry. "
+                "How "
                 "are the two tests classified?",
              ("The immunoassay is presumptive; the mass spectrometry is definitive",
-              "Screening methods give presumptive results; methods that identify specific drugs are definitive"),
+              "Screening methods give presumptive results; methods that identify specific drugs are "
+              "definitive"),
              [("Both are presumptive", "Mass spectrometry identifies specific drugs and is definitive"),
               ("Both are definitive", "An immunoassay screen is presumptive"),
-              ("The immunoassay is definitive and the mass spectrometry presumptive", "The categories are reversed")],
+              ("The immunoassay is definitive and the mass spectrometry presumptive", "The categories are "
+                                                                                      "reversed")],
              ["pathology", "drug-testing"], ref),
         fact(p, "What is the difference between a qualitative and a quantitative laboratory test?",
              ("Qualitative detects whether a substance is present; quantitative measures how much is present",
@@ -945,18 +1024,22 @@ def _path_facts() -> list[Spec]:
               ("A result outside the reference range", "An abnormal result alone does not make a consultation"),
               ("A second specimen", "No second specimen is needed")],
              ["pathology", "consultation"], ref),
-        fact(p, "A blood sample is drawn by venipuncture in the office and the test is performed there. How is the "
+        fact(p, "A blood sample is drawn by venipuncture in the office and the test is performed there. How "
+                "is the "
                 "venipuncture handled?",
-             ("It is reported separately with its own code", "Specimen collection by venipuncture is not included "
+             ("It is reported separately with its own code", "Specimen collection by venipuncture is not "
+                                                             "included "
                                                              "in the laboratory test code"),
              [("It is included in the laboratory test code", "Collection is separate from the test"),
               ("It is reported with modifier 90", "90 is for outside laboratories"),
               ("It is never reportable", "Venipuncture has its own code")],
              ["pathology", "specimen-collection"], ref),
-        fact(p, "A physician orders a blood level of a prescribed drug to monitor therapy. In which subsection of "
+        fact(p, "A physician orders a blood level of a prescribed drug to monitor therapy. In which "
+                "subsection of "
                 "Pathology and Laboratory is such a test found?",
              ("Therapeutic Drug Assays", "Therapeutic drug assays measure the level of a prescribed drug"),
-             [("Drug Assay (presumptive and definitive drug testing)", "That subsection is for drug testing, such "
+             [("Drug Assay (presumptive and definitive drug testing)", "That subsection is for drug testing, "
+                                                                       "such "
                                                                         "as screening for drugs of abuse"),
               ("Evocative/Suppression Testing", "That subsection measures responses to administered agents"),
               ("Urinalysis", "Urinalysis does not measure drug levels")],
@@ -971,10 +1054,12 @@ def _path_facts() -> list[Spec]:
              ["pathology", "surgical-pathology"], ref),
         fact(p, "In microbiology, what separates presumptive identification of an organism from definitive "
                 "identification?",
-             ("Presumptive uses colony morphology, growth on selective media, Gram stain or a few simple tests; "
+             ("Presumptive uses colony morphology, growth on selective media, Gram stain or a few simple "
+              "tests; "
               "definitive needs additional tests such as biochemical panels",
               "CPT defines the two levels by the testing performed"),
-             [("Presumptive is done by a physician, definitive by a technologist", "The level depends on tests, not "
+             [("Presumptive is done by a physician, definitive by a technologist", "The level depends on "
+                                                                                   "tests, not "
                                                                                    "on who performs them"),
               ("Presumptive is for bacteria, definitive for viruses", "Both levels apply to many organisms"),
               ("There is no difference; the terms are interchangeable", "CPT treats them as different levels")],
@@ -983,7 +1068,8 @@ def _path_facts() -> list[Spec]:
              ("Per specimen, not per block or slide", "The unit of service is the specimen"),
              [("Per block", "Blocks do not determine the units"),
               ("Per slide", "Slides do not determine the units"),
-              ("Per container, even if specimens are separately identified", "Separately identified specimens are "
+              ("Per container, even if specimens are separately identified", "Separately identified "
+                                                                             "specimens are "
                                                                              "separate units")],
              ["pathology", "surgical-pathology", "units"], ref),
     ]
@@ -1031,11 +1117,14 @@ def _med_infusion_hours() -> list[Spec]:
         answer = extra // 60 + (1 if extra % 60 > 30 else 0)
         out.append(spec(
             MED,
-            f"A therapeutic intravenous infusion (not hydration or chemotherapy) runs for {minutes} minutes. How is "
+            f"A therapeutic intravenous infusion (not hydration or chemotherapy) runs for {minutes} minutes. "
+            "How is "
             "the infusion time reported?",
-            (labels[answer], f"{minutes} minutes is {extra} minutes beyond the first hour; an additional hour is "
+            (labels[answer], f"{minutes} minutes is {extra} minutes beyond the first hour; an additional "
+                             "hour is "
                              "reported for each full hour and for a final interval of more than 30 minutes"),
-            [(labels[k], f"{extra} minutes beyond the first hour supports {answer} additional hour(s), not {k}")
+            [(labels[k], f"{extra} minutes beyond the first hour supports {answer} additional hour(s), not "
+                         f"{k}")
              for k in labels if k != answer],
             ["medicine", "infusion", "time"],
             [REF_MED],
@@ -1053,9 +1142,12 @@ def _med_eight_minute() -> list[Spec]:
                       (answer + 2, "Adds units with no basis")]
         out.append(spec(
             MED,
-            f"A Medicare patient receives {minutes} minutes of therapeutic exercise, a service billed in 15-minute "
-            "units, and no other timed services that day. How many units are reported under the CMS 8-minute rule?",
-            (str(answer), f"Under the 8-minute rule, 8-22 minutes is 1 unit, 23-37 is 2, 38-52 is 3 and 53-67 is "
+            f"A Medicare patient receives {minutes} minutes of therapeutic exercise, a service billed in "
+            "15-minute "
+            "units, and no other timed services that day. How many units are reported under the CMS 8-minute "
+            "rule?",
+            (str(answer), "Under the 8-minute rule, 8-22 minutes is 1 unit, 23-37 is 2, 38-52 is 3 and "
+                          "53-67 is "
                           f"4; {minutes} minutes is {answer} unit(s)"),
             _distinct(answer, candidates),
             ["medicine", "physical-medicine", "time"],
@@ -1072,13 +1164,16 @@ def _med_facts() -> list[Spec]:
              ("Both the vaccine product code and an immunization administration code",
               "CPT reports the vaccine product and its administration separately"),
              [("Only the vaccine product code", "The administration must also be reported"),
-              ("Only an injection code from the hydration and injection subsection", "Vaccines use immunization "
+              ("Only an injection code from the hydration and injection subsection", "Vaccines use "
+                                                                                     "immunization "
                                                                                      "administration codes"),
               ("Only an E/M code", "The vaccine and its administration have their own codes")],
              ["medicine", "vaccines"], ref),
-        fact(m, "A patient receives a single combination vaccine that protects against several diseases. How is the "
+        fact(m, "A patient receives a single combination vaccine that protects against several diseases. How "
+                "is the "
                 "product reported?",
-             ("With the one code for the combination vaccine", "A combination vaccine is reported with its single "
+             ("With the one code for the combination vaccine", "A combination vaccine is reported with its "
+                                                               "single "
                                                                "combination code"),
              [("With a separate code for each component disease", "Components are not coded separately"),
               ("With an unlisted vaccine code", "A specific code exists"),
@@ -1091,7 +1186,8 @@ def _med_facts() -> list[Spec]:
               ("An immunization administration code only", "The product also has a code"),
               ("An E/M code only", "The product and administration have their own codes")],
              ["medicine", "immune-globulin"], ref),
-        fact(m, "In a hospital outpatient facility, a patient receives chemotherapy, a therapeutic drug infusion "
+        fact(m, "In a hospital outpatient facility, a patient receives chemotherapy, a therapeutic drug "
+                "infusion "
                 "and hydration at one encounter. Which is the initial service for facility reporting?",
              ("The chemotherapy administration", "For facilities the hierarchy is chemotherapy, then "
                                                  "therapeutic/prophylactic/diagnostic, then hydration"),
@@ -1099,12 +1195,15 @@ def _med_facts() -> list[Spec]:
               ("The therapeutic drug infusion", "Chemotherapy ranks above it for facilities"),
               ("Whichever started first", "The facility hierarchy decides, not the order of start times")],
              ["medicine", "infusion", "hierarchy"], ref),
-        fact(m, "In the physician office, a patient has hydration and then a therapeutic drug infusion. How does the "
+        fact(m, "In the physician office, a patient has hydration and then a therapeutic drug infusion. How "
+                "does the "
                 "physician choose the initial service?",
-             ("By the primary reason for the encounter", "Physician reporting uses the main reason for the visit to "
+             ("By the primary reason for the encounter", "Physician reporting uses the main reason for the "
+                                                         "visit to "
                                                          "pick the initial service"),
              [("Always by the facility hierarchy", "The hierarchy is the facility rule"),
-              ("Always the hydration, because it started first", "Order of start does not decide for physicians"),
+              ("Always the hydration, because it started first", "Order of start does not decide for "
+                                                                 "physicians"),
               ("Always the longest infusion", "Duration does not decide")],
              ["medicine", "infusion"], ref),
         fact(m, "A drug is given intravenously over 12 minutes. How is the administration reported?",
@@ -1113,18 +1212,22 @@ def _med_facts() -> list[Spec]:
               ("As hydration", "A therapeutic drug is not hydration"),
               ("It is not reportable", "A push is reportable")],
              ["medicine", "infusion"], ref),
-        fact(m, "Two different drugs are infused at the same time through the same intravenous line. How is the "
+        fact(m, "Two different drugs are infused at the same time through the same intravenous line. How is "
+                "the "
                 "concurrent infusion reported?",
              ("Once per encounter", "A concurrent infusion is reported only once per encounter"),
              [("Once per drug", "It is not reported per drug"),
               ("Once per hour", "It is not a time-based add-on"),
               ("It is not reportable", "It is reportable once per encounter")],
              ["medicine", "infusion"], ref),
-        fact(m, "On a day of hemodialysis, the nephrologist evaluates the patient for a problem related to the "
+        fact(m, "On a day of hemodialysis, the nephrologist evaluates the patient for a problem related to "
+                "the "
                 "end-stage renal disease. How is that evaluation reported?",
-             ("It is included in the dialysis service", "E/M services related to the ESRD on a dialysis day are "
+             ("It is included in the dialysis service", "E/M services related to the ESRD on a dialysis day "
+                                                        "are "
                                                         "included in the dialysis codes"),
-             [("With an E/M code and modifier 25", "Only unrelated, significant problems are reported separately"),
+             [("With an E/M code and modifier 25", "Only unrelated, significant problems are reported "
+                                                   "separately"),
               ("With an E/M code and modifier 24", "24 is for the postoperative period"),
               ("With a prolonged service code", "The work is already included")],
              ["medicine", "dialysis", "bundling"], ref),
@@ -1142,7 +1245,8 @@ def _med_facts() -> list[Spec]:
               ("Radiographs of the spine", "X-rays are reported separately")],
              ["medicine", "chiropractic"], ref),
         fact(m, "How many body regions does CPT recognize for osteopathic manipulative treatment?",
-             ("Ten", "Head, cervical, thoracic, lumbar, sacral, pelvic, lower extremities, upper extremities, rib "
+             ("Ten", "Head, cervical, thoracic, lumbar, sacral, pelvic, lower extremities, upper "
+                     "extremities, rib "
                      "cage, and abdomen and viscera"),
              [("Five", "Five is the count of spinal regions for chiropractic treatment"),
               ("Seven", "There are more than seven OMT regions"),

@@ -46,7 +46,8 @@ CODES: tuple[Code, ...] = (
     Code("K0002", "a standard hemi (low-seat) manual wheelchair",
          "a standard hemi wheelchair with a low seat height", "wheelchair"),
     Code("K0003", "a lightweight manual wheelchair", "a lightweight manual wheelchair", "wheelchair"),
-    Code("K0004", "a high-strength lightweight manual wheelchair", "a high-strength lightweight manual wheelchair",
+    Code("K0004", "a high-strength lightweight manual wheelchair", "a high-strength lightweight manual "
+                                                                   "wheelchair",
          "wheelchair"),
     # Home equipment
     Code("E0250", "a fixed-height hospital bed with side rails and mattress",
@@ -130,7 +131,8 @@ CODES: tuple[Code, ...] = (
 BY_CODE = {c.code: c for c in CODES}
 
 _LOOKUP_STEMS = {
-    "mobility": "After ankle surgery, a Medicare patient is supplied with {s}. Which HCPCS Level II code reports "
+    "mobility": "After ankle surgery, a Medicare patient is supplied with {s}. Which HCPCS Level II code "
+                "reports "
                 "the item?",
     "wheelchair": "A supplier delivers {s} to a Medicare beneficiary. Which HCPCS Level II code reports the "
                   "item?",
@@ -259,7 +261,8 @@ def _site_modifiers(rng: random.Random) -> list[Spec]:
         others = [m for m in _EYELIDS if m != mod]
         out.append(spec(
             DOMAIN,
-            f"A lesion is excised from the patient's {site}. Which HCPCS Level II modifier identifies the site?",
+            f"A lesion is excised from the patient's {site}. Which HCPCS Level II modifier identifies the "
+            "site?",
             (mod, f"{mod} identifies the {site}"),
             [(m, f"{m} identifies the {_EYELIDS[m]}") for m in others],
             ["modifier", "hcpcs-level-ii", "eyelid-modifier", "anatomic-modifier"],
@@ -269,7 +272,8 @@ def _site_modifiers(rng: random.Random) -> list[Spec]:
         others = rng.sample([m for m in _CORONARY if m != mod], 3)
         out.append(spec(
             DOMAIN,
-            f"A cardiologist places a stent in the {site}. Which HCPCS Level II modifier identifies the vessel?",
+            f"A cardiologist places a stent in the {site}. Which HCPCS Level II modifier identifies the "
+            "vessel?",
             (mod, f"{mod} identifies the {site}"),
             [(m, f"{m} identifies the {_CORONARY[m]}") for m in others],
             ["modifier", "hcpcs-level-ii", "coronary-modifier", "anatomic-modifier"],
@@ -293,7 +297,8 @@ def _site_modifiers(rng: random.Random) -> list[Spec]:
 _PAYMENT_MODS = {
     "GA": "a waiver of liability (ABN) was issued as required by payer policy",
     "GZ": "the item or service is expected to be denied as not reasonable and necessary and no ABN is on file",
-    "GY": "the item or service is statutorily excluded or does not meet the definition of any Medicare benefit",
+    "GY": "the item or service is statutorily excluded or does not meet the definition of any Medicare "
+          "benefit",
     "GX": "a voluntary notice of liability was issued under payer policy",
     "KX": "the requirements in the payer's medical policy have been met and documented",
     "NU": "the durable medical equipment is purchased new",
@@ -305,8 +310,10 @@ _PAYMENT_MODS = {
     "GC": "the service was performed in part by a resident under the direction of a teaching physician",
 }
 _PAYMENT_CASES: tuple[tuple[str, str, tuple[str, str, str], str], ...] = (
-    ("GA", "A Medicare patient wants a screening test more often than Medicare covers it. Before the service, "
-           "the office explains that Medicare will probably deny it and the patient signs an ABN. Which modifier "
+    ("GA", "A Medicare patient wants a screening test more often than Medicare covers it. Before the "
+           "service, "
+           "the office explains that Medicare will probably deny it and the patient signs an ABN. Which "
+           "modifier "
            "is appended?", ("GZ", "GY", "GX"), "abn"),
     ("GZ", "A provider expects Medicare to deny a service as not reasonable and necessary, but no ABN was "
            "obtained before the service was given. Which modifier is appended?", ("GA", "GY", "KX"), "abn"),
@@ -325,7 +332,8 @@ _PAYMENT_CASES: tuple[tuple[str, str, tuple[str, str, str], str], ...] = (
            "appended to the equipment code?", ("NU", "RR", "GY"), "dme"),
     ("QW", "A physician office with a CLIA certificate of waiver performs a rapid strep test that is on the "
            "waived list. Which modifier does Medicare require on the test code?", ("GA", "KX", "GC"), "laboratory"),
-    ("Q5", "While a physician is away, a colleague from another practice sees her patients under a reciprocal "
+    ("Q5", "While a physician is away, a colleague from another practice sees her patients under a "
+           "reciprocal "
            "arrangement. Which modifier is appended to the services billed by the regular physician?",
      ("Q6", "GC", "GX"), "substitute-physician"),
     ("Q6", "A practice pays a locum tenens physician per day to cover a physician's patients during a "
@@ -373,7 +381,8 @@ def _structure(rng: random.Random) -> list[Spec]:
         others = rng.sample([k for k in _SECTIONS if k != letter], 3)
         out.append(spec(
             DOMAIN,
-            f"HCPCS Level II codes that begin with the letter {letter} are used mainly to report which of the "
+            f"HCPCS Level II codes that begin with the letter {letter} are used mainly to report which of "
+            "the "
             "following?",
             (meaning[0].upper() + meaning[1:], f"The {letter} section covers {meaning}"),
             [(_SECTIONS[o][0].upper() + _SECTIONS[o][1:], f"That is the {o} section, not {letter}") for o in others],
@@ -392,24 +401,28 @@ def _structure(rng: random.Random) -> list[Spec]:
         ))
     out.append(spec(
         DOMAIN,
-        "A physician administers an injectable drug that has no specific HCPCS Level II code. How is the drug "
+        "A physician administers an injectable drug that has no specific HCPCS Level II code. How is the "
+        "drug "
         "supply reported?",
         ("With the unclassified drug code J3490, with the drug name and dose on the claim",
          "When no specific code exists, the unclassified drug code is used and the claim identifies the drug"),
         [("With the code for the closest similar drug",
           "Reporting a different drug's code misrepresents what was given"),
          ("It cannot be reported", "Unclassified codes exist precisely so that such drugs can be reported"),
-         ("With a CPT Category III code", "Category III codes describe emerging technology services, not drugs")],
+         ("With a CPT Category III code", "Category III codes describe emerging technology services, not "
+                                          "drugs")],
         ["hcpcs-level-ii", "unlisted", "j-codes"],
         [REF_CODES],
     ))
     out.append(spec(
         DOMAIN,
         "Which organization maintains and distributes the HCPCS Level II code set?",
-        ("The Centers for Medicare & Medicaid Services (CMS)", "CMS maintains HCPCS Level II and publishes updates"),
+        ("The Centers for Medicare & Medicaid Services (CMS)", "CMS maintains HCPCS Level II and publishes "
+                                                               "updates"),
         [("The American Medical Association (AMA)", "The AMA maintains CPT (HCPCS Level I), not Level II"),
          ("The World Health Organization (WHO)", "The WHO maintains ICD, the base of ICD-10-CM"),
-         ("The Office of Inspector General (OIG)", "The OIG investigates fraud; it does not maintain code sets")],
+         ("The Office of Inspector General (OIG)", "The OIG investigates fraud; it does not maintain code "
+                                                   "sets")],
         ["hcpcs-level-ii", "code-structure"],
         [REF_CODES],
     ))

@@ -286,7 +286,8 @@ _ENCOUNTER_SENTENCES = {
         "The fracture is closed, and the patient is receiving active treatment for it at this visit "
         "(initial encounter)."
     ),
-    ("initial", False): "The patient is receiving active treatment for the injury at this visit (initial encounter).",
+    ("initial", False): "The patient is receiving active treatment for the injury at this visit (initial "
+                        "encounter).",
     ("subsequent", True): (
         "Active treatment was completed at an earlier visit; today the closed fracture is checked and "
         "is healing routinely (subsequent encounter)."
@@ -494,14 +495,16 @@ def _guidelines() -> list[Spec]:
             ("In either order, at the coder's discretion",
              "The convention fixes the order: etiology first, manifestation second")],
            ["sequencing", "etiology-manifestation"], "I.A.13"),
-        _g("A patient has hypertension and chronic kidney disease stage 3a; the provider does not say whether "
+        _g("A patient has hypertension and chronic kidney disease stage 3a; the provider does not say "
+           "whether "
            "they are related. Which codes are reported?",
            ("I12.9 and N18.31",
             "ICD-10-CM presumes a causal relationship between hypertension and chronic kidney disease, so "
             "the hypertensive CKD combination code is used with a code for the CKD stage"),
            [("I10 and N18.31",
              "The link between hypertension and CKD is presumed even when the provider does not state it"),
-            ("N18.31 only", "The hypertension must be reported, and it is classified to the combination category"),
+            ("N18.31 only", "The hypertension must be reported, and it is classified to the combination "
+                            "category"),
             ("I13.10 and N18.31",
              "I13 is for hypertensive heart and chronic kidney disease, and no heart disease is documented")],
            ["hypertension", "ckd", "sequencing"], "I.C.9.a.2"),
@@ -530,8 +533,10 @@ def _guidelines() -> list[Spec]:
            ("Code both, sequencing the acute condition first",
             "When separate subentries exist at the same level, both are coded and the acute one goes first"),
            [("Code both, sequencing the chronic condition first", "The guideline puts the acute code first"),
-            ("Code only the acute condition", "The chronic condition is also documented and indexed separately"),
-            ("Code only the chronic condition", "The acute condition is also documented and indexed separately")],
+            ("Code only the acute condition", "The chronic condition is also documented and indexed "
+                                              "separately"),
+            ("Code only the chronic condition", "The acute condition is also documented and indexed "
+                                                "separately")],
            ["acute-chronic", "sequencing"], "I.B.8"),
         _g("A single ICD-10-CM code fully describes a diagnosis together with its associated complication. "
            "What should the coder report?",
@@ -553,7 +558,8 @@ def _guidelines() -> list[Spec]:
             ("As displaced and open", "The default for open versus closed is closed"),
             ("As nondisplaced and open", "Both defaults are reversed")],
            ["fracture", "default-code"], "I.C.19.c"),
-        _g("A patient has the same condition on both sides, but the classification offers only right-side and "
+        _g("A patient has the same condition on both sides, but the classification offers only right-side "
+           "and "
            "left-side codes, with no bilateral code. What is reported?",
            ("Separate codes for the right side and the left side",
             "When no bilateral code exists, the condition is reported with a code for each side"),
@@ -586,8 +592,10 @@ def _guidelines() -> list[Spec]:
            ("Only the fracture",
             "Superficial injuries such as abrasions are not coded when they accompany a more severe injury "
             "of the same site"),
-           [("Both injuries, abrasion first", "The abrasion is not coded at all with a more severe injury there"),
-            ("Both injuries, fracture first", "The abrasion is not coded at all with a more severe injury there"),
+           [("Both injuries, abrasion first", "The abrasion is not coded at all with a more severe injury "
+                                              "there"),
+            ("Both injuries, fracture first", "The abrasion is not coded at all with a more severe injury "
+                                              "there"),
             ("Only the abrasion", "The fracture is the most serious injury and must be coded")],
            ["injury", "sequencing"], "I.C.19.b"),
         _g("A patient with confirmed acute appendicitis has right lower quadrant abdominal pain. Is the pain "
@@ -598,7 +606,8 @@ def _guidelines() -> list[Spec]:
              "Symptoms are not first-listed when a related definitive diagnosis is established"),
             ("Yes, sequenced after the appendicitis",
              "Integral symptoms are not reported at all once the diagnosis is confirmed"),
-            ("Only if the pain is documented twice", "Repeating the symptom in the note does not change the rule")],
+            ("Only if the pain is documented twice", "Repeating the symptom in the note does not change the "
+                                                     "rule")],
            ["signs-symptoms"], "I.B.5"),
         _g("For an outpatient encounter, which diagnosis is listed first?",
            ("The condition chiefly responsible for the services provided at the visit",

@@ -1,0 +1,270 @@
+"""Checks on the generated sample item bank: shape rules, volume, determinism and content validity.
+
+The ICD checks go back to the simple_icd_10_cm code set independently of the generator's own
+helpers, so a vignette whose stem drifts from its key's tabular description fails here.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections import Counter
+
+import pytest
+
+from item_bank.sample_bank import generate_sample_bank
+from item_bank.sample_bank.__main__ import main as cli_main
+from item_bank.sample_bank.hcpcs import BY_CODE as HCPCS_TABLE
+from item_bank.sample_bank.icd import cm
+from shared.domains import DOMAIN_BY_CODE, DOMAIN_CODES, DOMAINS
+
+LABELS = ["A", "B", "C", "D"]
+TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+ICD_CODE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+ENCOUNTER_SUFFIX_RE = re.compile(r", (initial encounter|subsequent encounter|sequela)\b.*$")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _key_text(item: dict) -> str:
+    return next(o["text"] for o in item["options"] if o["label"] == item["key"])
+
+
+def _distractor_texts(item: dict) -> list[str]:
+    return [o["text"] for o in item["options"] if o["label"] != item["key"]]
+
+
+@pytest.fixture(scope="module")
+def bank() -> list[dict]:
+    return generate_sample_bank()
+
+
+@pytest.fixture(scope="module")
+def icd_vignettes(bank: list[dict]) -> list[dict]:
+    return [i for i in bank if i["domain"] == "ICD" and "vignette" in i["tags"]]
+
+
+# --- shape -----------------------------------------------------------------------------------
+
+
+def test_every_item_has_exactly_the_required_fields(bank):
+    for item in bank:
+        assert set(item) == {"domain", "stem", "options", "key", "rationale", "tags", "code_set_year",
+                             "references"}
+        assert item["domain"] in DOMAIN_CODES
+        assert item["code_set_year"] == 2026
+
+
+def test_options_are_four_labelled_distinct_and_short(bank):
+    for item in bank:
+        options = item["options"]
+        assert [o["label"] for o in options] == LABELS
+        assert all(set(o) == {"label", "text"} for o in options)
+        texts = [o["text"] for o in options]
+        for text in texts:
+            assert isinstance(text, str) and text, item["stem"]
+            assert text == text.strip(), text
+            assert len(text) <= 500, text
+        assert len({t.casefold() for t in texts}) == 4, texts
+
+
+def test_key_stem_and_rationale_lengths(bank):
+    for item in bank:
+        assert item["key"] in LABELS
+        assert 10 <= len(item["stem"]) <= 4000
+        assert 20 <= len(item["rationale"]) <= 8000
+
+
+def test_rationale_explains_the_key_and_every_distractor(bank):
+    for item in bank:
+        rationale = item["rationale"]
+        assert f"Answer {item['key']} " in rationale
+        for label in LABELS:
+            if label != item["key"]:
+                assert f"Option {label} " in rationale, (label, rationale)
+        assert rationale.count(" is wrong: ") == 3
+
+
+def test_tags_are_slugs_and_include_sample(bank):
+    for item in bank:
+        tags = item["tags"]
+        assert 1 <= len(tags) <= 10, tags
+        assert all(TAG_RE.match(t) for t in tags), tags
+        assert len(set(tags)) == len(tags), tags
+        assert "sample" in tags
+
+
+def test_references_are_short_strings(bank):
+    for item in bank:
+        refs = item["references"]
+        assert isinstance(refs, list) and refs
+        assert all(isinstance(r, str) and 0 < len(r) <= 200 for r in refs), refs
+
+
+def test_stems_are_unique_after_whitespace_normalisation(bank):
+    stems = Counter(_norm(i["stem"]) for i in bank)
+    duplicates = [s for s, n in stems.items() if n > 1]
+    assert not duplicates, duplicates[:3]
+
+
+# --- volume and balance ----------------------------------------------------------------------
+
+
+def test_volume_overall_and_per_domain(bank):
+    assert len(bank) >= 600
+    counts = Counter(i["domain"] for i in bank)
+    for domain in DOMAINS:
+        assert counts[domain.code] >= 3 * domain.classic_count, (domain.code, counts[domain.code])
+
+
+def test_items_come_grouped_in_code_book_order(bank):
+    order = [DOMAIN_CODES.index(i["domain"]) for i in bank]
+    assert order == sorted(order)
+
+
+def test_keys_are_spread_over_all_four_letters(bank):
+    counts = Counter(i["key"] for i in bank)
+    for label in LABELS:
+        assert 0.2 <= counts[label] / len(bank) <= 0.3, counts
+
+
+def test_keys_are_spread_within_each_domain(bank):
+    for code in DOMAIN_CODES:
+        counts = Counter(i["key"] for i in bank if i["domain"] == code)
+        assert len(counts) == 4, (code, counts)
+
+
+# --- determinism -----------------------------------------------------------------------------
+
+
+def test_same_seed_gives_identical_output(bank):
+    assert generate_sample_bank(2026) == bank
+    assert generate_sample_bank(7) == generate_sample_bank(7)
+
+
+def test_different_seed_changes_order_or_options(bank):
+    other = generate_sample_bank(1)
+    assert other != bank
+    assert [i["stem"] for i in other] != [i["stem"] for i in bank]
+    same_stem = {i["stem"]: i for i in other}
+    shuffled = [i for i in bank if i["stem"] in same_stem and i["options"] != same_stem[i["stem"]]["options"]]
+    assert shuffled
+
+
+def test_global_random_state_is_untouched():
+    state = random.getstate()
+    generate_sample_bank(99)
+    assert random.getstate() == state
+
+
+def test_generation_is_fast():
+    start = time.perf_counter()
+    generate_sample_bank(3)
+    assert time.perf_counter() - start < 5
+
+
+# --- ICD-10-CM content -----------------------------------------------------------------------
+
+
+def test_icd_domain_is_mostly_code_from_vignette(bank, icd_vignettes):
+    icd_items = [i for i in bank if i["domain"] == "ICD"]
+    assert len(icd_vignettes) > len(icd_items) / 2
+    for item in icd_items:
+        assert "vignette" in item["tags"] or "guideline" in item["tags"], item["tags"]
+
+
+def test_icd_vignette_key_is_a_billable_code_whose_description_built_the_stem(icd_vignettes):
+    assert icd_vignettes
+    for item in icd_vignettes:
+        key = _key_text(item)
+        assert ICD_CODE_RE.match(key), key
+        assert cm.is_valid_item(key) and cm.is_leaf(key), key
+        description = _norm(cm.get_description(key).replace("/\t", " / "))
+        condition = ENCOUNTER_SUFFIX_RE.sub("", description)
+        assert condition.casefold() in item["stem"].casefold(), (key, condition, item["stem"])
+        assert description in item["rationale"]
+        if key[0] in "ST" and len(key.replace(".", "")) == 7:
+            expected = {"A": "(initial encounter)", "D": "(subsequent encounter)"}[key[-1]]
+            assert expected in item["stem"], (key, item["stem"])
+
+
+def test_icd_vignette_distractors_are_other_valid_codes(icd_vignettes):
+    for item in icd_vignettes:
+        key = _key_text(item)
+        distractors = _distractor_texts(item)
+        assert len(set(distractors)) == 3
+        for code in distractors:
+            assert ICD_CODE_RE.match(code), code
+            assert code != key
+            assert cm.is_valid_item(code), code
+            assert _norm(cm.get_description(code).replace("/\t", " / ")) != _norm(cm.get_description(key))
+
+
+def test_icd_laterality_in_stem_matches_key(icd_vignettes):
+    for item in icd_vignettes:
+        description = cm.get_description(_key_text(item)).lower()
+        for side in ("right", "left"):
+            if re.search(rf"\b{side}\b", description):
+                assert re.search(rf"\b{side}\b", item["stem"].lower()), item["stem"]
+
+
+def test_icd_guideline_items_cite_the_official_guidelines(bank):
+    guideline_items = [i for i in bank if i["domain"] == "ICD" and "guideline" in i["tags"]]
+    assert guideline_items
+    for item in guideline_items:
+        assert any("Official Guidelines" in r for r in item["references"])
+
+
+def test_icd_placeholder_items_use_real_codes_for_the_key(bank):
+    for item in bank:
+        if item["domain"] == "ICD" and "placeholder-x" in item["tags"] and "guideline" in item["tags"]:
+            key = _key_text(item)
+            if ICD_CODE_RE.match(key):
+                assert "X" in key and cm.is_valid_item(key) and cm.is_leaf(key)
+
+
+# --- HCPCS and CPT-area content --------------------------------------------------------------
+
+
+def test_hcpcs_lookup_keys_and_distractors_come_from_the_table(bank):
+    lookups = [i for i in bank if i["domain"] == "HCPCS" and "code-lookup" in i["tags"]]
+    assert lookups
+    for item in lookups:
+        for text in [o["text"] for o in item["options"]]:
+            assert text in HCPCS_TABLE, text
+
+
+_CPT_RANGES = {
+    "EM": (99202, 99499), "ANES": (100, 1999), "CPT-10000": (10004, 19999), "CPT-20000": (20000, 29999),
+    "CPT-30000": (30000, 39999), "CPT-40000": (40000, 49999), "CPT-50000": (50000, 59999),
+    "CPT-60000": (60000, 69999), "RAD": (70010, 79999), "PATH": (80047, 89398), "MED": (90281, 99607),
+}
+
+
+def test_cpt_code_numbers_stay_in_their_section(bank):
+    for item in bank:
+        if item["domain"] not in _CPT_RANGES:
+            continue
+        lo, hi = _CPT_RANGES[item["domain"]]
+        for number in re.findall(r"\b\d{5}\b", item["stem"]):
+            assert lo <= int(number) <= hi, (item["domain"], number, item["stem"])
+
+
+def test_every_domain_has_topic_tags_beyond_sample(bank):
+    for item in bank:
+        assert len(item["tags"]) >= 2, item["tags"]
+        assert DOMAIN_BY_CODE[item["domain"]]
+
+
+# --- CLI -------------------------------------------------------------------------------------
+
+
+def test_cli_count_prints_every_domain(capsys):
+    assert cli_main(["--count"]) == 0
+    out = capsys.readouterr().out
+    for domain in DOMAINS:
+        assert re.search(rf"^{re.escape(domain.code)}\s+\d+", out, re.MULTILINE), domain.code
+    assert re.search(r"^total\s+\d+", out, re.MULTILINE)
