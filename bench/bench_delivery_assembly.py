@@ -100,7 +100,8 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|")
     for name, r in res.items():
         print(
-            f"| {name} | {r['forms_per_s']:,.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {base / r['forms_per_s']:.2f} |"
+            f"| {name} | {r['forms_per_s']:,.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} "
+            f"| {base / r['forms_per_s']:.2f} |"
         )
     print(
         f"\nmean difficulty of 500 forms, target {target:.3f}: steered sd {np.std(steered):.4f}, "

@@ -113,7 +113,8 @@ def main() -> None:
     names = list(res)
     bare, service, bare_nr = (res[n] for n in names)
     print(
-        f"### Answer saves, {args.concurrency} connections, closed loop, {args.rounds} x {args.seconds:.0f} s "
+        f"### Answer saves, {args.concurrency} connections, closed loop, "
+        f"{args.rounds} x {args.seconds:.0f} s "
         "per case (medians over rounds)\n"
     )
     print("| endpoint | req/s | p50 (ms) | p99 (ms) | errors | throughput / bare (default Pool) |")

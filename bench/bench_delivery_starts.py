@@ -96,7 +96,8 @@ async def run(n: int) -> dict[str, object]:
                 check = await conn.fetchrow(
                     "SELECT count(*) AS attempts, count(DISTINCT candidate_id) AS candidates,"
                     " min(jsonb_array_length(form)) AS min_len, max(jsonb_array_length(form)) AS max_len,"
-                    " bool_and((SELECT count(DISTINCT e->>'item_id') FROM jsonb_array_elements(form) e) = 150)"
+                    " bool_and((SELECT count(DISTINCT e->>'item_id')"
+                    "           FROM jsonb_array_elements(form) e) = 150)"
                     "   AS distinct_items FROM delivery.attempts"
                 )
             finally:
@@ -122,13 +123,15 @@ def main() -> None:
     for name, r in res.items():
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))
         print(
-            f"| {name} | {r['wall_s']:.2f} | {r['starts_per_s']:,.0f} | {r['p50_ms']:.0f} | {r['p99_ms']:.0f} "
+            f"| {name} | {r['wall_s']:.2f} | {r['starts_per_s']:,.0f} | {r['p50_ms']:.0f} "
+            f"| {r['p99_ms']:.0f} "
             f"| {r['max_ms']:.0f} | {statuses} |"
         )
     svc = res["exam-delivery POST /api/attempts"]
     base = res["bare endpoint: insert a prebuilt form"]
     print(
-        f"\np99 start latency {svc['p99_ms']:.0f} ms ({svc['p99_ms'] / base['p99_ms']:.2f}x the bare insert's); "
+        f"\np99 start latency {svc['p99_ms']:.0f} ms "
+        f"({svc['p99_ms'] / base['p99_ms']:.2f}x the bare insert's); "
         f"database check: {check['attempts']} attempts, one per candidate, 150 distinct items on every form"
     )
     hx.RESULTS.mkdir(parents=True, exist_ok=True)

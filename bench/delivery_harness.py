@@ -94,8 +94,8 @@ def synthetic_bank(total: int, seed: int = 1) -> list[FeedItemVersion]:
                     item_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                     version=1,
                     domain=d.code,
-                    stem=f"A {30 + i % 50}-year-old patient ({d.code} {i}): which code, modifier or sequence is right? "
-                    + "Documentation describes the encounter in a few sentences. " * 3,
+                    stem=f"A {30 + i % 50}-year-old patient ({d.code} {i}): which code or modifier is right? "
+                    + "The documentation describes the encounter. " * 3,
                     options=[
                         FeedOption(
                             label=label, text=f"{d.code}-{i} alternative {label.lower()} with some text"
@@ -296,7 +296,8 @@ async def closed_loop(
 def machine() -> str:
     import platform
 
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    cores = f"{os.cpu_count()} cores"
+    return f"{platform.system()} {platform.machine()}, {cores}, Python {platform.python_version()}"
 
 
 # ---------------------------------------------------------------- the bare baseline server
@@ -304,13 +305,15 @@ def machine() -> str:
 BARE_SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS bench_bare;
 CREATE TABLE IF NOT EXISTS bench_bare.responses (
-    attempt_id uuid NOT NULL, position integer NOT NULL, selected text, flagged boolean NOT NULL DEFAULT false,
+    attempt_id uuid NOT NULL, position integer NOT NULL, selected text,
+    flagged boolean NOT NULL DEFAULT false,
     saved_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (attempt_id, position));
 CREATE TABLE IF NOT EXISTS bench_bare.forms (id uuid PRIMARY KEY, candidate_id uuid NOT NULL,
     started_at timestamptz NOT NULL, deadline timestamptz NOT NULL, form jsonb NOT NULL);
 """
 BARE_UPSERT = """
-INSERT INTO bench_bare.responses (attempt_id, position, selected, saved_at) VALUES ($1, $2, $3, clock_timestamp())
+INSERT INTO bench_bare.responses (attempt_id, position, selected, saved_at)
+VALUES ($1, $2, $3, clock_timestamp())
 ON CONFLICT (attempt_id, position) DO UPDATE SET selected = EXCLUDED.selected, saved_at = EXCLUDED.saved_at
 RETURNING position, selected, flagged, saved_at
 """

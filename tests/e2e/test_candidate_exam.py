@@ -1,5 +1,6 @@
 """A candidate sits a short exam in a real browser: mouse and keys, a flag, the
-network lost for a moment, a reload mid-exam, review, submission, result."""
+network lost for a moment, a reload mid-exam, review, submission, result; and
+the same with the keyboard only, at the width of a 200 % zoom."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ import re
 import secrets
 import uuid
 
-from playwright.async_api import expect
+import pytest
+from playwright.async_api import Page, expect
 
-from tests.delivery_support import RATIONALE_MARK, feed_delivery, synthetic_items
+from tests.delivery_support import wait_for_bank
 from tests.e2e.conftest import artifact, ui_login
+from tests.support import start_stack
+
+
+@pytest.fixture(scope="module")
+async def bstack(database_url: str):
+    async with start_stack(database_url, seed_sample_bank=True, outbox_poll_seconds=0.2) as stack:
+        await wait_for_bank(stack)
+        yield stack
 
 
 async def _candidate(stack) -> tuple[str, str]:
@@ -31,14 +41,13 @@ async def _candidate(stack) -> tuple[str, str]:
     return username, password
 
 
-async def test_candidate_sits_an_exam_and_sees_the_result(stack, page, context):
-    await feed_delivery(stack.apps["exam-delivery"], synthetic_items(seed=31))
+async def _drill(stack, name: str) -> None:
     status, bp = await stack.request(
         "POST",
         "/api/blueprints",
         await stack.admin_token(),
         json={
-            "name": "Browser drill",
+            "name": name,
             "time_limit_seconds": 1200,
             "cut_score_percent": 50,
             "domains": [
@@ -49,6 +58,11 @@ async def test_candidate_sits_an_exam_and_sees_the_result(stack, page, context):
         },
     )
     assert status == 201, bp
+
+
+async def test_candidate_sits_an_exam_and_sees_the_result(bstack, page, context):
+    stack = bstack
+    await _drill(stack, "Browser drill")
     username, password = await _candidate(stack)
 
     await ui_login(page, stack.base_url, username, password)
@@ -130,8 +144,14 @@ async def test_candidate_sits_an_exam_and_sees_the_result(stack, page, context):
     await expect(page.locator("#domains tbody tr")).to_have_count(3)
     reviewed = page.locator(".exam-review-item")
     await expect(reviewed).to_have_count(6)
-    await expect(reviewed.first).to_contain_text(RATIONALE_MARK)
+    await expect(reviewed.first).to_contain_text("Why:")
     await expect(reviewed.nth(3)).to_contain_text("not answered")
+    # The sample rationales begin "Answer X is correct": X is relabelled to what this candidate saw.
+    for n in range(6):
+        text = await reviewed.nth(n).inner_text()
+        key = re.search(r"Correct answer: ([A-D])\.", text).group(1)
+        why = text[text.index("Why:"):]
+        assert re.match(r"Why: Answer ([A-D])\b", why).group(1) == key, text
     await page.screenshot(path=str(artifact("candidate-result.png")), full_page=True)
 
     status, attempt = await stack.request(
@@ -140,3 +160,73 @@ async def test_candidate_sits_an_exam_and_sees_the_result(stack, page, context):
     assert (
         attempt["status"] == "submitted" and attempt["answered_count"] == 3 and attempt["flagged_count"] == 1
     )
+
+
+async def _tab_to(page: Page, test: str, limit: int = 80) -> None:
+    """Press Tab until `test` (a JS predicate on the focused element `el`) holds."""
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        if await page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({test}); }})()"):
+            outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", "the focused element shows no focus ring"
+            return
+    raise AssertionError(f"Tab never reached: {test}")
+
+
+async def _no_horizontal_scroll(page: Page) -> None:
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+async def test_keyboard_only_at_200_percent_zoom(bstack, page):
+    stack = bstack
+    await _drill(stack, "Keyboard drill")
+    username, password = await _candidate(stack)
+    await page.set_viewport_size({"width": 640, "height": 450})  # 1280 x 900 at 200 %
+    await page.goto(f"{stack.base_url}/")
+    await _tab_to(page, "el.id === 'username'")
+    await page.keyboard.type(username)
+    await page.keyboard.press("Tab")
+    await page.keyboard.type(password)
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"{stack.base_url}/exam")
+    await expect(page.get_by_role("button", name="Start Keyboard drill")).to_be_visible()
+    await _no_horizontal_scroll(page)
+
+    await _tab_to(page, "el.textContent === 'Start Keyboard drill'")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("dialog")).to_be_visible()
+    await page.keyboard.press("Tab")  # from Cancel to the confirmation
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r".*/exam/attempts/[0-9a-f-]+(#q=1)?$"))
+    await expect(page.locator("#q-heading")).to_have_text("Question 1 of 6")
+    await _no_horizontal_scroll(page)
+
+    # An answer chosen from the radio group with the keyboard, then the shortcuts.
+    await _tab_to(page, "el.name === 'answer'")
+    await page.keyboard.press("Space")
+    await expect(page.locator("#options input:checked")).to_have_count(1)
+    await page.keyboard.press("n")
+    await expect(page.locator("#q-heading")).to_have_text("Question 2 of 6")
+    await page.keyboard.press("d")
+    await page.keyboard.press("f")
+    await expect(page.locator("#flag")).to_have_attribute("aria-pressed", "true")
+    await expect(page.locator("#queue-state")).to_have_text("All answers saved.")
+    nav = page.locator("#navigator button")
+    await expect(nav.nth(0)).to_have_class(re.compile(r"\banswered\b"))
+    await expect(nav.nth(1)).to_have_class(re.compile(r"\banswered\b.*\bflagged\b"))
+    await page.screenshot(path=str(artifact("candidate-exam-200-percent.png")), full_page=True)
+
+    await _tab_to(page, "el.textContent === 'Review and submit'")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r".*/review$"))
+    await expect(page.locator("#review-summary")).to_contain_text("You answered 2 of 6 questions")
+    await _no_horizontal_scroll(page)
+    await _tab_to(page, "el.textContent === 'Submit exam'")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("dialog")).to_be_visible()
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r".*/result$"))
+    await expect(page.locator("#result")).to_be_visible(timeout=20000)
+    await expect(page.locator("#score")).to_contain_text("of 6 correct")
+    await _no_horizontal_scroll(page)

@@ -1,5 +1,6 @@
 """Attempts through the public API (the entry), against the real services and
-PostgreSQL, with a synthetic approved bank fed through delivery's feed consumer."""
+PostgreSQL, with the sample bank seeded in the item bank and followed by
+delivery through the item bank's feed."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from typing import Any
 
 import asyncpg
 import pytest
-from exam_delivery.assembly import shown_key
+from exam_delivery.assembly import shown_key, shown_options
 from exam_delivery.state import DELIVERY_KEY
 
 from shared.auth import issue_service_token
 from shared.domains import DOMAINS
-from tests.delivery_support import RATIONALE_MARK, feed_delivery, retire, synthetic_items, wait_for
+from tests.delivery_support import wait_for, wait_for_bank
 from tests.support import Stack, auth, start_stack
 
 CPC150 = {d.code: d.classic_count for d in DOMAINS}
@@ -26,9 +27,13 @@ CPC150 = {d.code: d.classic_count for d in DOMAINS}
 @pytest.fixture(scope="module")
 async def dstack(database_url: str):
     async with start_stack(
-        database_url, sweep_interval_seconds=0.2, outbox_poll_seconds=0.2, feed_poll_seconds=0.5
+        database_url,
+        seed_sample_bank=True,
+        sweep_interval_seconds=0.2,
+        outbox_poll_seconds=0.2,
+        feed_poll_seconds=0.2,
     ) as stack:
-        await feed_delivery(stack.apps["exam-delivery"], synthetic_items(seed=11))
+        await wait_for_bank(stack)
         yield stack
 
 
@@ -52,7 +57,7 @@ class Recorder:
         return status, body
 
 
-def assert_no_key_or_rationale(bodies: list[Any]) -> None:
+def assert_no_key_or_rationale(bodies: list[Any], rationales: set[str]) -> None:
     def walk(value: Any) -> None:
         if isinstance(value, dict):
             assert "key" not in value and "rationale" not in value, value
@@ -64,7 +69,8 @@ def assert_no_key_or_rationale(bodies: list[Any]) -> None:
 
     for body in bodies:
         walk(body)
-        assert RATIONALE_MARK not in json.dumps(body)
+        text = json.dumps(body, ensure_ascii=False)
+        assert not [r for r in rationales if r in text]
 
 
 async def make_blueprint(stack: Stack, **fields: Any) -> str:
@@ -123,30 +129,29 @@ async def test_full_cpc150_attempt_through_the_public_api(dstack, db):
     domains = [i["domain"] for i in summary["items"]]
     assert domains == sorted(domains, key=order.index), "domains in code-book order"
 
-    stems = set()
-    shuffled = 0
-    for pos in range(1, 151):
-        status, q = await call("GET", f"/api/attempts/{attempt}/questions/{pos}")
-        assert status == 200 and q["position"] == pos and len(q["options"]) == 4
-        assert [o["label"] for o in q["options"]] == ["A", "B", "C", "D"]
-        texts = [o["text"] for o in q["options"]]
-        shuffled += texts != sorted(texts)
-        stems.add(q["stem"])
-    assert len(stems) == 150, "150 distinct items"
-    assert shuffled > 75, "options are shuffled per form by default"
-
     form = json.loads(
         await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(attempt))
     )
-    pinned = {(e["item_id"], e["version"]) for e in form}
-    assert len({e["item_id"] for e in form}) == 150
-    statuses = await db.fetch(
-        "SELECT status FROM delivery.item_versions v JOIN unnest($1::text[], $2::int[]) AS w(item_id, version)"
-        " USING (item_id, version)",
-        [p[0] for p in pinned],
-        [p[1] for p in pinned],
-    )
-    assert len(statuses) == 150 and {r["status"] for r in statuses} == {"approved"}
+    assert len({e["item_id"] for e in form}) == 150, "150 distinct items"
+    pinned = {
+        (r["item_id"], r["version"]): r
+        for r in await db.fetch(
+            "SELECT item_id, version, status, stem, options::text, rationale FROM item_bank.item_versions v"
+            " JOIN unnest($1::uuid[], $2::int[]) AS w(item_id, version) USING (item_id, version)",
+            [uuid.UUID(e["item_id"]) for e in form],
+            [e["version"] for e in form],
+        )
+    }
+    assert len(pinned) == 150 and {r["status"] for r in pinned.values()} == {"approved"}, "approved in the bank"
+    assert sum(e["order"] != "ABCD" for e in form) > 100, "options are shuffled per form by default"
+
+    for pos, entry in enumerate(form, start=1):
+        status, q = await call("GET", f"/api/attempts/{attempt}/questions/{pos}")
+        assert status == 200 and q["position"] == pos
+        source = pinned[(uuid.UUID(entry["item_id"]), entry["version"])]
+        original = {o["label"]: o["text"] for o in json.loads(source["options"])}
+        assert q["stem"] == source["stem"]
+        assert [(o["label"], o["text"]) for o in q["options"]] == shown_options(entry["order"], original)
 
     keys = await expected_keys(db, attempt)
     correct = 0
@@ -175,7 +180,7 @@ async def test_full_cpc150_attempt_through_the_public_api(dstack, db):
     assert status == 200 and again["status"] == "submitted"
     status, review = await call("GET", f"/api/attempts/{attempt}/questions")
     assert status == 200 and len(review["questions"]) == 150 and review["questions"][0]["read_only"]
-    assert_no_key_or_rationale(call.bodies)
+    assert_no_key_or_rationale(call.bodies, {r["rationale"] for r in pinned.values()})
 
     async def scored():
         status, body = await dstack.request("GET", f"/api/results/{attempt}", token)
@@ -549,54 +554,65 @@ async def test_editing_an_item_later_never_changes_a_live_attempt(dstack, db):
     form = json.loads(
         await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(attempt))
     )
-    pinned = form[0]
-    # The item bank approves version 2 of that item and retires version 1.
-    old = next(i for i in synthetic_items(seed=11) if i.item_id == pinned["item_id"])
-    from shared.contracts import FeedItemVersion
+    item_id = form[0]["item_id"]
+    assert form[0]["version"] == 1
 
-    new = FeedItemVersion(
-        **{
-            **{f: getattr(old, f) for f in old.__struct_fields__},
-            "version": 2,
-            "stem": "EDITED stem",
-            "changed_seq": old.changed_seq + 50_000_000,
-        }
-    )
-    await feed_delivery(dstack.apps["exam-delivery"], [*retire([old]), new])
+    # An instructor edits the item in the item bank; an admin approves version 2,
+    # which retires version 1 from service. Delivery follows the feed.
+    _, instructor = await dstack.new_user("instructor")
+    admin = await dstack.admin_token()
+    status, item = await dstack.request("GET", f"/api/items/{item_id}", instructor)
+    assert status == 200, item
+    edit = {k: item[k] for k in ("domain", "options", "key", "rationale", "tags", "code_set_year", "references")}
+    edit |= {"stem": "EDITED: " + item["stem"], "base_version": item["version"]}
+    status, v2 = await dstack.request("PUT", f"/api/items/{item_id}", instructor, json=edit)
+    assert status == 200 and v2["version"] == 2, v2
+    path = f"/api/items/{item_id}/transitions"
+    assert (await dstack.request("POST", path, instructor, json={"to": "in_review"}))[0] == 200
+    status, approved = await dstack.request("POST", path, admin, json={"to": "approved"})
+    assert status == 200 and approved["status"] == "approved", approved
+    bank_of = lambda: dstack.apps["exam-delivery"][DELIVERY_KEY].items.bank  # noqa: E731
+
+    async def followed() -> bool:
+        return {i.version for i in bank_of().by_domain["TERM"] if i.item_id == item_id} == {2}
+
+    await wait_for(followed, what="delivery to serve version 2 only")
     status, after = await dstack.request("GET", f"/api/attempts/{attempt}/questions/1", token)
-    assert after["stem"] == before["stem"] != "EDITED stem"
+    assert after["stem"] == before["stem"] and not after["stem"].startswith("EDITED")
     assert after["options"] == before["options"]
-    bank = dstack.apps["exam-delivery"][DELIVERY_KEY].items.bank
-    assert {(i.item_id, i.version) for i in bank.by_domain["TERM"] if i.item_id == old.item_id} == {
-        (old.item_id, 2)
-    }
     await dstack.request("POST", f"/api/attempts/{attempt}/submit", token)
     payload = json.loads(
-        await db.fetchval(
-            "SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1", uuid.UUID(attempt)
-        )
+        await db.fetchval("SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1", uuid.UUID(attempt))
     )
-    assert payload["responses"][0]["item_version"] == 1
+    assert (payload["responses"][0]["item_id"], payload["responses"][0]["item_version"]) == (item_id, 1)
+    # A new form gets version 2, never the retired version 1.
+    _, other = await dstack.new_user("candidate")
+    later = (await start(dstack, other, bp))["id"]
+    later_form = json.loads(
+        await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(later))
+    )
+    assert (item_id, 1) not in {(e["item_id"], e["version"]) for e in later_form}
+    await dstack.request("POST", f"/api/attempts/{later}/submit", other)
 
 
-async def test_measured_difficulties_reach_the_pool(dstack):
-    items = synthetic_items(per_domain={"MED": 3}, seed=99, seq_start=5_000_000)
-    app = dstack.apps["exam-delivery"]
-    await feed_delivery(app, items)
+async def test_measured_difficulties_reach_the_pool(dstack, db):
+    rows = await db.fetch(
+        "SELECT item_id, version FROM delivery.item_versions WHERE domain = 'MED' AND status = 'approved'"
+        " ORDER BY item_id LIMIT 3"
+    )
     service = issue_service_token(dstack.settings["scoring"])
     stats = [
-        {"item_id": i.item_id, "version": 1, "n": 40, "p": 0.25 * (k + 1), "r_pb_corrected": 0.3}
-        for k, i in enumerate(items)
-    ] + [{"item_id": items[0].item_id, "version": 1, "n": 5, "p": 0.9, "r_pb_corrected": None}]
-    async with dstack.session.post(
-        f"{dstack.urls['exam-delivery']}/internal/item-stats", json=stats, headers=auth(service)
-    ) as resp:
+        {"item_id": r["item_id"], "version": r["version"], "n": 40, "p": 0.25 * (k + 1), "r_pb_corrected": 0.3}
+        for k, r in enumerate(rows)
+    ]
+    stats.append({"item_id": rows[0]["item_id"], "version": 1, "n": 5, "p": 0.9, "r_pb_corrected": None})
+    url = f"{dstack.urls['exam-delivery']}/internal/item-stats"
+    async with dstack.session.post(url, json=stats, headers=auth(service)) as resp:
         assert resp.status == 200 and (await resp.json())["updated"] == 3
-    bank = app[DELIVERY_KEY].items.bank
+    bank = dstack.apps["exam-delivery"][DELIVERY_KEY].items.bank
     by_id = {i.item_id: i.difficulty for i in bank.items}
-    assert [by_id[i.item_id] for i in items] == [0.25, 0.5, 0.75]
+    assert [by_id[r["item_id"]] for r in rows] == [0.25, 0.5, 0.75]
+    # A stat from too few responses (n=5) is not used; a candidate may not send stats.
     _, token = await dstack.new_user("candidate")
-    async with dstack.session.post(
-        f"{dstack.urls['exam-delivery']}/internal/item-stats", json=stats, headers=auth(token)
-    ) as resp:
+    async with dstack.session.post(url, json=stats, headers=auth(token)) as resp:
         assert resp.status == 403

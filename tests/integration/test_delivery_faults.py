@@ -1,5 +1,6 @@
 """Faults: delivery killed with SIGKILL under answer traffic; scoring down while
-attempts are submitted."""
+attempts are submitted. The item bank (with the sample bank) and scoring run in
+process; delivery runs as a real subprocess for the SIGKILL."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import aiohttp
 import asyncpg
 from aiohttp import web
 
-from tests.delivery_support import feed_database, feed_delivery, synthetic_items, wait_for
+from tests.delivery_support import wait_for, wait_for_bank
 from tests.support import ADMIN_PASSWORD, TEST_JWT_SECRET, TEST_SERVICE_SECRET, auth, start_stack
 
 
@@ -106,18 +107,12 @@ async def answer_loop(
 
 async def test_sigkill_under_load_loses_no_acknowledged_answer(database_url):
     log = Path(tempfile.mkdtemp(prefix="mockcert-delivery-")) / "delivery.log"
-    async with start_stack(database_url, services=("item-bank", "scoring")) as stack:
+    async with start_stack(database_url, services=("item-bank", "scoring"), seed_sample_bank=True) as stack:
         env = delivery_env(stack, database_url)
         url = env["MOCKCERT_EXAM_DELIVERY_URL"]
         proc = await spawn_delivery(env, log)
         try:
-            await feed_database(database_url, synthetic_items(seed=21))
-
-            async def bank_ready() -> bool:
-                status, bps = await stack.request("GET", "/api/blueprints", await stack.admin_token())
-                return status == 200 and any(b["id"] == "cpc-100" and b["available"] for b in bps)
-
-            await wait_for(bank_ready, what="the bank in the delivery process")
+            await wait_for_bank(stack)  # the delivery process follows the in-process item bank's feed
             candidates = []
             for _ in range(12):
                 _, token = await stack.new_user("candidate")
@@ -191,8 +186,10 @@ async def test_sigkill_under_load_loses_no_acknowledged_answer(database_url):
 async def test_scoring_down_during_submissions_then_each_is_scored_exactly_once(database_url):
     from scoring.app import create_app as scoring_app
 
-    async with start_stack(database_url, outbox_poll_seconds=0.2, sweep_interval_seconds=0.2) as stack:
-        await feed_delivery(stack.apps["exam-delivery"], synthetic_items(seed=22))
+    async with start_stack(
+        database_url, seed_sample_bank=True, outbox_poll_seconds=0.2, sweep_interval_seconds=0.2
+    ) as stack:
+        await wait_for_bank(stack)
         admin = await stack.admin_token()
         status, bp = await stack.request(
             "POST",

@@ -12,7 +12,7 @@ from exam_delivery.app import create_app
 from exam_delivery.state import DELIVERY_KEY
 from exam_delivery.sweeper import sweep_once
 
-from tests.delivery_support import feed_delivery, synthetic_items, wait_for
+from tests.delivery_support import wait_for, wait_for_bank
 from tests.support import free_port, start_stack
 
 # Background sweepers run once at start and then sleep: the test drives the sweeps itself.
@@ -53,8 +53,10 @@ async def _start_many(stack, blueprint_id: str, n: int) -> list[str]:
 
 
 async def test_two_replicas_sweeping_submit_each_expired_attempt_exactly_once(database_url):
-    async with start_stack(database_url, sweep_interval_seconds=DORMANT, outbox_poll_seconds=0.2) as stack:
-        await feed_delivery(stack.apps["exam-delivery"], synthetic_items(seed=3))
+    async with start_stack(
+        database_url, seed_sample_bank=True, sweep_interval_seconds=DORMANT, outbox_poll_seconds=0.2
+    ) as stack:
+        await wait_for_bank(stack)
         # A second delivery replica on the same database.
         settings = stack.settings["exam-delivery"]
         import msgspec
@@ -76,7 +78,8 @@ async def test_two_replicas_sweeping_submit_each_expired_attempt_exactly_once(da
             conn = await asyncpg.connect(database_url)
             try:
                 rows = await conn.fetch(
-                    "SELECT a.id, a.status, a.submitted_by, count(o.event_id) AS events FROM delivery.attempts a"
+                    "SELECT a.id, a.status, a.submitted_by, count(o.event_id) AS events"
+                    " FROM delivery.attempts a"
                     " LEFT JOIN delivery.outbox o ON o.attempt_id = a.id WHERE a.id = ANY($1::uuid[])"
                     " GROUP BY a.id",
                     [uuid.UUID(a) for a in attempt_ids],
@@ -109,8 +112,10 @@ async def test_two_replicas_sweeping_submit_each_expired_attempt_exactly_once(da
 
 
 async def test_the_sweeper_catches_up_after_a_restart(database_url):
-    async with start_stack(database_url, sweep_interval_seconds=0.2, outbox_poll_seconds=0.2) as stack:
-        await feed_delivery(stack.apps["exam-delivery"], synthetic_items(seed=4))
+    async with start_stack(
+        database_url, seed_sample_bank=True, sweep_interval_seconds=0.2, outbox_poll_seconds=0.2
+    ) as stack:
+        await wait_for_bank(stack)
         blueprint_id = await _short_blueprint(stack, 3)
         attempt_ids = await _start_many(stack, blueprint_id, 10)
         # Delivery goes down before the deadlines and comes back after them.

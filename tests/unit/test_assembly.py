@@ -164,7 +164,7 @@ def test_order_sensitive_items_keep_their_order():
     assert not order_sensitive(["99213", "99214", "J3420", "Modifier 25"])
     for rationale in (
         "B is wrong because the lesion is benign.",
-        "Option C bundles the repair.",
+        "Options A and B are wrong.",
         "The key (D) follows the guideline.",
         "A: excision includes the closure.",
     ):
@@ -174,6 +174,7 @@ def test_order_sensitive_items_keep_their_order():
         "Code J3420 (vitamin B12) per unit.",
         "Laterality matters: RT and LT.",
         "'EM-1 alternative a' is right.",
+        "Answer B (High) is correct. Option A (Minimal) is wrong; choice D too.",
     ):
         assert not order_sensitive(["w", "x", "y", "z"], rationale), rationale
     bank = Bank([BankItem(f"i{n}", 1, "EM", None, shuffle_ok=False) for n in range(5)])

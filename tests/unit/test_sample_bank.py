@@ -12,11 +12,11 @@ import time
 from collections import Counter
 
 import pytest
-
 from item_bank.sample_bank import generate_sample_bank
 from item_bank.sample_bank.__main__ import main as cli_main
 from item_bank.sample_bank.hcpcs import BY_CODE as HCPCS_TABLE
 from item_bank.sample_bank.icd import cm
+
 from shared.domains import DOMAIN_BY_CODE, DOMAIN_CODES, DOMAINS
 
 LABELS = ["A", "B", "C", "D"]
@@ -216,6 +216,24 @@ def test_icd_guideline_items_cite_the_official_guidelines(bank):
     assert guideline_items
     for item in guideline_items:
         assert any("Official Guidelines" in r for r in item["references"])
+
+
+def test_icd_codes_named_in_guideline_items_exist(bank):
+    """Dotted codes in keys must be billable; in distractors they must be valid unless the item is about
+    building a code with placeholder X, where malformed codes are the point."""
+    dotted = re.compile(r"\b[A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}\b")
+    for item in bank:
+        if item["domain"] != "ICD" or "guideline" not in item["tags"]:
+            continue
+        for code in dotted.findall(_key_text(item)):
+            assert cm.is_valid_item(code) and cm.is_leaf(code), (code, item["stem"])
+        if "placeholder-x" in item["tags"] and ICD_CODE_RE.match(_key_text(item)):
+            valid = [t for t in _distractor_texts(item) if cm.is_valid_item(t)]
+            assert len(valid) == 1, item["options"]
+            continue
+        for text in _distractor_texts(item):
+            for code in dotted.findall(text):
+                assert cm.is_valid_item(code), (code, item["stem"])
 
 
 def test_icd_placeholder_items_use_real_codes_for_the_key(bank):

@@ -46,11 +46,14 @@ _ORDER_SENSITIVE = re.compile(
 DIFFICULTY_TOLERANCE = 0.01
 
 
-# A rationale that names options by letter ("B is wrong", "option C", "(D)") would
-# point at the wrong options once they are shuffled: such items keep their order too.
-_LETTER_REFERENCE = re.compile(
-    r"\b(?i:options?|answers?|choices?|letter)\s+[A-D]\b"
-    r"|\b[A-D]\s+(?i:is|was|are|would\s+be)\s+(?i:correct|incorrect|right|wrong|not|the|a|an|also|true|false)\b"
+# A rationale that names options by letter would point at the wrong options once
+# they are shuffled. "Answer B", "Option C", "Choice D" are relabelled for the
+# order a candidate saw when the result is shown (static/result.js); any other
+# letter reference ("B is wrong", "(C)", "A:") keeps the item in written order.
+REFERENCE = re.compile(r"\b((?i:options?|answers?|choices?))\s+([A-D])\b")
+_OTHER_LETTER_REFERENCE = re.compile(
+    r"\b(?i:letter)\s+[A-D]\b"
+    r"|\b[A-D]\s+(?i:is|was|are|were|would\s+be)\s+(?i:correct|incorrect|right|wrong|not|the|a|an|also|true|false)\b"
     r"|\(\s*[A-D]\s*\)"
     r"|(?:^|[\s;])[A-D][):]\s"
 )
@@ -58,9 +61,9 @@ _LETTER_REFERENCE = re.compile(
 
 def order_sensitive(option_texts: Iterable[str], rationale: str = "") -> bool:
     """True when the item only makes sense with its options in the written order."""
-    return any(_ORDER_SENSITIVE.search(text) for text in option_texts) or bool(
-        _LETTER_REFERENCE.search(rationale)
-    )
+    if any(_ORDER_SENSITIVE.search(text) for text in option_texts):
+        return True
+    return bool(_OTHER_LETTER_REFERENCE.search(REFERENCE.sub(" ", rationale)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -309,7 +309,7 @@ async def question(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, po
 
 
 async def all_questions(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> QuestionList:
-    """Every question with the candidate's answers, once the attempt is over (for the review of the result)."""
+    """Every question with the candidate's answers, once the attempt is over (the result's review)."""
     async with state.pool.acquire() as conn:
         row = await repo.get_attempt(conn, attempt_id, uuid.UUID(candidate_id))
         if row is None:

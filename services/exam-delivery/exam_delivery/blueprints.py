@@ -161,7 +161,8 @@ def check(body: BlueprintIn) -> tuple[Blueprint | None, list[FieldError]]:
             errors.append(
                 FieldError(
                     "parts",
-                    f"the parts' time limits sum to {part_t} s but time_limit_seconds is {body.time_limit_seconds}",
+                    f"the parts' time limits sum to {part_t} s "
+                    f"but time_limit_seconds is {body.time_limit_seconds}",
                 )
             )
     if errors:

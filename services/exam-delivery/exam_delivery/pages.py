@@ -61,8 +61,8 @@ DASHBOARD_BODY = """
 </section>
 <section aria-labelledby="bp-h">
 <h2 id="bp-h">Start a mock exam</h2>
-<p class="muted">The clock starts when you press Start and runs on the server: closing the browser does not stop it.
-Every answer is saved as you go.</p>
+<p class="muted">The clock starts when you press Start and runs on the server:
+closing the browser does not stop it. Every answer is saved as you go.</p>
 <div id="blueprints" class="exam-cards"><p class="muted">Loading…</p></div>
 </section>
 <section aria-labelledby="past-h">
@@ -122,8 +122,10 @@ REVIEW_BODY = """
 <p id="review-summary">Loading…</p>
 </section>
 <div class="row">
-<section aria-labelledby="unanswered-h"><h2 id="unanswered-h">Unanswered</h2><div id="unanswered"></div></section>
-<section aria-labelledby="flagged-h"><h2 id="flagged-h">Flagged for review</h2><div id="flagged"></div></section>
+<section aria-labelledby="unanswered-h"><h2 id="unanswered-h">Unanswered</h2>
+<div id="unanswered"></div></section>
+<section aria-labelledby="flagged-h"><h2 id="flagged-h">Flagged for review</h2>
+<div id="flagged"></div></section>
 </div>
 <p class="exam-actions"><a id="back-link" class="button" href="#">Back to the questions</a>
 <button type="button" id="submit" class="primary">Submit exam</button></p>
@@ -167,7 +169,8 @@ async def review_page(request: web.Request) -> web.Response:
     return _page("Review your answers", REVIEW_BODY, "review.js", "exam-review")
 
 
-@routes.get("/exam/attempts/{attempt_id}/result", roles=PUBLIC, summary="Result of an attempt", in_schema=False)
+@routes.get("/exam/attempts/{attempt_id}/result", roles=PUBLIC, summary="Result of an attempt",
+            in_schema=False)
 async def result_page(request: web.Request) -> web.Response:
     return _page("Your result", RESULT_BODY, "result.js", "exam-result")
 

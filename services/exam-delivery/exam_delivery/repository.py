@@ -52,8 +52,8 @@ SET_FEED_CURSOR = "UPDATE delivery.feed_cursor SET cursor = $1, updated_at = now
 APPLY_FEED = """
 INSERT INTO delivery.item_versions AS v (item_id, version, domain, stem, options, key, rationale, status,
                                          code_set_year, tags, changed_seq)
-SELECT u.item_id, u.version, u.domain, u.stem, u.options::jsonb, u.key, u.rationale, u.status, u.code_set_year,
-       u.tags::jsonb, u.changed_seq
+SELECT u.item_id, u.version, u.domain, u.stem, u.options::jsonb, u.key, u.rationale, u.status,
+       u.code_set_year, u.tags::jsonb, u.changed_seq
 FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
             $8::text[], $9::integer[], $10::text[], $11::bigint[])
      AS u(item_id, version, domain, stem, options, key, rationale, status, code_set_year, tags, changed_seq)
@@ -146,7 +146,8 @@ SELECT u.role,
        (SELECT coalesce(array_agg(DISTINCT e->>'item_id'), '{}')
           FROM delivery.attempts a CROSS JOIN LATERAL jsonb_array_elements(a.form) AS e
          WHERE a.candidate_id = u.id) AS seen,
-       (SELECT id FROM delivery.attempts a WHERE a.candidate_id = u.id AND a.status = 'in_progress') AS open_id
+       (SELECT id FROM delivery.attempts a
+         WHERE a.candidate_id = u.id AND a.status = 'in_progress') AS open_id
 FROM delivery.users u WHERE u.id = $1
 """
 
@@ -154,9 +155,9 @@ FROM delivery.users u WHERE u.id = $1
 # candidate's multiplier, read under FOR SHARE so an accommodation being changed
 # at this moment is either seen here or applied to this attempt afterwards.
 INSERT_ATTEMPT = """
-INSERT INTO delivery.attempts (id, candidate_id, candidate_group, blueprint_id, blueprint_name, question_count,
-                               time_limit_seconds, cut_score_percent, part_names, part_ends, part_cum_seconds,
-                               time_multiplier, started_at, deadline, form)
+INSERT INTO delivery.attempts (id, candidate_id, candidate_group, blueprint_id, blueprint_name,
+                               question_count, time_limit_seconds, cut_score_percent, part_names, part_ends,
+                               part_cum_seconds, time_multiplier, started_at, deadline, form)
 SELECT $1::uuid, u.id, u.group_name, $3::text, $4::text, $5::integer, $6::integer, $7::double precision,
        $8::text[], $9::integer[], $10::integer[], u.time_multiplier, s.t,
        s.t + make_interval(secs => ceil($6::integer * u.time_multiplier)), $11::jsonb
@@ -168,9 +169,10 @@ RETURNING id, started_at, deadline, time_multiplier,
           greatest(0, floor(extract(epoch FROM deadline - clock_timestamp())))::integer AS seconds_remaining
 """
 
-ATTEMPT_COLUMNS = """a.id, a.candidate_id, a.candidate_group, a.blueprint_id, a.blueprint_name, a.question_count,
-    a.time_limit_seconds, a.cut_score_percent, a.part_names, a.part_ends, a.part_cum_seconds, a.parts_closed,
-    a.time_multiplier, a.status, a.started_at, a.deadline, a.submitted_at, a.submitted_by"""
+ATTEMPT_COLUMNS = """a.id, a.candidate_id, a.candidate_group, a.blueprint_id, a.blueprint_name,
+    a.question_count, a.time_limit_seconds, a.cut_score_percent, a.part_names, a.part_ends,
+    a.part_cum_seconds, a.parts_closed, a.time_multiplier, a.status, a.started_at, a.deadline,
+    a.submitted_at, a.submitted_by"""
 
 # The attempt with its responses, and the database's clock.
 SELECT_ATTEMPT = f"""
@@ -230,7 +232,8 @@ RETURNING position, selected, flagged, saved_at
 SAVE_REFUSAL = """
 SELECT a.status, a.question_count, a.deadline <= now() AS past_deadline,
        cardinality(a.part_ends) > 0 AND delivery.part_of(a.part_ends, $3)
-           <> delivery.current_part(a.started_at, a.time_multiplier, a.part_cum_seconds, a.parts_closed, now())
+           <> delivery.current_part(a.started_at, a.time_multiplier, a.part_cum_seconds, a.parts_closed,
+                                    now())
            AS part_locked,
        delivery.part_of(a.part_ends, $3)
            > delivery.current_part(a.started_at, a.time_multiplier, a.part_cum_seconds, a.parts_closed, now())

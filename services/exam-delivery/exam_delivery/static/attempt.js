@@ -133,21 +133,33 @@ function renderFlag() {
   b.replaceChildren(h("kbd", {}, "F"), f ? "lagged for review" : "lag for review");
 }
 
+// The local copy of a position follows every change, saved or not (the queue says which are saved).
+function remember(pos, change) {
+  const q = questions.get(pos);
+  if (q) Object.assign(q, change);
+  if ("selected" in change) items[pos - 1].answered = change.selected !== null;
+  if ("flagged" in change) items[pos - 1].flagged = change.flagged;
+}
+
 function answer(label) {
   if (over || items[current - 1].locked) return;
+  remember(current, { selected: label });
   queue.put(current, { selected: label });
   for (const input of document.querySelectorAll('input[name="answer"]')) input.checked = input.value === label;
 }
 
 function clearAnswer() {
   if (over) return;
+  remember(current, { selected: null });
   queue.put(current, { selected: null });
   for (const input of document.querySelectorAll('input[name="answer"]')) input.checked = false;
 }
 
 function toggleFlag() {
   if (over) return;
-  queue.put(current, { flagged: !flagged(current) });
+  const next = !flagged(current);
+  remember(current, { flagged: next });
+  queue.put(current, { flagged: next });
   renderFlag();
 }
 

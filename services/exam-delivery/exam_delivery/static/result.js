@@ -7,6 +7,19 @@ import { attemptIdFromPath, request, when } from "/static/exam-common.js";
 const id = attemptIdFromPath();
 const el = (x) => document.getElementById(x);
 const POLL_MS = 1500;
+const LABELS = ["A", "B", "C", "D"];
+// "Answer B", "Option C": rationales name options by their written letters; when
+// the options were shuffled, name them by the letters this candidate saw
+// (the same references exam-delivery's assembly accepts for shuffled items).
+const REFERENCE = /\b(options?|answers?|choices?)\s+([A-D])\b/gi;
+
+function relabel(text, order) {
+  if (!order || !order.length || order.join("") === "ABCD") return text;
+  return text.replace(REFERENCE, (match, word, letter) => {
+    const shown = order.indexOf(letter);
+    return letter === letter.toUpperCase() && shown >= 0 ? `${word} ${LABELS[shown]}` : match;
+  });
+}
 
 function status(text) { el("result-status").replaceChildren(h("p", {}, text)); }
 
@@ -75,7 +88,7 @@ function review(r, questions) {
       q ? h("p", { class: "question-stem" }, q.stem) : null,
       options.length ? h("ul", { class: "options exam-review-options" }, ...options) : null,
       h("p", {}, `Your answer: ${entry.selected || "none"}. Correct answer: ${entry.key}.`),
-      h("p", { class: "exam-rationale" }, h("strong", {}, "Why: "), entry.rationale));
+      h("p", { class: "exam-rationale" }, h("strong", {}, "Why: "), relabel(entry.rationale, entry.option_order)));
   });
 }
 

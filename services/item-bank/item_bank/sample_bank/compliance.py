@@ -27,47 +27,41 @@ _LAWS = {
     "AKS": ("The Anti-Kickback Statute", "makes it a crime to knowingly pay or receive anything of value to "
                                         "induce referrals of federal health care program business"),
     "STARK": ("The Physician Self-Referral Law (Stark)", "bars physicians from referring Medicare patients "
-                                                         "for "
-                                                        "designated health services to entities with which "
-                                                        "they or "
-                                                        "a family member have a financial relationship, "
-                                                        "unless an "
-                                                        "exception applies; intent does not matter"),
+                                                         "for designated health services to entities with "
+                                                         "which they or a family member have a financial "
+                                                         "relationship, unless an exception applies; intent "
+                                                         "does not matter"),
     "PRIVACY": ("The HIPAA Privacy Rule", "limits uses and disclosures of protected health information"),
     "SECURITY": ("The HIPAA Security Rule", "requires administrative, physical and technical safeguards for "
                                            "electronic protected health information"),
     "EMTALA": ("EMTALA", "requires hospitals with emergency departments to screen and stabilize anyone who "
-                         "comes "
-                         "to the ED, regardless of ability to pay"),
+                         "comes to the ED, regardless of ability to pay"),
 }
 _LAW_CASES: tuple[tuple[str, str, tuple[str, str, str], str], ...] = (
     ("AKS", "A durable medical equipment supplier pays a hospital discharge planner $100 for each Medicare "
-            "patient "
-            "she steers to the supplier. Which law most directly prohibits this arrangement?",
+            "patient she steers to the supplier. Which law most directly prohibits this arrangement?",
      ("PRIVACY", "EMTALA", "SECURITY"), REF_AKS),
     ("AKS", "A home health agency gives a nurse at a senior center free concert tickets for every Medicaid "
             "patient she refers to the agency. Which law most directly prohibits this arrangement?",
      ("PRIVACY", "EMTALA", "SECURITY"), REF_AKS),
     ("STARK", "A physician refers Medicare patients for MRI scans to an imaging center owned by the "
-              "physician's "
-              "spouse, and no exception applies. Which law prohibits the referral even if no one intended to "
-              "induce it?", ("AKS", "PRIVACY", "EMTALA"), REF_STARK),
+              "physician's spouse, and no exception applies. Which law prohibits the referral even if no one "
+              "intended to induce it?", ("AKS", "PRIVACY", "EMTALA"), REF_STARK),
     ("FCA", "A practice knowingly bills Medicare for office visits that never took place. Which federal "
-            "civil "
-            "statute lets the government recover three times its damages plus a penalty for each claim?",
+            "civil statute lets the government recover three times its damages plus a penalty for each "
+            "claim?",
      ("STARK", "PRIVACY", "EMTALA"), REF_FCA),
     ("FCA", "A billing employee files a lawsuit on the government's behalf, alleging that her employer "
-            "submitted "
-            "false Medicare claims. Under which law's qui tam provisions is she suing?",
+            "submitted false Medicare claims. Under which law's qui tam provisions is she suing?",
      ("AKS", "PRIVACY", "SECURITY"), REF_FCA),
     ("PRIVACY", "A receptionist tells a patient's employer the patient's diagnosis without the patient's "
-                "authorization. Which rule governs this disclosure?", ("SECURITY", "EMTALA", "STARK"), REF_HIPAA),
+                "authorization. Which rule governs this disclosure?",
+     ("SECURITY", "EMTALA", "STARK"), REF_HIPAA),
     ("SECURITY", "A practice never performed a risk analysis and stored electronic records on an unencrypted "
                  "laptop that was stolen. Which rule sets the safeguards the practice failed to implement?",
      ("PRIVACY", "EMTALA", "STARK"), REF_HIPAA),
     ("EMTALA", "A hospital emergency department sends away a patient with chest pain without a medical "
-               "screening "
-               "examination because the patient has no insurance. Which law does this violate?",
+               "screening examination because the patient has no insurance. Which law does this violate?",
      ("PRIVACY", "STARK", "AKS"), "Emergency Medical Treatment and Labor Act (42 U.S.C. 1395dd)"),
 )
 
@@ -79,7 +73,8 @@ def _laws() -> list[Spec]:
         out.append(spec(
             COMP, stem,
             (name, f"{name} {what}"),
-            [(_LAWS[w][0], f"{_LAWS[w][0]} {_LAWS[w][1]}, which is not what this scenario turns on") for w in wrong],
+            [(_LAWS[w][0], f"{_LAWS[w][0]} {_LAWS[w][1]}, which is not what this scenario "
+                           "turns on") for w in wrong],
             ["compliance", "fraud-abuse-laws", key.lower()],
             [ref],
         ))
@@ -99,12 +94,14 @@ _CLASS_WHY = {
 }
 _FRAUD_CASES: tuple[tuple[str, str], ...] = (
     ("A physician knowingly bills for services that were never provided.", _FRAUD),
-    ("A provider deliberately reports a higher E/M level than the documentation supports to increase payment.",
+    ("A provider deliberately reports a higher E/M level than the documentation supports to increase "
+     "payment.",
      _FRAUD),
     ("Office staff change the dates of service in the records so that claims will be paid.", _FRAUD),
     ("A new coder, misunderstanding the bundling rules, unintentionally reports components of a procedure "
      "separately for several months.", _ABUSE),
-    ("A practice routinely charges Medicare patients more than its other patients for the same service.", _ABUSE),
+    ("A practice routinely charges Medicare patients more than its other patients for the same "
+     "service.", _ABUSE),
     ("A practice waives a patient's copayment after documenting the patient's individual financial hardship.",
      _OK),
 )
@@ -117,7 +114,8 @@ def _fraud_abuse() -> list[Spec]:
             COMP,
             f"{scenario} How is this best classified?",
             (key, _CLASS_WHY[key]),
-            [(o, f"{_CLASS_WHY[o]}; that does not describe this scenario") for o in (_FRAUD, _ABUSE, _OK, _HIPAA)
+            [(o, f"{_CLASS_WHY[o]}; that does not describe this "
+                 "scenario") for o in (_FRAUD, _ABUSE, _OK, _HIPAA)
              if o != key],
             ["compliance", "fraud-abuse"],
             [REF_CMS_FWA],
@@ -138,7 +136,8 @@ def _ncci() -> list[Spec]:
             f"An NCCI procedure-to-procedure edit carries modifier indicator {ind}. What does this mean?",
             (meaning, f"Modifier indicator {ind}: {meaning[0].lower()}{meaning[1:]}"),
             [(m, f"That is modifier indicator {i}") for i, m in meanings.items() if i != ind]
-            + [("Modifier 51 must be appended to the column 2 code", "Modifier 51 never bypasses an NCCI edit")],
+            + [("Modifier 51 must be appended to the column 2 code", "Modifier 51 never bypasses an NCCI "
+                                                                     "edit")],
             ["compliance", "ncci", "modifier-indicator"],
             [REF_NCCI],
         ))
@@ -172,19 +171,17 @@ def _hipaa() -> list[Spec]:
              ("A health care provider that transmits health information electronically in standard "
               "transactions",
               "Covered entities are health plans, health care clearinghouses and providers that conduct "
-              "standard "
-              "electronic transactions"),
+              "standard electronic transactions"),
              [("A billing company working for a physician practice", "That is a business associate"),
               ("A patient who keeps copies of their own records", "Individuals are not covered entities"),
               ("A life insurance company", "Life insurers are not health plans under HIPAA")],
              ["compliance", "hipaa", "covered-entity"], ref),
         fact(c, "A physician practice hires an outside billing company that will handle patients' protected "
-                "health "
-                "information. What does HIPAA require before sharing the data?",
-             ("A business associate agreement", "A business associate must sign an agreement to safeguard PHI"),
+                "health information. What does HIPAA require before sharing the data?",
+             ("A business associate agreement", "A business associate must sign an agreement to safeguard "
+                                                "PHI"),
              [("Written authorization from every patient", "Payment-related disclosures to a business "
-                                                           "associate "
-                                                           "do not need authorization"),
+                                                           "associate do not need authorization"),
               ("Approval from the OIG", "The OIG does not approve vendor contracts"),
               ("Nothing, because billing is payment", "The business associate agreement is still required")],
              ["compliance", "hipaa", "business-associate"], ref),
@@ -206,8 +203,7 @@ def _hipaa() -> list[Spec]:
               ("Releasing psychotherapy notes to a life insurer", "Psychotherapy notes need authorization")],
              ["compliance", "hipaa", "tpo"], ref),
         fact(c, "A patient asks for a copy of their medical record. How long does the covered entity have to "
-                "act on "
-                "the request under the HIPAA Privacy Rule?",
+                "act on the request under the HIPAA Privacy Rule?",
              ("30 days, with one 30-day extension if needed", "The rule allows 30 days and one extension"),
              [("10 days with no extension", "The rule allows 30 days"),
               ("60 days", "60 days is the breach-notification deadline, not the access deadline"),
@@ -216,38 +212,33 @@ def _hipaa() -> list[Spec]:
         fact(c, "For most uses and disclosures of psychotherapy notes, what does the HIPAA Privacy Rule "
                 "require?",
              ("The patient's written authorization", "Psychotherapy notes have special protection and "
-                                                     "generally "
-                                                     "need authorization"),
+                                                     "generally need authorization"),
              [("Nothing beyond the minimum necessary standard", "Psychotherapy notes need authorization"),
               ("A court order in every case", "Authorization, not a court order, is the general requirement"),
               ("Only a verbal agreement from the patient", "The authorization must be written")],
              ["compliance", "hipaa", "psychotherapy-notes"], ref),
         fact(c, "What kinds of safeguards does the HIPAA Security Rule require for electronic PHI?",
              ("Administrative, physical and technical safeguards", "The Security Rule is organized around "
-                                                                   "these "
-                                                                   "three safeguard types"),
+                                                                   "these three safeguard types"),
              [("Only encryption of every device", "Encryption is one addressable technical safeguard"),
               ("Only locked paper file cabinets", "The Security Rule covers electronic PHI"),
               ("Only staff confidentiality pledges", "Training is one of many administrative safeguards")],
              ["compliance", "hipaa", "security-rule"], ref),
         fact(c, "A covered entity discovers a breach of unsecured PHI affecting 120 patients. By when must "
-                "it notify "
-                "the affected individuals?",
+                "it notify the affected individuals?",
              ("Without unreasonable delay and no later than 60 calendar days after discovery",
               "The Breach Notification Rule sets this outer limit for notifying individuals"),
              [("Within 30 days after the end of the calendar year", "Annual logging is how small breaches "
-                                                                    "are "
-                                                                     "reported to HHS, not to individuals"),
+                                                                    "are reported to HHS, not to "
+                                                                    "individuals"),
               ("Within 10 business days", "The rule's limit is 60 calendar days"),
               ("Only if a patient asks", "Notice to affected individuals is required")],
              ["compliance", "hipaa", "breach-notification"], ref),
         fact(c, "A breach of unsecured PHI affects 800 residents of one state. Whom must the covered entity "
-                "notify, "
-                "in addition to the individuals?",
+                "notify, in addition to the individuals?",
              ("HHS within 60 days of discovery, and prominent media outlets serving the state",
               "Breaches of 500 or more require prompt notice to HHS, and media notice when more than 500 "
-              "residents "
-              "of a state are affected"),
+              "residents of a state are affected"),
              [("HHS only, in an annual log", "Annual logging is for breaches of fewer than 500"),
               ("No one else", "Large breaches require notice to HHS and the media"),
               ("The OIG within 10 days", "Breach notices go to HHS (OCR), not the OIG")],
@@ -260,8 +251,7 @@ def _hipaa() -> list[Spec]:
               ("Through a press release", "Media notice is for large breaches")],
              ["compliance", "hipaa", "breach-notification"], ref),
         fact(c, "How long must a covered entity keep the documentation that HIPAA requires, such as its "
-                "policies "
-                "and procedures?",
+                "policies and procedures?",
              ("Six years from creation or from the date it was last in effect",
               "HIPAA sets a six-year retention period for required documentation"),
              [("Two years", "HIPAA requires six years"),
@@ -282,16 +272,14 @@ def _hipaa() -> list[Spec]:
              [("ASC X12 835", "The 835 is the remittance advice"),
               ("ASC X12 270/271", "The 270/271 is the eligibility inquiry and response"),
               ("ASC X12 837I", "The 837I is the institutional claim")],
-             ["compliance", "hipaa", "transactions"], (REF_HIPAA, "HIPAA transaction standards (45 CFR 162)")),
+             ["compliance", "hipaa", "transactions"], (REF_HIPAA, "HIPAA transaction standards (45 CFR "
+                                                                  "162)")),
         fact(c, "A data set for a 45-year-old patient must be de-identified under the HIPAA safe harbor "
-                "method. "
-                "Which element must be removed?",
+                "method. Which element must be removed?",
              ("The patient's full date of birth", "All elements of dates (except year) related to the "
-                                                  "individual "
-                                                  "are identifiers"),
+                                                  "individual are identifiers"),
              [("The state the patient lives in", "Geographic units smaller than a state are identifiers; the "
-                                                 "state "
-                                                 "itself is not"),
+                                                 "state itself is not"),
               ("The patient's sex", "Sex is not one of the 18 identifiers"),
               ("The year of the hospital admission", "The year alone may remain, except for ages over 89")],
              ["compliance", "hipaa", "de-identification"], ref),
@@ -316,8 +304,7 @@ def _abn() -> list[Spec]:
               ("Only when the patient asks for one", "The provider must give it when denial is expected")],
              ["compliance", "abn"], ref),
         fact(c, "A practice has every Medicare patient sign an ABN at check-in for all services, whatever "
-                "the "
-                "service. Is this acceptable?",
+                "the service. Is this acceptable?",
              ("No; routine (blanket) ABNs without a specific reason to expect denial are generally invalid",
               "An ABN must give a genuine reason to expect denial of the specific item or service"),
              [("Yes; it protects the practice from all denials", "Routine ABNs are generally not valid"),
@@ -325,13 +312,11 @@ def _abn() -> list[Spec]:
               ("Yes, but only for new patients", "The patient type does not matter")],
              ["compliance", "abn"], ref),
         fact(c, "Before providing a service that Medicare excludes by statute, such as a routine physical, "
-                "must the "
-                "provider give an ABN to shift liability to the patient?",
+                "must the provider give an ABN to shift liability to the patient?",
              ("No; the patient is liable anyway, though a voluntary notice may be given",
               "ABNs are required for expected medical-necessity denials, not for statutory exclusions"),
              [("Yes; without an ABN the provider cannot bill the patient", "For statutory exclusions the "
-                                                                           "patient "
-                                                                          "is liable regardless"),
+                                                                           "patient is liable regardless"),
               ("Yes, and modifier GA must be appended", "GA is for a required ABN on file"),
               ("No, and the patient cannot be billed at all", "The patient can be billed for excluded "
                                                               "services")],
@@ -346,8 +331,7 @@ def _general() -> list[Spec]:
              ("Actual knowledge, deliberate ignorance or reckless disregard of the truth",
               "No specific intent to defraud is required"),
              [("Only actual knowledge with intent to defraud", "The Act reaches deliberate ignorance and "
-                                                               "reckless "
-                                                                "disregard too"),
+                                                               "reckless disregard too"),
               ("Any honest mistake", "Honest mistakes are not 'knowing'"),
               ("Only acts approved by a supervisor", "Approval is irrelevant")],
              ["compliance", "false-claims-act"], (REF_FCA,)),
@@ -360,8 +344,7 @@ def _general() -> list[Spec]:
               ("Only a letter of thanks from the OIG", "The Act gives relators a share of the recovery")],
              ["compliance", "false-claims-act", "qui-tam"], (REF_FCA,)),
         fact(c, "Which of the following is one of the seven elements of an effective compliance program in "
-                "OIG "
-                "guidance?",
+                "OIG guidance?",
              ("Conducting internal monitoring and auditing", "Monitoring and auditing is one of the seven "
                                                              "elements"),
              [("Guaranteeing that no claim is ever denied", "No program can promise that"),
@@ -370,15 +353,13 @@ def _general() -> list[Spec]:
                                                             "liability")],
              ["compliance", "oig", "compliance-program"], (REF_OIG,)),
         fact(c, "Which of the following is NOT one of the seven elements of an effective compliance program "
-                "in OIG "
-                "guidance?",
+                "in OIG guidance?",
              ("Paying staff bonuses tied to the number of claims billed",
               "Incentives tied to billing volume are a compliance risk, not an element"),
              [("Designating a compliance officer or contact", "This is one of the seven elements"),
               ("Conducting effective training and education", "This is one of the seven elements"),
               ("Responding promptly to detected offenses and taking corrective action", "This is one of the "
-                                                                                        "seven "
-                                                                                        "elements")],
+                                                                                        "seven elements")],
              ["compliance", "oig", "compliance-program"], (REF_OIG,)),
         fact(c, "What is the OIG Work Plan?",
              ("A description of audits and evaluations the OIG plans or has under way",
@@ -388,18 +369,16 @@ def _general() -> list[Spec]:
               ("A template compliance plan every practice must adopt", "The Work Plan is not a template")],
              ["compliance", "oig"], (REF_OIG,)),
         fact(c, "Before hiring a coder, a practice checks whether the person is barred from federal health "
-                "care "
-                "programs. Which list does it search?",
+                "care programs. Which list does it search?",
              ("The OIG List of Excluded Individuals/Entities (LEIE)", "The LEIE lists people and entities "
-                                                                      "excluded "
-                                                                      "from federal health care programs"),
+                                                                      "excluded from federal health care "
+                                                                      "programs"),
              [("The NCCI edit tables", "Those are coding edits"),
               ("The Medicare fee schedule", "That lists payment amounts"),
               ("The HIPAA breach portal", "That lists large breaches")],
              ["compliance", "oig", "exclusion"], (REF_OIG,)),
         fact(c, "A practice identifies that Medicare overpaid it. By when must the overpayment be reported "
-                "and "
-                "returned?",
+                "and returned?",
              ("Within 60 days after the overpayment is identified", "The law sets a 60-day deadline after "
                                                                     "identification"),
              [("Within one year", "The deadline is 60 days"),
@@ -408,9 +387,10 @@ def _general() -> list[Spec]:
              ["compliance", "overpayments"], ("Social Security Act section 1128J(d)",)),
         fact(c, "What is the general time limit for filing a Medicare fee-for-service claim?",
              ("12 months (one calendar year) after the date of service", "Medicare claims must be filed "
-                                                                         "within one "
-                                                                         "year of the date of service"),
-             [("90 days after the date of service", "That is a common commercial-payer limit, not Medicare's"),
+                                                                         "within one year of the date of "
+                                                                         "service"),
+             [("90 days after the date of service", "That is a common commercial-payer limit, not "
+                                                    "Medicare's"),
               ("Three years after the date of service", "Medicare allows one year"),
               ("There is no limit", "Medicare sets a one-year limit")],
              ["compliance", "timely-filing"], ("Medicare Claims Processing Manual, Chapter 1",)),
@@ -423,7 +403,8 @@ def _general() -> list[Spec]:
               ("An NCD is optional and an LCD is binding", "Both are binding in their scope"),
               ("They are the same document under two names", "They differ in who issues them and where they "
                                                               "apply")],
-             ["compliance", "coverage", "medical-necessity"], ("Medicare Program Integrity Manual, Chapter 13",)),
+             ["compliance", "coverage", "medical-necessity"], ("Medicare Program Integrity Manual, "
+                                                               "Chapter 13",)),
         fact(c, "How does Medicare describe a medically necessary service?",
              ("One that is reasonable and necessary for the diagnosis or treatment of illness or injury",
               "Medicare pays for services that are reasonable and necessary"),
@@ -439,14 +420,16 @@ def _general() -> list[Spec]:
               ("Enforcing HIPAA privacy", "That is OCR's job"),
               ("Writing CPT codes", "The AMA maintains CPT")],
              ["compliance", "audits"], (REF_CMS_FWA,)),
-        fact(c, "Which organization processes Medicare Part A and Part B fee-for-service claims for a region?",
+        fact(c, "Which organization processes Medicare Part A and Part B fee-for-service claims for a "
+                "region?",
              ("A Medicare Administrative Contractor (MAC)", "MACs process claims within their jurisdictions"),
              [("A Recovery Audit Contractor (RAC)", "RACs audit claims after payment"),
               ("The Office for Civil Rights", "OCR enforces HIPAA"),
               ("A Quality Improvement Organization", "QIOs review quality of care")],
              ["compliance", "medicare"], ("Medicare Claims Processing Manual, Chapter 1",)),
         fact(c, "What is upcoding?",
-             ("Reporting a code for a more complex or more expensive service than was performed or documented",
+             ("Reporting a code for a more complex or more expensive service than was performed or "
+              "documented",
               "Upcoding inflates the service level to obtain higher payment"),
              [("Reporting each part of a bundled service separately", "That is unbundling"),
               ("Updating codes at the annual code-set release", "That is routine maintenance"),
@@ -454,8 +437,7 @@ def _general() -> list[Spec]:
              ["compliance", "upcoding"], (REF_CMS_FWA,)),
         fact(c, "What is unbundling?",
              ("Reporting the components of a comprehensive service separately instead of the single code "
-              "that "
-              "includes them",
+              "that includes them",
               "Unbundling splits an all-inclusive service into separately billed parts"),
              [("Reporting a higher level of service than documented", "That is upcoding"),
               ("Reporting a service twice by mistake", "That is a duplicate claim"),
@@ -464,27 +446,23 @@ def _general() -> list[Spec]:
         fact(c, "A provider finds an error in a signed paper medical record entry. How should it be "
                 "corrected?",
              ("Draw a single line through the error so it stays legible, then add the correction with date, "
-              "time, "
-              "initials and reason",
+              "time, initials and reason",
               "Corrections must leave the original readable and show who changed what and when"),
              [("Cover the error with correction fluid", "Obliterating the original entry is not acceptable"),
               ("Remove the page and rewrite it", "Removing original entries is not acceptable"),
               ("Write a new entry dated as if made at the original time", "Back-dating is falsification")],
              ["compliance", "documentation"], (REF_CMS_FWA,)),
         fact(c, "The documentation is unclear about a diagnosis the coder believes may be present. What "
-                "should the "
-                "coder do?",
+                "should the coder do?",
              ("Send the provider a non-leading query asking for clarification",
               "A compliant query asks the provider to clarify without suggesting an answer tied to payment"),
              [("Code the diagnosis the coder believes is present", "Coders may not assign diagnoses that are "
-                                                                   "not "
-                                                                  "documented"),
+                                                                   "not documented"),
               ("Add the diagnosis to the record", "Only the provider documents diagnoses"),
               ("Ask a leading question that suggests a higher-paying diagnosis", "Leading queries are not "
                                                                                  "compliant")],
              ["compliance", "documentation", "query"], ("AHIMA/ACDIS Guidelines for Achieving a Compliant "
-                                                        "Query "
-                                                         "Practice",)),
+                                                        "Query Practice",)),
         fact(c, "Which part of Medicare mainly covers physician services and outpatient care?",
              ("Part B", "Part B covers physician services, outpatient care and durable medical equipment"),
              [("Part A", "Part A covers inpatient hospital, skilled nursing facility and hospice care"),

@@ -133,17 +133,17 @@ _SCENARIOS: tuple[tuple[str, str, str, tuple[str, str, str], str], ...] = (
     ("57", "major",
      "The day before procedure {code}, which has a 90-day global period, the surgeon evaluates the patient "
      "and makes the initial decision to operate. Which modifier is appended to the E/M service?",
-     ("25", "24", "58"), "For a major procedure, the visit at which the decision to operate is made takes 57"),
+     ("25", "24", "58"),
+     "For a major procedure, the visit at which the decision to operate is made takes 57"),
     ("25", "minor",
-     "At an office visit the physician performs minor procedure {code} and, on the same day, also provides a "
-     "significant, separately identifiable evaluation of an unrelated chronic problem. Which modifier is "
-     "appended to the E/M service?",
+     "On the day the physician performs minor procedure {code}, the physician also provides a significant, "
+     "separately identifiable evaluation and management service for an unrelated chronic problem. Which "
+     "modifier is appended to the E/M service?",
      ("57", "59", "24"), "The E/M work goes beyond the usual pre-procedure evaluation of a minor procedure"),
     ("78", "major",
      "During the 90-day global period of procedure {code}, the patient develops a complication of the "
-     "surgery "
-     "and the same surgeon takes the patient back to the operating room to treat it. Which modifier is "
-     "appended to the procedure for the complication?",
+     "surgery and the same surgeon takes the patient back to the operating room to treat it. Which modifier "
+     "is appended to the procedure for the complication?",
      ("76", "79", "58"), "The return to the operating room is unplanned and related to the first procedure"),
     ("79", "major",
      "Six weeks after procedure {code}, which has a 90-day global period, the same surgeon operates on the "
@@ -155,29 +155,26 @@ _SCENARIOS: tuple[tuple[str, str, str, tuple[str, str, str], str], ...] = (
      "needed. It is performed during the global period. Which modifier is appended to the second-stage "
      "procedure?",
      ("78", "79", "76"), "The second procedure was planned (staged) at the time of the first"),
-    ("76", "any",
+    ("76", "minor",
      "Later on the same day, the physician who performed procedure {code} has to repeat the same procedure "
-     "on "
-     "the patient. Which modifier is appended to the repeated procedure?",
+     "on the patient. Which modifier is appended to the repeated procedure?",
      ("77", "78", "59"), "The same procedure is repeated by the same physician"),
-    ("77", "any",
+    ("77", "minor",
      "The day after one physician performs procedure {code}, a different physician repeats the same "
-     "procedure. "
-     "Which modifier does the second physician append?",
+     "procedure. Which modifier does the second physician append?",
      ("76", "78", "79"), "The same procedure is repeated by a different physician"),
-    ("22", "any",
+    ("22", "major",
      "Because of the patient's morbid obesity, procedure {code} takes substantially more time and work than "
      "usual, and the operative note documents the extra time and the reason. Which modifier is appended?",
      ("52", "53", "62"), "The work is substantially greater than typically required and is documented"),
-    ("53", "any",
+    ("53", "major",
      "After anesthesia is induced and procedure {code} has begun, the surgeon stops the procedure because "
-     "the "
-     "patient's blood pressure becomes dangerously unstable. Which modifier is appended?",
+     "the patient's blood pressure becomes dangerously unstable. Which modifier is appended?",
      ("52", "22", "76"), "The procedure was started and then discontinued because of risk to the patient"),
     ("54", "major",
      "A surgeon performs procedure {code}, which has a 90-day global period, and by written agreement "
-     "transfers "
-     "all postoperative care to the patient's local physician. Which modifier does the surgeon append?",
+     "transfers all postoperative care to the patient's local physician. Which modifier does the surgeon "
+     "append?",
      ("55", "56", "57"), "The surgeon provided the surgical care only"),
     ("55", "major",
      "A physician takes over all postoperative care after another surgeon performed procedure {code} (90-day "
@@ -193,16 +190,15 @@ _SCENARIOS: tuple[tuple[str, str, str, tuple[str, str, str], str], ...] = (
      "reported with a single code, and each acts as a primary surgeon. Which modifier does each surgeon "
      "append?",
      ("80", "66", "51"), "Each surgeon performs a distinct part of one procedure as a co-surgeon"),
-    ("XS", "any",
+    ("XS", "major",
      "Procedure {code} and a second procedure that NCCI normally bundles with it are performed at the same "
      "session on a different organ, through a separate incision. Which modifier most specifically reports "
      "why the second procedure is distinct?",
      ("XE", "XP", "XU"), "The second procedure was performed on a separate structure or organ"),
     ("XE", "any",
      "Procedure {code} is performed in the morning. In the evening the patient returns and the same "
-     "physician "
-     "performs a second procedure that NCCI normally bundles with it. Which modifier most specifically "
-     "reports why the second procedure is distinct?",
+     "physician performs a second procedure that NCCI normally bundles with it. Which modifier most "
+     "specifically reports why the second procedure is distinct?",
      ("XS", "XP", "XU"), "The second procedure was performed at a separate encounter on the same date"),
 )
 
@@ -230,8 +226,7 @@ def bilateral_items(domain: str, codes: Sequence[int], tags: Sequence[str]) -> l
     for code in codes:
         out.append(spec(
             domain,
-            f"The surgeon performs procedure {code:05d} on both the right and the left side at the same "
-            "operative "
+            f"The physician performs procedure {code:05d} on both the right and the left side at the same "
             "session. The code describes a unilateral procedure. Which modifier reports this under CPT?",
             (_m("50"), f"Both sides at one session. {_why('50')}"),
             [(_m("51"), f"{_why('51')}; CPT reports the same procedure on both sides with 50"),

@@ -106,67 +106,58 @@ _MOD_CASES: tuple[tuple[str, str, tuple[str, str, str]], ...] = (
     ("32", "A payer requires a second surgical opinion before it will approve surgery, and the physician "
            "provides it. Which modifier identifies the required service?", ("33", "25", "59")),
     ("33", "A service that a payer's preventive-care rules cover without cost sharing is provided, and the "
-           "payer "
-           "asks for it to be flagged as preventive. Which modifier is used?", ("32", "25", "52")),
+           "payer asks for it to be flagged as preventive. Which modifier is used?", ("32", "25", "52")),
     ("63", "A procedure is performed on a neonate weighing 3.2 kg, and the code is not one that already "
-           "accounts "
-           "for small infants. Which modifier reports the added difficulty?", ("22", "23", "52")),
+           "accounts for small infants. Which modifier reports the added difficulty?", ("22", "23", "52")),
     ("95", "An E/M service is provided through a real-time interactive audio and video connection. Which CPT "
            "modifier identifies the service as synchronous telemedicine?", ("93", "52", "25")),
     ("93", "Where the payer allows it, a service is provided by real-time audio-only telephone call. Which "
-           "CPT "
-           "modifier identifies the service?", ("95", "52", "25")),
+           "CPT modifier identifies the service?", ("95", "52", "25")),
     ("96", "Therapy is provided to help a child learn functional skills the child has never developed. Which "
            "modifier identifies the services as habilitative?", ("97", "52", "59")),
     ("97", "Therapy is provided to help a patient regain skills lost after a stroke. Which modifier "
-           "identifies "
-           "the services as rehabilitative?", ("96", "52", "59")),
+           "identifies the services as rehabilitative?", ("96", "52", "59")),
     ("99", "One procedure line needs more modifiers than the claim form has room for. Which modifier signals "
            "that multiple modifiers apply?", ("51", "59", "22")),
     ("81", "A second surgeon provides only minimal assistance during part of a procedure. Which modifier "
-           "does "
-           "the assisting surgeon append?", ("80", "82", "62")),
+           "does the assisting surgeon append?", ("80", "82", "62")),
     ("82", "In a teaching hospital, a surgeon serves as assistant because no qualified resident surgeon is "
            "available. Which modifier does the assistant append?", ("80", "81", "66")),
     ("66", "A highly complex procedure requires several surgeons of different specialties working together "
-           "as a "
-           "team, along with special equipment. Which modifier is appended?", ("62", "80", "51")),
+           "as a team, along with special equipment. Which modifier is appended?", ("62", "80", "51")),
     ("26", "A physician only interprets and reports a study performed on another entity's equipment. Which "
            "modifier is appended?", ("TC", "52", "59")),
     ("TC", "A facility provides only the equipment, supplies and technologist for a study that another "
-           "physician "
-           "interprets. Which modifier is appended to the facility's claim for that study?", ("26", "52", "59")),
+           "physician interprets. Which modifier is appended to the facility's claim for that study?",
+     ("26", "52", "59")),
     ("52", "At the physician's discretion, a procedure is partially reduced, and no other code describes the "
            "reduced service. Which modifier is appended?", ("53", "22", "76")),
     ("53", "A diagnostic procedure is started but stopped because the patient develops a dangerous "
-           "arrhythmia. "
-           "Which modifier does the physician append?", ("52", "76", "22")),
+           "arrhythmia. Which modifier does the physician append?", ("52", "76", "22")),
     ("56", "A physician performs only the preoperative evaluation and management before another surgeon "
            "operates. Which modifier does that physician append to the procedure code?", ("54", "57", "25")),
     ("59", "A procedure pair is subject to an NCCI edit that allows a modifier, the second procedure is "
-           "truly "
-           "distinct, and none of the more specific X modifiers describes why. Which modifier is appended?",
+           "truly distinct, and none of the more specific X modifiers describes why. Which modifier is "
+           "appended?",
      ("51", "76", "22")),
     ("XP", "Two different practitioners perform services on the same day that NCCI normally bundles, and the "
            "second service is distinct because another practitioner performed it. Which modifier most "
            "specifically reports this?", ("XE", "XS", "XU")),
     ("XU", "A service that NCCI normally bundles is distinct because it does not overlap the usual "
-           "components of "
-           "the main service. Which X modifier most specifically reports this?", ("XE", "XS", "XP")),
+           "components of the main service. Which X modifier most specifically reports "
+           "this?", ("XE", "XS", "XP")),
     ("51", "Two unrelated procedures without an NCCI edit between them are performed at the same session by "
-           "the "
-           "same surgeon, and the payer asks for a multiple-procedure modifier. Which modifier goes on the "
-           "secondary procedure?", ("59", "50", "76")),
+           "the same surgeon, and the payer asks for a multiple-procedure modifier. Which modifier goes on "
+           "the secondary procedure?", ("59", "50", "76")),
     ("91", "A potassium level is repeated three times on the same day to follow the patient's response to "
            "treatment. Which modifier is appended to the repeat tests?", ("59", "76", "90")),
     ("90", "The physician bills, with the payer's permission, for a laboratory test performed by an outside "
            "reference laboratory. Which modifier is appended?", ("91", "26", "59")),
     ("25", "On the day of a minor procedure, the physician also provides a significant, separately "
-           "identifiable "
-           "E/M service for a different problem. Which modifier goes on the E/M code?", ("57", "59", "24")),
+           "identifiable E/M service for a different problem. Which modifier goes on "
+           "the E/M code?", ("57", "59", "24")),
     ("57", "At an E/M visit the day before a major operation, the surgeon makes the decision to operate. "
-           "Which "
-           "modifier goes on the E/M code?", ("25", "24", "56")),
+           "Which modifier goes on the E/M code?", ("25", "24", "56")),
 )
 _MORE = {"24": "an unrelated E/M service during a postoperative period", "54": "surgical care only"}
 
@@ -178,7 +169,8 @@ def _modifiers() -> list[Spec]:
         out.append(spec(
             GUIDE, stem,
             (f"Modifier {mod}", f"Modifier {mod} reports {meanings[mod]}"),
-            [(f"Modifier {w}", f"Modifier {w} reports {meanings[w]}, which is not this situation") for w in wrong],
+            [(f"Modifier {w}", f"Modifier {w} reports {meanings[w]}, which is not this "
+                               "situation") for w in wrong],
             ["modifier", f"modifier-{mod.lower()}"],
             [REF_MODIFIERS],
         ))
@@ -199,22 +191,19 @@ def _facts() -> list[Spec]:
         fact(g, "A service is described by a Category III code. Should an unlisted Category I code be used "
                 "instead?",
              ("No; the Category III code is used", "When a Category III code describes the service, it is "
-                                                   "reported "
-                                                   "instead of an unlisted code"),
+                                                   "reported instead of an unlisted code"),
              [("Yes; Category III codes are for research only", "They are meant to be reported"),
               ("Yes, if the payer has not set a fee", "Payment policy does not change code selection"),
               ("Both codes are reported together", "Only one code describes the service")],
              ["code-categories", "unlisted"], ref),
         fact(g, "What is the purpose of CPT Category II codes?",
              ("Supplemental tracking of performance measures", "Category II codes track quality and "
-                                                               "performance "
-                                                               "measurement and never replace Category I "
-                                                               "codes"),
+                                                               "performance measurement and never replace "
+                                                               "Category I codes"),
              [("Reporting emerging technology", "That is Category III"),
               ("Reporting proprietary laboratory analyses", "Those are PLA codes"),
               ("Reporting services when no Category I code exists", "That is the role of Category III or "
-                                                                    "unlisted "
-                                                                    "codes")],
+                                                                    "unlisted codes")],
              ["code-categories"], ref),
         fact(g, "What should accompany a claim that uses an unlisted procedure code?",
              ("Documentation describing the procedure, its extent, time and effort",
@@ -224,18 +213,16 @@ def _facts() -> list[Spec]:
               ("A Category II code", "Category II codes track performance measures")],
              ["unlisted", "documentation"], ref),
         fact(g, "A code designated as a 'separate procedure' is performed as an integral part of a larger "
-                "procedure "
-                "at the same session. How is it reported?",
+                "procedure at the same session. How is it reported?",
              ("It is not reported", "A separate procedure is not reported when it is part of a more "
-                                    "extensive "
-                                    "procedure"),
+                                    "extensive procedure"),
              [("It is reported with modifier 51", "It is not separately reportable in this case"),
               ("It is reported with modifier 22", "It is not unusual work"),
-              ("It is reported instead of the larger procedure", "The larger procedure is what was performed")],
+              ("It is reported instead of the larger procedure", "The larger procedure is what was "
+                                                                 "performed")],
              ["separate-procedure", "bundling"], ref),
         fact(g, "A code designated as a 'separate procedure' is performed alone, at a different site and "
-                "unrelated "
-                "to the other procedure done that day. How is it reported?",
+                "unrelated to the other procedure done that day. How is it reported?",
              ("It may be reported, with modifier 59 or an X modifier when needed",
               "When performed independently or at a separate site, a separate procedure can be reported"),
              [("It can never be reported on the same day", "It is reportable when truly independent"),
@@ -252,8 +239,10 @@ def _facts() -> list[Spec]:
         fact(g, "On what date do annual CPT Category I code changes take effect?",
              ("January 1", "The annual CPT release takes effect on January 1"),
              [("October 1", "October 1 is when the annual ICD-10-CM and ICD-10-PCS update takes effect"),
-              ("April 1", "April 1 is a quarterly update date for some code sets, not the annual CPT release"),
-              ("July 1", "July 1 is a release date for Category III codes, not the annual Category I change")],
+              ("April 1", "April 1 is a quarterly update date for some code sets, not the annual CPT "
+                          "release"),
+              ("July 1", "July 1 is a release date for Category III codes, not the annual Category I "
+                         "change")],
              ["code-updates"], ref),
         fact(g, "Under the HIPAA code set standards, which code set reports procedures on hospital inpatient "
                 "facility claims?",
@@ -265,8 +254,7 @@ def _facts() -> list[Spec]:
         fact(g, "Under the HIPAA code set standards, which code set reports physicians' procedures and "
                 "services?",
              ("CPT (HCPCS Level I), with HCPCS Level II", "Physician services are reported with CPT, "
-                                                          "supplemented "
-                                                          "by HCPCS Level II"),
+                                                          "supplemented by HCPCS Level II"),
              [("ICD-10-PCS", "ICD-10-PCS is for inpatient hospital facility procedures"),
               ("ICD-10-CM", "ICD-10-CM reports diagnoses"),
               ("CDT", "CDT is the dental code set")],
@@ -285,12 +273,10 @@ def _facts() -> list[Spec]:
               ("The least expensive procedure first", "The primary procedure goes first")],
              ["sequencing", "multiple-procedures"], ref),
         fact(g, "How should a coder choose between a code that exactly describes the service and one that "
-                "only "
-                "approximates it?",
+                "only approximates it?",
              ("Use the code that accurately identifies the service performed",
               "CPT instructs coders to select the code that most accurately identifies the service, not a "
-              "similar "
-              "one"),
+              "similar one"),
              [("Use whichever code pays more", "Payment does not determine code selection"),
               ("Use the approximate code with modifier 52", "Modifier 52 is for reduced services"),
               ("Use an unlisted code", "Unlisted codes are only for services without a specific code")],

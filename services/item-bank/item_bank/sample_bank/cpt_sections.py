@@ -36,8 +36,7 @@ _CONSULT = "Office consultation code"
 _HOSP = "Initial hospital inpatient or observation care code"
 _NEW_EST_WHY = {
     _NEW: "A new patient has received no professional services in the past three years from this physician "
-          "or "
-          "another physician of the exact same specialty and subspecialty in the same group",
+          "or another physician of the exact same specialty and subspecialty in the same group",
     _EST: "An established patient has received professional services within the past three years from this "
           "physician or another physician of the exact same specialty and subspecialty in the same group",
     _CONSULT: "A consultation requires a request from another provider for an opinion, and none is described",
@@ -47,31 +46,26 @@ _NEW_EST_CASES: tuple[tuple[str, bool, str], ...] = (
     ("Dr. Adams, a family physician, last saw the patient 18 months ago.", False,
      "The same physician provided services within three years"),
     ("The patient last saw Dr. Adams, a family physician, 40 months ago and has had no visit with the "
-     "practice "
-     "since.", True, "More than three years have passed since any professional service"),
+     "practice since.", True, "More than three years have passed since any professional service"),
     ("The patient last saw Dr. Adams, an internist, 37 months ago and has not been seen by anyone in the "
-     "group "
-     "since.", True, "The last service was more than three years ago"),
+     "group since.", True, "The last service was more than three years ago"),
     ("The patient last saw Dr. Adams, an internist, 35 months ago.", False,
      "The last service by the same physician was within three years"),
     ("The patient has never met Dr. Baker but saw Dr. Baker's partner, a cardiologist of the same "
      "subspecialty in the same group, two years ago.", False,
      "A physician of the exact same specialty and subspecialty in the same group saw the patient within "
-     "three "
-     "years"),
-    ("A year ago the patient saw a gastroenterologist in a multispecialty group; today the patient sees "
-     "Dr. Chen, an orthopedic surgeon in the same group, for the first time.", True,
+     "three years"),
+    ("A year ago the patient saw a gastroenterologist in a multispecialty group; today the patient sees Dr. "
+     "Chen, an orthopedic surgeon in the same group, for the first time.", True,
      "Services from a different specialty in the group do not make the patient established"),
     ("Six months ago the patient saw a family physician at an unaffiliated practice; today the patient sees "
      "Dr. Diaz, also a family physician but in a different group, for the first time.", True,
      "Services from a different group do not count, even in the same specialty"),
     ("Ten months ago the patient was seen by a nurse practitioner who works with Dr. Evans in the same group "
-     "and "
-     "specialty; today Dr. Evans sees the patient for the first time.", False,
+     "and specialty; today Dr. Evans sees the patient for the first time.", False,
      "A nurse practitioner working with the physician is treated as the same specialty in the same group"),
     ("Dr. Fox saw the patient eight months ago at her former group; she has since joined a new group, and "
-     "the "
-     "patient now sees her there.", False,
+     "the patient now sees her there.", False,
      "The same physician provided professional services within three years, whatever group she belonged to"),
     ("Dr. Grant, covering for a colleague in another group, sees the colleague's established patient.", False,
      "A covering physician classifies the patient as the unavailable physician would have"),
@@ -120,13 +114,12 @@ def _mdm_items() -> list[Spec]:
             wrong.append((_MDM[lvl], why.capitalize()))
         out.append(spec(
             EM,
-            f"For an office visit the documentation supports: number and complexity of problems addressed, "
+            "For an office visit the documentation supports: number and complexity of problems addressed, "
             f"{_PROBLEMS[p]}; amount and complexity of data reviewed and analyzed, {_DATA[d]}; risk of "
             f"complications or morbidity of patient management, {_RISK[r]}. What level of medical decision "
             "making does this support?",
             (_MDM[answer], "MDM is the highest level that at least two of the three elements meet or "
-                           "exceed; "
-                           f"here that is {_MDM[answer].lower()}"),
+                           f"exceed; here that is {_MDM[answer].lower()}"),
             wrong,
             ["e-m", "mdm", "office-visit"],
             [REF_EM],
@@ -143,7 +136,8 @@ _RISK_EXAMPLES: tuple[tuple[str, int], ...] = (
     ("finds that the treatment options are significantly limited because the patient cannot afford the "
      "medication (a social determinant of health)", 3),
     ("manages a drug that requires intensive monitoring for toxicity", 4),
-    ("decides to proceed with elective major surgery in a patient with significant identified risk factors", 4),
+    ("decides to proceed with elective major surgery in a patient with significant identified risk "
+     "factors", 4),
     ("decides that the patient needs emergency major surgery", 4),
     ("decides to admit the patient to the hospital", 4),
     ("agrees with the family not to resuscitate because of a poor prognosis", 4),
@@ -157,8 +151,7 @@ def _risk_items() -> list[Spec]:
         out.append(spec(
             EM,
             f"During an E/M service the physician {example}. In the CPT medical decision making table, what "
-            "level "
-            "of risk of patient management does this support?",
+            "level of risk of patient management does this support?",
             (_MDM[level] if level > 1 else "Minimal",
              f"The CPT MDM table gives this kind of management as an example of {_RISK[level]} risk"),
             [(("Minimal" if lvl == 1 else _MDM[lvl]),
@@ -181,7 +174,8 @@ _PROBLEM_EXAMPLES: tuple[tuple[str, int], ...] = (
     ("one acute illness with systemic symptoms, pyelonephritis with fever and chills", 3),
     ("one acute complicated injury", 3),
     ("one chronic illness with severe exacerbation", 4),
-    ("one acute illness that poses a threat to life or bodily function, a suspected myocardial infarction", 4),
+    ("one acute illness that poses a threat to life or bodily function, a suspected myocardial "
+     "infarction", 4),
 )
 _PROBLEM_LEVEL = {1: "Minimal", 2: "Low", 3: "Moderate", 4: "High"}
 
@@ -192,11 +186,9 @@ def _problem_items() -> list[Spec]:
         out.append(spec(
             EM,
             f"At an office visit the physician addresses {example}. What level is the 'number and complexity "
-            "of "
-            "problems addressed' element of medical decision making?",
+            "of problems addressed' element of medical decision making?",
             (_PROBLEM_LEVEL[level], "In the CPT MDM table this problem fits the "
-                                    f"{_PROBLEM_LEVEL[level].lower()} "
-                                    "level"),
+                                    f"{_PROBLEM_LEVEL[level].lower()} level"),
             [(_PROBLEM_LEVEL[lvl], f"The {_PROBLEM_LEVEL[lvl].lower()} level describes different problems")
              for lvl in (1, 2, 3, 4) if lvl != level],
             ["e-m", "mdm", "problems-addressed"],
@@ -208,8 +200,10 @@ def _problem_items() -> list[Spec]:
 _COUNTS = "Yes; it counts toward the physician's total time on the date of the encounter"
 _TIME_WRONG_WHEN_COUNTED = (
     ("No; only face-to-face time counts", "Total time on the date includes non-face-to-face physician work"),
-    ("No; only time spent counseling counts", "That was the rule before 2021; all qualifying activities count"),
-    ("Only if counseling took up more than half of the visit", "That rule no longer applies to office visits"),
+    ("No; only time spent counseling counts", "That was the rule before 2021; all qualifying activities "
+                                              "count"),
+    ("Only if counseling took up more than half of the visit", "That rule no longer applies to office "
+                                                               "visits"),
 )
 _TIME_ACTIVITIES: tuple[tuple[str, str | None], ...] = (
     ("reviewing the patient's outside test results before entering the room", None),
@@ -229,8 +223,7 @@ def _time_items() -> list[Spec]:
     out = []
     for activity, refusal in _TIME_ACTIVITIES:
         stem = (f"On the date of an office visit, the physician spends 12 minutes {activity}. When the visit "
-                "level "
-                "is selected by total time, does this time count?")
+                "level is selected by total time, does this time count?")
         if refusal is None:
             key = (_COUNTS, "Physician activities on the date of the encounter count, face to face or not")
             wrong = list(_TIME_WRONG_WHEN_COUNTED)
@@ -251,7 +244,8 @@ def _em_facts() -> list[Spec]:
         fact(f, "How does CPT treat new and established patients for emergency department E/M services?",
              ("No distinction is made between new and established patients",
               "Emergency department codes are used for new and established patients alike"),
-             [("New patients use a separate set of ED codes", "There is one set of ED codes for all patients"),
+             [("New patients use a separate set of ED codes", "There is one set of ED codes for all "
+                                                              "patients"),
               ("The three-year rule applies as in the office", "The rule does not apply in the ED"),
               ("Established patients must use office visit codes", "ED codes apply whatever the patient's "
                                                                    "history")],
@@ -261,8 +255,7 @@ def _em_facts() -> list[Spec]:
               "A consultation is rendered at the request of another appropriate source, and the opinion is "
               "communicated back"),
              [("A new patient who has never seen the physician", "Consultations can involve new or "
-                                                                 "established "
-                                                                 "patients"),
+                                                                 "established patients"),
               ("A visit longer than 30 minutes", "Time does not define a consultation"),
               ("The physician's assumption of all ongoing care", "A transfer of care is not a consultation")],
              ["e-m", "consultation"], ref),
@@ -278,26 +271,23 @@ def _em_facts() -> list[Spec]:
         fact(f, "Since 2023, how are observation stays reported under CPT?",
              ("With the hospital inpatient and observation care codes",
               "The separate observation codes were deleted and merged into the hospital inpatient and "
-              "observation "
-              "care codes"),
+              "observation care codes"),
              [("With the separate observation care codes", "Those codes were deleted"),
               ("With office visit codes", "Observation is a hospital service"),
               ("With emergency department codes", "ED codes are only for ED services")],
              ["e-m", "observation", "hospital"], ref),
         fact(f, "A physician provides 20 minutes of critical care on a date, and no other critical care that "
-                "day. "
-                "How is it reported?",
+                "day. How is it reported?",
              ("With another appropriate E/M code, not a critical care code",
               "Critical care of less than 30 minutes on a date is reported with another E/M code"),
              [("With the first-hour critical care code", "That code needs at least 30 minutes"),
               ("With the critical care code and modifier 52", "CPT directs another E/M code rather than a "
-                                                              "reduced "
-                                                             "critical care code"),
+                                                              "reduced critical care code"),
               ("It cannot be reported", "The work is reported with an appropriate E/M code")],
              ["e-m", "critical-care", "time"], ref),
         fact(f, "At a preventive medicine visit, the physician also evaluates and treats a significant new "
-                "problem "
-                "that requires a separate history, exam and medical decision making. How is this reported?",
+                "problem that requires a separate history, exam and medical decision making. How is this "
+                "reported?",
              ("The preventive code plus a problem-oriented E/M code with modifier 25",
               "A significant, separately identifiable problem-oriented service is reported in addition, with "
               "25"),
@@ -306,8 +296,7 @@ def _em_facts() -> list[Spec]:
               ("The preventive code with modifier 22", "The problem-oriented work has its own code")],
              ["e-m", "preventive", "modifier-25"], (*ref, REF_MODIFIERS)),
         fact(f, "How are history and examination used in selecting an office visit level under the current "
-                "CPT "
-                "guidelines?",
+                "CPT guidelines?",
              ("They are performed as medically appropriate and do not determine the level",
               "Office visit levels are selected by medical decision making or total time"),
              [("The level is the lower of history and examination", "That was the older scheme"),
@@ -319,7 +308,8 @@ def _em_facts() -> list[Spec]:
              ("Medical decision making or total time on the date of the encounter",
               "Either MDM or total physician time on the date may be used"),
              [("History and examination", "These no longer determine the level"),
-              ("Face-to-face time and the chief complaint", "Total time includes more than face-to-face time"),
+              ("Face-to-face time and the chief complaint", "Total time includes more than face-to-face "
+                                                            "time"),
               ("The number of diagnoses and the number of orders", "These are parts of MDM, not bases on "
                                                                    "their own")],
              ["e-m", "office-visit"], ref),
@@ -409,13 +399,11 @@ def _anes_formula() -> list[Spec]:
         out.append(spec(
             ANES,
             f"An anesthesia service has {base} base units. Anesthesia time is {minutes} minutes, and the "
-            "payer "
-            f"counts one time unit per 15 minutes. The patient's physical status modifier is {status}, and "
-            "the payer "
-            "recognizes physical status modifying units. How many total anesthesia units are reported?",
-            (str(answer), f"Base {base} + time {minutes}/15 = {time_units} + {status} modifying units {mod} "
-                          "= "
-                          f"{answer}"),
+            f"payer counts one time unit per 15 minutes. The patient's physical status modifier is {status}, "
+            "and the payer recognizes physical status modifying units. How many total anesthesia units are "
+            "reported?",
+            (str(answer), f"Base units {base} + time units ({minutes} / 15 = {time_units}) + {status} "
+                          f"modifying units {mod} = {answer}"),
             _distinct(answer, candidates),
             ["anesthesia", "anesthesia-units", "physical-status"],
             [REF_ANES, REF_RVG],
@@ -434,9 +422,8 @@ def _anes_payment() -> list[Spec]:
         out.append(spec(
             ANES,
             f"An anesthesia claim has {base} base units, {time_units} time units and {mod} modifying "
-            "unit(s). The "
-            f"anesthesia conversion factor is {_money(cf)}. What is the allowed amount before any other "
-            "adjustments?",
+            f"unit(s). The anesthesia conversion factor is {_money(cf)}. What is the allowed amount before "
+            "any other adjustments?",
             (_money(total * cf), f"(base + time + modifying units) x conversion factor = {total} x "
                                  f"{_money(cf)}"),
             [(_money((base + time_units) * cf), "Omits the modifying units"),
@@ -502,12 +489,11 @@ def _anes_status() -> list[Spec]:
         out.append(spec(
             ANES,
             "For a payer that recognizes physical status units, how many modifying units does physical "
-            "status "
-            f"modifier {status} add to an anesthesia service?",
+            f"status modifier {status} add to an anesthesia service?",
             (str(units), f"In the ASA Relative Value Guide, {status} adds {units} unit(s); P1, P2 and P6 add "
-                         "none, "
-                         "P3 adds 1, P4 adds 2 and P5 adds 3"),
-            [(str(n), f"{n} unit(s) belongs to a different physical status") for n in (0, 1, 2, 3) if n != units],
+                         "none, P3 adds 1, P4 adds 2 and P5 adds 3"),
+            [(str(n), f"{n} unit(s) belongs to a different physical "
+                      "status") for n in (0, 1, 2, 3) if n != units],
             ["anesthesia", "physical-status", "anesthesia-units"],
             [REF_RVG],
         ))
@@ -535,27 +521,22 @@ _ANES_MOD_CASES: tuple[tuple[str, str, tuple[str, str, str]], ...] = (
     ("QY", "An anesthesiologist medically directs a single CRNA in one case. Which modifier does the "
            "anesthesiologist append?", ("QK", "QX", "AA")),
     ("QX", "A CRNA provides anesthesia under the medical direction of an anesthesiologist. Which modifier "
-           "does "
-           "the CRNA append?", ("QZ", "QY", "QK")),
+           "does the CRNA append?", ("QZ", "QY", "QK")),
     ("QZ", "A CRNA provides anesthesia with no medical direction by a physician. Which modifier does the "
-           "CRNA "
-           "append?", ("QX", "QY", "AA")),
+           "CRNA append?", ("QX", "QY", "AA")),
     ("AD", "A physician supervises six concurrent anesthesia procedures. Which modifier is appended?",
      ("QK", "QY", "AA")),
     ("QS", "An anesthesiologist provides monitored anesthesia care for a procedure. Which modifier "
-           "identifies the "
-           "service as monitored anesthesia care?", ("23", "47", "QZ")),
+           "identifies the service as monitored anesthesia care?", ("23", "47", "QZ")),
     ("G8", "Monitored anesthesia care is provided for a deep, complex and markedly invasive surgical "
-           "procedure. "
-           "Which HCPCS modifier identifies this circumstance?", ("G9", "23", "47")),
+           "procedure. Which HCPCS modifier identifies this circumstance?", ("G9", "23", "47")),
     ("G9", "Monitored anesthesia care is provided for a patient with a history of a severe cardiopulmonary "
            "condition. Which HCPCS modifier identifies this circumstance?", ("G8", "23", "47")),
     ("23", "A procedure that normally needs no anesthesia is done under general anesthesia because the "
-           "patient "
-           "cannot cooperate. Which modifier is appended to the anesthesia code?", ("22", "47", "53")),
+           "patient cannot cooperate. Which modifier is appended to the anesthesia "
+           "code?", ("22", "47", "53")),
     ("47", "The surgeon personally gives the regional block that serves as the anesthesia for the surgeon's "
-           "own "
-           "procedure. Which modifier is appended, and to which code?", ("23", "AA", "QS")),
+           "own procedure. Which modifier is appended, and to which code?", ("23", "AA", "QS")),
 )
 
 
@@ -589,20 +570,19 @@ def _anes_facts() -> list[Spec]:
               ("The first procedure's anesthesia code with its own time only", "Time for both procedures "
                                                                                "counts"),
               ("The lowest base-unit code with modifier 51", "The highest base-unit code is used, and 51 "
-                                                             "does not "
-                                                            "apply")],
+                                                             "does not apply")],
              ["anesthesia", "multiple-procedures"], (REF_ANES,)),
         fact(a, "Which service may the anesthesiologist report separately from the anesthesia code?",
              ("Placement of an intra-arterial line for monitoring",
-              "Unusual forms of monitoring, such as arterial or central venous lines, are reported separately"),
+              "Unusual forms of monitoring, such as arterial or central venous lines, are reported "
+              "separately"),
              [("Routine ECG monitoring", "Usual monitoring is included in the anesthesia service"),
               ("Pulse oximetry", "Usual monitoring is included in the anesthesia service"),
               ("Administration of intravenous fluids", "Fluid administration is included")],
              ["anesthesia", "monitoring", "bundling"], (REF_ANES,)),
         fact(a, "When does anesthesia time begin?",
              ("When the anesthesia provider begins preparing the patient for induction in the operating room "
-              "or "
-              "an equivalent area",
+              "or an equivalent area",
               "Anesthesia time starts with the preparation for induction in the OR or equivalent area"),
              [("When the surgeon makes the incision", "Time starts before incision"),
               ("When the patient arrives in the preoperative holding area", "Arrival alone does not start "
@@ -612,13 +592,11 @@ def _anes_facts() -> list[Spec]:
              ["anesthesia", "anesthesia-time"], (REF_ANES,)),
         fact(a, "When does anesthesia time end?",
              ("When the anesthesia provider is no longer in personal attendance and the patient is safely "
-              "placed "
-              "under postoperative supervision",
+              "placed under postoperative supervision",
               "Time ends when personal attendance ends and the patient is handed to postoperative care"),
              [("When the last suture is placed", "Time continues until the handoff"),
               ("When the patient is discharged from the recovery room", "Recovery room stay after handoff is "
-                                                                        "not "
-                                                                        "anesthesia time"),
+                                                                        "not anesthesia time"),
               ("When the surgeon leaves the operating room", "The surgeon's departure does not end "
                                                              "anesthesia time")],
              ["anesthesia", "anesthesia-time"], (REF_ANES,)),
@@ -626,11 +604,9 @@ def _anes_facts() -> list[Spec]:
                 "emergency conditions) found?",
              ("In the Medicine section, with instructions in the Anesthesia guidelines",
               "The qualifying-circumstance add-on codes sit in the Medicine section and are referenced in "
-              "the "
-              "Anesthesia guidelines"),
+              "the Anesthesia guidelines"),
              [("In the Anesthesia section, after the Other Procedures codes", "They are not in the "
-                                                                              "00100-01999 "
-                                                                             "range"),
+                                                                              "00100-01999 range"),
               ("In HCPCS Level II as G codes", "They are CPT codes"),
               ("In Category III", "They are Category I codes")],
              ["anesthesia", "qualifying-circumstances"], (REF_ANES,)),
@@ -692,14 +668,13 @@ _COMPONENTS = {
 }
 _COMPONENT_CASES = (
     ("26", "A radiologist in a physician group interprets and reports study {code}, which was performed on "
-           "hospital-owned equipment by hospital technologists. How does the radiologist report the service?"),
+           "hospital-owned equipment by hospital technologists. How does the radiologist report the "
+           "service?"),
     ("TC", "A freestanding imaging center owns the equipment, employs the technologists and performs study "
            "{code}; an independent radiologist bills the interpretation. How does the imaging center report "
-           "its "
-           "part?"),
+           "its part?"),
     ("global", "A physician-owned clinic performs study {code} on its own equipment, and the clinic's "
-               "radiologist "
-               "interprets it and signs the report. How does the clinic report the study?"),
+               "radiologist interprets it and signs the report. How does the clinic report the study?"),
 )
 
 
@@ -743,8 +718,7 @@ def _rad_contrast() -> list[Spec]:
         out.append(spec(
             RAD,
             f"A CT or MRI study is performed after {route} contrast only; no images are taken before the "
-            "contrast. "
-            "How is the study reported?",
+            "contrast. How is the study reported?",
             (options[key], key_why),
             [(options[k], why[k]) for k in options if k != key],
             ["radiology", "contrast"],
@@ -753,14 +727,14 @@ def _rad_contrast() -> list[Spec]:
     out.append(spec(
         RAD,
         "A CT study of one body area is done without contrast, then intravenous contrast is given and "
-        "further "
-        "images are taken in the same session. How is it reported?",
+        "further images are taken in the same session. How is it reported?",
         ("With the single code for the study without contrast followed by contrast",
          "CPT provides one combined code for a non-contrast series followed by a contrast series"),
         [("With the without-contrast code plus the with-contrast code", "The combined code replaces the two "
                                                                         "separate codes"),
          ("With the with-contrast code only", "The non-contrast series must be represented"),
-         ("With the without-contrast code and modifier 22", "The combined code, not a modifier, reports this")],
+         ("With the without-contrast code and modifier 22", "The combined code, not a modifier, reports "
+                                                            "this")],
         ["radiology", "contrast"],
         [REF_RAD],
     ))
@@ -780,11 +754,10 @@ def _rad_fractions() -> list[Spec]:
         out.append(spec(
             RAD,
             f"A course of radiation therapy ends after {n} fractions. Radiation treatment management is "
-            "reported in "
-            "units of five fractions. How many units of treatment management are reported for the course?",
+            "reported in units of five fractions. How many units of treatment management are reported for "
+            "the course?",
             (str(units), f"{n} fractions = {n // 5} full units of five with {n % 5} left over; 3 or 4 "
-                         "leftover "
-                         "fractions count as a unit, 1 or 2 do not"),
+                         "leftover fractions count as a unit, 1 or 2 do not"),
             _distinct(units, candidates),
             ["radiology", "radiation-oncology", "units"],
             [REF_RAD],
@@ -805,8 +778,7 @@ def _rad_facts() -> list[Spec]:
               ("With the ultrasound code and modifier TC", "TC does not fix a missing image record")],
              ["radiology", "ultrasound", "documentation"], ref),
         fact(r, "Ultrasound guidance is used for a needle placement and is separately reportable. What must "
-                "the "
-                "record contain?",
+                "the record contain?",
              ("A permanently recorded image of the site and documentation of the guidance",
               "Ultrasound guidance requires permanently recorded images of the site"),
              [("Only the physician's statement that ultrasound was used", "A statement alone is not enough"),
@@ -816,9 +788,8 @@ def _rad_facts() -> list[Spec]:
              ["radiology", "ultrasound", "imaging-guidance"], ref),
         fact(r, "A nuclear medicine study is performed. How is the radiopharmaceutical reported?",
              ("Separately, with the appropriate supply code", "Diagnostic nuclear medicine codes do not "
-                                                              "include "
-                                                              "the radiopharmaceutical, which is reported "
-                                                              "separately"),
+                                                              "include the radiopharmaceutical, which is "
+                                                              "reported separately"),
              [("It is included in the nuclear medicine code", "The agent is not included"),
               ("With modifier 22 on the study", "The agent has its own codes"),
               ("It is never reportable", "It is reportable as a supply")],
@@ -832,19 +803,16 @@ def _rad_facts() -> list[Spec]:
               ("Diagnostic is for patients under 40 only", "Age does not decide")],
              ["radiology", "mammography", "screening"], ref),
         fact(r, "A patient with a palpable breast lump has a mammogram to evaluate it. Which type of "
-                "mammogram is "
-                "this?",
+                "mammogram is this?",
              ("Diagnostic mammography", "A study to evaluate a sign or symptom is diagnostic"),
              [("Screening mammography", "Screening is for patients without signs or symptoms"),
               ("Computer-aided detection only", "CAD is not a separate type of mammogram"),
               ("Bone density study", "Bone density is a different study")],
              ["radiology", "mammography"], ref),
         fact(r, "An abdominal ultrasound documents only some of the organs and structures that the complete "
-                "study "
-                "requires. How is it reported?",
+                "study requires. How is it reported?",
              ("With the limited ultrasound code", "If not all required elements are evaluated and "
-                                                  "documented, the "
-                                                  "study is limited"),
+                                                  "documented, the study is limited"),
              [("With the complete ultrasound code", "Complete requires all the listed elements"),
               ("With the complete code and modifier 52", "CPT provides a limited code instead"),
               ("It cannot be reported", "A limited code applies")],
@@ -857,13 +825,14 @@ def _rad_facts() -> list[Spec]:
               ("The patient's signature", "The patient does not sign the report")],
              ["radiology", "documentation"], ref),
         fact(r, "A surgeon performs the procedural part of an interventional study and a radiologist "
-                "supervises and "
-                "interprets the imaging. How does the radiologist report the imaging part?",
+                "supervises and interprets the imaging. How does the radiologist report the imaging part?",
              ("With the radiological supervision and interpretation code",
-              "When two physicians share such a procedure, the radiologic part is reported with the S&I code"),
+              "When two physicians share such a procedure, the radiologic part is reported with the S&I "
+              "code"),
              [("With the surgeon's procedure code and modifier 80", "The radiologist did not assist the "
                                                                     "surgeon"),
-              ("With the procedure code and modifier 62", "They did not perform one procedure as co-surgeons"),
+              ("With the procedure code and modifier 62", "They did not perform one procedure as "
+                                                          "co-surgeons"),
               ("It is included in the surgeon's code", "The imaging S&I is reported separately")],
              ["radiology", "supervision-interpretation"], ref),
     ]
@@ -875,7 +844,8 @@ def rad(rng: random.Random) -> list[Spec]:
               for c in (70450, 71046, 72148, 73030, 73721, 74177, 76536, 76700, 76805, 76856, 77002, 77012,
                         77065, 77067, 77080, 77385, 77427, 78452, 78815, 79005)]
     return pick(rng, [
-        (_rad_components(rng), 7), (_rad_contrast(), 5), (_rad_fractions(), 5), (_rad_facts(), 8), (ranges, 15),
+        (_rad_components(rng), 7), (_rad_contrast(), 5), (_rad_fractions(), 5), (_rad_facts(), 8),
+        (ranges, 15),
     ])
 
 
@@ -904,8 +874,7 @@ def _path_units() -> list[Spec]:
     out = []
     for scenario, units, why in (
         ("Three polyps from different sites in the colon are submitted in three separately labeled "
-         "containers, "
-         "and each is examined", 3, "each separately identified specimen is one unit"),
+         "containers, and each is examined", 3, "each separately identified specimen is one unit"),
         ("Two skin lesions from different sites are submitted in two separately labeled containers", 2,
          "each separately identified specimen is one unit"),
         ("Two biopsies are placed together in one container and are not separately identified", 1,
@@ -929,8 +898,7 @@ def _path_facts() -> list[Spec]:
     ref = (REF_PATH,)
     return [
         fact(p, "A laboratory performs all but one of the tests that make up an organ or disease oriented "
-                "panel. How "
-                "are the tests reported?",
+                "panel. How are the tests reported?",
              ("Each test with its own code; the panel code is not reported",
               "A panel code may be used only when every listed test is performed"),
              [("The panel code with modifier 52", "CPT directs individual codes when a component is missing"),
@@ -938,31 +906,27 @@ def _path_facts() -> list[Spec]:
               ("The panel code plus the missing test", "The missing test was not performed")],
              ["pathology", "panels"], ref),
         fact(p, "A laboratory performs every test in a panel plus two additional tests not in that panel. "
-                "How are "
-                "they reported?",
+                "How are they reported?",
              ("The panel code plus codes for the two additional tests",
               "Tests beyond the panel's components are reported separately"),
              [("The panel code only", "The extra tests were performed and are reportable"),
               ("Individual codes for every test instead of the panel", "The panel code applies when all its "
-                                                                       "tests are "
-                                                                      "done"),
+                                                                       "tests are done"),
               ("The panel code with modifier 22", "The extra tests have their own codes")],
              ["pathology", "panels"], ref),
-        fact(p, "Ordered tests overlap two panels, so the tests for both panels cannot both be completely "
-                "reported from the same sample. What does CPT direct?",
+        fact(p, "The tests performed on one specimen would satisfy two panels that share some of the same "
+                "tests. What does CPT direct?",
              ("Report the panel that includes more of the tests performed, and the remaining tests "
               "individually",
               "Two panels that share tests are not both reported; the larger one is used and the rest are "
-              "coded "
-              "individually"),
+              "coded individually"),
              [("Report both panel codes", "Panels sharing the same tests from one collection are not both "
                                           "reported"),
               ("Report every test individually", "A panel should be used when its definition is met"),
               ("Report both panels with modifier 59", "Modifier 59 cannot override this rule")],
              ["pathology", "panels"], ref),
         fact(p, "A physician orders glucose levels at intervals on the same day to follow the patient's "
-                "response to "
-                "treatment. How are the later tests reported?",
+                "response to treatment. How are the later tests reported?",
              ("With the glucose test code and modifier 91",
               "Modifier 91 reports a repeat clinical diagnostic laboratory test on the same day to obtain "
               "subsequent results"),
@@ -972,8 +936,7 @@ def _path_facts() -> list[Spec]:
               ("They are not reportable", "Medically necessary serial tests are reportable with 91")],
              ["pathology", "modifier-91"], (*ref, REF_MODIFIERS)),
         fact(p, "A laboratory reruns a test because the first run failed a quality control check. How is the "
-                "rerun "
-                "reported?",
+                "rerun reported?",
              ("It is not reported separately", "Modifier 91 may not be used for reruns caused by specimen or "
                                                "equipment problems or to confirm results"),
              [("With modifier 91", "91 is only for medically necessary repeat tests to obtain new results"),
@@ -981,8 +944,7 @@ def _path_facts() -> list[Spec]:
               ("With modifier 76", "76 is for repeat procedures")],
              ["pathology", "modifier-91"], (*ref, REF_MODIFIERS)),
         fact(p, "A physician's office is permitted by the payer to bill for a test performed by an outside "
-                "reference "
-                "laboratory. Which modifier identifies this?",
+                "reference laboratory. Which modifier identifies this?",
              ("90", "Modifier 90 reports a test performed by a party other than the treating or reporting "
                     "physician"),
              [("91", "91 reports a repeat clinical diagnostic laboratory test"),
@@ -990,8 +952,7 @@ def _path_facts() -> list[Spec]:
               ("26", "26 reports a professional component")],
              ["pathology", "modifier-90"], (*ref, REF_MODIFIERS)),
         fact(p, "A pathologist examines and reports slides prepared by another laboratory's technical staff. "
-                "How "
-                "does the pathologist report the surgical pathology service?",
+                "How does the pathologist report the surgical pathology service?",
              ("With the surgical pathology code and modifier 26",
               "The pathologist provides only the professional component"),
              [("With the code and modifier TC", "TC is the technical preparation"),
@@ -999,8 +960,7 @@ def _path_facts() -> list[Spec]:
               ("With the code and modifier 90", "90 is for tests sent to an outside laboratory")],
              ["pathology", "modifier-26"], (*ref, REF_MODIFIERS)),
         fact(p, "A urine drug screen is performed by immunoassay and is then confirmed by mass spectrometry. "
-                "How "
-                "are the two tests classified?",
+                "How are the two tests classified?",
              ("The immunoassay is presumptive; the mass spectrometry is definitive",
               "Screening methods give presumptive results; methods that identify specific drugs are "
               "definitive"),
@@ -1021,26 +981,24 @@ def _path_facts() -> list[Spec]:
              ("A request from another physician and a written report by the pathologist",
               "A clinical pathology consultation is requested by a physician and requires a written report"),
              [("A face-to-face visit with the patient", "The patient need not be seen"),
-              ("A result outside the reference range", "An abnormal result alone does not make a consultation"),
+              ("A result outside the reference range", "An abnormal result alone does not make a "
+                                                       "consultation"),
               ("A second specimen", "No second specimen is needed")],
              ["pathology", "consultation"], ref),
         fact(p, "A blood sample is drawn by venipuncture in the office and the test is performed there. How "
-                "is the "
-                "venipuncture handled?",
+                "is the venipuncture handled?",
              ("It is reported separately with its own code", "Specimen collection by venipuncture is not "
-                                                             "included "
-                                                             "in the laboratory test code"),
+                                                             "included in the laboratory test code"),
              [("It is included in the laboratory test code", "Collection is separate from the test"),
               ("It is reported with modifier 90", "90 is for outside laboratories"),
               ("It is never reportable", "Venipuncture has its own code")],
              ["pathology", "specimen-collection"], ref),
         fact(p, "A physician orders a blood level of a prescribed drug to monitor therapy. In which "
-                "subsection of "
-                "Pathology and Laboratory is such a test found?",
+                "subsection of Pathology and Laboratory is such a test found?",
              ("Therapeutic Drug Assays", "Therapeutic drug assays measure the level of a prescribed drug"),
              [("Drug Assay (presumptive and definitive drug testing)", "That subsection is for drug testing, "
-                                                                       "such "
-                                                                        "as screening for drugs of abuse"),
+                                                                       "such as screening for drugs of "
+                                                                       "abuse"),
               ("Evocative/Suppression Testing", "That subsection measures responses to administered agents"),
               ("Urinalysis", "Urinalysis does not measure drug levels")],
              ["pathology", "drug-testing"], ref),
@@ -1055,22 +1013,21 @@ def _path_facts() -> list[Spec]:
         fact(p, "In microbiology, what separates presumptive identification of an organism from definitive "
                 "identification?",
              ("Presumptive uses colony morphology, growth on selective media, Gram stain or a few simple "
-              "tests; "
-              "definitive needs additional tests such as biochemical panels",
+              "tests; definitive needs additional tests such as biochemical panels",
               "CPT defines the two levels by the testing performed"),
              [("Presumptive is done by a physician, definitive by a technologist", "The level depends on "
-                                                                                   "tests, not "
-                                                                                   "on who performs them"),
+                                                                                   "tests, not on who "
+                                                                                   "performs them"),
               ("Presumptive is for bacteria, definitive for viruses", "Both levels apply to many organisms"),
-              ("There is no difference; the terms are interchangeable", "CPT treats them as different levels")],
+              ("There is no difference; the terms are interchangeable", "CPT treats them as different "
+                                                                        "levels")],
              ["pathology", "microbiology"], ref),
         fact(p, "How is surgical pathology counted when a specimen yields several blocks and slides?",
              ("Per specimen, not per block or slide", "The unit of service is the specimen"),
              [("Per block", "Blocks do not determine the units"),
               ("Per slide", "Slides do not determine the units"),
               ("Per container, even if specimens are separately identified", "Separately identified "
-                                                                             "specimens are "
-                                                                             "separate units")],
+                                                                             "specimens are separate units")],
              ["pathology", "surgical-pathology", "units"], ref),
     ]
 
@@ -1078,9 +1035,9 @@ def _path_facts() -> list[Spec]:
 def path(rng: random.Random) -> list[Spec]:
     ranges = [range_item(PATH, c, PATH_SPANS, "subsection of the CPT Pathology and Laboratory section", rng,
                          ["pathology"], REF_PATH)
-              for c in (80053, 80061, 80069, 80076, 80162, 80178, 80305, 80307, 80400, 81000, 81003, 82947, 83036,
-                        84443, 84153, 82565, 85025, 85610, 86580, 86803, 86900, 87086, 87880, 88104, 88305,
-                        88342, 89320)]
+              for c in (80053, 80061, 80069, 80076, 80162, 80178, 80305, 80307, 80400, 81000, 81003,
+                        82947, 83036, 84443, 84153, 82565, 85025, 85610, 86580, 86803, 86900, 87086, 87880,
+                        88104, 88305, 88342, 89320)]
     facts = _path_facts()
     units = _path_units()
     return pick(rng, [(facts, len(facts)), (units, 4), (ranges, 40 - len(facts) - 4)])
@@ -1118,11 +1075,10 @@ def _med_infusion_hours() -> list[Spec]:
         out.append(spec(
             MED,
             f"A therapeutic intravenous infusion (not hydration or chemotherapy) runs for {minutes} minutes. "
-            "How is "
-            "the infusion time reported?",
+            "How is the infusion time reported?",
             (labels[answer], f"{minutes} minutes is {extra} minutes beyond the first hour; an additional "
-                             "hour is "
-                             "reported for each full hour and for a final interval of more than 30 minutes"),
+                             "hour is reported for each full hour and for a final interval of more than 30 "
+                             "minutes"),
             [(labels[k], f"{extra} minutes beyond the first hour supports {answer} additional hour(s), not "
                          f"{k}")
              for k in labels if k != answer],
@@ -1143,12 +1099,10 @@ def _med_eight_minute() -> list[Spec]:
         out.append(spec(
             MED,
             f"A Medicare patient receives {minutes} minutes of therapeutic exercise, a service billed in "
-            "15-minute "
-            "units, and no other timed services that day. How many units are reported under the CMS 8-minute "
-            "rule?",
+            "15-minute units, and no other timed services that day. How many units are reported under the "
+            "CMS 8-minute rule?",
             (str(answer), "Under the 8-minute rule, 8-22 minutes is 1 unit, 23-37 is 2, 38-52 is 3 and "
-                          "53-67 is "
-                          f"4; {minutes} minutes is {answer} unit(s)"),
+                          f"53-67 is 4; {minutes} minutes is {answer} unit(s)"),
             _distinct(answer, candidates),
             ["medicine", "physical-medicine", "time"],
             ["Medicare Claims Processing Manual, Chapter 5"],
@@ -1170,11 +1124,9 @@ def _med_facts() -> list[Spec]:
               ("Only an E/M code", "The vaccine and its administration have their own codes")],
              ["medicine", "vaccines"], ref),
         fact(m, "A patient receives a single combination vaccine that protects against several diseases. How "
-                "is the "
-                "product reported?",
+                "is the product reported?",
              ("With the one code for the combination vaccine", "A combination vaccine is reported with its "
-                                                               "single "
-                                                               "combination code"),
+                                                               "single combination code"),
              [("With a separate code for each component disease", "Components are not coded separately"),
               ("With an unlisted vaccine code", "A specific code exists"),
               ("With the code for the most expensive component", "The combination code is used")],
@@ -1187,8 +1139,8 @@ def _med_facts() -> list[Spec]:
               ("An E/M code only", "The product and administration have their own codes")],
              ["medicine", "immune-globulin"], ref),
         fact(m, "In a hospital outpatient facility, a patient receives chemotherapy, a therapeutic drug "
-                "infusion "
-                "and hydration at one encounter. Which is the initial service for facility reporting?",
+                "infusion and hydration at one encounter. Which is the initial service for facility "
+                "reporting?",
              ("The chemotherapy administration", "For facilities the hierarchy is chemotherapy, then "
                                                  "therapeutic/prophylactic/diagnostic, then hydration"),
              [("The hydration", "Hydration is last in the facility hierarchy"),
@@ -1196,11 +1148,9 @@ def _med_facts() -> list[Spec]:
               ("Whichever started first", "The facility hierarchy decides, not the order of start times")],
              ["medicine", "infusion", "hierarchy"], ref),
         fact(m, "In the physician office, a patient has hydration and then a therapeutic drug infusion. How "
-                "does the "
-                "physician choose the initial service?",
+                "does the physician choose the initial service?",
              ("By the primary reason for the encounter", "Physician reporting uses the main reason for the "
-                                                         "visit to "
-                                                         "pick the initial service"),
+                                                         "visit to pick the initial service"),
              [("Always by the facility hierarchy", "The hierarchy is the facility rule"),
               ("Always the hydration, because it started first", "Order of start does not decide for "
                                                                  "physicians"),
@@ -1213,19 +1163,16 @@ def _med_facts() -> list[Spec]:
               ("It is not reportable", "A push is reportable")],
              ["medicine", "infusion"], ref),
         fact(m, "Two different drugs are infused at the same time through the same intravenous line. How is "
-                "the "
-                "concurrent infusion reported?",
+                "the concurrent infusion reported?",
              ("Once per encounter", "A concurrent infusion is reported only once per encounter"),
              [("Once per drug", "It is not reported per drug"),
               ("Once per hour", "It is not a time-based add-on"),
               ("It is not reportable", "It is reportable once per encounter")],
              ["medicine", "infusion"], ref),
         fact(m, "On a day of hemodialysis, the nephrologist evaluates the patient for a problem related to "
-                "the "
-                "end-stage renal disease. How is that evaluation reported?",
+                "the end-stage renal disease. How is that evaluation reported?",
              ("It is included in the dialysis service", "E/M services related to the ESRD on a dialysis day "
-                                                        "are "
-                                                        "included in the dialysis codes"),
+                                                        "are included in the dialysis codes"),
              [("With an E/M code and modifier 25", "Only unrelated, significant problems are reported "
                                                    "separately"),
               ("With an E/M code and modifier 24", "24 is for the postoperative period"),
@@ -1246,8 +1193,7 @@ def _med_facts() -> list[Spec]:
              ["medicine", "chiropractic"], ref),
         fact(m, "How many body regions does CPT recognize for osteopathic manipulative treatment?",
              ("Ten", "Head, cervical, thoracic, lumbar, sacral, pelvic, lower extremities, upper "
-                     "extremities, rib "
-                     "cage, and abdomen and viscera"),
+                     "extremities, rib cage, and abdomen and viscera"),
              [("Five", "Five is the count of spinal regions for chiropractic treatment"),
               ("Seven", "There are more than seven OMT regions"),
               ("Twelve", "There are not twelve OMT regions")],
@@ -1263,9 +1209,10 @@ def _med_facts() -> list[Spec]:
 
 
 def med(rng: random.Random) -> list[Spec]:
-    ranges = [range_item(MED, c, MED_SPANS, "subsection of the CPT Medicine section", rng, ["medicine"], REF_MED)
-              for c in (90371, 90686, 90715, 90791, 90837, 90935, 92004, 92014, 92557, 93000, 93306, 94010, 94640,
-                        95004, 95886, 97110, 97140, 98926, 98941, 99152)]
+    ranges = [range_item(MED, c, MED_SPANS, "subsection of the CPT Medicine section", rng, ["medicine"],
+                         REF_MED)
+              for c in (90371, 90686, 90715, 90791, 90837, 90935, 92004, 92014, 92557, 93000, 93306, 94010,
+                        94640, 95004, 95886, 97110, 97140, 98926, 98941, 99152)]
     facts = _med_facts()
     return pick(rng, [
         (facts, len(facts)), (_med_infusion_hours(), 4), (_med_eight_minute(), 5),

@@ -32,7 +32,8 @@ CODES: tuple[Code, ...] = (
     Code("E0100", "a standard cane of any material, with tip", "a standard adjustable cane with a rubber tip",
          "mobility"),
     Code("E0105", "a quad or three-prong cane, with tips", "a quad cane", "mobility"),
-    Code("E0110", "a pair of forearm crutches with tips and handgrips", "a pair of forearm crutches", "mobility"),
+    Code("E0110", "a pair of forearm crutches with tips and handgrips",
+         "a pair of forearm crutches", "mobility"),
     Code("E0112", "a pair of wooden underarm crutches with pads, tips and handgrips",
          "a pair of wooden underarm crutches", "mobility"),
     Code("E0114", "a pair of underarm crutches made of a material other than wood",
@@ -61,7 +62,8 @@ CODES: tuple[Code, ...] = (
          "a hydraulic patient lift with a sling", "home"),
     Code("E0607", "a home blood glucose monitor", "a home blood glucose monitor", "home"),
     # Supplies
-    Code("A4253", "blood glucose test strips, per 50 strips", "a box of 50 blood glucose test strips", "supply"),
+    Code("A4253", "blood glucose test strips, per 50 strips",
+         "a box of 50 blood glucose test strips", "supply"),
     Code("A4259", "lancets, per 100", "a box of 100 lancets", "supply"),
     Code("A4206", "a sterile syringe with needle, 1 cc or less, each",
          "a single sterile 1 cc syringe with needle", "supply"),
@@ -72,7 +74,8 @@ CODES: tuple[Code, ...] = (
          "a scheduled, non-emergency ground transport that needs an advanced life support (level 1) "
          "assessment", "ambulance"),
     Code("A0427", "advanced life support, level 1, emergency ground transport",
-         "an emergency (911) ground transport with advanced life support (level 1) intervention", "ambulance"),
+         "an emergency (911) ground transport with advanced life support (level 1) intervention",
+         "ambulance"),
     Code("A0428", "basic life support, non-emergency ground transport",
          "a scheduled, non-emergency ground transport with basic life support", "ambulance"),
     Code("A0429", "basic life support, emergency ground transport",
@@ -82,9 +85,12 @@ CODES: tuple[Code, ...] = (
          "an injection of vitamin B-12 (cyanocobalamin) 1,000 mcg", "drug"),
     Code("J1100", "dexamethasone sodium phosphate injection, per 1 mg",
          "an injection of dexamethasone sodium phosphate", "drug"),
-    Code("J0696", "ceftriaxone sodium injection, per 250 mg", "an injection of ceftriaxone sodium", "drug"),
-    Code("J1885", "ketorolac tromethamine injection, per 15 mg", "an injection of ketorolac tromethamine", "drug"),
-    Code("J2550", "promethazine HCl injection, up to 50 mg", "an injection of promethazine HCl 25 mg", "drug"),
+    Code("J0696", "ceftriaxone sodium injection, per 250 mg", "an injection of ceftriaxone sodium",
+         "drug"),
+    Code("J1885", "ketorolac tromethamine injection, per 15 mg",
+         "an injection of ketorolac tromethamine", "drug"),
+    Code("J2550", "promethazine HCl injection, up to 50 mg", "an injection of promethazine HCl 25 mg",
+         "drug"),
     Code("J1200", "diphenhydramine HCl injection, up to 50 mg", "an injection of diphenhydramine HCl 50 mg",
          "drug"),
     Code("J2405", "ondansetron HCl injection, per 1 mg", "an injection of ondansetron HCl", "drug"),
@@ -132,8 +138,7 @@ BY_CODE = {c.code: c for c in CODES}
 
 _LOOKUP_STEMS = {
     "mobility": "After ankle surgery, a Medicare patient is supplied with {s}. Which HCPCS Level II code "
-                "reports "
-                "the item?",
+                "reports the item?",
     "wheelchair": "A supplier delivers {s} to a Medicare beneficiary. Which HCPCS Level II code reports the "
                   "item?",
     "home": "A physician orders {s} for use in the patient's home. Which HCPCS Level II code reports the "
@@ -296,7 +301,8 @@ def _site_modifiers(rng: random.Random) -> list[Spec]:
 
 _PAYMENT_MODS = {
     "GA": "a waiver of liability (ABN) was issued as required by payer policy",
-    "GZ": "the item or service is expected to be denied as not reasonable and necessary and no ABN is on file",
+    "GZ": "the item or service is expected to be denied as not reasonable and necessary and no ABN is on "
+          "file",
     "GY": "the item or service is statutorily excluded or does not meet the definition of any Medicare "
           "benefit",
     "GX": "a voluntary notice of liability was issued under payer policy",
@@ -311,16 +317,15 @@ _PAYMENT_MODS = {
 }
 _PAYMENT_CASES: tuple[tuple[str, str, tuple[str, str, str], str], ...] = (
     ("GA", "A Medicare patient wants a screening test more often than Medicare covers it. Before the "
-           "service, "
-           "the office explains that Medicare will probably deny it and the patient signs an ABN. Which "
-           "modifier "
-           "is appended?", ("GZ", "GY", "GX"), "abn"),
+           "service, the office explains that Medicare will probably deny it and the patient signs an ABN. "
+           "Which modifier is appended?", ("GZ", "GY", "GX"), "abn"),
     ("GZ", "A provider expects Medicare to deny a service as not reasonable and necessary, but no ABN was "
            "obtained before the service was given. Which modifier is appended?", ("GA", "GY", "KX"), "abn"),
     ("GY", "A patient asks that a service Medicare never covers by statute be billed so that a secondary "
            "insurer will receive a denial. Which modifier is appended?", ("GA", "GZ", "KX"), "abn"),
     ("GX", "For a service that Medicare excludes by statute, the office gives the patient a voluntary ABN "
-           "before providing it. Which modifier reports that the notice was issued?", ("GA", "GZ", "QW"), "abn"),
+           "before providing it. Which modifier reports that the notice was issued?",
+     ("GA", "GZ", "QW"), "abn"),
     ("KX", "Outpatient therapy continues past the yearly threshold amount, and the record documents that the "
            "services remain medically necessary as the policy requires. Which modifier is appended?",
      ("GA", "GY", "GC"), "medical-necessity"),
@@ -331,13 +336,14 @@ _PAYMENT_CASES: tuple[tuple[str, str, tuple[str, str, str], str], ...] = (
     ("UE", "A patient buys a previously owned (used) manual wheelchair from a supplier. Which modifier is "
            "appended to the equipment code?", ("NU", "RR", "GY"), "dme"),
     ("QW", "A physician office with a CLIA certificate of waiver performs a rapid strep test that is on the "
-           "waived list. Which modifier does Medicare require on the test code?", ("GA", "KX", "GC"), "laboratory"),
+           "waived list. Which modifier does Medicare require on the test code?",
+     ("GA", "KX", "GC"), "laboratory"),
     ("Q5", "While a physician is away, a colleague from another practice sees her patients under a "
-           "reciprocal "
-           "arrangement. Which modifier is appended to the services billed by the regular physician?",
+           "reciprocal arrangement. Which modifier is appended to the services billed by the regular "
+           "physician?",
      ("Q6", "GC", "GX"), "substitute-physician"),
-    ("Q6", "A practice pays a locum tenens physician per day to cover a physician's patients during a "
-           "leave. Which modifier is appended to the services billed by the regular physician?",
+    ("Q6", "A practice pays a locum tenens physician per day to cover a physician's patients during a leave. "
+           "Which modifier is appended to the services billed by the regular physician?",
      ("Q5", "GC", "KX"), "substitute-physician"),
     ("GC", "A resident performs part of a service under the direction of a teaching physician, who bills it. "
            "Which modifier is appended?", ("Q5", "Q6", "GX"), "teaching-physician"),
@@ -382,10 +388,10 @@ def _structure(rng: random.Random) -> list[Spec]:
         out.append(spec(
             DOMAIN,
             f"HCPCS Level II codes that begin with the letter {letter} are used mainly to report which of "
-            "the "
-            "following?",
+            "the following?",
             (meaning[0].upper() + meaning[1:], f"The {letter} section covers {meaning}"),
-            [(_SECTIONS[o][0].upper() + _SECTIONS[o][1:], f"That is the {o} section, not {letter}") for o in others],
+            [(_SECTIONS[o][0].upper() + _SECTIONS[o][1:], f"That is the {o} section, not "
+                                                          f"{letter}") for o in others],
             ["hcpcs-level-ii", "code-structure"],
             [REF_CODES],
         ))
@@ -402,10 +408,10 @@ def _structure(rng: random.Random) -> list[Spec]:
     out.append(spec(
         DOMAIN,
         "A physician administers an injectable drug that has no specific HCPCS Level II code. How is the "
-        "drug "
-        "supply reported?",
+        "drug supply reported?",
         ("With the unclassified drug code J3490, with the drug name and dose on the claim",
-         "When no specific code exists, the unclassified drug code is used and the claim identifies the drug"),
+         "When no specific code exists, the unclassified drug code is used and the claim identifies the "
+         "drug"),
         [("With the code for the closest similar drug",
           "Reporting a different drug's code misrepresents what was given"),
          ("It cannot be reported", "Unclassified codes exist precisely so that such drugs can be reported"),

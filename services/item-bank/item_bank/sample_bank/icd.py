@@ -130,7 +130,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("glaucoma", ("H40.11",), (50, 85), "patient", ("in the ophthalmology clinic",),
            ("eye", "laterality"), (_LAT_REF, f"{GUIDELINES}, Section I.C.7.a")),
     Family("depression", ("F32", "F33"), (20, 70), "patient", ("in the behavioral health clinic",),
-           ("mental-health", "depression"), (f"{GUIDELINES}, Section I.C.5",)),
+           ("mental-health", "depression"), (f"{GUIDELINES}, Section I.C.5",),
+           keys=("F32.0", "F32.1", "F32.2", "F32.3", "F32.4", "F32.5", "F33.0", "F33.1", "F33.2", "F33.3",
+                 "F33.41", "F33.42")),
     Family("breast-cancer", ("C50.4", "C50.2"), (40, 80), "woman", ("in the oncology clinic",),
            ("neoplasm", "laterality"), (f"{GUIDELINES}, Section I.C.2",),
            keys=("C50.411", "C50.412", "C50.211", "C50.212")),
@@ -260,8 +262,8 @@ def _why_wrong(key: str, code: str) -> str:
     desc = describe(code)
     if is_injury(key) and code[:-1] == key[:-1]:
         return (
-            f"{code} is \"{desc}\". Its 7th character {code[-1]} means {seventh_meaning(code)}, "
-            f"but this visit is {seventh_meaning(key)}."
+            f"{code} is \"{desc}\". Its 7th character {code[-1]} means {seventh_meaning(code)}, but this "
+            f"visit is {seventh_meaning(key)}."
         )
     note = _differences(condition_of(key), condition_of(code))
     what = ""
@@ -283,18 +285,18 @@ _DOC_TEMPLATES = (
 )
 _ENCOUNTER_SENTENCES = {
     ("initial", True): (
-        "The fracture is closed, and the patient is receiving active treatment for it at this visit "
-        "(initial encounter)."
+        "The fracture is closed, and the patient is receiving active treatment for it at this visit (initial "
+        "encounter)."
     ),
     ("initial", False): "The patient is receiving active treatment for the injury at this visit (initial "
                         "encounter).",
     ("subsequent", True): (
-        "Active treatment was completed at an earlier visit; today the closed fracture is checked and "
-        "is healing routinely (subsequent encounter)."
+        "Active treatment was completed at an earlier visit; today the closed fracture is checked and is "
+        "healing routinely (subsequent encounter)."
     ),
     ("subsequent", False): (
-        "Active treatment was completed at an earlier visit; this is routine follow-up care during "
-        "healing (subsequent encounter)."
+        "Active treatment was completed at an earlier visit; this is routine follow-up care during healing "
+        "(subsequent encounter)."
     ),
 }
 
@@ -390,12 +392,12 @@ def _placeholder_item(code: str) -> Spec:
         (code, f"{code} fills the empty positions with the placeholder X so that the 7th character "
                f"{code[-1]} ({seventh_meaning(code)}) sits in the seventh position"),
         [
-            (candidates[0], "Without the X placeholder the 7th character falls in the wrong position; "
-                            "this is not a valid ICD-10-CM code"),
+            (candidates[0], "Without the X placeholder the 7th character falls in the wrong position; this "
+                            "is not a valid ICD-10-CM code"),
             (candidates[1], "Zero is a meaningful character, not a placeholder; this is not a valid "
                             "ICD-10-CM code"),
-            (other, f"{other} is built correctly but its 7th character means {seventh_meaning(other)}, "
-                    f"which does not match this {encounter} encounter"),
+            (other, f"{other} is built correctly but its 7th character means {seventh_meaning(other)}, which "
+                    f"does not match this {encounter} encounter"),
         ],
         ["placeholder-x", "seventh-character"],
         "I.A.4",
@@ -407,8 +409,8 @@ def _guidelines() -> list[Spec]:
     items = [
         _g("In the ICD-10-CM Tabular List, what does an Excludes1 note under a code tell the coder?",
            ("The excluded condition is never reported together with the code above the note",
-            "An Excludes1 note marks mutually exclusive conditions: the excluded code is not reported "
-            "with the code above the note (the only exception is when the two conditions are unrelated)"),
+            "An Excludes1 note marks mutually exclusive conditions: the excluded code is not reported with "
+            "the code above the note (the only exception is when the two conditions are unrelated)"),
            [("Both conditions may be reported if the patient has both",
              "That describes an Excludes2 note, which means 'not included here'"),
             ("The underlying condition must be sequenced first",
@@ -416,11 +418,11 @@ def _guidelines() -> list[Spec]:
             ("An additional code should be added to give more detail",
              "That is the instruction of a 'use additional code' note")],
            ["excludes1", "conventions"], "I.A.12.a"),
-        _g("A patient has two conditions, and the code for one of them carries an Excludes2 note that "
-           "lists the other. How are they reported?",
+        _g("A patient has two conditions, and the code for one of them carries an Excludes2 note that lists "
+           "the other. How are they reported?",
            ("Report both codes",
-            "Excludes2 means the excluded condition is not part of the condition represented by the code, "
-            "so when the patient has both, both may be reported together"),
+            "Excludes2 means the excluded condition is not part of the condition represented by the code, so "
+            "when the patient has both, both may be reported together"),
            [("Report only the code that carries the note",
              "Dropping the second condition treats the note as if it were Excludes1"),
             ("Report only the excluded condition",
@@ -440,8 +442,8 @@ def _guidelines() -> list[Spec]:
              "In the fracture categories delayed healing has its own 7th character (G)")],
            ["seventh-character", "injury"], "I.C.19.a"),
         _g("A patient treated in the emergency department for a fracture is seen two days later by an "
-           "orthopedic surgeon, who performs an open reduction. Which 7th character applies to the "
-           "surgeon's encounter?",
+           "orthopedic surgeon, who performs an open reduction. Which 7th character applies to the surgeon's "
+           "encounter?",
            ("A",
             "7th character A is used for every encounter at which the patient receives active treatment, "
             "whichever provider delivers it"),
@@ -453,8 +455,8 @@ def _guidelines() -> list[Spec]:
         _g("A patient is seen for a contracture of the hand scar left by a burn sustained a year ago. How is "
            "this sequela coded?",
            ("The contracture first, then the burn code with 7th character S",
-            "For a sequela the residual condition is sequenced first and the injury code with 7th "
-            "character S follows it"),
+            "For a sequela the residual condition is sequenced first and the injury code with 7th character "
+            "S follows it"),
            [("The burn code with 7th character S first, then the contracture",
              "The S code describes the cause; the residual condition being treated goes first"),
             ("The burn code with 7th character A only",
@@ -496,8 +498,7 @@ def _guidelines() -> list[Spec]:
              "The convention fixes the order: etiology first, manifestation second")],
            ["sequencing", "etiology-manifestation"], "I.A.13"),
         _g("A patient has hypertension and chronic kidney disease stage 3a; the provider does not say "
-           "whether "
-           "they are related. Which codes are reported?",
+           "whether they are related. Which codes are reported?",
            ("I12.9 and N18.31",
             "ICD-10-CM presumes a causal relationship between hypertension and chronic kidney disease, so "
             "the hypertensive CKD combination code is used with a code for the CKD stage"),
@@ -559,8 +560,7 @@ def _guidelines() -> list[Spec]:
             ("As nondisplaced and open", "Both defaults are reversed")],
            ["fracture", "default-code"], "I.C.19.c"),
         _g("A patient has the same condition on both sides, but the classification offers only right-side "
-           "and "
-           "left-side codes, with no bilateral code. What is reported?",
+           "and left-side codes, with no bilateral code. What is reported?",
            ("Separate codes for the right side and the left side",
             "When no bilateral code exists, the condition is reported with a code for each side"),
            [("The unspecified-side code", "Laterality is documented, so the unspecified code is not used"),
@@ -574,8 +574,8 @@ def _guidelines() -> list[Spec]:
            [("They replace the code for the injury itself",
              "They are reported in addition to the injury code, never instead of it"),
             ("They may be reported only at the initial encounter",
-             "They may be reported for each encounter at which the injury is treated, with the matching "
-             "7th character"),
+             "They may be reported for each encounter at which the injury is treated, with the matching 7th "
+             "character"),
             ("A national rule requires them on every claim",
              "There is no national mandate; reporting depends on state rules and payer requirements")],
            ["external-cause"], "I.C.20"),
@@ -585,7 +585,8 @@ def _guidelines() -> list[Spec]:
             "Burns of the same site in different degrees are classified to the highest degree documented"),
            [("Both burns, first-degree first", "The same site is coded once, at the highest degree"),
             ("Both burns, second-degree first", "The same site is coded once, at the highest degree"),
-            ("Only the first-degree burn", "The lower degree is absorbed into the highest degree at that site")],
+            ("Only the first-degree burn", "The lower degree is absorbed into the highest degree at that "
+                                           "site")],
            ["burn"], "I.C.19.d"),
         _g("A patient has a displaced fracture of the right radius with an abrasion of the skin over the "
            "fracture site. Which injuries are coded?",
@@ -622,8 +623,8 @@ def _guidelines() -> list[Spec]:
         _g("A pregnant patient is seen for a condition that complicates the pregnancy. Which codes take "
            "sequencing priority?",
            ("Chapter 15 codes (O codes), with other codes added for detail",
-            "Obstetric codes take sequencing priority; codes from other chapters may be added to specify "
-            "the condition"),
+            "Obstetric codes take sequencing priority; codes from other chapters may be added to specify the "
+            "condition"),
            [("The code from the other chapter, followed by the O code",
              "O codes take priority when the condition complicates the pregnancy"),
             ("Z33.1, pregnant state, incidental",
@@ -632,7 +633,7 @@ def _guidelines() -> list[Spec]:
              "Chapter 15 codes are used only on the maternal record")],
            ["pregnancy", "sequencing"], "I.C.15.a"),
     ]
-    items += [_placeholder_item(c) for c in ("S80.01XA", "S50.02XA", "S06.0X1A", "S80.12XD")]
+    items += [_placeholder_item(c) for c in ("S80.01XA", "S50.02XA", "T15.01XA", "S80.12XD")]
     return items
 
 

@@ -55,11 +55,9 @@ def _integumentary(rng: random.Random) -> list[Spec]:
         out.append(fact(
             d,
             f"A physician excises a skin lesion of the {site} that measures {_cm(size)} in its greatest "
-            "clinical "
-            f"diameter, taking the narrowest margin needed for complete excision: {_cm(margin)} on each "
-            "side. "
-            "What size is used to select the excision code?",
-            (_cm(key), f"Excision size is the lesion's greatest diameter plus the margin on each side: "
+            f"clinical diameter, taking the narrowest margin needed for complete excision: {_cm(margin)} on "
+            "each side. What size is used to select the excision code?",
+            (_cm(key), "Excision size is the lesion's greatest diameter plus the margin on each side: "
                        f"{_cm(size)} + 2 x {_cm(margin)} = {_cm(key)}"),
             [(_cm(size), "This ignores the margins, which are part of the excised diameter"),
              (_cm(size + margin), "This counts the margin on one side only"),
@@ -70,9 +68,8 @@ def _integumentary(rng: random.Random) -> list[Spec]:
         out.append(fact(
             d,
             f"A patient has two superficial lacerations, {_cm(a)} and {_cm(b)} long, on the {sites}; both "
-            "are "
-            "closed with a simple one-layer repair, and both sites fall in the same anatomic grouping of the "
-            "repair codes. How is the repair reported?",
+            "are closed with a simple one-layer repair, and both sites fall in the same anatomic grouping "
+            "of the repair codes. How is the repair reported?",
             (f"One simple repair code for the total length of {_cm(total)}",
              "Repairs of the same classification in the same anatomic grouping are added together and "
              "reported as one code"),
@@ -85,10 +82,8 @@ def _integumentary(rng: random.Random) -> list[Spec]:
             [*tags, "wound-repair", "measurement"], ref))
     out += [
         fact(d, "A 2.0 cm laceration of the cheek and a 3.0 cm laceration of the forearm each receive a "
-                "simple "
-                "repair, and the two sites fall in different anatomic groupings of the repair codes. How is "
-                "the "
-                "repair reported?",
+                "simple repair, and the two sites fall in different anatomic groupings of the repair codes. "
+                "How is the repair reported?",
              ("Two simple repair codes, one for each anatomic grouping",
               "Lengths are summed only within the same classification and the same anatomic grouping"),
              [("One simple repair code for 5.0 cm", "Wounds in different anatomic groupings are not added "
@@ -98,61 +93,52 @@ def _integumentary(rng: random.Random) -> list[Spec]:
                                                           "repair")],
              [*tags, "wound-repair"], ref),
         fact(d, "In the same anatomic grouping, a 3.0 cm laceration needs an intermediate repair and a 2.0 "
-                "cm "
-                "laceration a simple repair. How are they reported?",
+                "cm laceration a simple repair. How are they reported?",
              ("The intermediate repair for 3.0 cm first, then the simple repair for 2.0 cm with modifier 59",
               "Different repair classifications are not summed; the more complicated repair is listed first "
-              "and "
-              "the less complicated one is reported as a distinct service"),
-             [("One intermediate repair code for 5.0 cm", "Repairs of different classifications are not added"),
-              ("One simple repair code for 5.0 cm", "This ignores the intermediate repair that was performed"),
+              "and the less complicated one is reported as a distinct service"),
+             [("One intermediate repair code for 5.0 cm", "Repairs of different classifications are not "
+                                                          "added"),
+              ("One simple repair code for 5.0 cm", "This ignores the intermediate repair that was "
+                                                    "performed"),
               ("The simple repair first, then the intermediate repair with modifier 59",
                "The more complicated repair is listed as the primary procedure")],
              [*tags, "wound-repair", "modifier-59"], ref),
         fact(d, "A heavily contaminated laceration requires extensive cleaning and removal of particulate "
-                "matter, "
-                "then is closed with a single layer of sutures. How is the repair classified?",
+                "matter, then is closed with a single layer of sutures. How is the repair classified?",
              ("Intermediate repair",
               "Single-layer closure of a heavily contaminated wound that needs extensive cleaning is "
-              "classified "
-              "as intermediate"),
+              "classified as intermediate"),
              [("Simple repair", "The extensive cleaning raises the repair above simple"),
               ("Complex repair", "Complex repair needs more than layered closure, such as debridement of "
-                                 "wound "
-                                 "edges, extensive undermining or retention sutures"),
+                                 "wound edges, extensive undermining or retention sutures"),
               ("Adjacent tissue transfer", "No flap or tissue rearrangement was performed")],
              [*tags, "wound-repair"], ref),
         fact(d, "A laceration is closed in layers, with sutures in the subcutaneous tissue and superficial "
-                "fascia "
-                "as well as the skin. How is the repair classified?",
+                "fascia as well as the skin. How is the repair classified?",
              ("Intermediate repair", "Layered closure of the deeper subcutaneous tissue and superficial "
-                                     "fascia is "
-                                     "intermediate repair"),
+                                     "fascia is intermediate repair"),
              [("Simple repair", "Simple repair is a superficial, one-layer closure"),
               ("Complex repair", "Layered closure alone does not make a repair complex"),
               ("Debridement", "No devitalized tissue was removed")],
              [*tags, "wound-repair"], ref),
         fact(d, "Beyond layered closure, a wound repair requires extensive undermining and retention "
-                "sutures. "
-                "How is the repair classified?",
+                "sutures. How is the repair classified?",
              ("Complex repair", "Work beyond layered closure, such as extensive undermining, stents or "
-                                "retention "
-                                "sutures, makes a repair complex"),
+                                "retention sutures, makes a repair complex"),
              [("Intermediate repair", "Intermediate repair is layered closure without the additional work"),
               ("Simple repair", "Simple repair is a superficial, one-layer closure"),
               ("Adjacent tissue transfer", "Undermining alone is not a flap or tissue rearrangement")],
              [*tags, "wound-repair"], ref),
         fact(d, "A superficial laceration involving only the skin and subcutaneous tissue is closed with a "
-                "single "
-                "layer of sutures. How is the repair classified?",
+                "single layer of sutures. How is the repair classified?",
              ("Simple repair", "A superficial wound closed in one layer is a simple repair"),
              [("Intermediate repair", "Intermediate repair needs layered closure or extensive cleaning"),
               ("Complex repair", "Complex repair needs work beyond layered closure"),
               ("Adjacent tissue transfer", "No tissue was moved to close the defect")],
              [*tags, "wound-repair"], ref),
         fact(d, "A malignant lesion is excised and the defect is closed with a layered (intermediate) "
-                "closure. "
-                "How is the service reported?",
+                "closure. How is the service reported?",
              ("The excision code plus a separate intermediate repair code",
               "Excision codes include only simple closure; intermediate or complex closure is reported in "
               "addition"),
@@ -160,20 +146,18 @@ def _integumentary(rng: random.Random) -> list[Spec]:
                "Only simple (non-layered) closure is included in an excision"),
               ("The intermediate repair code only", "The excision itself must be reported"),
               ("The excision code with modifier 22", "Layered closure is reported with its own code, not as "
-                                                     "unusual "
-                                                     "work")],
+                                                     "unusual work")],
              [*tags, "lesion-excision", "wound-repair"], ref),
         fact(d, "A benign lesion is excised and the defect is closed with a simple, non-layered closure. How "
-                "is "
-                "the service reported?",
+                "is the service reported?",
              ("The excision code only", "Simple closure is included in lesion excision codes"),
-             [("The excision code plus a simple repair code", "Simple closure is already part of the excision"),
+             [("The excision code plus a simple repair code", "Simple closure is already part of the "
+                                                              "excision"),
               ("The simple repair code only", "The excision is the reportable procedure"),
               ("The excision code plus an intermediate repair code", "No layered closure was performed")],
              [*tags, "lesion-excision", "bundling"], ref),
         fact(d, "A lesion is excised and the defect is closed with a rotation flap (adjacent tissue "
-                "transfer). How "
-                "is the excision reported?",
+                "transfer). How is the excision reported?",
              ("It is not reported separately; it is included in the adjacent tissue transfer",
               "Excision of a lesion at the site is included in adjacent tissue transfer"),
              [("With an excision code in addition to the flap", "The excision is part of the flap procedure"),
@@ -204,11 +188,9 @@ def _integumentary(rng: random.Random) -> list[Spec]:
              ("The same physician acts as both surgeon and pathologist",
               "Mohs codes require one physician to remove the tissue and examine it microscopically"),
              [("A separate pathologist must read the specimens", "If another physician does the pathology, "
-                                                                 "Mohs "
-                                                               "codes are not used"),
+                                                                 "Mohs codes are not used"),
               ("It is reported with standard lesion excision codes", "Mohs has its own codes in the "
-                                                                     "integumentary "
-                                                                    "series"),
+                                                                     "integumentary series"),
               ("Only one stage may be reported per day", "Additional stages are reported as they are "
                                                          "performed")],
              [*tags, "mohs"], ref),
@@ -221,16 +203,15 @@ def _integumentary(rng: random.Random) -> list[Spec]:
         ("the entire right leg and the entire front of the trunk", 36,
          ((27, "counts the leg as 9%"), (18, "omits one of the two areas"), (45, "adds an extra 9%"))),
         ("the entire left leg and the genital area", 19,
-         ((10, "counts the leg as 9%"), (18, "omits the genital area"), (27, "counts the genital area as 9%"))),
+         ((10, "counts the leg as 9%"), (18, "omits the genital area"), (27, "counts the genital area as "
+                                                                             "9%"))),
     ):
         out.append(fact(
             d,
             "Using the rule of nines for an adult, what percentage of total body surface area is burned "
-            "when the "
-            f"burns cover {parts}?",
+            f"when the burns cover {parts}?",
             (f"{pct}%", "Adult rule of nines: head and neck 9%, each arm 9%, each leg 18%, front of trunk "
-                        "18%, back "
-                        f"of trunk 18%, genital area 1%; the documented areas total {pct}%"),
+                        f"18%, back of trunk 18%, genital area 1%; the documented areas total {pct}%"),
             [(f"{w}%", f"{w}% {why}") for w, why in wrong],
             [*tags, "burns", "rule-of-nines"], ("CPT Integumentary System guidelines (burns)",)))
     return out
@@ -244,28 +225,23 @@ def _musculoskeletal(rng: random.Random) -> list[Spec]:
                   "Closed treatment with manipulation")
     return [
         fact(d, "An open (compound) fracture is reduced without any surgical incision and immobilized in a "
-                "cast. "
-                "Which type of fracture treatment is coded?",
+                "cast. Which type of fracture treatment is coded?",
              ("Closed treatment", "The type of fracture (open or closed) does not decide the type of "
-                                  "treatment; "
-                                  "the fracture site was not surgically opened"),
+                                  "treatment; the fracture site was not surgically opened"),
              [("Open treatment", "Open treatment requires the fracture to be surgically exposed or opened "
                                  "remotely for an intramedullary nail"),
               ("Percutaneous skeletal fixation", "No fixation was placed across the fracture"),
               ("Debridement only", "The fracture itself was treated and must be coded")],
              [*tags, "fracture-care"], ref),
         fact(d, "An intramedullary nail is inserted across a fracture through an incision remote from the "
-                "fracture, "
-                "without exposing the fracture site. Which type of treatment is this?",
+                "fracture, without exposing the fracture site. Which type of treatment is this?",
              ("Open treatment", "Opening the bone at a remote site to place an intramedullary nail across "
-                                "the "
-                                "fracture is classified as open treatment"),
+                                "the fracture is classified as open treatment"),
              [(t, f"{t} does not describe remote opening of the bone for a nail") for t in treatments
               if t not in ("Open treatment",)][:3],
              [*tags, "fracture-care"], ref),
         fact(d, "Under imaging guidance, pins are placed through the skin across a fracture, which is "
-                "neither "
-                "opened nor exposed. Which type of treatment is this?",
+                "neither opened nor exposed. Which type of treatment is this?",
              ("Percutaneous skeletal fixation", "Fixation placed across the fracture without opening it is "
                                                 "percutaneous skeletal fixation"),
              [("Open treatment", "The fracture site was not opened"),
@@ -273,11 +249,9 @@ def _musculoskeletal(rng: random.Random) -> list[Spec]:
               ("External fixation only", "Pins across the fracture are fixation of the fracture itself")],
              [*tags, "fracture-care"], ref),
         fact(d, "A nondisplaced fracture is immobilized in a splint; no reduction is attempted. Which type "
-                "of "
-                "treatment is this?",
+                "of treatment is this?",
              ("Closed treatment without manipulation", "The fracture was not opened and no force was applied "
-                                                       "to "
-                                                       "reduce it"),
+                                                       "to reduce it"),
              [("Closed treatment with manipulation", "No reduction was performed"),
               ("Open treatment", "The fracture site was not opened"),
               ("Percutaneous skeletal fixation", "No fixation was placed across the fracture")],
@@ -285,75 +259,63 @@ def _musculoskeletal(rng: random.Random) -> list[Spec]:
         fact(d, "In CPT fracture and dislocation coding, what does 'manipulation' mean?",
              ("Reduction of a fracture or dislocation by applied force or traction",
               "Manipulation is the attempted reduction or restoration of a fracture or dislocation to its "
-              "normal "
-              "alignment"),
+              "normal alignment"),
              [("Any physical examination of the injured joint", "Examination is part of the E/M or the "
                                                                 "procedure"),
               ("Application of a cast or splint", "Casting is immobilization, not manipulation"),
               ("Surgical exposure of the fracture", "That is open treatment")],
              [*tags, "fracture-care", "definitions"], ref),
         fact(d, "After a closed reduction of a fracture, the surgeon applies the initial cast. How is the "
-                "cast "
-                "application reported?",
+                "cast application reported?",
              ("It is not reported separately; the first cast is part of the fracture treatment",
               "Fracture treatment codes include the application of the first cast or splint"),
              [("With a cast application code in addition", "The initial cast is already included"),
               ("With a cast application code and modifier 59", "A modifier cannot unbundle an included "
                                                                "service"),
               ("With a supply code only", "Supply reporting is payer-specific and does not change what the "
-                                          "CPT "
-                                          "service includes")],
+                                          "CPT service includes")],
              [*tags, "casting", "bundling"], ref),
         fact(d, "Four weeks after fracture treatment, the same surgeon replaces the patient's cast. How is "
-                "the "
-                "cast replacement reported?",
+                "the cast replacement reported?",
              ("With a cast application code", "Cast application codes are used for a replacement cast"),
-             [("It cannot be reported because it is in the global period", "Replacement casts are reportable"),
+             [("It cannot be reported because it is in the global period", "Replacement casts are "
+                                                                           "reportable"),
               ("With the fracture treatment code again and modifier 76", "The fracture is not treated again"),
               ("With an E/M code only", "The cast application is a procedure with its own code")],
              [*tags, "casting"], ref),
         fact(d, "An emergency physician applies a cast to stabilize a fracture, with no reduction, and "
-                "refers the "
-                "patient to an orthopedist who will provide the fracture care. How does the emergency "
-                "physician "
-                "report the cast?",
+                "refers the patient to an orthopedist who will provide the fracture care. How does the "
+                "emergency physician report the cast?",
              ("With a cast application code", "Cast codes are used when a cast is applied as an initial "
-                                              "service "
-                                              "without restorative treatment"),
+                                              "service without restorative treatment"),
              [("With the closed fracture treatment code", "The emergency physician did not provide the "
-                                                          "fracture "
-                                                          "treatment"),
+                                                          "fracture treatment"),
               ("It is not reportable", "Applying the cast is a reportable service"),
               ("With the fracture treatment code and modifier 54", "Modifier 54 is for surgical care only of "
-                                                                   "a "
-                                                                  "procedure, not a temporary cast")],
+                                                                   "a procedure, not a temporary cast")],
              [*tags, "casting"], ref),
         fact(d, "A surgeon performs a diagnostic knee arthroscopy and then a surgical arthroscopic procedure "
-                "on the "
-                "same knee at the same session. How is the diagnostic arthroscopy reported?",
+                "on the same knee at the same session. How is the diagnostic arthroscopy reported?",
              ("It is not reported separately; it is included in the surgical arthroscopy",
               "A surgical arthroscopy always includes a diagnostic arthroscopy"),
              [("With the diagnostic arthroscopy code and modifier 59", "The included diagnostic scope cannot "
-                                                                       "be "
-                                                                       "unbundled"),
+                                                                       "be unbundled"),
               ("With the diagnostic arthroscopy code and modifier 51", "It is not a separate procedure"),
               ("With the diagnostic code instead of the surgical code", "The surgical arthroscopy is the "
-                                                                        "service "
-                                                                       "performed")],
+                                                                        "service performed")],
              [*tags, "arthroscopy", "bundling"], ref),
         fact(d, "An arthroscopic knee procedure is converted to an open procedure on the same knee at the "
-                "same "
-                "session. What is reported?",
+                "same session. What is reported?",
              ("Only the open procedure", "When an arthroscopic procedure is converted to open, only the open "
                                          "procedure is reported"),
-             [("Both the arthroscopic and the open procedure", "The arthroscopy is not separately reportable"),
+             [("Both the arthroscopic and the open procedure", "The arthroscopy is not separately "
+                                                               "reportable"),
               ("The arthroscopic procedure with modifier 53", "The open procedure was completed and is "
                                                               "reported"),
               ("Both, with modifier 59 on the arthroscopy", "Modifier 59 cannot override this rule")],
              [*tags, "arthroscopy", "ncci"], (*ref, REF_NCCI)),
         fact(d, "A spinal arthrodesis is performed with a bone graft and spinal instrumentation. How are the "
-                "graft "
-                "and instrumentation reported?",
+                "graft and instrumentation reported?",
              ("Separately, in addition to the arthrodesis code", "CPT reports spinal bone grafts and "
                                                                  "instrumentation with their own codes in "
                                                                  "addition to the arthrodesis"),
@@ -363,8 +325,7 @@ def _musculoskeletal(rng: random.Random) -> list[Spec]:
               ("With modifier 22 on the arthrodesis", "They have their own codes rather than a modifier")],
              [*tags, "spine"], ref),
         fact(d, "A patient has fractures of both the right radius and the left tibia, each treated at the "
-                "same "
-                "session. How is the fracture care reported?",
+                "same session. How is the fracture care reported?",
              ("A treatment code for each fracture, with modifiers as needed",
               "Each fracture treated is reported with its own treatment code"),
              [("One code for the more serious fracture only", "Both fractures were treated"),
@@ -382,8 +343,7 @@ def _respiratory_cardio(rng: random.Random) -> list[Spec]:
     ref_r = (REF_SURGERY, "CPT Respiratory System guidelines")
     return [
         fact(d, "A surgical nasal/sinus endoscopy is performed. How is the diagnostic nasal endoscopy of the "
-                "same "
-                "side reported?",
+                "same side reported?",
              ("It is not reported; a surgical sinus endoscopy includes the diagnostic endoscopy",
               "Surgical endoscopy always includes the diagnostic endoscopy"),
              [("It is reported separately with modifier 59", "The included diagnostic scope cannot be "
@@ -393,23 +353,23 @@ def _respiratory_cardio(rng: random.Random) -> list[Spec]:
                                                                    "performed")],
              [*tags, "endoscopy", "bundling"], ref_r),
         fact(d, "During a bronchoscopy, fluoroscopic guidance is used. How is the fluoroscopy reported?",
-             ("It is not reported separately; bronchoscopy codes include fluoroscopic guidance when performed",
+             ("It is not reported separately; bronchoscopy codes include fluoroscopic guidance when "
+              "performed",
               "CPT bronchoscopy guidelines include fluoroscopic guidance"),
-             [("With a fluoroscopy code from the Radiology section", "It is already part of the bronchoscopy"),
+             [("With a fluoroscopy code from the Radiology section", "It is already part of the "
+                                                                     "bronchoscopy"),
               ("With a fluoroscopy code and modifier 26", "There is nothing separate to report"),
               ("With modifier 22 on the bronchoscopy", "Routine fluoroscopy is not unusual work")],
              [*tags, "bronchoscopy", "bundling"], ref_r),
         fact(d, "A catheter is placed in the aorta only, without entering any branch vessel. How is the "
-                "catheter "
-                "placement classified?",
+                "catheter placement classified?",
              ("Nonselective", "A catheter that stays in the aorta or the vessel punctured is nonselective"),
              [("First-order selective", "First order means entering a branch off the aorta"),
               ("Second-order selective", "Second order means entering a branch of a first-order vessel"),
               ("Third-order selective", "Third order means entering a branch of a second-order vessel")],
              [*tags, "vascular-catheterization"], ref),
         fact(d, "From the aorta, a catheter is advanced into the right renal artery. How is the catheter "
-                "placement "
-                "classified?",
+                "placement classified?",
              ("First-order selective", "The renal artery branches directly off the aorta, so it is first "
                                        "order"),
              [("Nonselective", "The catheter left the aorta and entered a branch"),
@@ -417,32 +377,31 @@ def _respiratory_cardio(rng: random.Random) -> list[Spec]:
               ("Third-order selective", "Third order is a branch of a second-order vessel")],
              [*tags, "vascular-catheterization"], ref),
         fact(d, "Within one vascular family, a catheter passes through a first-order and a second-order "
-                "vessel "
-                "to reach a third-order vessel. How is the catheter placement reported?",
+                "vessel to reach a third-order vessel. How is the catheter placement reported?",
              ("Only the highest-order selective placement in that family",
               "The highest order reached in a vascular family includes the lower orders passed through"),
-             [("Each order of placement separately", "Lower-order placements in the same family are included"),
+             [("Each order of placement separately", "Lower-order placements in the same family are "
+                                                     "included"),
               ("Only the first-order placement", "The code reflects the highest order reached"),
-              ("A nonselective code plus add-ons for each branch", "Selective codes replace nonselective ones")],
+              ("A nonselective code plus add-ons for each branch", "Selective codes replace nonselective "
+                                                                   "ones")],
              [*tags, "vascular-catheterization"], ref),
         fact(d, "A venous access catheter is inserted through a basilic vein in the arm, and its tip ends in "
-                "the "
-                "superior vena cava. How is the device classified?",
+                "the superior vena cava. How is the device classified?",
              ("A peripherally inserted central venous catheter (PICC)",
               "Central placement depends on where the tip ends; insertion through an arm vein makes it "
               "peripherally inserted"),
              [("A centrally inserted central venous catheter", "It was inserted peripherally, not through a "
                                                                "central vein"),
-              ("A midline catheter that is not a central device", "A tip in the superior vena cava is central"),
+              ("A midline catheter that is not a central device", "A tip in the superior vena cava is "
+                                                                  "central"),
               ("An arterial line", "The catheter is in the venous system")],
              [*tags, "venous-access"], ref),
         fact(d, "A venous access catheter is inserted through the internal jugular vein, and its tip ends in "
-                "the "
-                "superior vena cava. How is the device classified?",
+                "the superior vena cava. How is the device classified?",
              ("A centrally inserted central venous catheter",
               "Entry through a central vein (jugular, subclavian, femoral or inferior vena cava) with a "
-              "central "
-              "tip makes it centrally inserted"),
+              "central tip makes it centrally inserted"),
              [("A peripherally inserted central venous catheter (PICC)", "It was not inserted through a "
                                                                          "peripheral vein"),
               ("A midline catheter", "The tip is central"),
@@ -456,12 +415,10 @@ def _respiratory_cardio(rng: random.Random) -> list[Spec]:
                                               "placed"),
               ("The arterial graft code only", "The venous grafts must also be represented"),
               ("The venous-only code plus the arterial graft code", "The combined arterial-venous codes are "
-                                                                    "used "
-                                                                    "instead of the venous-only codes")],
+                                                                    "used instead of the venous-only codes")],
              [*tags, "cabg"], ref),
         fact(d, "During coronary artery bypass grafting, the surgeon harvests a saphenous vein from the leg. "
-                "How is "
-                "the harvest reported?",
+                "How is the harvest reported?",
              ("It is not reported separately; it is included in the bypass graft codes",
               "Procurement of the saphenous vein is included in the work of the venous and combined bypass "
               "codes"),
@@ -472,7 +429,8 @@ def _respiratory_cardio(rng: random.Random) -> list[Spec]:
              [*tags, "cabg", "bundling"], ref),
         fact(d, "Which components make up a permanent cardiac pacemaker system?",
              ("A pulse generator and one or more leads (electrodes)",
-              "A pacemaker system is the generator with its battery plus the leads placed in or on the heart"),
+              "A pacemaker system is the generator with its battery plus the leads placed in or on the "
+              "heart"),
              [("A pulse generator only", "Leads are needed to carry the impulse to the heart"),
               ("Leads and an external monitor only", "The generator is implanted, not external"),
               ("A defibrillator coil and a stent", "Those are not pacemaker components")],
@@ -502,20 +460,18 @@ def _digestive(rng: random.Random) -> list[Spec]:
         scope_item("Colonoscopy", "Which endoscopic examination goes from the rectum all the way to the "
                                   "cecum?"),
         scope_item("Flexible sigmoidoscopy", "Which endoscopic examination covers the entire rectum and "
-                                             "sigmoid "
-                                             "colon and may include part of the descending colon?"),
+                                             "sigmoid colon and may include part of the descending colon?"),
         fact(d, "During a colonoscopy, three polyps are removed, all by the same snare technique. How is the "
                 "removal reported?",
              ("Once, for the snare technique", "When several lesions are removed with the same technique, "
-                                               "the "
-                                               "technique is reported once"),
+                                               "the technique is reported once"),
              [("Three times, once per polyp", "The same technique is not reported per lesion"),
-              ("Once, with modifier 22", "More polyps by the same technique is not unusual work for this rule"),
+              ("Once, with modifier 22", "More polyps by the same technique is not unusual work for this "
+                                         "rule"),
               ("Twice, with modifier 59 on the second", "Nothing distinct justifies a second unit")],
              [*tags, "endoscopy", "colonoscopy"], ref),
         fact(d, "During a colonoscopy, one polyp is removed by snare and a different polyp by hot biopsy "
-                "forceps. "
-                "How is the removal reported?",
+                "forceps. How is the removal reported?",
              ("Each technique is reported, with a modifier for the distinct lesion",
               "Different techniques on different lesions are each reported"),
              [("Only the snare technique", "Both techniques were used on separate lesions"),
@@ -523,8 +479,7 @@ def _digestive(rng: random.Random) -> list[Spec]:
               ("One unlisted colonoscopy code", "Specific codes exist for each technique")],
              [*tags, "endoscopy", "colonoscopy"], ref),
         fact(d, "A Medicare patient's screening colonoscopy becomes therapeutic when a polyp is removed. "
-                "Which "
-                "HCPCS modifier identifies that the procedure began as a screening?",
+                "Which HCPCS modifier identifies that the procedure began as a screening?",
              ("PT", "Modifier PT reports a colorectal cancer screening test converted to a diagnostic or "
                     "therapeutic procedure for Medicare"),
              [("33", "Modifier 33 is the CPT preventive-service modifier used by many commercial payers, not "
@@ -533,52 +488,48 @@ def _digestive(rng: random.Random) -> list[Spec]:
               ("52", "Modifier 52 reports a reduced service")],
              [*tags, "colonoscopy", "screening"], (*ref, "HCPCS Level II modifiers (CMS)")),
         fact(d, "A commercial payer following CPT wants preventive services flagged. A screening colonoscopy "
-                "becomes "
-                "therapeutic when a polyp is removed. Which CPT modifier identifies the preventive intent?",
+                "becomes therapeutic when a polyp is removed. Which CPT modifier identifies the preventive "
+                "intent?",
              ("33", "Modifier 33 identifies a service that is preventive in nature"),
              [("PT", "PT is the Medicare HCPCS modifier for this situation"),
               ("59", "Modifier 59 reports a distinct procedural service"),
               ("25", "Modifier 25 is for E/M services")],
              [*tags, "colonoscopy", "screening", "modifier-33"], (*ref, "CPT Appendix A (modifiers)")),
         fact(d, "A surgeon performs a diagnostic laparoscopy and then a surgical laparoscopic procedure at "
-                "the same "
-                "session. How is the diagnostic laparoscopy reported?",
+                "the same session. How is the diagnostic laparoscopy reported?",
              ("It is not reported; a surgical laparoscopy includes a diagnostic laparoscopy",
               "A surgical laparoscopy always includes the diagnostic laparoscopy"),
              [("Separately with modifier 59", "The included diagnostic laparoscopy cannot be unbundled"),
               ("Separately with modifier 51", "It is not a separate procedure"),
               ("Instead of the surgical laparoscopy", "The surgical procedure is what was performed")],
              [*tags, "laparoscopy", "bundling"], ref),
-        fact(d, "Mesh is placed during an open inguinal hernia repair. How is the mesh implantation reported?",
+        fact(d, "Mesh is placed during an open inguinal hernia repair. How is the mesh implantation "
+                "reported?",
              ("It is not reported separately", "Mesh placement is included in inguinal hernia repair"),
              [("With a separate mesh implantation code", "No separate code applies to inguinal repair mesh"),
               ("With modifier 22 on the repair", "Routine mesh placement is not unusual work"),
               ("With an unlisted code", "The repair code already accounts for the mesh")],
              [*tags, "hernia", "bundling"], ref),
         fact(d, "During another intra-abdominal procedure, the surgeon removes a normal appendix "
-                "incidentally. How "
-                "is the appendectomy reported?",
+                "incidentally. How is the appendectomy reported?",
              ("It is not reported separately", "An incidental appendectomy during another intra-abdominal "
                                                "procedure is not separately reported"),
              [("With the appendectomy code and modifier 51", "Incidental removal is not a reportable "
                                                              "procedure"),
               ("With the appendectomy code and modifier 59", "Modifier 59 cannot make an incidental service "
                                                              "reportable"),
-              ("With the appendectomy code as the primary procedure", "The main procedure is the one intended")],
+              ("With the appendectomy code as the primary procedure", "The main procedure is the one "
+                                                                      "intended")],
              [*tags, "appendectomy", "bundling"], ref),
         fact(d, "An upper GI endoscopy examines the esophagus, the stomach and the duodenum. Which "
-                "examination is "
-                "this?",
+                "examination is this?",
              ("Esophagogastroduodenoscopy (EGD)", "EGD examines the esophagus, the stomach and the duodenum "
-                                                  "and/or "
-                                                  "jejunum"),
+                                                  "and/or jejunum"),
              [("Esophagoscopy", "Esophagoscopy stops at the gastroesophageal junction"),
               ("Enteroscopy beyond the second portion of the duodenum", "That examines farther into the "
-                                                                        "small "
-                                                                         "intestine"),
+                                                                        "small intestine"),
               ("Endoscopic retrograde cholangiopancreatography (ERCP)", "ERCP examines the bile and "
-                                                                        "pancreatic "
-                                                                         "ducts")],
+                                                                        "pancreatic ducts")],
              [*tags, "endoscopy", "egd"], ref),
     ]
 
@@ -590,8 +541,7 @@ def _urinary_genital(rng: random.Random) -> list[Spec]:
     ref_m = (REF_SURGERY, "CPT Maternity Care and Delivery guidelines")
     return [
         fact(d, "A diagnostic cystourethroscopy is followed by a surgical cystourethroscopic procedure at "
-                "the same "
-                "session. How is the diagnostic cystourethroscopy reported?",
+                "the same session. How is the diagnostic cystourethroscopy reported?",
              ("It is not reported; the surgical endoscopy includes it",
               "Surgical endoscopy includes the diagnostic endoscopy"),
              [("Separately with modifier 59", "The included diagnostic scope cannot be unbundled"),
@@ -599,37 +549,36 @@ def _urinary_genital(rng: random.Random) -> list[Spec]:
               ("Instead of the surgical procedure", "The surgical procedure is what was performed")],
              [*tags, "endoscopy", "bundling"], ref_u),
         fact(d, "Urodynamic studies are performed with the hospital's equipment and staff; the urologist "
-                "only "
-                "interprets the results. How does the urologist report the studies?",
+                "only interprets the results. How does the urologist report the studies?",
              ("With the urodynamic codes and modifier 26", "When the physician only interprets, the "
-                                                           "professional "
-                                                           "component is reported with modifier 26"),
+                                                           "professional component is reported with modifier "
+                                                           "26"),
              [("With the urodynamic codes and no modifier", "No modifier would claim the equipment and staff "
                                                             "too"),
               ("With the urodynamic codes and modifier TC", "TC is the technical component, which the "
-                                                            "hospital "
-                                                            "provided"),
-              ("With an E/M code only", "Interpretation of urodynamics is reported with the urodynamic codes")],
+                                                            "hospital provided"),
+              ("With an E/M code only", "Interpretation of urodynamics is reported with the urodynamic "
+                                        "codes")],
              [*tags, "urodynamics", "modifier-26"], ref_u),
         fact(d, "Which service is included in the CPT global obstetric package?",
              ("Routine chemical urinalysis at prenatal visits", "Antepartum care includes routine visits, "
-                                                                "weight, "
-                                                                "blood pressure, fetal heart tones and "
-                                                                "routine "
-                                                                "chemical urinalysis"),
+                                                                "weight, blood pressure, fetal heart tones "
+                                                                "and routine chemical urinalysis"),
              [("Obstetric ultrasound", "Ultrasound is reported separately"),
               ("Amniocentesis", "Amniocentesis is reported separately"),
               ("Treatment of a urinary tract infection", "Medical problems during pregnancy are reported "
                                                          "separately")],
              [*tags, "maternity", "global-obstetric"], ref_m),
         fact(d, "A patient receiving global obstetric care develops pyelonephritis and is treated for it. "
-                "How is the "
-                "treatment reported?",
+                "How is the treatment reported?",
              ("Separately, because medical complications of pregnancy are not part of the global package",
-              "The global package covers uncomplicated maternity care; complications are reported in addition"),
-             [("It is included in the global obstetric package", "Treatment of complications is not included"),
+              "The global package covers uncomplicated maternity care; complications are reported in "
+              "addition"),
+             [("It is included in the global obstetric package", "Treatment of complications is not "
+                                                                 "included"),
               ("Only after delivery", "Services are reported when they are provided"),
-              ("With modifier 22 on the delivery code", "The complication is reported with its own services")],
+              ("With modifier 22 on the delivery code", "The complication is reported with its own "
+                                                        "services")],
              [*tags, "maternity", "global-obstetric"], ref_m),
         fact(d, "Which visits are part of postpartum care in the global obstetric package?",
              ("Hospital and office visits after vaginal or cesarean delivery",
@@ -642,28 +591,25 @@ def _urinary_genital(rng: random.Random) -> list[Spec]:
         fact(d, "What is included in routine antepartum care under the global obstetric package?",
              ("Initial and follow-up history and examination, weight, blood pressure and fetal heart tones",
               "Routine antepartum care covers these elements at the monthly, biweekly and weekly visits"),
-             [("All laboratory tests ordered during pregnancy", "Only routine chemical urinalysis is included"),
+             [("All laboratory tests ordered during pregnancy", "Only routine chemical urinalysis is "
+                                                                "included"),
               ("Any visit for an illness unrelated to pregnancy", "Unrelated care is reported separately"),
               ("Fetal biophysical profiles", "These tests are reported separately")],
              [*tags, "maternity", "global-obstetric"], ref_m),
         fact(d, "A physician who provided no prenatal care performs only the vaginal delivery; other "
-                "providers give "
-                "the antepartum and postpartum care. How does this physician report the service?",
+                "providers give the antepartum and postpartum care. How does this physician report the "
+                "service?",
              ("With a delivery-only code", "A physician who delivers but gives no antepartum or postpartum "
-                                           "care "
-                                           "reports the delivery-only service"),
+                                           "care reports the delivery-only service"),
              [("With the global obstetric code", "The global code requires antepartum, delivery and "
-                                                 "postpartum "
-                                                 "care"),
+                                                 "postpartum care"),
               ("With the global code and modifier 52", "CPT has separate codes for delivery only"),
               ("With an E/M code", "The delivery is a procedure with its own codes")],
              [*tags, "maternity"], ref_m),
         fact(d, "A urinary catheter is inserted in the operating room as part of a surgical procedure. How "
-                "is the "
-                "catheterization reported?",
+                "is the catheterization reported?",
              ("It is not reported separately", "Urinary catheterization that is part of a surgical procedure "
-                                               "is "
-                                               "included in that procedure"),
+                                               "is included in that procedure"),
              [("With a catheterization code", "The catheter is integral to the surgery"),
               ("With a catheterization code and modifier 59", "Modifier 59 cannot unbundle an integral "
                                                               "service"),
@@ -671,8 +617,7 @@ def _urinary_genital(rng: random.Random) -> list[Spec]:
                                                 "payable")],
              [*tags, "bundling", "ncci"], (*ref_u, REF_NCCI)),
         fact(d, "A surgeon performs a diagnostic laparoscopy and then a laparoscopic gynecologic procedure "
-                "at the "
-                "same session. How is the diagnostic laparoscopy reported?",
+                "at the same session. How is the diagnostic laparoscopy reported?",
              ("It is not reported separately", "A surgical laparoscopy always includes a diagnostic "
                                                "laparoscopy"),
              [("Separately with modifier 59", "The included diagnostic laparoscopy cannot be unbundled"),
@@ -704,8 +649,7 @@ def _endocrine_nervous_eye_ear(rng: random.Random) -> list[Spec]:
               ("With modifier 22", "Included guidance is not unusual work")],
              [*tags, "spinal-injection", "imaging-guidance"], ref),
         fact(d, "A paravertebral facet joint injection is performed under CT guidance. How is the CT "
-                "guidance "
-                "reported?",
+                "guidance reported?",
              ("It is not reported separately; the facet injection codes include fluoroscopic or CT guidance",
               "Imaging guidance with fluoroscopy or CT is included in the facet joint injection codes"),
              [("With a CT guidance code", "The guidance is already included"),
@@ -713,19 +657,18 @@ def _endocrine_nervous_eye_ear(rng: random.Random) -> list[Spec]:
               ("With modifier 52", "Nothing was reduced")],
              [*tags, "facet-injection", "imaging-guidance"], ref),
         fact(d, "A facet joint injection is performed at the same spinal level on both the right and the "
-                "left "
-                "side. How is it reported?",
+                "left side. How is it reported?",
              ("The code for that level with modifier 50", "The facet injection codes are unilateral; a "
-                                                          "bilateral "
-                                                          "injection at the same level takes modifier 50"),
+                                                          "bilateral injection at the same level takes "
+                                                          "modifier 50"),
              [("The code twice with modifier 76", "It is not a repeat procedure"),
               ("The code once with no modifier", "The second side must be reported"),
               ("An unlisted code", "Bilateral injection is reported with the existing code and modifier 50")],
              [*tags, "facet-injection", "modifier-50"], ref),
         fact(d, "Which of these is included in a cataract extraction and not reported separately?",
              ("Anterior capsulotomy", "CPT lists capsulotomy, iridectomy, viscoelastic use, lateral "
-                                      "canthotomy "
-                                      "and subconjunctival injections among the parts of cataract extraction"),
+                                      "canthotomy and subconjunctival injections among the parts of cataract "
+                                      "extraction"),
              [("Repair of a retinal detachment", "That is a separate retinal procedure"),
               ("Blepharoplasty of the upper eyelid", "Eyelid surgery is a separate procedure"),
               ("Corneal transplant", "Keratoplasty is a separate procedure")],
@@ -734,36 +677,32 @@ def _endocrine_nervous_eye_ear(rng: random.Random) -> list[Spec]:
                 "period. Three weeks later the same surgeon performs the same surgery on the left eye. Which "
                 "modifiers are appended to the second surgery for Medicare?",
              ("79 and LT", "The left eye procedure is unrelated to the right eye's global period (79), and "
-                           "LT "
-                           "identifies the side"),
+                           "LT identifies the side"),
              [("78 and LT", "78 is an unplanned return to the operating room for a complication"),
               ("76 and LT", "76 is a repeat of the same procedure on the same site"),
               ("50", "50 reports both sides at the same session")],
              [*tags, "cataract", "modifier-79", "laterality"], (REF_SURGERY, REF_GLOBAL)),
         fact(d, "The operating surgeon performs a peripheral nerve block for postoperative pain at the end "
-                "of a "
-                "procedure. How is the block reported?",
+                "of a procedure. How is the block reported?",
              ("It is not reported separately by the surgeon", "Postoperative pain management by the "
-                                                              "operating "
-                                                              "surgeon is included in the global surgical "
-                                                              "package"),
+                                                              "operating surgeon is included in the global "
+                                                              "surgical package"),
              [("With the nerve block code", "The surgeon's own postoperative pain control is included"),
-              ("With the nerve block code and modifier 59", "Modifier 59 cannot unbundle global-package work"),
+              ("With the nerve block code and modifier 59", "Modifier 59 cannot unbundle global-package "
+                                                            "work"),
               ("With the nerve block code and modifier 47", "Modifier 47 is for anesthesia by the surgeon, "
-                                                            "not "
-                                                            "postoperative pain control")],
+                                                            "not postoperative pain control")],
              [*tags, "nerve-block", "global-surgery"], (REF_NCCI,)),
         fact(d, "At the surgeon's request, the anesthesiologist performs a peripheral nerve block for "
-                "postoperative "
-                "pain control, separate from the general anesthetic. How may the anesthesiologist report it?",
+                "postoperative pain control, separate from the general anesthetic. How may the "
+                "anesthesiologist report it?",
              ("With the nerve block code, in addition to the anesthesia service",
               "A postoperative pain block by the anesthesia provider at the surgeon's request is separately "
               "reportable when it is not the anesthetic for the surgery"),
              [("It is included in the anesthesia code", "Only when the block is the anesthetic for the "
                                                         "surgery"),
               ("By adding its time to the anesthesia time", "The block is reported with its own code, and "
-                                                            "its time "
-                                                            "is not anesthesia time"),
+                                                            "its time is not anesthesia time"),
               ("With modifier 47", "Modifier 47 is for anesthesia by the surgeon")],
              [*tags, "nerve-block", "anesthesia"], (REF_NCCI,)),
         fact(d, "A lesion is removed from the patient's upper right eyelid. Which HCPCS Level II modifier "
@@ -784,7 +723,8 @@ SERIES: tuple[Series, ...] = (
            ranges=(10060, 11042, 11102, 11402, 11720, 12002, 12032, 13101, 14040, 15100, 17000, 19081, 19303),
            facts=_integumentary),
     Series("CPT-20000", "musculoskeletal",
-           major=(27447, 27130, 23412, 25605, 27236, 22612, 22551, 29881, 29827), minor=(20610, 20550, 20605), ten_day=(),
+           major=(27447, 27130, 23412, 25605, 27236, 22612, 22551, 29881, 29827), minor=(20610, 20550, 20605),
+           ten_day=(),
            bilateral=(27447, 20610),
            ranges=(20610, 20550, 22551, 22612, 23412, 25605, 27130, 27236, 27447, 29125, 29827, 29881),
            facts=_musculoskeletal),

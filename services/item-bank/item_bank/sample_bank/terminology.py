@@ -142,7 +142,8 @@ TERMS: tuple[Term, ...] = (
     Term("cholecystectomy", ("cholecyst/o", "-ectomy"), "surgical removal of the gallbladder"),
     Term("cholecystitis", ("cholecyst/o", "-itis"), "inflammation of the gallbladder"),
     Term("colectomy", ("col/o", "-ectomy"), "surgical removal of all or part of the colon"),
-    Term("colostomy", ("col/o", "-ostomy"), "creation of an opening from the colon through the abdominal wall"),
+    Term("colostomy", ("col/o", "-ostomy"), "creation of an opening from the colon through the abdominal "
+                                            "wall"),
     Term("osteomalacia", ("oste/o", "-malacia"), "softening of bone"),
     Term("osteotomy", ("oste/o", "-otomy"), "surgical cutting into a bone"),
     Term("chondromalacia", ("chondr/o", "-malacia"), "softening of cartilage"),
