@@ -39,7 +39,8 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
+    cores = f"{os.cpu_count()} cores ({cpu}){mem}"
+    return f"{platform.system()} {platform.machine()}, {cores}, Python {platform.python_version()}"
 
 
 def main() -> int:

@@ -31,7 +31,8 @@ def assert_problem(status, ctype, body, expected):
 
 
 async def test_login_right_and_wrong_pairs(stack):
-    status, body = await stack.request("POST", "/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+    status, body = await stack.request("POST", "/api/auth/login",
+                                       json={"username": "admin", "password": ADMIN_PASSWORD})
     assert status == 200
     assert set(body) >= {"token", "role", "user_id", "expires_at"} and body["role"] == "admin"
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", body["expires_at"])
