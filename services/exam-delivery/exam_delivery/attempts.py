@@ -12,6 +12,7 @@ Guarantees, and where they come from:
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from typing import Any
 
@@ -73,8 +74,10 @@ async def start(state: Delivery, candidate_id: str, blueprint_id: str) -> Attemp
         bp = await blueprints.get(state, blueprint_id)
     except Problem:
         raise field_problem("blueprint_id", f"no such blueprint {blueprint_id!r}", status=422) from None
-    if state.items.bank.shortfall(bp.domains):
-        await refresh_now(state)  # an empty or stale pool: look again before refusing
+    if state.items.bank.shortfall(bp.domains) and time.monotonic() - state.last_on_demand_refresh >= 1.0:
+        # An empty or stale pool: look again before refusing (at most once a second, not once per start).
+        state.last_on_demand_refresh = time.monotonic()
+        await refresh_now(state)
     bank = state.items.bank
     target = bp.target_difficulty if bp.target_difficulty is not None else bank.target_for(bp.domains)
     shuffle = state.settings.shuffle_options if bp.shuffle_options is None else bp.shuffle_options

@@ -225,7 +225,7 @@ async def ensure_builtin(pool: asyncpg.Pool) -> None:
 
 async def get(state: Delivery, blueprint_id: str) -> Blueprint:
     cached = state.blueprints.get(blueprint_id)
-    if isinstance(cached, Blueprint):
+    if cached is not None:
         return cached
     async with state.pool.acquire() as conn:
         row = await repo.get_blueprint(conn, blueprint_id)

@@ -14,10 +14,10 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import aiohttp
 import asyncpg
-import structlog
 from aiohttp import web
 
 from exam_delivery.assembly import Exposure
@@ -26,7 +26,8 @@ from shared.db import init_connection
 from shared.http import CLIENT_KEY, ServiceAuth
 from shared.settings import Settings
 
-_log = structlog.get_logger("mockcert.delivery")
+if TYPE_CHECKING:
+    from exam_delivery.blueprints import Blueprint
 
 
 async def _no_reset(conn: asyncpg.Connection) -> None:
@@ -39,12 +40,13 @@ class Delivery:
     pool: asyncpg.Pool
     items: ItemPool = field(default_factory=ItemPool)
     exposure: Exposure = field(default_factory=lambda: Exposure(200, 0.5))
-    blueprints: dict[str, object] = field(default_factory=dict)  # id -> Blueprint (immutable, cached)
+    blueprints: dict[str, Blueprint] = field(default_factory=dict)  # by id (immutable once created: cached)
     outbox_wake: asyncio.Event = field(default_factory=asyncio.Event)
     sweep_wake: asyncio.Event = field(default_factory=asyncio.Event)
     rng: random.Random = field(default_factory=random.Random)  # seeded from the OS at creation
     session: aiohttp.ClientSession | None = None  # for the item bank's feed and scoring's ingest
     service_auth: ServiceAuth | None = None
+    last_on_demand_refresh: float = 0.0  # monotonic time of the last refresh a start asked for
 
 
 DELIVERY_KEY = web.AppKey("delivery", Delivery)
