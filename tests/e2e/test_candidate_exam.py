@@ -67,6 +67,8 @@ async def test_candidate_sits_an_exam_and_sees_the_result(bstack, page, context)
 
     await ui_login(page, stack.base_url, username, password)
     await page.wait_for_url(f"{stack.base_url}/exam")
+    await expect(page.get_by_role("button", name="Start Browser drill")).to_be_enabled()
+    await page.screenshot(path=str(artifact("candidate-dashboard.png")), full_page=True)
     await page.get_by_role("button", name="Start Browser drill").click()
     dialog = page.locator("dialog")
     await expect(dialog).to_be_visible()
@@ -88,7 +90,7 @@ async def test_candidate_sits_an_exam_and_sees_the_result(bstack, page, context)
 
     # Question 2 with the keys: N to move, C to answer, F to flag.
     await page.keyboard.press("n")
-    await expect(heading).to_have_text("Question 2 of 6")
+    await _showing(page, 2)
     await page.keyboard.press("c")
     await expect(page.locator("#options input[value=C]")).to_be_checked()
     await page.keyboard.press("f")
@@ -97,7 +99,7 @@ async def test_candidate_sits_an_exam_and_sees_the_result(bstack, page, context)
 
     # The network goes away: the answer waits in the browser, with a clear warning, then goes through.
     await page.keyboard.press("n")
-    await expect(heading).to_have_text("Question 3 of 6")
+    await _showing(page, 3)
     await context.set_offline(True)
     await page.keyboard.press("a")
     await expect(page.locator("#save-alert")).to_be_visible()
@@ -134,6 +136,7 @@ async def test_candidate_sits_an_exam_and_sees_the_result(bstack, page, context)
     await expect(unanswered.first).to_contain_text("Question 4")
     await expect(page.locator("#flagged li")).to_have_count(1)
     await expect(page.locator("#flagged li")).to_contain_text("Question 2")
+    await page.screenshot(path=str(artifact("candidate-review.png")), full_page=True)
     await page.get_by_role("button", name="Submit exam").click()
     await expect(dialog).to_be_visible()
     await dialog.get_by_role("button", name="Submit exam").click()
@@ -160,6 +163,12 @@ async def test_candidate_sits_an_exam_and_sees_the_result(bstack, page, context)
     assert (
         attempt["status"] == "submitted" and attempt["answered_count"] == 3 and attempt["flagged_count"] == 1
     )
+
+
+async def _showing(page: Page, position: int) -> None:
+    """The question at `position` is on screen (heading and its own options): keys now act on it."""
+    await expect(page.locator("#q-heading")).to_have_text(f"Question {position} of 6")
+    await expect(page.locator(f'#options[data-position="{position}"] input')).to_have_count(4)
 
 
 async def _tab_to(page: Page, test: str, limit: int = 80) -> None:
@@ -206,7 +215,7 @@ async def test_keyboard_only_at_200_percent_zoom(bstack, page):
     await page.keyboard.press("Space")
     await expect(page.locator("#options input:checked")).to_have_count(1)
     await page.keyboard.press("n")
-    await expect(page.locator("#q-heading")).to_have_text("Question 2 of 6")
+    await _showing(page, 2)
     await page.keyboard.press("d")
     await page.keyboard.press("f")
     await expect(page.locator("#flag")).to_have_attribute("aria-pressed", "true")

@@ -17,34 +17,37 @@ let items = []; // position-1 -> {position, domain, answered, flagged, locked, p
 let current = 1;
 let countdown = null;
 let over = false;
-const questions = new Map(); // position -> question from the server (selected/flagged as last known)
+const questions = new Map(); // position -> question as the server sent it
+const local = new Map(); // position -> {selected?, flagged?} changed on this page (wins over the server's copy)
+let shown = 0; // the position whose question is on screen (0 while one loads)
 const queue = new SaveQueue(id, () => { renderQueueState(queue); renderNavigator(); renderAnswerState(); });
 queue.onClosed = (err) => {
   if (queue.closed) finish("Answers are closed: " + err.message);
   else flash(err.message, "error");
 };
 
-// Local truth for a position: the server's state with the unsaved changes on top.
+// Local truth for a position: unsaved changes (this page's or a previous one's, from
+// the queue), then what this page changed, then the server's copy.
+function known(pos, field) {
+  for (const source of [queue.change(pos), local.get(pos), questions.get(pos)]) {
+    if (source && field in source) return { value: source[field] };
+  }
+  return null;
+}
+
 function selectedOf(pos) {
-  const c = queue.change(pos);
-  if (c && "selected" in c) return c.selected;
-  const q = questions.get(pos);
-  if (q) return q.selected;
-  return undefined; // unknown until fetched; the navigator knows answered or not
+  const k = known(pos, "selected");
+  return k ? k.value : undefined; // unknown until fetched; the navigator knows answered or not
 }
 
 function answered(pos) {
-  const c = queue.change(pos);
-  if (c && "selected" in c) return c.selected !== null;
-  const q = questions.get(pos);
-  return q ? q.selected !== null : items[pos - 1].answered;
+  const k = known(pos, "selected");
+  return k ? k.value !== null : items[pos - 1].answered;
 }
 
 function flagged(pos) {
-  const c = queue.change(pos);
-  if (c && "flagged" in c) return c.flagged;
-  const q = questions.get(pos);
-  return q ? q.flagged : items[pos - 1].flagged;
+  const k = known(pos, "flagged");
+  return k ? k.value : items[pos - 1].flagged;
 }
 
 function renderNavigator() {
@@ -102,6 +105,13 @@ async function go(pos, { focus = true } = {}) {
   el("q-heading").textContent = `Question ${pos} of ${items.length}`;
   el("prev").disabled = pos === 1 || items[pos - 2].locked;
   el("next").disabled = pos === items.length || items[pos].locked;
+  if (!questions.has(pos)) {
+    // Never leave the previous question's options under the new number: keys would answer the wrong one.
+    shown = 0;
+    el("q-domain").textContent = "";
+    el("stem").textContent = "Loading the question…";
+    el("options").replaceChildren();
+  }
   let q;
   try {
     q = await loadQuestion(pos);
@@ -116,10 +126,12 @@ async function go(pos, { focus = true } = {}) {
   el("q-domain").textContent = q.domain_name;
   el("stem").textContent = q.stem;
   const chosen = selectedOf(pos);
+  el("options").dataset.position = String(pos);
   el("options").replaceChildren(...q.options.map((o) => h("li", {}, h("label", {},
     h("input", { type: "radio", name: "answer", value: o.label, checked: chosen === o.label,
                  onchange: () => answer(o.label) }),
     h("span", {}, h("strong", {}, `${o.label}. `), o.text)))));
+  shown = pos;
   renderFlag();
   renderAnswerState();
   if (focus) el("q-heading").focus();
@@ -135,28 +147,27 @@ function renderFlag() {
 
 // The local copy of a position follows every change, saved or not (the queue says which are saved).
 function remember(pos, change) {
-  const q = questions.get(pos);
-  if (q) Object.assign(q, change);
+  local.set(pos, { ...(local.get(pos) || {}), ...change });
   if ("selected" in change) items[pos - 1].answered = change.selected !== null;
   if ("flagged" in change) items[pos - 1].flagged = change.flagged;
 }
 
 function answer(label) {
-  if (over || items[current - 1].locked) return;
+  if (over || shown !== current || items[current - 1].locked) return;
   remember(current, { selected: label });
   queue.put(current, { selected: label });
   for (const input of document.querySelectorAll('input[name="answer"]')) input.checked = input.value === label;
 }
 
 function clearAnswer() {
-  if (over) return;
+  if (over || shown !== current) return;
   remember(current, { selected: null });
   queue.put(current, { selected: null });
   for (const input of document.querySelectorAll('input[name="answer"]')) input.checked = false;
 }
 
 function toggleFlag() {
-  if (over) return;
+  if (over || shown !== current) return;
   const next = !flagged(current);
   remember(current, { flagged: next });
   queue.put(current, { flagged: next });

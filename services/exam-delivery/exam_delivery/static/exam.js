@@ -6,7 +6,7 @@ import { clock, confirmDialog, duration, request, when } from "/static/exam-comm
 const el = (x) => document.getElementById(x);
 
 function blueprintCard(bp, openAttempt) {
-  const facts = `${bp.question_count} questions · ${duration(bp.time_limit_seconds)} · pass at ${bp.cut_score_percent} %`;
+  const facts = `${bp.question_count} questions · ${duration(bp.time_limit_seconds)} · pass at ${bp.cut_score_percent}\u00a0%`;
   const parts = bp.parts.length
     ? h("p", { class: "muted" }, `In ${bp.parts.length} timed parts: `
       + bp.parts.map((p) => `${p.name} (${p.question_count} questions, ${duration(p.time_limit_seconds)})`).join("; ")

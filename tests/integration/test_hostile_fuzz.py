@@ -1,0 +1,405 @@
+"""Property-based fuzzing of every service's published OpenAPI document.
+
+Each service's /openapi.json (OpenAPI 3.1, generated from the msgspec Structs
+its handlers decode and encode) is read over HTTP, and for every operation
+Hypothesis generates requests from the document itself: path parameters (real
+ids of this stack and arbitrary text), query parameters from their schemas,
+and bodies that are valid by the schema, valid-then-broken (a required field
+dropped, a field of the wrong type, an unknown field) or not JSON at all.
+Every request goes out with a token of a role the operation declares
+(x-roles): admin, instructor, candidate, or the service credential.
+
+The property: never a 5xx; a success is exactly the documented success status
+with a body that validates against the documented schema (the contract's
+`202 {"status": "pending"}` of a result not scored yet is the one addition);
+anything else is a 4xx application/problem+json with its status, title and
+type, and field errors as {field, message}.
+
+Generation is derandomized (a fixed seed per operation) and bounded, so the run
+is deterministic and takes well under a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import urllib.parse
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from shared.auth import issue_service_token
+from shared.domains import DOMAINS
+from tests.delivery_support import wait_for_bank
+from tests.support import auth, start_stack
+
+SERVICES = ("item-bank", "exam-delivery", "scoring")
+N_VALID = 10  # examples per operation with a schema-valid body (or no body)
+N_BROKEN = 6  # ... with a valid body broken in one place
+N_RAW = 4  # ... with a body that is not the schema's at all
+N_PATHS = 4  # ... with arbitrary text for the path parameters instead of real ids
+PARAM_RE = re.compile(r"\{([^}]+)\}")
+OPS_ENDPOINTS = {"/healthz", "/api/health", "/metrics", "/openapi.json"}
+
+
+# ---------------------------------------------------------------- schemas -> strategies
+
+
+def inline(schema: Any, components: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """Replace every `#/components/schemas/X` reference by its definition (the schemas are not recursive)."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if ref is not None:
+            name = ref.rsplit("/", 1)[1]
+            assert name not in seen, f"recursive schema {name}"
+            return inline(components[name], components, (*seen, name))
+        return {k: inline(v, components, seen) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [inline(v, components, seen) for v in schema]
+    return schema
+
+
+JSON_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
+)
+ANY_JSON = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=12,
+)
+FORMATS = {
+    "date-time": st.datetimes().map(lambda d: d.replace(microsecond=0).isoformat() + "Z"),
+    "date": st.dates().map(lambda d: d.isoformat()),
+    "uuid": st.uuids().map(str),
+}
+
+
+LABELS = ("A", "B", "C", "D")
+SOME_TEXT = st.text(min_size=1, max_size=120)
+# Values that get past the rules behind the schema (known domain codes, four options A-D, ...), so a
+# share of the generated requests reach the service and database layers instead of stopping at validation.
+HINTS: dict[str, st.SearchStrategy[Any]] = {
+    "domain": st.sampled_from([d.code for d in DOMAINS]),
+    "code": st.sampled_from([d.code for d in DOMAINS]),
+    "key": st.sampled_from(LABELS),
+    "label": st.sampled_from(LABELS),
+    "options": st.lists(SOME_TEXT, min_size=4, max_size=4, unique_by=lambda t: t.strip().casefold()).map(
+        lambda texts: [{"label": lbl, "text": t} for lbl, t in zip(LABELS, texts, strict=True)]),
+    "stem": st.text(min_size=10, max_size=300),
+    "rationale": st.text(min_size=20, max_size=300),
+    "blueprint_id": st.sampled_from(["cpc-100", "cpc-150"]),
+    "count": st.integers(min_value=1, max_value=3),
+    "time_limit_seconds": st.integers(min_value=1, max_value=4 * 3600),
+}
+
+
+def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """A Hypothesis strategy for the JSON values a (reference-free) JSON Schema accepts.
+
+    Covers what msgspec emits: type, properties/required/additionalProperties,
+    items/minItems/maxItems, anyOf/oneOf, enum/const, string lengths, patterns
+    and formats, numeric bounds. Strings are arbitrary unicode (NUL, RTL marks,
+    emoji, combining characters), bounded in size so the run stays short.
+    """
+    for combinator in ("anyOf", "oneOf"):
+        if combinator in schema:
+            return st.one_of([from_schema(s) for s in schema[combinator]])
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    if "const" in schema:
+        return st.just(schema["const"])
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return st.one_of([from_schema({**schema, "type": k}) for k in kind])
+    if kind == "null":
+        return st.none()
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "integer":
+        low = schema.get("minimum", schema.get("exclusiveMinimum", -(2**63) - 1) + 1)
+        high = schema.get("maximum", schema.get("exclusiveMaximum", 2**63) - 1)
+        return st.integers(min_value=math.ceil(low), max_value=math.floor(high))
+    if kind == "number":
+        return st.floats(
+            min_value=schema.get("minimum", schema.get("exclusiveMinimum")),
+            max_value=schema.get("maximum", schema.get("exclusiveMaximum")),
+            exclude_min="exclusiveMinimum" in schema, exclude_max="exclusiveMaximum" in schema,
+            allow_nan=False, allow_infinity=False,
+        )
+    if kind == "string":
+        low = schema.get("minLength", 0)
+        high = min(schema.get("maxLength", 10_000), max(low, 48))
+        if "pattern" in schema:
+            return st.from_regex(schema["pattern"], fullmatch=True).filter(lambda s: low <= len(s) <= high)
+        if schema.get("format") in FORMATS:
+            return FORMATS[schema["format"]]
+        return st.text(min_size=low, max_size=high)
+    if kind == "array":
+        items = from_schema(schema.get("items", {}))
+        low = schema.get("minItems", 0)
+        return st.lists(items, min_size=low, max_size=min(schema.get("maxItems", 4), max(low, 4)))
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        return st.fixed_dictionaries(
+            {k: hinted(k, v) for k, v in props.items() if k in required},
+            optional={k: hinted(k, v) for k, v in props.items() if k not in required},
+        )
+    return ANY_JSON
+
+
+def hinted(name: str, schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    hint = HINTS.get(name)
+    return from_schema(schema) if hint is None else st.one_of(hint, from_schema(schema))
+
+
+def wrong_type_for(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """A JSON value of a type the schema does not accept (or anything, when it accepts everything)."""
+    accepted: set[str] = set()
+    stack = [schema]
+    while stack:
+        s = stack.pop()
+        for combinator in ("anyOf", "oneOf"):
+            stack.extend(s.get(combinator, []))
+        if "enum" in s:
+            accepted.update(type(v).__name__ for v in s["enum"])
+        kinds = s.get("type")
+        accepted.update(kinds if isinstance(kinds, list) else [kinds] if kinds else [])
+    candidates = {
+        "string": st.text(max_size=8), "integer": st.integers(), "boolean": st.booleans(), "null": st.none(),
+        "array": st.lists(st.integers(), max_size=3), "object": st.dictionaries(st.text(max_size=5), st.integers(),
+                                                                                 max_size=2),
+    }
+    if "number" in accepted:
+        accepted.add("integer")
+    if "str" in accepted:
+        accepted.add("string")
+    others = [s for k, s in candidates.items() if k not in accepted]
+    return st.one_of(others) if others else ANY_JSON
+
+
+@st.composite
+def broken_body(draw: st.DrawFn, schema: dict[str, Any], object_only: bool = False) -> Any:
+    """A schema-valid object with one thing wrong: a required field missing, a field mistyped, an unknown
+    field, or not an object at all (unless `object_only`, for query strings)."""
+    value = draw(from_schema(schema))
+    if not isinstance(value, dict):
+        return draw(wrong_type_for(schema))
+    props = schema.get("properties", {})
+    required = [k for k in schema.get("required", []) if k in value]
+    moves = ["unknown"] if object_only else ["unknown", "not-an-object"]
+    if required:
+        moves.append("drop")
+    if props:
+        moves.append("retype")
+    move = draw(st.sampled_from(moves))
+    if move == "drop":
+        value.pop(draw(st.sampled_from(sorted(required))))
+    elif move == "retype":
+        name = draw(st.sampled_from(sorted(props)))
+        value[name] = draw(wrong_type_for(props[name]))
+    elif move == "unknown":
+        extra = draw(st.text(min_size=1, max_size=12).filter(lambda k: k not in props))
+        value[extra] = draw(JSON_SCALARS)
+    else:
+        return draw(st.one_of(st.lists(JSON_SCALARS, max_size=3), JSON_SCALARS))
+    return value
+
+
+RAW_BODIES = st.one_of(
+    st.binary(max_size=64),  # not UTF-8, not JSON
+    st.text(max_size=40).map(str.encode),
+    ANY_JSON.map(lambda v: json.dumps(v).encode()),
+    st.just(b"{"), st.just(b'{"a": '), st.just(b"[1, 2,"), st.just(b"\xff\xfe{}"), st.just(b'"\\ud800"'),
+)
+
+
+def examples(strategy: st.SearchStrategy[Any], n: int) -> list[Any]:
+    """Draw `n` examples, derandomized, with no shrinking (the requests are made afterwards, in the loop)."""
+    out: list[Any] = []
+
+    @settings(max_examples=n, database=None, derandomize=True, phases=[Phase.generate], deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def collect(value: Any) -> None:
+        out.append(value)
+
+    collect()
+    return out
+
+
+# ---------------------------------------------------------------- the stack and its real ids
+
+
+@pytest.fixture(scope="module")
+async def fuzz_stack(database_url):
+    async with start_stack(database_url, seed_sample_bank=True, feed_poll_seconds=0.2) as stack:
+        await wait_for_bank(stack)
+        yield stack
+
+
+async def real_ids(stack) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Tokens for every role, and real values for every path parameter name."""
+    admin = await stack.admin_token()
+    instructor_id, instructor = await stack.new_user("instructor")
+    candidate_id, candidate = await stack.new_user("candidate")
+    victim_id, _ = await stack.new_user("candidate")  # the user PATCH /api/users/{id} may change
+    status, item = await stack.request("POST", "/api/items", instructor, json={
+        "domain": "EM", "stem": "Which code fits a level 3 visit?",
+        "options": [{"label": lbl, "text": f"9921{n}"} for n, lbl in enumerate("ABCD", start=1)],
+        "key": "C", "rationale": "Moderate complexity.", "tags": ["fuzz"],
+    })
+    assert status == 201, item
+    status, attempt = await stack.request("POST", "/api/attempts", candidate, json={"blueprint_id": "cpc-100"})
+    assert status == 201, attempt
+    tokens = {"admin": admin, "instructor": instructor, "candidate": candidate,
+              "service": issue_service_token(stack.settings["exam-delivery"])}
+    ids = {
+        "item_id": [item["id"]],
+        "attempt_id": [attempt["id"]],
+        "user_id": [victim_id, instructor_id],
+        "blueprint_id": ["cpc-100", "cpc-150"],
+        "position": ["1", "2", "100", "101", "0"],
+        "part": ["1", "2"],
+    }
+    assert candidate_id
+    return tokens, ids
+
+
+# ---------------------------------------------------------------- the property
+
+
+def check_response(op_id: str, op: dict[str, Any], components: dict[str, Any], path_template: str,
+                   status: int, ctype: str, raw: bytes) -> str | None:
+    """None when the response is one the document allows; else what is wrong."""
+    if status >= 500:
+        return f"{status} {raw[:200]!r}"
+    if 200 <= status < 300:
+        documented = op["responses"].get(str(status))
+        if documented is None:
+            if path_template == "/api/results/{attempt_id}" and status == 202:
+                return None if json.loads(raw) == {"status": "pending"} else f"202 body {raw[:200]!r}"
+            return f"undocumented success status {status}"
+        content = documented.get("content", {})
+        if not content:
+            return None
+        media, spec = next(iter(content.items()))
+        if media != "application/json":
+            # Streams (export): JSON lines or CSV as asked.
+            return None if ctype.split(";")[0] in (media, "text/csv") else f"{status} as {ctype}, documented {media}"
+        if not ctype.startswith("application/json"):
+            return f"{status} as {ctype}"
+        try:
+            jsonschema.Draft202012Validator(inline(spec["schema"], components)).validate(json.loads(raw))
+        except jsonschema.ValidationError as exc:
+            return f"{status} body does not match the documented schema: {exc.message[:200]} at {list(exc.path)}"
+        return None
+    if 400 <= status < 500:
+        if not ctype.startswith("application/problem+json"):
+            return f"{status} as {ctype}: {raw[:200]!r}"
+        body = json.loads(raw)
+        if body.get("status") != status or not isinstance(body.get("title"), str) or "type" not in body:
+            return f"{status} problem without status/title/type: {body}"
+        for err in body.get("errors", []):
+            if set(err) != {"field", "message"} or not err["field"]:
+                return f"{status} field error without a field name: {err}"
+        return None
+    return f"unexpected status {status}"
+
+
+def fill_path(template: str, values: dict[str, str]) -> str:
+    return PARAM_RE.sub(lambda m: urllib.parse.quote(values[m.group(1)], safe=""), template)
+
+
+def query_pairs(query: dict[str, Any]) -> list[tuple[str, str]]:
+    pairs = []
+    for key, value in query.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        pairs.append((key, value if isinstance(value, str) else json.dumps(value)))
+    return pairs
+
+
+def plan_operation(op: dict[str, Any], path: str, components: dict[str, Any],
+                   ids: dict[str, list[str]]) -> list[tuple[dict[str, str], dict[str, Any], bytes | None]]:
+    """The requests for one operation: (path values, query, body bytes or None)."""
+    params = op.get("parameters", [])
+    path_names = [p["name"] for p in params if p["in"] == "path"]
+    query_schema = {
+        "type": "object",
+        "properties": {p["name"]: inline(p["schema"], components) for p in params if p["in"] == "query"},
+        "required": [p["name"] for p in params if p["in"] == "query" and p["required"]],
+    }
+    real_path = st.fixed_dictionaries({name: st.sampled_from(ids[name]) for name in path_names})
+    any_path = st.fixed_dictionaries({name: st.text(min_size=1, max_size=40) for name in path_names})
+    queries = st.one_of(
+        from_schema(query_schema), broken_body(query_schema, object_only=True)
+    ) if query_schema["properties"] else st.just({})
+    body_spec = op.get("requestBody")
+    if body_spec is None:
+        plan = examples(st.tuples(real_path, queries, st.none()), N_VALID)
+        return plan + (examples(st.tuples(any_path, queries, st.none()), N_PATHS) if path_names else [])
+    schema = inline(body_spec["content"]["application/json"]["schema"], components)
+    valid = from_schema(schema).map(lambda v: json.dumps(v).encode())
+    broken = broken_body(schema).map(lambda v: json.dumps(v).encode())
+    plan = (
+        examples(st.tuples(real_path, queries, valid), N_VALID)
+        + examples(st.tuples(real_path, queries, broken), N_BROKEN)
+        + examples(st.tuples(real_path, queries, RAW_BODIES), N_RAW)
+    )
+    return plan + (examples(st.tuples(any_path, queries, valid), N_PATHS) if path_names else [])
+
+
+def order_key(item: tuple[str, str, str]) -> tuple[int, str, str, str]:
+    service, method, path = item
+    # Submitting the real attempt last keeps it open for the answer and question routes.
+    return (1 if path.endswith("/submit") else 0, service, path, method)
+
+
+async def test_every_documented_operation_holds_under_generated_requests(fuzz_stack):
+    stack = fuzz_stack
+    tokens, ids = await real_ids(stack)
+    docs = {}
+    for service in SERVICES:
+        async with stack.session.get(f"{stack.urls[service]}/openapi.json") as resp:
+            assert resp.status == 200
+            docs[service] = await resp.json()
+            assert docs[service]["openapi"].startswith("3.1")
+
+    operations = sorted(
+        ((service, method, path) for service, doc in docs.items()
+         for path, ops in doc["paths"].items() for method in ops if path not in OPS_ENDPOINTS),
+        key=order_key,
+    )
+    assert len(operations) >= 40, operations
+    failures: list[str] = []
+    sent = 0
+    for service, method, path in operations:
+        doc = docs[service]
+        components = doc["components"]["schemas"]
+        op = doc["paths"][path][method]
+        roles = [r for r in op["x-roles"] if r != "public"] or ["admin"]
+        for n, (values, query, body) in enumerate(plan_operation(op, path, components, ids)):
+            role = roles[n % len(roles)]
+            headers = auth(tokens[role])
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+            url = stack.urls[service] + fill_path(path, values)
+            async with stack.session.request(method.upper(), url, params=query_pairs(query), data=body,
+                                             headers=headers) as resp:
+                raw = await resp.read()
+                wrong = check_response(op["operationId"], op, components, path, resp.status,
+                                       resp.headers.get("Content-Type", ""), raw)
+            sent += 1
+            print("STAT", method.upper(), path, resp.status)
+            if wrong is not None:
+                failures.append(f"{method.upper()} {url} as {role} query={query!r} body={body!r:.300}: {wrong}")
+    assert not failures, f"{len(failures)} of {sent} requests broke the contract:\n" + "\n".join(failures[:25])
+    assert sent > 400
