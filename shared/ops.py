@@ -32,9 +32,10 @@ async def check_database(app: web.Application) -> bool:
     if pool is None:
         return False
     try:
-        async with asyncio.timeout(2):
-            async with pool.acquire() as conn:
-                await conn.fetchval("SELECT 1")
+        # asyncpg's own timeouts, not a cancellation from outside: cancelling a query
+        # mid-flight can hand a connection in a broken state back to the pool.
+        async with pool.acquire(timeout=2) as conn:
+            await conn.fetchval("SELECT 1", timeout=2)
         return True
     except Exception:
         return False

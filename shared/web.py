@@ -20,7 +20,7 @@ import structlog
 from aiohttp import web
 
 from shared.auth import PUBLIC, Principal, decode_token
-from shared.errors import PROBLEM_CONTENT_TYPE, Problem, from_msgspec
+from shared.errors import PROBLEM_CONTENT_TYPE, FieldError, Problem, from_msgspec
 from shared.metrics import Metrics
 from shared.settings import Settings
 
@@ -178,6 +178,10 @@ _DB_DOWN = (
     asyncpg.TooManyConnectionsError,
     asyncpg.InterfaceError,
     asyncpg.ConnectionDoesNotExistError,
+    # asyncpg can leave a connection whose server session died mid-query in an
+    # inconsistent state (MagicStack/asyncpg#1069); the pool discards it on release,
+    # so for the client this is the same transient outage.
+    asyncpg.InternalClientError,
 )
 
 SECURITY_HEADERS = {
@@ -249,6 +253,12 @@ async def _handle(request: web.Request, handler: Handler, limit: int) -> web.Str
         return problem_response(from_msgspec(exc))
     except asyncio.CancelledError:
         raise
+    except asyncpg.DataError as exc:
+        # A value the database cannot take (out of range, bad encoding) that no schema caught:
+        # the client's input, not our failure.
+        _log.warning("data_error", error=type(exc).__name__, path=request.path)
+        return problem_response(Problem(422, "a value is out of range or malformed",
+                                        errors=[FieldError("body", "a value is out of range or malformed")]))
     except (TimeoutError, *_DB_DOWN) as exc:
         _log.warning("dependency_unavailable", error=type(exc).__name__, path=request.path)
         return problem_response(Problem(503, "a dependency is unavailable; retry shortly",

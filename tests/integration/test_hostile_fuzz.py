@@ -38,9 +38,9 @@ from tests.delivery_support import wait_for_bank
 from tests.support import auth, start_stack
 
 SERVICES = ("item-bank", "exam-delivery", "scoring")
-N_VALID = 10  # examples per operation with a schema-valid body (or no body)
-N_BROKEN = 6  # ... with a valid body broken in one place
-N_RAW = 4  # ... with a body that is not the schema's at all
+N_VALID = 16  # examples per operation with a schema-valid body (or no body)
+N_BROKEN = 8  # ... with a valid body broken in one place
+N_RAW = 5  # ... with a body that is not the schema's at all
 N_PATHS = 4  # ... with arbitrary text for the path parameters instead of real ids
 PARAM_RE = re.compile(r"\{([^}]+)\}")
 OPS_ENDPOINTS = {"/healthz", "/api/health", "/metrics", "/openapi.json"}
@@ -72,6 +72,10 @@ ANY_JSON = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
     max_leaves=12,
 )
+# Values at the edges of what the database types hold, and text PostgreSQL or a browser treats specially.
+INT_EDGES = (0, -1, 2**31 - 1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63))
+TEXT_EDGES = ("\x00", "a\x00b", "\u202eevil", "\ufeff", "🩺" * 5, "e\u0301" * 4, "<script>alert(1)</script>",
+              "'; DROP TABLE x; --", "%00", "../../etc/passwd", " ")
 FORMATS = {
     "date-time": st.datetimes().map(lambda d: d.replace(microsecond=0).isoformat() + "Z"),
     "date": st.dates().map(lambda d: d.isoformat()),
@@ -121,9 +125,10 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if kind == "boolean":
         return st.booleans()
     if kind == "integer":
-        low = schema.get("minimum", schema.get("exclusiveMinimum", -(2**63) - 1) + 1)
-        high = schema.get("maximum", schema.get("exclusiveMaximum", 2**63) - 1)
-        return st.integers(min_value=math.ceil(low), max_value=math.floor(high))
+        low = math.ceil(schema.get("minimum", schema.get("exclusiveMinimum", -(2**63) - 1) + 1))
+        high = math.floor(schema.get("maximum", schema.get("exclusiveMaximum", 2**63) - 1))
+        edges = sorted({v for v in (low, high, *INT_EDGES) if low <= v <= high})
+        return st.one_of(st.integers(min_value=low, max_value=high), st.sampled_from(edges))
     if kind == "number":
         return st.floats(
             min_value=schema.get("minimum", schema.get("exclusiveMinimum")),
@@ -138,7 +143,9 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
             return st.from_regex(schema["pattern"], fullmatch=True).filter(lambda s: low <= len(s) <= high)
         if schema.get("format") in FORMATS:
             return FORMATS[schema["format"]]
-        return st.text(min_size=low, max_size=high)
+        edges = [t for t in TEXT_EDGES if low <= len(t) <= high]
+        text = st.text(min_size=low, max_size=high)
+        return st.one_of(text, st.sampled_from(edges)) if edges else text
     if kind == "array":
         items = from_schema(schema.get("items", {}))
         low = schema.get("minItems", 0)
@@ -343,6 +350,12 @@ def plan_operation(op: dict[str, Any], path: str, components: dict[str, Any],
         from_schema(query_schema), broken_body(query_schema, object_only=True)
     ) if query_schema["properties"] else st.just({})
     body_spec = op.get("requestBody")
+    if path == "/api/items/import":
+        # The file upload: JSON lines of item rows made from the item schema, or anything at all.
+        row = from_schema(inline(components["ItemIn"], components)).map(json.dumps)
+        files = st.one_of(st.lists(row, min_size=1, max_size=3).map(lambda rows: "\n".join(rows).encode()),
+                          RAW_BODIES)
+        return examples(st.tuples(real_path, queries, files), N_VALID + N_RAW)
     if body_spec is None:
         plan = examples(st.tuples(real_path, queries, st.none()), N_VALID)
         return plan + (examples(st.tuples(any_path, queries, st.none()), N_PATHS) if path_names else [])
@@ -390,7 +403,7 @@ async def test_every_documented_operation_holds_under_generated_requests(fuzz_st
             role = roles[n % len(roles)]
             headers = auth(tokens[role])
             if body is not None:
-                headers["Content-Type"] = "application/json"
+                headers["Content-Type"] = "application/x-ndjson" if path.endswith("/import") else "application/json"
             url = stack.urls[service] + fill_path(path, values)
             async with stack.session.request(method.upper(), url, params=query_pairs(query), data=body,
                                              headers=headers) as resp:
@@ -398,7 +411,6 @@ async def test_every_documented_operation_holds_under_generated_requests(fuzz_st
                 wrong = check_response(op["operationId"], op, components, path, resp.status,
                                        resp.headers.get("Content-Type", ""), raw)
             sent += 1
-            print("STAT", method.upper(), path, resp.status)
             if wrong is not None:
                 failures.append(f"{method.upper()} {url} as {role} query={query!r} body={body!r:.300}: {wrong}")
     assert not failures, f"{len(failures)} of {sent} requests broke the contract:\n" + "\n".join(failures[:25])

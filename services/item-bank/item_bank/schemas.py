@@ -22,6 +22,9 @@ Status = Literal["draft", "in_review", "approved", "retired"]
 ItemId = Annotated[str, msgspec.Meta(max_length=64)]
 
 
+# Versions are PostgreSQL integers: anything larger is a client error, not a database one.
+VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+
 class Option(msgspec.Struct, forbid_unknown_fields=True):
     label: Annotated[str, msgspec.Meta(max_length=1)]
     text: Annotated[str, msgspec.Meta(max_length=MAX_OPTION)]
@@ -48,7 +51,7 @@ class ItemIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
         list[Annotated[str, msgspec.Meta(max_length=MAX_REFERENCE)]], msgspec.Meta(max_length=MAX_REFERENCES)
     ] = []
     # Optimistic concurrency for PUT: the version the editor started from.
-    base_version: int | None = None
+    base_version: VersionNumber | None = None
 
 
 class TransitionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -56,7 +59,7 @@ class TransitionIn(msgspec.Struct, forbid_unknown_fields=True):
     comment: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     # Which version to move; the latest by default. Only retiring may name the
     # approved version in service when a newer draft exists.
-    version: int | None = None
+    version: VersionNumber | None = None
 
 
 class ItemOut(msgspec.Struct):
@@ -158,7 +161,7 @@ class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
     tag: Annotated[str, msgspec.Meta(max_length=MAX_TAG)] | None = None
     status: Status | None = None
     author: Annotated[str, msgspec.Meta(max_length=128)] | None = None
-    code_set_year: int | None = None
+    code_set_year: Annotated[int, msgspec.Meta(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
     stale_code_set: bool = False
     q: Annotated[str, msgspec.Meta(max_length=500)] | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=200)] = 50
@@ -166,7 +169,7 @@ class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RolloverQuery(msgspec.Struct, forbid_unknown_fields=True):
-    year: int | None = None
+    year: Annotated[int, msgspec.Meta(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=200)] = 50
     cursor: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
@@ -180,12 +183,12 @@ class RolloverPage(msgspec.Struct):
 
 
 class DiffQuery(msgspec.Struct, forbid_unknown_fields=True):
-    from_: int = msgspec.field(name="from")
-    to: int
+    from_: VersionNumber = msgspec.field(name="from")
+    to: VersionNumber
 
 
 class FeedQuery(msgspec.Struct, forbid_unknown_fields=True):
-    cursor: Annotated[int, msgspec.Meta(ge=0)] = 0
+    cursor: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 500
 
 
