@@ -25,8 +25,10 @@ import json
 import math
 import re
 import urllib.parse
+import uuid
 from typing import Any
 
+import asyncpg
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -34,6 +36,7 @@ from hypothesis import strategies as st
 
 from shared.auth import issue_service_token
 from shared.domains import DOMAINS
+from tests.conftest import create_database
 from tests.delivery_support import wait_for_bank
 from tests.support import auth, start_stack
 
@@ -76,6 +79,9 @@ ANY_JSON = st.recursive(
 INT_EDGES = (0, -1, 2**31 - 1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63))
 TEXT_EDGES = ("\x00", "a\x00b", "\u202eevil", "\ufeff", "🩺" * 5, "e\u0301" * 4, "<script>alert(1)</script>",
               "'; DROP TABLE x; --", "%00", "../../etc/passwd", " ")
+# Path segments that look like numbers or ids to a careless parser: superscript and Arabic-Indic digits
+# (str.isdigit() is true for both), signs, exponents, padding, dots, percent signs, NUL.
+PATH_EDGES = ("²", "٣", "0", "-1", "1.5", "1e3", "01", "9" * 30, "%", "..", "a\x00b", " ", "null")
 FORMATS = {
     "date-time": st.datetimes().map(lambda d: d.replace(microsecond=0).isoformat() + "Z"),
     "date": st.dates().map(lambda d: d.isoformat()),
@@ -222,7 +228,7 @@ RAW_BODIES = st.one_of(
     st.binary(max_size=64),  # not UTF-8, not JSON
     st.text(max_size=40).map(str.encode),
     ANY_JSON.map(lambda v: json.dumps(v).encode()),
-    st.just(b"{"), st.just(b'{"a": '), st.just(b"[1, 2,"), st.just(b"\xff\xfe{}"), st.just(b'"\\ud800"'),
+    st.just(b"{"), st.just(b'{"a": '), st.just(b'{"a": "\xff\xfe"}'), st.just(b"[1, 2,"), st.just(b"\xff\xfe{}"), st.just(b'"\\ud800"'),
 )
 
 
@@ -345,7 +351,8 @@ def plan_operation(op: dict[str, Any], path: str, components: dict[str, Any],
         "required": [p["name"] for p in params if p["in"] == "query" and p["required"]],
     }
     real_path = st.fixed_dictionaries({name: st.sampled_from(ids[name]) for name in path_names})
-    any_path = st.fixed_dictionaries({name: st.text(min_size=1, max_size=40) for name in path_names})
+    any_text = st.one_of(st.text(min_size=1, max_size=40), st.sampled_from(PATH_EDGES))
+    any_path = st.fixed_dictionaries({name: any_text for name in path_names})
     queries = st.one_of(
         from_schema(query_schema), broken_body(query_schema, object_only=True)
     ) if query_schema["properties"] else st.just({})
@@ -361,7 +368,11 @@ def plan_operation(op: dict[str, Any], path: str, components: dict[str, Any],
         return plan + (examples(st.tuples(any_path, queries, st.none()), N_PATHS) if path_names else [])
     schema = inline(body_spec["content"]["application/json"]["schema"], components)
     valid = from_schema(schema).map(lambda v: json.dumps(v).encode())
-    broken = broken_body(schema).map(lambda v: json.dumps(v).encode())
+    broken = st.one_of(
+        broken_body(schema).map(lambda v: json.dumps(v).encode()),
+        # A valid body with bytes that are not UTF-8 inside its first string.
+        from_schema(schema).map(lambda v: json.dumps(v).encode().replace(b': "', b': "\xc3\x28', 1)),
+    )
     plan = (
         examples(st.tuples(real_path, queries, valid), N_VALID)
         + examples(st.tuples(real_path, queries, broken), N_BROKEN)
@@ -415,3 +426,43 @@ async def test_every_documented_operation_holds_under_generated_requests(fuzz_st
                 failures.append(f"{method.upper()} {url} as {role} query={query!r} body={body!r:.300}: {wrong}")
     assert not failures, f"{len(failures)} of {sent} requests broke the contract:\n" + "\n".join(failures[:25])
     assert sent > 400
+
+
+async def approved_item(stack, author: str, approver: str, domain: str = "EM") -> str:
+    status, item = await stack.request("POST", "/api/items", author, json={
+        "domain": domain, "stem": f"Approved then retired? {uuid.uuid4().hex}",
+        "options": [{"label": lbl, "text": f"option {lbl}"} for lbl in "ABCD"],
+        "key": "B", "rationale": "The rationale explains the key and each distractor.",
+    })
+    assert status == 201, item
+    for who, to in ((author, "in_review"), (approver, "approved")):
+        status, body = await stack.request("POST", f"/api/items/{item['id']}/transitions", who, json={"to": to})
+        assert status == 200, body
+    return item["id"]
+
+
+async def test_the_feed_survives_a_version_approved_and_retired_between_two_polls(pg_server_url):
+    """Found by the fuzzer above: when the item bank's feed holds two rows for one item version past
+    delivery's cursor (approved, then retired before delivery polled), delivery must still apply the
+    page; otherwise its feed is stuck at that cursor and no later approval ever reaches candidates."""
+    from exam_delivery.feed import poll_feed
+    from exam_delivery.state import DELIVERY_KEY
+
+    url = await create_database(pg_server_url)
+    # The background poller runs once at start, then not for an hour: this test polls by hand.
+    async with start_stack(url, feed_poll_seconds=3600) as stack:
+        _, author = await stack.new_user("instructor")
+        admin = await stack.admin_token()
+        retired = await approved_item(stack, author, admin)
+        status, body = await stack.request("POST", f"/api/items/{retired}/transitions", admin, json={"to": "retired"})
+        assert status == 200, body
+        later = await approved_item(stack, author, admin)
+        await poll_feed(stack.apps["exam-delivery"][DELIVERY_KEY])
+        conn = await asyncpg.connect(url)
+        try:
+            rows = {r["item_id"]: r["status"] for r in await conn.fetch(
+                "SELECT item_id, status FROM delivery.item_versions")}
+        finally:
+            await conn.close()
+        assert rows.get(retired) == "retired", rows
+        assert rows.get(later) == "approved", rows
