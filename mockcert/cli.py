@@ -102,10 +102,10 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     return asyncio.run(_with_database(action))
 
 
-async def _probe(url: str) -> str:
+async def _probe(url: str, path: str = "/healthz") -> str:
     try:
         async with aiohttp.ClientSession() as session:
-            async with session.get(f"{url}/healthz", timeout=aiohttp.ClientTimeout(total=2)) as resp:
+            async with session.get(f"{url}{path}", timeout=aiohttp.ClientTimeout(total=3)) as resp:
                 return "ok" if resp.status == 200 else f"unhealthy ({resp.status})"
     except (aiohttp.ClientError, TimeoutError):
         return "unreachable"
@@ -121,9 +121,12 @@ def cmd_status(args: argparse.Namespace) -> int:
             services: dict[str, Any] = {}
             for name, proc in state["processes"].items():
                 alive = pid_alive(proc.get("pid"))
-                health = await _probe(proc["url"]) if alive and name != "entry" else ("ok" if alive else "down")
-                if name == "entry" and alive:
-                    health = await _probe_entry(state["url"])
+                if not alive:
+                    health = "down"
+                elif name == "entry":  # the entry is healthy when the whole system is
+                    health = await _probe(state["url"], "/api/health")
+                else:
+                    health = await _probe(proc["url"])
                 services[name] = {"pid": proc.get("pid"), "port": proc["port"], "health": health,
                                   "restarts": proc.get("restarts", 0)}
             return services
@@ -141,15 +144,6 @@ def cmd_status(args: argparse.Namespace) -> int:
         for name, s in out["services"].items():
             sys.stdout.write(f"  {name:<14} pid {s['pid']:<8} port {s['port']:<6} {s['health']}\n")
     return code
-
-
-async def _probe_entry(url: str) -> str:
-    try:
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"{url}/api/health", timeout=aiohttp.ClientTimeout(total=3)) as resp:
-                return "ok" if resp.status == 200 else f"degraded ({resp.status})"
-    except (aiohttp.ClientError, TimeoutError):
-        return "unreachable"
 
 
 def build_parser() -> argparse.ArgumentParser:

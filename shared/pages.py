@@ -67,3 +67,10 @@ def add_page_static(app: web.Application, static_prefix: str, service_static: Pa
     add_static(app, static_prefix + "common", COMMON_STATIC)
     if service_static is not None:
         add_static(app, static_prefix.rstrip("/"), service_static)
+
+
+def page_response(*, title: str, static_prefix: str, body: str, script: str, page_id: str,
+                  roles: tuple[str, ...]) -> web.Response:
+    """One page of a service: the shell, its script, and the roles its script expects."""
+    return html_response(render_page(title=title, static_prefix=static_prefix, body=body, scripts=(script,),
+                                     page_id=page_id, roles=roles))

@@ -16,6 +16,7 @@ from exam_delivery.attempts import move_deadlines
 from shared.auth import hash_password, issue_user_token, verify_password
 from shared.errors import Problem, field_problem, not_found
 from shared.settings import Settings
+from shared.times import iso_utc
 
 _log = structlog.get_logger("mockcert.accounts")
 
@@ -29,7 +30,7 @@ def user_out(row: asyncpg.Record) -> UserOut:
         time_multiplier=float(row["time_multiplier"]),
         group=row["group_name"],
         disabled=row["disabled"],
-        created_at=row["created_at"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+        created_at=iso_utc(row["created_at"]),
     )
 
 
@@ -87,7 +88,7 @@ async def login(
     throttle.succeed(keys[0])
     token, expires = issue_user_token(settings, str(row["id"]), row["role"], row["username"])
     return LoginOut(token=token, role=row["role"], user_id=str(row["id"]),
-                    expires_at=expires.strftime("%Y-%m-%dT%H:%M:%SZ"), username=row["username"],
+                    expires_at=iso_utc(expires), username=row["username"],
                     display_name=row["display_name"])
 
 

@@ -20,6 +20,7 @@ from exam_delivery.schemas import BlueprintDomain, BlueprintIn, BlueprintOut, Bl
 from exam_delivery.state import Delivery
 from shared.domains import DOMAIN_BY_CODE, DOMAIN_ORDER, DOMAINS
 from shared.errors import FieldError, Problem, field_problem, not_found, validation_problem
+from shared.times import iso_utc
 
 _log = structlog.get_logger("mockcert.delivery.blueprints")
 
@@ -84,11 +85,7 @@ BUILTIN: tuple[Blueprint, ...] = (
 )
 
 
-def _iso(value: object) -> str:
-    import datetime as dt
-
-    assert isinstance(value, dt.datetime)
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_iso = iso_utc
 
 
 def from_row(row: asyncpg.Record) -> Blueprint:

@@ -9,7 +9,7 @@ from pathlib import Path
 from aiohttp import web
 
 from shared.auth import PUBLIC
-from shared.pages import add_page_static, html_response, render_page
+from shared.pages import add_page_static, html_response, page_response, render_page
 from shared.web import RouteTable
 
 STATIC_PREFIX = "/static/"
@@ -149,8 +149,8 @@ RESULT_BODY = """
 
 
 def _page(title: str, body: str, script: str, page_id: str) -> web.Response:
-    return html_response(render_page(title=title, static_prefix=STATIC_PREFIX, body=body,
-                                     scripts=(script,), page_id=page_id, roles=("candidate",)))
+    return page_response(title=title, static_prefix=STATIC_PREFIX, body=body, script=script, page_id=page_id,
+                         roles=("candidate",))
 
 
 @routes.get("/exam", roles=PUBLIC, summary="Candidate dashboard", in_schema=False)

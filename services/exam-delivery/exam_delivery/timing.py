@@ -12,6 +12,8 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
+from shared.times import iso_utc
+
 
 def scaled_seconds(seconds: int, multiplier: float) -> int:
     return math.ceil(seconds * multiplier)
@@ -44,5 +46,4 @@ def seconds_left(deadline: dt.datetime, now: dt.datetime) -> int:
     return max(0, math.floor((deadline - now).total_seconds()))
 
 
-def iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+iso = iso_utc

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from shared.auth import PUBLIC
 from shared.domains import DOMAINS
-from shared.pages import add_page_static, html_response, render_page
+from shared.pages import add_page_static, page_response
 from shared.web import RouteTable
 
 STATIC_PREFIX = "/static/item-bank/"
@@ -180,16 +180,8 @@ code update and edit or retire them.</p>
 
 
 def _page(title: str, body: str, script: str, page_id: str) -> web.Response:
-    return html_response(
-        render_page(
-            title=title,
-            static_prefix=STATIC_PREFIX,
-            body=body,
-            scripts=(script,),
-            page_id=page_id,
-            roles=STAFF_ROLES,
-        )
-    )
+    return page_response(title=title, static_prefix=STATIC_PREFIX, body=body, script=script, page_id=page_id,
+                         roles=STAFF_ROLES)
 
 
 @routes.get("/instructor", roles=PUBLIC, summary="Item list", in_schema=False)

@@ -7,7 +7,6 @@ write produces are appended in the same transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -41,12 +40,12 @@ from item_bank.workflow import check_editable, check_transition
 from shared.auth import Principal
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage
 from shared.errors import Problem, field_problem, not_found, validation_problem
+from shared.times import iso_utc
 
 _log = structlog.get_logger("mockcert.item_bank")
 
 
-def iso(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+iso = iso_utc
 
 
 def parse_item_id(raw: str) -> uuid.UUID:

@@ -28,6 +28,7 @@ from scoring.stats import irt
 from shared.contracts import AttemptSubmitted
 from shared.domains import DOMAIN_BY_CODE, DOMAIN_ORDER
 from shared.errors import FieldError
+from shared.times import iso_utc
 
 LABELS = ("A", "B", "C", "D")
 LABEL_CODE = {label: i for i, label in enumerate(LABELS)}
@@ -45,8 +46,7 @@ def parse_time(value: str) -> dt.datetime:
     return parsed.astimezone(dt.UTC)
 
 
-def iso(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+iso = iso_utc
 
 
 def domain_name(code: str) -> str:

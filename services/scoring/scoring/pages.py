@@ -13,7 +13,7 @@ from pathlib import Path
 from aiohttp import web
 
 from shared.auth import PUBLIC
-from shared.pages import add_page_static, html_response, render_page
+from shared.pages import add_page_static, html_response, page_response, render_page
 from shared.web import RouteTable
 
 STATIC_PREFIX = "/static/scoring/"
@@ -204,16 +204,8 @@ PAGES = {
 
 def _page_handler(title: str, body: str, script: str, page_id: str):  # type: ignore[no-untyped-def]
     async def handler(request: web.Request) -> web.Response:
-        return html_response(
-            render_page(
-                title=title,
-                static_prefix=STATIC_PREFIX,
-                body=body,
-                scripts=(script,),
-                page_id=page_id,
-                roles=("admin",),
-            )
-        )
+        return page_response(title=title, static_prefix=STATIC_PREFIX, body=body, script=script,
+                             page_id=page_id, roles=("admin",))
 
     handler.__name__ = f"page_{page_id.replace('-', '_')}"
     return handler

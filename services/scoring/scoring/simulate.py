@@ -34,6 +34,7 @@ import numpy as np
 from scoring.stats import simulate as sim
 from shared.contracts import AttemptSubmitted, SubmittedResponse
 from shared.domains import DOMAINS
+from shared.times import iso_utc
 
 LABELS = ("A", "B", "C", "D")
 
@@ -166,8 +167,7 @@ class EventFactory:
         )
 
 
-def _iso(t: dt.datetime) -> str:
-    return t.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+_iso = iso_utc
 
 
 async def post_events(
