@@ -25,6 +25,28 @@ def _state() -> dict[str, Any] | None:
     return state if pid_alive(state.get("launcher_pid")) else None
 
 
+def running_url() -> str:
+    """The address of the product: $MOCKCERT_URL, the running `mockcert run`, or the default port."""
+    import os
+
+    if os.environ.get("MOCKCERT_URL"):
+        return os.environ["MOCKCERT_URL"].rstrip("/")
+    state = _state()
+    if state and state.get("url"):
+        return str(state["url"]).rstrip("/")
+    return f"http://127.0.0.1:{os.environ.get('MOCKCERT_HTTP_PORT', '8080')}"
+
+
+def demo_password(username: str) -> str:
+    """The password `mockcert run` created for a demo account, if this is a demo data folder."""
+    path = data_dir() / "demo-accounts.json"
+    try:
+        accounts = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return ""
+    return next((p for u, p, _ in accounts if u == username), "")
+
+
 async def _database_url() -> tuple[str, Any]:
     """DATABASE_URL, else the running product's database, else the embedded one started for this command."""
     import os

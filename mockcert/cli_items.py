@@ -31,17 +31,9 @@ class ImportFailed(Exception):
 
 
 def _default_url() -> str:
-    if os.environ.get("MOCKCERT_URL"):
-        return os.environ["MOCKCERT_URL"].rstrip("/")
-    try:
-        from mockcert.cli import _state
+    from mockcert.cli import running_url
 
-        state = _state()
-        if state and state.get("url"):
-            return str(state["url"]).rstrip("/")
-    except Exception:  # no running product recorded: fall back to the default port
-        pass
-    return f"http://127.0.0.1:{os.environ.get('MOCKCERT_HTTP_PORT', '8080')}"
+    return running_url()
 
 
 def detect_format(path: Path, explicit: str | None) -> str:
@@ -195,6 +187,10 @@ def cmd_items_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     username = args.username or os.environ.get("MOCKCERT_USERNAME", "")
     password = args.password or os.environ.get("MOCKCERT_PASSWORD", "")
+    if username and not password:
+        from mockcert.cli import demo_password
+
+        password = demo_password(username)
     if not username:
         sys.stderr.write("give --username (or MOCKCERT_USERNAME): an instructor or admin account\n")
         return 2

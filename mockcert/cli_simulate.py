@@ -20,12 +20,9 @@ from typing import Any
 
 
 def _default_url() -> str:
-    from mockcert.cli import _state
+    from mockcert.cli import running_url
 
-    state = _state()
-    if state and state.get("url"):
-        return str(state["url"])
-    return f"http://127.0.0.1:{os.environ.get('MOCKCERT_HTTP_PORT', '8080')}"
+    return running_url()
 
 
 def register(subparsers: Any) -> None:
@@ -70,6 +67,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.candidates < 1:
         sys.stderr.write("--candidates must be at least 1\n")
         return 2
+    if not args.password:
+        from mockcert.cli import demo_password
+
+        args.password = demo_password(args.username)
     if not args.password:
         sys.stderr.write("give the admin password with --password or MOCKCERT_ADMIN_PASSWORD\n")
         return 2
