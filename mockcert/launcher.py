@@ -261,4 +261,8 @@ class Launcher:
 
 
 def run() -> int:
+    import warnings
+
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (as under a bare `make run`); nothing to act on.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     return asyncio.run(Launcher().run())

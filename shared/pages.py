@@ -33,6 +33,7 @@ def render_page(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)} · mockcert</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{html.escape(static_prefix)}common/mockcert.css">
 <script type="module" src="{html.escape(static_prefix)}common/mockcert.js"></script>
 {script_tags}

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -137,10 +138,13 @@ class Cluster:
 
             await wait_for(healthy, timeout=30, interval=0.1, what="replica A to start")
 
-    def kill_replica_a(self) -> None:
+    async def kill_replica_a(self, requests_in_flight: Callable[[], Awaitable[bool]]) -> None:
+        """Freeze replica A (SIGSTOP) until requests are waiting on it, then SIGKILL it: they die with it."""
         assert self.replica_a is not None
+        self.replica_a.send_signal(signal.SIGSTOP)
+        await wait_for(requests_in_flight, timeout=20, interval=0.01, what="requests waiting on the frozen replica")
         self.replica_a.send_signal(signal.SIGKILL)
-        self.replica_a.wait(timeout=10)
+        await asyncio.get_running_loop().run_in_executor(None, self.replica_a.wait)
 
     async def stop(self) -> None:
         if self.replica_a is not None and self.replica_a.poll() is None:
@@ -180,6 +184,22 @@ async def save(session, url: str, p: Player, pos: int, choice: str | None) -> No
 def saves_served(app: web.Application) -> int:
     return sum(n for (method, route, status), n in app[METRICS_KEY].requests.items()
                if method == "PUT" and route.endswith("/responses/{position}") and status == 200)
+
+
+def unread_requests(port: int) -> int:
+    """Bytes received but not yet read by the process listening on `port` (from /proc/net/tcp)."""
+    waiting = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            local, state, queues = parts[1], parts[3], parts[4]
+            if int(local.rsplit(":", 1)[1], 16) == port and state == "01":  # ESTABLISHED
+                waiting += int(queues.split(":")[1], 16)
+    return waiting
 
 
 SAVES_METRIC = re.compile(
@@ -291,7 +311,13 @@ async def test_two_replicas_an_attempt_continues_on_either_and_survives_losing_o
             await wait_for(under_way, timeout=20, interval=0.005, what="phase 3 to be under way")
             assert not all(t.done() for t in answering)
             before_loss = saves_served(cluster.apps["delivery-b"])
-            cluster.kill_replica_a()
+            port_a = cluster.ports["exam-delivery"]
+
+            async def stuck_on_a() -> bool:
+                # Requests the entry sent to the frozen A sit unread in its sockets.
+                return unread_requests(port_a) > 0
+
+            await cluster.kill_replica_a(stuck_on_a)
             await asyncio.gather(*answering)
             assert saves_served(cluster.apps["delivery-b"]) > before_loss, "nothing went to the surviving replica"
             for p in others:

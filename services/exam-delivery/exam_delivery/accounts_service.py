@@ -124,6 +124,8 @@ async def patch_user(conn: asyncpg.Connection, user_id: uuid.UUID, body: UserPat
     return user_out(row)
 
 
+_PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
 DEMO_ACCOUNTS = (
     ("admin", "admin", "Demo Admin"),
     ("instructor", "instructor", "Demo Instructor"),
@@ -151,7 +153,8 @@ async def bootstrap_accounts(pool: asyncpg.Pool, settings: Settings) -> list[tup
             _log.info("bootstrap_admin_created", username=settings.admin_user)
         elif settings.demo:
             for username, role, name in DEMO_ACCOUNTS:
-                password = secrets.token_urlsafe(9)
+                # Letters and digits only: easy to copy, never read as a command-line option.
+                password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(14))
                 row = await repo.insert_user(conn, username=username, password_hash=await hash_password(password),
                                              role=role, display_name=name,
                                              group="demo" if role == "candidate" else "")
