@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -43,6 +44,14 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {cores}, Python {platform.python_version()}"
 
 
+# Log lines of apps a benchmark runs in-process are not part of its report.
+_LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d\S* \[|\{\"|\s+return Path\()")
+
+
+def report_text(stdout: str) -> str:
+    return "\n".join(line for line in stdout.splitlines() if not _LOG_LINE.match(line)).strip()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -67,7 +76,7 @@ def main() -> int:
             sys.stderr.write(result.stderr[-4000:])
             body = f"Failed (exit {result.returncode}); see the command's output."
         else:
-            body = result.stdout.strip()
+            body = report_text(result.stdout)
         sections.append(f"### {script.stem}\n\n`{shown}` ({took:.0f} s)\n\n{body}\n")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = DOC.read_text() if DOC.exists() else "# Performance\n\n"

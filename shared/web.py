@@ -216,8 +216,11 @@ async def request_context_middleware(request: web.Request, handler: Handler) -> 
     route = _route_name(request)
     elapsed = time.perf_counter() - started
     request.app[METRICS_KEY].observe(request.method, route, response.status, elapsed)
-    _log.info("request", method=request.method, route=route, status=response.status,
-              ms=round(elapsed * 1000, 2), request_id=request_id)
+    # Every request at debug (MOCKCERT_LOG_LEVEL=DEBUG shows them; metrics count them all);
+    # server errors and slow requests always.
+    log = _log.warning if response.status >= 500 or elapsed > 1.0 else _log.debug
+    log("request", method=request.method, route=route, status=response.status,
+        ms=round(elapsed * 1000, 2), request_id=request_id)
     response.headers[REQUEST_ID_HEADER] = request_id
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)

@@ -22,9 +22,9 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from pathlib import Path
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 import asyncpg
@@ -267,7 +267,8 @@ async def test_two_replicas_an_attempt_continues_on_either_and_survives_losing_o
             # Phase 1, both replicas up: every candidate answers half the exam through the entry.
             rng = random.Random(7)
             await asyncio.gather(*(
-                save(session, entry, p, pos, rng.choice("ABCD")) for p in players for pos in range(1, QUESTIONS // 2 + 1)
+                save(session, entry, p, pos, rng.choice("ABCD"))
+                for p in players for pos in range(1, QUESTIONS // 2 + 1)
             ))
             served = {"delivery-a": await saves_served_by_process(session, a),
                       "delivery-b": saves_served(cluster.apps["delivery-b"])}
@@ -351,3 +352,56 @@ async def test_two_replicas_an_attempt_continues_on_either_and_survives_losing_o
     finally:
         await db.close()
         await cluster.stop()
+
+
+async def test_the_entry_never_replays_a_request_a_lost_replica_had_received():
+    """A replica that received a POST and died before answering (connection reset) may have committed it:
+    the entry must answer 502 and leave the retry to the client, not send the POST to the next replica
+    (a replayed POST /api/attempts, /api/users or /api/items acts twice)."""
+    import socket
+    import struct
+
+    received: list[str] = []
+
+    def dying_replica(name: str) -> web.Application:
+        async def handler(request: web.Request) -> web.StreamResponse:
+            await request.read()
+            received.append(name)
+            sock = request.transport.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            request.transport.abort()  # dies now: the client sees a reset, not an answer
+            await asyncio.sleep(5)
+            return web.Response()
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", handler)
+        return app
+
+    runners = []
+    urls = []
+    try:
+        for name in ("replica-1", "replica-2"):
+            runner = web.AppRunner(dying_replica(name), access_log=None, shutdown_timeout=0.1)
+            await runner.setup()
+            port = free_port()
+            await web.TCPSite(runner, "127.0.0.1", port).start()
+            runners.append(runner)
+            urls.append(f"http://127.0.0.1:{port}")
+        settings = make_settings("item-bank", "postgresql://unused/unused",
+                                 {"item-bank": free_port(), "exam-delivery": free_port(), "scoring": free_port()})
+        entry = create_entry_app({"exam-delivery": urls, "item-bank": urls, "scoring": urls}, settings)
+        runner = web.AppRunner(entry, access_log=None, shutdown_timeout=0.1)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        runners.append(runner)
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"http://127.0.0.1:{port}/api/attempts", json={"blueprint_id": "cpc-100"},
+                                    headers={"Authorization": "Bearer x"}) as resp:
+                status = resp.status
+                ctype = resp.headers.get("Content-Type", "")
+        assert len(received) == 1, f"the entry sent one POST to {len(received)} replicas: {received}"
+        assert status == 502 and ctype.startswith("application/problem+json"), status
+    finally:
+        for runner in reversed(runners):
+            await runner.cleanup()

@@ -264,7 +264,8 @@ async def test_duplicate_username_names_the_field_and_keeps_the_first(hstack, db
     status, _, created = await send(hstack, "POST", "/api/users", people["admin"], body)
     assert status == 201
     before = await user_rows(db)
-    again = await send(hstack, "POST", "/api/users", people["admin"], with_(body, role="admin", display_name="Imposter"))
+    again = await send(hstack, "POST", "/api/users", people["admin"],
+                       with_(body, role="admin", display_name="Imposter"))
     assert_refused(again, 409, "username", "duplicate username")
     assert await user_rows(db) == before
     assert next(r for r in before if str(r["id"]) == created["id"])["role"] == "candidate"

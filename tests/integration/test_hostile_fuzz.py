@@ -228,7 +228,7 @@ RAW_BODIES = st.one_of(
     st.binary(max_size=64),  # not UTF-8, not JSON
     st.text(max_size=40).map(str.encode),
     ANY_JSON.map(lambda v: json.dumps(v).encode()),
-    st.just(b"{"), st.just(b'{"a": '), st.just(b'{"a": "\xff\xfe"}'), st.just(b"[1, 2,"), st.just(b"\xff\xfe{}"), st.just(b'"\\ud800"'),
+    st.sampled_from([b"{", b'{"a": ', b'{"a": "\xff\xfe"}', b"[1, 2,", b"\xff\xfe{}", b'"\\ud800"']),
 )
 
 

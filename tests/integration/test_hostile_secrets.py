@@ -176,7 +176,7 @@ async def test_nothing_a_candidate_receives_before_submission_tells_a_key_or_a_r
     # What a curious candidate tries before submitting.
     for path in (f"{base}/questions/{n + 1}", f"{base}/questions/0", f"{base}/questions",
                  f"/api/results/{attempt['id']}", "/api/results", "/api/items?limit=5",
-                 f"/api/stats/items?blueprint_id=cpc-100", "/api/domains"):
+                 "/api/stats/items?blueprint_id=cpc-100", "/api/domains"):
         await s.call("GET", path)
     await s.call("PUT", f"{base}/responses/{n + 1}", {"selected": "A"})
     await s.page(f"/exam/attempts/{attempt['id']}/review")
