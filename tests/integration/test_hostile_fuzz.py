@@ -26,6 +26,7 @@ import math
 import re
 import urllib.parse
 import uuid
+from collections import Counter
 from typing import Any
 
 import asyncpg
@@ -404,6 +405,7 @@ async def test_every_documented_operation_holds_under_generated_requests(fuzz_st
     )
     assert len(operations) >= 40, operations
     failures: list[str] = []
+    by_operation: Counter[str] = Counter()
     sent = 0
     for service, method, path in operations:
         doc = docs[service]
@@ -424,7 +426,10 @@ async def test_every_documented_operation_holds_under_generated_requests(fuzz_st
             sent += 1
             if wrong is not None:
                 failures.append(f"{method.upper()} {url} as {role} query={query!r} body={body!r:.300}: {wrong}")
-    assert not failures, f"{len(failures)} of {sent} requests broke the contract:\n" + "\n".join(failures[:25])
+                by_operation[f"{method.upper()} {path} -> {wrong.split(' ', 1)[0]}"] += 1
+    summary = "\n".join(f"  {n} x {op}" for op, n in sorted(by_operation.items()))
+    assert not failures, (f"{len(failures)} of {sent} requests broke the contract, by operation:\n{summary}\n"
+                          "the first ones:\n" + "\n".join(failures[:15]))
     assert sent > 400
 
 
