@@ -142,6 +142,8 @@ async def read_json(request: web.Request, kind: type[T]) -> T:
         return _decoder(kind).decode(body)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise from_msgspec(exc) from None
+    except UnicodeDecodeError:
+        raise Problem(400, "the body is not valid UTF-8", errors=[FieldError("body", "not valid UTF-8")]) from None
 
 
 def msgspec_field(field: str, message: str) -> Any:

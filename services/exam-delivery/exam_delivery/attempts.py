@@ -56,7 +56,7 @@ def parse_uuid(raw: str, what: str = "attempt") -> uuid.UUID:
 
 
 def parse_position(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
         raise not_found("no such question")
     return int(raw)
 
