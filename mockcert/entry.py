@@ -79,20 +79,23 @@ async def proxy(request: web.Request) -> web.StreamResponse:
                 payload = await upstream.read()
                 out_headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP}
                 return web.Response(body=payload, status=upstream.status, headers=out_headers)
-        except aiohttp.ClientConnectionError as exc:
-            # Nothing reached the service: safe to try the next replica, even for a PUT or POST.
-            if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
-                last_error = exc
-                break
+        except aiohttp.ClientConnectorError as exc:
+            # The connection was never made, so nothing reached the service: safe to try the
+            # next replica, even for a PUT or POST.
             last_error = exc
             continue
+        except aiohttp.ClientConnectionError as exc:
+            # Reset or closed after the request may have been received: the service may have
+            # acted on it, so replaying it elsewhere could act twice. The client retries.
+            last_error = exc
+            break
         except TimeoutError as exc:
             last_error = exc
             break
     _log.warning("upstream_unavailable", service=service, error=type(last_error).__name__)
     if isinstance(last_error, TimeoutError):
         return _problem(504, f"{service} did not answer in time")
-    return _problem(502 if isinstance(last_error, aiohttp.ServerDisconnectedError) else 503,
+    return _problem(503 if isinstance(last_error, aiohttp.ClientConnectorError) else 502,
                     f"{service} is unavailable; retry shortly")
 
 

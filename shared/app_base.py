@@ -10,6 +10,7 @@ from aiohttp import web
 from shared.db import migrate, pool_ctx
 from shared.http import client_ctx
 from shared.ops import install_ops
+from shared.revocation import fetch_from_delivery, revocation_poller_ctx
 from shared.settings import Settings
 from shared.web import create_base_app
 
@@ -24,5 +25,9 @@ def service_app(settings: Settings, *, title: str, schema: str, package: str) ->
     app.cleanup_ctx.append(migrations)
     app.cleanup_ctx.append(pool_ctx(settings))
     app.cleanup_ctx.append(client_ctx)
+    if settings.service != "exam-delivery":
+        # Delivery owns the accounts and keeps its own list from its database.
+        app.cleanup_ctx.append(revocation_poller_ctx(fetch_from_delivery(app, settings),
+                                                     settings.revocation_poll_seconds))
     install_ops(app, title)
     return app

@@ -45,6 +45,7 @@ class Principal(msgspec.Struct, frozen=True):
     id: str
     role: str
     username: str = ""
+    gen: int = 0  # the holder's token generation when issued (see shared.revocation)
 
     @property
     def is_service(self) -> bool:
@@ -71,7 +72,9 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def issue_user_token(settings: Settings, user_id: str, role: str, username: str) -> tuple[str, dt.datetime]:
+def issue_user_token(
+    settings: Settings, user_id: str, role: str, username: str, gen: int = 0
+) -> tuple[str, dt.datetime]:
     now = _now()
     expires = now + dt.timedelta(seconds=settings.token_ttl_seconds)
     claims = {
@@ -83,6 +86,7 @@ def issue_user_token(settings: Settings, user_id: str, role: str, username: str)
         "iat": int(now.timestamp()),
         "exp": int(expires.timestamp()),
         "jti": uuid.uuid4().hex,
+        "gen": gen,
     }
     return jwt.encode(claims, settings.jwt_secret, algorithm=_ALGORITHM), expires.replace(microsecond=0)
 
@@ -155,6 +159,7 @@ def _verify_token(settings: Settings, token: str) -> tuple[Principal, int]:
         if role != "service":
             raise _unauthorized("invalid token")
         return Principal(id=str(claims["sub"]), role="service", username=str(claims["sub"])), expires
-    if typ != "user" or role not in ROLES:
+    gen = claims.get("gen", 0)
+    if typ != "user" or role not in ROLES or type(gen) is not int:
         raise _unauthorized("invalid token")
-    return Principal(id=str(claims["sub"]), role=role, username=str(claims.get("name", ""))), expires
+    return Principal(id=str(claims["sub"]), role=role, username=str(claims.get("name", "")), gen=gen), expires

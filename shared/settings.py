@@ -48,6 +48,7 @@ class Settings(msgspec.Struct, kw_only=True):
     feed_poll_seconds: float = 2.0
     outbox_poll_seconds: float = 1.0
     stats_refresh_seconds: float = 10.0
+    revocation_poll_seconds: float = 1.0
     # Form assembly.
     shuffle_options: bool = True
     exposure_max_share: float = 0.5
@@ -118,6 +119,7 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
             feed_poll_seconds=float(env.get("MOCKCERT_FEED_POLL_SECONDS", 2.0)),
             outbox_poll_seconds=float(env.get("MOCKCERT_OUTBOX_POLL_SECONDS", 1.0)),
             stats_refresh_seconds=float(env.get("MOCKCERT_STATS_REFRESH_SECONDS", 10.0)),
+            revocation_poll_seconds=float(env.get("MOCKCERT_REVOCATION_POLL_SECONDS", 1.0)),
             shuffle_options=_bool(env.get("MOCKCERT_SHUFFLE_OPTIONS", "1")),
             exposure_max_share=float(env.get("MOCKCERT_EXPOSURE_MAX_SHARE", 0.5)),
             exposure_window=int(env.get("MOCKCERT_EXPOSURE_WINDOW", 200)),

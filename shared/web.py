@@ -20,8 +20,9 @@ import structlog
 from aiohttp import web
 
 from shared.auth import PUBLIC, Principal, decode_token
-from shared.errors import PROBLEM_CONTENT_TYPE, FieldError, Problem, from_msgspec
+from shared.errors import PROBLEM_CONTENT_TYPE, FieldError, Problem, field_problem, from_msgspec
 from shared.metrics import Metrics
+from shared.revocation import REVOCATIONS_KEY, Revocations
 from shared.settings import Settings
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -139,16 +140,41 @@ async def read_json(request: web.Request, kind: type[T]) -> T:
     if not body:
         raise Problem(400, "a JSON body is required", errors=[msgspec_field("body", "required")])
     try:
-        return _decoder(kind).decode(body)
+        value = _decoder(kind).decode(body)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise from_msgspec(exc) from None
     except UnicodeDecodeError:
         raise Problem(400, "the body is not valid UTF-8", errors=[FieldError("body", "not valid UTF-8")]) from None
+    # JSON can carry U+0000 only as the escape `\u0000`, so the byte scan is exact enough to
+    # skip the walk on every ordinary body; PostgreSQL text cannot hold NUL.
+    if b"\\u0000" in body:
+        field = nul_field(msgspec.to_builtins(value))
+        if field is not None:
+            raise field_problem(field, "must not contain the NUL character")
+    return value
+
+
+def nul_field(value: Any, path: str = "") -> str | None:
+    """The path (`tags[0]`, `options[2].text`) of the first string holding U+0000, or None."""
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return name
+            found = nul_field(item, name)
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = nul_field(item, f"{path}[{index}]" if path else f"body[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def msgspec_field(field: str, message: str) -> Any:
-    from shared.errors import FieldError
-
     return FieldError(field, message)
 
 
@@ -158,6 +184,8 @@ def read_query(request: web.Request, kind: type[T]) -> T:
     for key in request.query:
         values = request.query.getall(key)
         params[key] = values[-1]
+        if "\x00" in key or "\x00" in params[key]:
+            raise field_problem(key, "must not contain the NUL character")
     try:
         return msgspec.convert(params, kind, strict=False)
     except msgspec.ValidationError as exc:
@@ -280,8 +308,15 @@ async def _authorize(request: web.Request) -> None:
         if scheme.lower() != "bearer" or not token.strip():
             raise Problem(401, "use Authorization: Bearer <token>",
                           headers={"WWW-Authenticate": 'Bearer realm="mockcert"'})
-        request[PRINCIPAL_KEY] = decode_token(request.app[SETTINGS_KEY], token.strip())
+        user = decode_token(request.app[SETTINGS_KEY], token.strip())
+        if not user.is_service and request.app[REVOCATIONS_KEY].revoked(user):
+            raise Problem(401, "this token was revoked; log in again",
+                          headers={"WWW-Authenticate": 'Bearer realm="mockcert", error="invalid_token"'})
+        request[PRINCIPAL_KEY] = user
     endpoint = endpoint_of(request)
+    if any("\x00" in value for value in request.match_info.values()):
+        # No resource is named with a NUL (%00); PostgreSQL text could not even hold one.
+        raise Problem(404, "no such resource")
     if endpoint is None:
         # Not a declared endpoint: aiohttp's own 404/405 resources pass; anything else is denied.
         if request.match_info.http_exception is not None:
@@ -313,6 +348,7 @@ def create_base_app(settings: Settings) -> web.Application:
     app[SETTINGS_KEY] = settings
     app[METRICS_KEY] = Metrics(settings.service)
     app[ENDPOINTS_KEY] = []
+    app[REVOCATIONS_KEY] = Revocations()
     return app
 
 

@@ -97,3 +97,26 @@ def test_service_and_user_credentials_cannot_stand_in_for_each_other(settings):
                          algorithm="HS256")
     with pytest.raises(Problem):
         decode_token(settings, as_user)
+
+
+def test_token_generation_travels_in_the_token_and_must_be_an_integer(settings):
+    token, _ = issue_user_token(settings, "u1", "candidate", "cat", gen=3)
+    assert decode_token(settings, token).gen == 3
+    for bad in ("3", 3.0, None, [3]):
+        forged = jwt.encode(_claims(token) | {"gen": bad}, settings.jwt_secret, algorithm="HS256")
+        with pytest.raises(Problem) as err:
+            decode_token(settings, forged)
+        assert err.value.status == 401
+
+
+def test_revocations_refuse_tokens_below_the_holders_generation():
+    from shared.auth import Principal
+    from shared.revocation import Revocation, Revocations
+
+    revocations = Revocations()
+    old, new, other = Principal("u1", "admin", gen=0), Principal("u1", "admin", gen=1), Principal("u2", "admin")
+    assert not revocations.revoked(old)
+    revocations.apply([Revocation("u1", 1, 5)])
+    assert revocations.revoked(old) and not revocations.revoked(new) and not revocations.revoked(other)
+    revocations.apply([Revocation("u1", 2, 9), Revocation("u1", 1, 7)])  # out of order: the highest wins
+    assert revocations.revoked(new) and revocations.cursor == 9

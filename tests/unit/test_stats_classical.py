@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-
 from scoring.stats import classical as cl
 from scoring.stats import simulate as sim
 

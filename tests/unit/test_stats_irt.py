@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import pytest
-
 from scoring.stats import irt
 from scoring.stats import simulate as sim
 

@@ -7,9 +7,10 @@ from aiohttp import web
 from exam_delivery import accounts_repository as repo
 from exam_delivery import accounts_service as service
 from exam_delivery.accounts_schemas import LoginIn, LoginOut, UserIn, UserList, UserOut, UserPatch, UserQuery
-from shared.auth import ADMIN, ANY_USER, PUBLIC
+from shared.auth import ADMIN, ANY_USER, PUBLIC, SERVICE
 from shared.db import POOL_KEY
 from shared.errors import not_found
+from shared.revocation import REVOCATIONS_KEY, RevocationPage, RevocationQuery
 from shared.web import SETTINGS_KEY, RouteTable, json_response, principal, read_json, read_query
 
 routes = RouteTable("accounts")
@@ -69,5 +70,15 @@ async def patch_user(request: web.Request) -> web.Response:
     user_id = service.parse_user_id(request.match_info["user_id"])
     body = await read_json(request, UserPatch)
     async with request.app[POOL_KEY].acquire() as conn:
-        out = await service.patch_user(conn, user_id, body)
+        out = await service.patch_user(conn, user_id, body, request.app[REVOCATIONS_KEY])
     return json_response(out)
+
+
+internal = RouteTable("internal")
+
+
+@internal.get("/internal/revocations", roles=SERVICE, query=RevocationQuery, response=RevocationPage,
+              summary="Token generations raised since a sequence number (for the other services)")
+async def revocations(request: web.Request) -> web.Response:
+    query = read_query(request, RevocationQuery)
+    return json_response(await service.revocations_after(request.app[POOL_KEY], query.after, query.limit))

@@ -16,7 +16,7 @@ RETURNING {USER_COLUMNS}
 """
 
 SELECT_BY_USERNAME = """
-SELECT id, username, password_hash, role, display_name, disabled
+SELECT id, username, password_hash, role, display_name, disabled, token_gen
 FROM delivery.users WHERE lower(username) = lower($1)
 """
 
@@ -28,6 +28,9 @@ WHERE ($1::text IS NULL OR role = $1)
 ORDER BY role, lower(username)
 """
 
+# Disabling, a role change and a password reset revoke the tokens issued before:
+# a new token generation, ordered by revoked_seq. SET expressions see the old row.
+_REVOKES = "(($6::boolean IS TRUE AND NOT disabled) OR ($7::text IS NOT NULL AND $7::text <> role) OR $5 IS NOT NULL)"
 UPDATE_USER = f"""
 UPDATE delivery.users SET
     display_name    = COALESCE($2, display_name),
@@ -36,9 +39,18 @@ UPDATE delivery.users SET
     password_hash   = COALESCE($5, password_hash),
     disabled        = COALESCE($6, disabled),
     role            = COALESCE($7, role),
+    token_gen       = CASE WHEN {_REVOKES} THEN token_gen + 1 ELSE token_gen END,
+    revoked_seq     = CASE WHEN {_REVOKES} THEN nextval('delivery.revocation_seq') ELSE revoked_seq END,
     updated_at      = now()
 WHERE id = $1
-RETURNING {USER_COLUMNS}
+RETURNING {USER_COLUMNS}, token_gen, revoked_seq
+"""
+
+REVOCATIONS_AFTER = """
+SELECT id, token_gen, revoked_seq FROM delivery.users
+WHERE revoked_seq > $1
+ORDER BY revoked_seq
+LIMIT $2
 """
 
 COUNT_ADMINS = "SELECT count(*) FROM delivery.users WHERE role = 'admin' AND NOT disabled"
@@ -82,3 +94,7 @@ async def count_admins(conn: asyncpg.Connection) -> int:
 
 async def count_users(conn: asyncpg.Connection) -> int:
     return int(await conn.fetchval(COUNT_USERS))
+
+
+async def revocations_after(conn: asyncpg.Connection, seq: int, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(REVOCATIONS_AFTER, seq, limit)

@@ -15,6 +15,7 @@ from exam_delivery.accounts_schemas import LoginOut, UserIn, UserOut, UserPatch
 from exam_delivery.attempts import move_deadlines
 from shared.auth import hash_password, issue_user_token, verify_password
 from shared.errors import Problem, field_problem, not_found
+from shared.revocation import Revocation, RevocationPage, Revocations
 from shared.settings import Settings
 from shared.times import iso_utc
 
@@ -86,7 +87,7 @@ async def login(
         raise Problem(401, "wrong username or password")
     assert row is not None
     throttle.succeed(keys[0])
-    token, expires = issue_user_token(settings, str(row["id"]), row["role"], row["username"])
+    token, expires = issue_user_token(settings, str(row["id"]), row["role"], row["username"], row["token_gen"])
     return LoginOut(token=token, role=row["role"], user_id=str(row["id"]),
                     expires_at=iso_utc(expires), username=row["username"],
                     display_name=row["display_name"])
@@ -109,7 +110,9 @@ def parse_user_id(raw: str) -> uuid.UUID:
         raise not_found("no such user") from None
 
 
-async def patch_user(conn: asyncpg.Connection, user_id: uuid.UUID, body: UserPatch) -> UserOut:
+async def patch_user(
+    conn: asyncpg.Connection, user_id: uuid.UUID, body: UserPatch, revocations: Revocations
+) -> UserOut:
     password_hash = await hash_password(body.password) if body.password is not None else None
     async with conn.transaction():
         row = await repo.update_user(
@@ -121,7 +124,17 @@ async def patch_user(conn: asyncpg.Connection, user_id: uuid.UUID, body: UserPat
         if body.time_multiplier is not None:
             # An accommodation moves the deadline of the candidate's open attempts, in the same transaction.
             await move_deadlines(conn, user_id, body.time_multiplier)
+    if row["revoked_seq"] is not None:
+        # This replica refuses the old tokens from the next request on; the others within a poll.
+        revocations.apply([Revocation(str(row["id"]), row["token_gen"], row["revoked_seq"])])
     return user_out(row)
+
+
+async def revocations_after(pool: asyncpg.Pool, seq: int, limit: int) -> RevocationPage:
+    async with pool.acquire() as conn:
+        rows = await repo.revocations_after(conn, seq, limit)
+    out = [Revocation(str(r["id"]), r["token_gen"], r["revoked_seq"]) for r in rows]
+    return RevocationPage(revocations=out, cursor=out[-1].seq if out else seq)
 
 
 _PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"

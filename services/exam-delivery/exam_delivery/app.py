@@ -8,11 +8,12 @@ import structlog
 from aiohttp import web
 
 from exam_delivery import accounts_handlers, handlers, pages
-from exam_delivery.accounts_service import LoginThrottle, bootstrap_accounts
+from exam_delivery.accounts_service import LoginThrottle, bootstrap_accounts, revocations_after
 from exam_delivery.background import background_ctx
 from exam_delivery.state import delivery_ctx
 from shared.app_base import service_app
 from shared.db import POOL_KEY
+from shared.revocation import PAGE_SIZE, revocation_poller_ctx
 from shared.settings import Settings
 from shared.web import install
 
@@ -34,7 +35,11 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(bootstrap)
     app.cleanup_ctx.append(delivery_ctx(settings))
     app.cleanup_ctx.append(background_ctx)
+    # Other replicas' revocations, read from the accounts table itself.
+    app.cleanup_ctx.append(revocation_poller_ctx(
+        lambda after: revocations_after(app[POOL_KEY], after, PAGE_SIZE), settings.revocation_poll_seconds))
     install(app, accounts_handlers.routes)
+    install(app, accounts_handlers.internal)
     install(app, handlers.routes)
     install(app, handlers.internal)
     install(app, pages.routes)

@@ -10,7 +10,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-import asyncpg
 import structlog
 from aiohttp import web
 
@@ -20,46 +19,18 @@ from exam_delivery.feed import FeedUnavailable, feed_step, refresh_pool
 from exam_delivery.outbox import publish_once
 from exam_delivery.state import DELIVERY_KEY, Delivery
 from exam_delivery.sweeper import sweep_once
+from shared.loops import EXPECTED_FAILURES
+from shared.loops import run_loop as shared_run_loop
 
 _log = structlog.get_logger("mockcert.delivery.background")
 EXPOSURE_RECONCILE_SECONDS = 60.0
-MAX_LOOP_BACKOFF = 10.0
-_EXPECTED = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, FeedUnavailable)
+_EXPECTED = (*EXPECTED_FAILURES, FeedUnavailable)
 
 
 async def run_loop(
     name: str, step: Callable[[], Awaitable[object]], interval: float, wake: asyncio.Event | None = None
 ) -> None:
-    failures = 0
-    while True:
-        try:
-            await step()
-            failures = 0
-            delay = interval
-        except asyncio.CancelledError:
-            raise
-        except _EXPECTED as exc:
-            failures += 1
-            delay = min(MAX_LOOP_BACKOFF, interval * 2 ** min(failures, 8))
-            _log.warning(
-                "background_step_failed",
-                loop=name,
-                error=f"{type(exc).__name__}: {exc}",
-                failures=failures,
-                retry_in=round(delay, 2),
-            )
-        except Exception:
-            failures += 1
-            delay = min(MAX_LOOP_BACKOFF, interval * 2 ** min(failures, 8))
-            _log.exception("background_step_error", loop=name, failures=failures, retry_in=round(delay, 2))
-        if wake is None:
-            await asyncio.sleep(delay)
-        else:
-            try:
-                await asyncio.wait_for(wake.wait(), timeout=delay)
-            except TimeoutError:
-                pass
-            wake.clear()
+    await shared_run_loop(name, step, interval, wake, expected=_EXPECTED)
 
 
 async def reconcile_exposure(state: Delivery) -> None:

@@ -149,7 +149,8 @@ async def save_response(request: web.Request) -> web.Response:
 async def close_part(request: web.Request) -> web.Response:
     attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
     raw = request.match_info["part"]
-    part = int(raw) if raw.isdigit() and len(raw) <= 3 else 0
+    # isascii: str.isdigit also accepts '²' and other digits int() refuses.
+    part = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 0
     out = await attempts.close_part(request.app[DELIVERY_KEY], attempt_id, principal(request).id, part)
     return json_response(out)
 

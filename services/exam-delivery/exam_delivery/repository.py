@@ -100,6 +100,14 @@ def _json(value: Any) -> str:
 
 async def apply_feed(conn: asyncpg.Connection, rows: Sequence[Any]) -> None:
     """`rows` are FeedItemVersion structs (JSON columns travel as text: arrays of jsonb would nest)."""
+    # One page can hold the same version twice (approved, then retired, in one poll):
+    # INSERT ... ON CONFLICT may touch a row only once per statement, so keep the latest.
+    latest: dict[tuple[str, int], Any] = {}
+    for row in rows:
+        key = (row.item_id, row.version)
+        if key not in latest or latest[key].changed_seq < row.changed_seq:
+            latest[key] = row
+    rows = list(latest.values())
     if not rows:
         return
     await conn.execute(

@@ -225,7 +225,7 @@ async def list_results(
         candidate_id = who.id  # a candidate lists their own results, whatever they ask for
     before = None
     if cursor:
-        if not cursor.isdigit():
+        if not (cursor.isascii() and cursor.isdigit()) or len(cursor) > 18:
             raise field_problem("cursor", "not a cursor this endpoint gave out")
         before = int(cursor)
     async with pool.acquire() as conn:

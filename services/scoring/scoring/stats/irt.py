@@ -225,7 +225,7 @@ def calibrate(
     converged = False
     it = 0
     ll = float("nan")
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (the count is reported after the loop)
         W, ll = _posterior(Xf, Mf, a, d, grid)
         r = Xf.T @ W
         nq = np.broadcast_to(W.sum(axis=0), r.shape) if Mf is None else Mf.T @ W

@@ -291,6 +291,48 @@ async def test_a_demoted_admins_token_loses_admin_powers(astack):
     assert status in (401, 403), f"a demoted admin still lists users ({status})"
 
 
+async def test_a_revoked_token_is_refused_by_every_service_and_a_new_login_works(astack):
+    """Item bank and scoring verify tokens themselves: they must hear of a revocation (within a poll),
+    and a fresh login after it, under the new generation, must be accepted everywhere."""
+    stack = astack
+    username = f"instr-{uuid.uuid4().hex[:8]}"
+    admin = await stack.admin_token()
+    status, user = await stack.request("POST", "/api/users", admin, json={
+        "username": username, "password": "first-password-1", "role": "instructor", "display_name": "I"})
+    assert status == 201, user
+    old = await stack.login(username, "first-password-1")
+    for path in ("/api/items?limit=1", "/api/stats/items", "/api/me"):
+        assert (await stack.request("GET", path, old))[0] == 200, path
+    status, body = await stack.request("PATCH", f"/api/users/{user['id']}", admin,
+                                       json={"password": "second-password-2"})
+    assert status == 200, body
+    for path in ("/api/items?limit=1", "/api/stats/items", "/api/me"):
+        async def refused(path=path):
+            status, body = await stack.request("GET", path, old)
+            return status == 401 and body["detail"].startswith("this token was revoked")
+        await wait_for(refused, timeout=10, what=f"{path} to refuse the revoked token")
+    new = await stack.login(username, "second-password-2")
+    for path in ("/api/items?limit=1", "/api/stats/items", "/api/me"):
+        assert (await stack.request("GET", path, new))[0] == 200, path
+    # An edit that revokes nothing (a display name) leaves the new token valid.
+    assert (await stack.request("PATCH", f"/api/users/{user['id']}", admin, json={"display_name": "J"}))[0] == 200
+    assert (await stack.request("GET", "/api/me", new))[0] == 200
+
+
+async def test_revocations_feed_is_for_services_only(astack):
+    stack = astack
+    _, candidate = await stack.new_user("candidate")
+    delivery = stack.settings["exam-delivery"]
+    url = f"http://127.0.0.1:{delivery.port}/internal/revocations"
+    assert (await raw(stack, "GET", url, candidate))[0] == 403
+    assert (await raw(stack, "GET", url))[0] == 401
+    status, _, body = await raw(stack, "GET", url + "?after=-1", issue_service_token(stack.settings["scoring"]))
+    assert status == 422 and b"after" in body
+    status, _, body = await raw(stack, "GET", url, issue_service_token(stack.settings["scoring"]))
+    page = json.loads(body)
+    assert status == 200 and page["cursor"] >= len(page["revocations"]) > 0
+
+
 async def test_service_credentials_are_not_reachable_through_the_entry(astack):
     stack = astack
     service = issue_service_token(stack.settings["scoring"])

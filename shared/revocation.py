@@ -1,0 +1,121 @@
+"""Revoked user tokens, known to every service.
+
+Tokens are verified locally (no call per request), so a token outlives a change
+to its holder unless every service hears of it. Delivery owns the accounts: when
+an account is disabled, demoted or has its password reset, it raises the
+account's token generation. Each token carries the generation it was issued
+under (`gen`); a token below its holder's current generation is refused.
+Delivery answers with the new generation at once on the replica that made the
+change; its other replicas read it from the database, item-bank and scoring from
+delivery's `/internal/revocations`, each within a poll interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Annotated
+
+import aiohttp
+import msgspec
+import structlog
+from aiohttp import web
+
+from shared.auth import Principal
+from shared.http import CLIENT_KEY, ServiceAuth
+from shared.loops import run_loop
+from shared.settings import Settings
+
+_log = structlog.get_logger("mockcert.revocation")
+PAGE_SIZE = 1000
+
+
+class Revocation(msgspec.Struct, frozen=True):
+    user_id: str
+    token_gen: int
+    seq: int
+
+
+class RevocationPage(msgspec.Struct):
+    revocations: list[Revocation]
+    cursor: int
+
+
+class RevocationQuery(msgspec.Struct, forbid_unknown_fields=True):
+    after: Annotated[int, msgspec.Meta(ge=0, le=2**62)] = 0
+    limit: Annotated[int, msgspec.Meta(ge=1, le=PAGE_SIZE)] = PAGE_SIZE
+
+
+class Revocations:
+    """The lowest token generation still valid, per user who ever had tokens revoked."""
+
+    def __init__(self) -> None:
+        self.min_gen: dict[str, int] = {}
+        self.cursor = 0
+
+    def apply(self, rows: Iterable[Revocation]) -> None:
+        for row in rows:
+            if row.token_gen > self.min_gen.get(row.user_id, 0):
+                self.min_gen[row.user_id] = row.token_gen
+            self.cursor = max(self.cursor, row.seq)
+
+    def revoked(self, user: Principal) -> bool:
+        floor = self.min_gen.get(user.id)
+        return floor is not None and user.gen < floor
+
+
+REVOCATIONS_KEY = web.AppKey("revocations", Revocations)
+_decode_page = msgspec.json.Decoder(RevocationPage).decode
+
+Fetch = Callable[[int], Awaitable[RevocationPage]]
+
+
+def revocation_poller_ctx(fetch: Fetch, interval: float) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup_ctx that keeps `app[REVOCATIONS_KEY]` current by calling `fetch(cursor)`."""
+
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        revocations = app[REVOCATIONS_KEY]
+
+        async def step() -> None:
+            while True:
+                page = await fetch(revocations.cursor)
+                revocations.apply(page.revocations)
+                if len(page.revocations) < PAGE_SIZE:
+                    return
+
+        try:
+            await step()  # before the first request, so a restart does not forget what was revoked
+        except Exception as exc:  # the source may be down at boot; the loop keeps trying
+            _log.warning("revocations_unavailable_at_start", error=f"{type(exc).__name__}: {exc}")
+        task = asyncio.create_task(run_loop("revocations", step, interval), name="revocations")
+        try:
+            yield
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    return ctx
+
+
+def fetch_from_delivery(app: web.Application, settings: Settings) -> Fetch:
+    """Read delivery's `/internal/revocations` with this service's credential, trying each replica."""
+    auth = ServiceAuth(settings)
+    urls = [u.strip() for u in settings.delivery_url.split(",") if u.strip()]
+
+    async def fetch(cursor: int) -> RevocationPage:
+        last: Exception = OSError("no delivery address")
+        for base in urls:
+            try:
+                async with app[CLIENT_KEY].get(
+                    f"{base}/internal/revocations", params={"after": str(cursor), "limit": str(PAGE_SIZE)},
+                    headers=auth.header(), timeout=aiohttp.ClientTimeout(total=5),
+                ) as resp:
+                    body = await resp.read()
+                    if resp.status == 200:
+                        return _decode_page(body)
+                    last = OSError(f"delivery answered {resp.status}")
+            except (aiohttp.ClientError, msgspec.DecodeError, msgspec.ValidationError) as exc:
+                last = OSError(f"delivery unreachable: {type(exc).__name__}")
+        raise last
+
+    return fetch
