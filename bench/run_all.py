@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
 START = "<!-- bench:start -->"
 END = "<!-- bench:end -->"
+SECTION = "<!-- bench:section "
 
 
 def machine() -> str:
@@ -52,6 +53,18 @@ def report_text(stdout: str) -> str:
     return "\n".join(line for line in stdout.splitlines() if not _LOG_LINE.match(line)).strip()
 
 
+def split_sections(block: str) -> dict[str, str]:
+    """The per-benchmark sections of a generated block, by benchmark name. Benchmarks print
+    `###` headings of their own, so a section starts only at its marker (or, in a block
+    written before markers existed, at a `### bench_` heading)."""
+    if SECTION in block:
+        chunks = block.split(SECTION)[1:]
+        return {c.split(" -->", 1)[0]: SECTION + c.rstrip() + "\n" for c in chunks}
+    chunks = block.split("\n### bench_")[1:]
+    return {"bench_" + c.split("\n", 1)[0].strip(): f"{SECTION}bench_{c.split(chr(10), 1)[0].strip()} -->\n"
+            f"### bench_{c.rstrip()}\n" for c in chunks}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -77,17 +90,14 @@ def main() -> int:
             body = f"Failed (exit {result.returncode}); see the command's output."
         else:
             body = report_text(result.stdout)
-        sections.append(f"### {script.stem}\n\n`{shown}` ({took:.0f} s)\n\n{body}\n")
+        sections.append(f"{SECTION}{script.stem} -->\n### {script.stem}\n\n`{shown}` ({took:.0f} s)\n\n{body}\n")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = DOC.read_text() if DOC.exists() else "# Performance\n\n"
     if args.only and START in text and END in text:
         # Keep the sections of the benchmarks not run this time.
-        old = text[text.index(START) + len(START): text.index(END)]
-        kept = {}
-        for chunk in old.split("\n### ")[1:]:
-            kept[chunk.split("\n", 1)[0].strip()] = "### " + chunk.rstrip() + "\n"
+        kept = split_sections(text[text.index(START) + len(START): text.index(END)])
         for section in sections:
-            kept[section.split("\n", 1)[0][4:].strip()] = section
+            kept.update(split_sections(section))
         sections = [kept[name] for name in sorted(kept)]
     generated = (
         f"{START}\n_Last run: {stamp}, `make bench`{' --quick' if args.quick else ''}, on {machine()}._\n\n"

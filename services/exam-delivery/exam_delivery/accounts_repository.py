@@ -46,6 +46,8 @@ WHERE id = $1
 RETURNING {USER_COLUMNS}, token_gen, revoked_seq
 """
 
+LOCK_ACCOUNT_CHANGES = "SELECT pg_advisory_xact_lock(hashtext('mockcert-account-changes'))"
+
 REVOCATIONS_AFTER = """
 SELECT id, token_gen, revoked_seq FROM delivery.users
 WHERE revoked_seq > $1
@@ -98,3 +100,7 @@ async def count_users(conn: asyncpg.Connection) -> int:
 
 async def revocations_after(conn: asyncpg.Connection, seq: int, limit: int) -> list[asyncpg.Record]:
     return await conn.fetch(REVOCATIONS_AFTER, seq, limit)
+
+
+async def lock_account_changes(conn: asyncpg.Connection) -> None:
+    await conn.execute(LOCK_ACCOUNT_CHANGES)

@@ -115,6 +115,10 @@ async def patch_user(
 ) -> UserOut:
     password_hash = await hash_password(body.password) if body.password is not None else None
     async with conn.transaction():
+        # Revocations are numbered by a sequence and followed by "after this number": one
+        # account change at a time makes number order commit order, so no poller can move
+        # past a number that commits later. Account changes are rare; this costs nothing.
+        await repo.lock_account_changes(conn)
         row = await repo.update_user(
             conn, user_id, display_name=body.display_name, time_multiplier=body.time_multiplier,
             group=body.group, password_hash=password_hash, disabled=body.disabled, role=body.role,

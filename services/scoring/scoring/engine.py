@@ -27,6 +27,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import math
+import os
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -93,7 +95,8 @@ class StatsEngine:
         self._version = 0
         self._lock = asyncio.Lock()
         self._cal_lock = asyncio.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring-stats")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring-stats",
+                                            initializer=_yield_cpu_to_requests)
 
     # ------------------------------------------------------------ plumbing
 
@@ -474,6 +477,22 @@ class StatsEngine:
 
 
 ENGINE_KEY = web.AppKey("stats_engine", StatsEngine)
+
+
+STATS_THREAD_NICENESS = 10
+
+
+def _yield_cpu_to_requests() -> None:
+    """Run the statistics thread at a lower CPU priority (Linux niceness is per thread).
+
+    A recompute over 100,000 attempts takes seconds of CPU; on a small machine shared with
+    exam delivery it would otherwise take a core from candidates saving answers. Requests of
+    this process (on the event loop's thread) keep their priority."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + STATS_THREAD_NICENESS))
+    except (AttributeError, OSError):  # not Linux, or not permitted: run at normal priority
+        pass
 
 
 def engine_ctx(**options: Any) -> Callable[[web.Application], AsyncIterator[None]]:
