@@ -43,7 +43,6 @@ for extra in ("", "services/scoring", "services/item-bank", "services/exam-deliv
 from scoring.app import create_app  # noqa: E402
 from scoring.engine import ENGINE_KEY  # noqa: E402
 from scoring.simulate import BankItem, EventFactory, blueprint_counts, post_events, synthetic_bank  # noqa: E402
-
 from shared.auth import ADMIN, issue_service_token, issue_user_token  # noqa: E402
 from shared.db import POOL_KEY, migrate  # noqa: E402
 from shared.settings import Settings  # noqa: E402

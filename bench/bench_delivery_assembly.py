@@ -22,8 +22,8 @@ from collections.abc import Callable
 
 import delivery_harness as hx
 import numpy as np
-from exam_delivery.assembly import Bank, BankItem, Exposure, assemble
 
+from exam_delivery.assembly import Bank, BankItem, Exposure, assemble
 from shared.domains import DOMAINS
 
 CPC150 = [(d.code, d.classic_count) for d in DOMAINS]

@@ -18,6 +18,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+
 from scoring.stats import irt
 from scoring.stats import simulate as sim
 

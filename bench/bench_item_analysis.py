@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
 from scoring.stats import classical as cl
 from scoring.stats import simulate as sim
 

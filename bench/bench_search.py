@@ -37,10 +37,10 @@ for sub in ("", "services/item-bank", "services/exam-delivery", "services/scorin
 import aiohttp  # noqa: E402
 import asyncpg  # noqa: E402
 from aiohttp import web  # noqa: E402
+
 from item_bank import repository as repo  # noqa: E402
 from item_bank.app import create_app  # noqa: E402
 from item_bank.validation import ItemContent  # noqa: E402
-
 from shared.auth import issue_user_token  # noqa: E402
 from shared.db import POOL_KEY, create_pool  # noqa: E402
 from shared.domains import DOMAIN_CODES  # noqa: E402

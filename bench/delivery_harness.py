@@ -116,7 +116,6 @@ async def prepare_delivery_database(url: str, bank_size: int) -> None:
     """Migrate delivery's schema and feed the bank through delivery's feed consumer."""
     from exam_delivery.feed import apply_page
     from exam_delivery.state import Delivery
-
     from shared.db import create_pool, migrate
 
     await migrate(url, "delivery", "exam_delivery")

@@ -90,9 +90,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_users_create(args: argparse.Namespace) -> int:
     import msgspec
+
     from exam_delivery.accounts_schemas import UserIn
     from exam_delivery.accounts_service import create_user
-
     from shared.db import create_pool
     from shared.errors import Problem
 

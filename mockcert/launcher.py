@@ -109,7 +109,6 @@ class Launcher:
         """Create the first accounts before the services start, and remember demo passwords
         in the data folder (mode 600) so every start can show them."""
         from exam_delivery.accounts_service import bootstrap_accounts
-
         from shared.db import create_pool
         from shared.settings import load_settings
 

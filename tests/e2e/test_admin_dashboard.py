@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
-from scoring.simulate import EventFactory, post_events, synthetic_bank
 
+from scoring.simulate import EventFactory, post_events, synthetic_bank
 from shared.auth import issue_service_token
 from tests.e2e.conftest import artifact, ui_login
 from tests.support import ADMIN_PASSWORD, Stack, start_stack
@@ -87,6 +87,23 @@ async def test_admin_sees_the_dashboard_charts(stack, simulated, page):
     await page.locator("#trend-chart svg > title", has_text="Pass rate by month").wait_for(state="attached")
 
 
+async def column_values(page, header: str) -> list[float]:
+    """The numbers a column of the item table shows, top to bottom (the value before its interval)."""
+    return await page.locator("#items-table table").evaluate(
+        """(table, header) => {
+          const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.replace(/ [▲▼]$/, ""));
+          const i = heads.indexOf(header);
+          if (i < 0) throw new Error(`no column ${header}`);
+          return [...table.querySelectorAll("tbody tr")].map((tr) => {
+            const cell = tr.children[i];
+            const first = cell.querySelector(".with-ci") ? cell.querySelector(".with-ci").firstChild : cell;
+            return Number(first.textContent);
+          });
+        }""",
+        header,
+    )
+
+
 async def test_item_quality_table_scatter_and_csv_export(stack, simulated, page):
     await ui_login(page, stack.base_url, "admin", ADMIN_PASSWORD)
     await page.wait_for_url(f"{stack.base_url}/admin")
@@ -96,9 +113,20 @@ async def test_item_quality_table_scatter_and_csv_export(stack, simulated, page)
     assert await rows.count() == sum(3 * n for n in COUNTS.values())
     points = page.locator("#scatter-chart .pt")
     assert await points.count() == await rows.count()
-    # Sort by difficulty: the first row is then the hardest item.
-    await page.locator("#items-table th button", has_text="p [95 % CI]").click()
+    # Sort by difficulty: the first row is then the hardest item, and the column is in order.
+    p_header = page.locator("#items-table th button", has_text="p [95 % CI]")
+    await p_header.click()
     assert await page.locator("#items-table th[aria-sort='ascending']").count() == 1
+    ascending = await column_values(page, "p [95 % CI]")
+    assert len(ascending) == await rows.count() and len(set(ascending)) > 1
+    assert ascending == sorted(ascending)
+    await p_header.click()
+    assert await page.locator("#items-table th[aria-sort='descending']").count() == 1
+    assert await column_values(page, "p [95 % CI]") == sorted(ascending, reverse=True)
+    # A plain numeric column sorts the same way.
+    await page.locator("#items-table th button", has_text="Upper–lower D").click()
+    d_values = await column_values(page, "Upper–lower D")
+    assert d_values == sorted(d_values) and len(set(d_values)) > 1
     await page.locator("#irt-summary", has_text="2PL calibration").wait_for()
     async with page.expect_download() as info:
         await page.get_by_role("button", name="Export CSV (Item versions)").click()

@@ -13,15 +13,29 @@ from typing import Any
 
 import asyncpg
 import pytest
+
 from exam_delivery.assembly import shown_key, shown_options
 from exam_delivery.state import DELIVERY_KEY
-
 from shared.auth import issue_service_token
-from shared.domains import DOMAINS
 from tests.delivery_support import wait_for, wait_for_bank
 from tests.support import Stack, auth, start_stack
 
-CPC150 = {d.code: d.classic_count for d in DOMAINS}
+# Literal copies of the table in ../shared/domain/CPC.md (not derived from shared.domains,
+# which the built-in blueprints are made from), and the code-book order forms follow.
+CPC150 = {
+    "CPT-10000": 10, "CPT-20000": 10, "CPT-30000": 10, "CPT-40000": 10, "CPT-50000": 10, "CPT-60000": 10,
+    "EM": 10, "ANES": 8, "RAD": 8, "PATH": 8, "MED": 8, "TERM": 8, "ANAT": 8,
+    "ICD": 10, "HCPCS": 8, "GUIDE": 8, "COMP": 6,
+}
+CPC100 = {
+    "CPT-10000": 6, "CPT-20000": 6, "CPT-30000": 6, "CPT-40000": 6, "CPT-50000": 6, "CPT-60000": 6,
+    "EM": 6, "ANES": 4, "RAD": 6, "PATH": 6, "MED": 6, "TERM": 4, "ANAT": 4,
+    "ICD": 10, "HCPCS": 4, "GUIDE": 7, "COMP": 7,
+}
+CODEBOOK_ORDER = [
+    "EM", "ANES", "CPT-10000", "CPT-20000", "CPT-30000", "CPT-40000", "CPT-50000", "CPT-60000",
+    "RAD", "PATH", "MED", "TERM", "ANAT", "ICD", "HCPCS", "GUIDE", "COMP",
+]
 
 
 @pytest.fixture(scope="module")
@@ -125,9 +139,8 @@ async def test_full_cpc150_attempt_through_the_public_api(dstack, db):
     status, summary = await call("GET", f"/api/attempts/{attempt}")
     assert status == 200 and len(summary["items"]) == 150
     assert Counter(i["domain"] for i in summary["items"]) == CPC150
-    order = [d.code for d in DOMAINS]
     domains = [i["domain"] for i in summary["items"]]
-    assert domains == sorted(domains, key=order.index), "domains in code-book order"
+    assert domains == sorted(domains, key=CODEBOOK_ORDER.index), "domains in code-book order"
 
     form = json.loads(
         await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(attempt))
@@ -195,6 +208,24 @@ async def test_full_cpc150_attempt_through_the_public_api(dstack, db):
         )
         == 1
     )
+
+
+async def test_a_cpc100_form_has_the_current_formats_counts(dstack, db):
+    _, token = await dstack.new_user("candidate")
+    started = await start(dstack, token, "cpc-100")
+    assert started["question_count"] == 100
+    assert dt.datetime.fromisoformat(started["deadline"]) - dt.datetime.fromisoformat(
+        started["started_at"]
+    ) == dt.timedelta(minutes=240)
+    status, summary = await dstack.request("GET", f"/api/attempts/{started['id']}", token)
+    assert status == 200 and Counter(i["domain"] for i in summary["items"]) == CPC100
+    domains = [i["domain"] for i in summary["items"]]
+    assert domains == sorted(domains, key=CODEBOOK_ORDER.index), "domains in code-book order"
+    form = json.loads(
+        await db.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", uuid.UUID(started["id"]))
+    )
+    assert len({e["item_id"] for e in form}) == 100
+    await dstack.request("POST", f"/api/attempts/{started['id']}/submit", token)
 
 
 async def test_repeated_saves_are_idempotent_and_the_latest_wins(dstack, db):
@@ -282,23 +313,31 @@ async def test_deadline_is_checked_on_the_database_clock_even_before_the_sweeper
 async def test_a_3_second_attempt_is_submitted_by_the_sweeper_with_no_client(dstack, db):
     bp = await make_blueprint(dstack, time_limit_seconds=3)
     _, token = await dstack.new_user("candidate")
-    attempt = (await start(dstack, token, bp))["id"]
+    started = await start(dstack, token, bp)
+    attempt, deadline = started["id"], dt.datetime.fromisoformat(started["deadline"])
     status, _ = await dstack.request(
         "PUT", f"/api/attempts/{attempt}/responses/2", token, json={"selected": "B"}
     )
     assert status == 200
-    # Nobody calls the API from here on.
+    # Nobody calls the API from here on; the test only watches the database.
 
     async def closed():
         return await db.fetchrow(
-            "SELECT status, submitted_by, submitted_at, deadline FROM delivery.attempts"
-            " WHERE id = $1 AND status <> 'in_progress'",
+            "SELECT a.status, a.submitted_by, a.submitted_at, a.deadline, o.created_at AS event_at,"
+            " clock_timestamp() AS seen_at"
+            " FROM delivery.attempts a JOIN delivery.outbox o ON o.attempt_id = a.id"
+            " WHERE a.id = $1 AND a.status <> 'in_progress'",
             uuid.UUID(attempt),
         )
 
-    row = await wait_for(closed, timeout=15, what="the sweeper")
+    row = await wait_for(closed, timeout=20, interval=0.05, what="the sweeper")
     assert row["status"] == "expired" and row["submitted_by"] == "sweeper"
-    assert row["submitted_at"] == row["deadline"]
+    assert row["submitted_at"] == row["deadline"] == deadline
+    # The sweeper (every 0.2 s here) closed it soon after the deadline, not whenever: the event is
+    # written in the sweep's transaction, so its time is when the sweep took the attempt.
+    lag = (row["event_at"] - row["deadline"]).total_seconds()
+    assert 0 <= lag <= 2.0, f"submitted {lag:.2f} s after the deadline"
+    assert (row["seen_at"] - row["deadline"]).total_seconds() <= 3.0
     payload = json.loads(
         await db.fetchval(
             "SELECT payload::text FROM delivery.outbox WHERE attempt_id = $1", uuid.UUID(attempt)
@@ -315,6 +354,7 @@ async def test_a_3_second_attempt_is_submitted_by_the_sweeper_with_no_client(dst
     assert result["answered_count"] == 1
     status, summary = await dstack.request("GET", f"/api/attempts/{attempt}", token)
     assert summary["status"] == "expired" and summary["seconds_remaining"] == 0
+    assert dt.datetime.fromisoformat(summary["submitted_at"]) == deadline
 
 
 async def test_a_save_racing_the_submission_is_either_in_the_event_or_refused(dstack, db):

@@ -8,10 +8,10 @@ import uuid
 
 import asyncpg
 from aiohttp import web
+
 from exam_delivery.app import create_app
 from exam_delivery.state import DELIVERY_KEY
 from exam_delivery.sweeper import sweep_once
-
 from tests.delivery_support import wait_for, wait_for_bank
 from tests.support import free_port, start_stack
 
@@ -154,6 +154,65 @@ async def test_the_sweeper_catches_up_after_a_restart(database_url):
                     [uuid.UUID(a) for a in attempt_ids],
                 )
                 == 10
+            )
+        finally:
+            await conn.close()
+
+
+async def test_an_attempt_that_cannot_be_finalised_never_holds_up_the_others(database_url):
+    async with start_stack(
+        database_url, seed_sample_bank=True, sweep_interval_seconds=DORMANT, outbox_poll_seconds=0.2
+    ) as stack:
+        await wait_for_bank(stack)
+        state = stack.apps["exam-delivery"][DELIVERY_KEY]
+        blueprint_id = await _short_blueprint(stack, 3)
+        attempt_ids = [uuid.UUID(a) for a in await _start_many(stack, blueprint_id, 6)]
+        broken, healthy = attempt_ids[:2], attempt_ids[2:]
+        conn = await asyncpg.connect(database_url)
+        try:
+            forms = {
+                a: await conn.fetchval("SELECT form::text FROM delivery.attempts WHERE id = $1", a)
+                for a in broken
+            }
+            # The two broken ones fall due first, so they lead every claim: one form is not a list
+            # (the database refuses to expand it, aborting the statement), the other names a
+            # version the read model does not hold (finalize refuses it).
+            await conn.execute(
+                "UPDATE delivery.attempts SET form = '{\"corrupt\": true}'::jsonb,"
+                " deadline = deadline - interval '1 minute', started_at = started_at - interval '1 minute'"
+                " WHERE id = $1",
+                broken[0],
+            )
+            await conn.execute(
+                "UPDATE delivery.attempts SET form = jsonb_set(form, '{0,item_id}', '\"no-such-item\"'),"
+                " deadline = deadline - interval '1 minute', started_at = started_at - interval '1 minute'"
+                " WHERE id = $1",
+                broken[1],
+            )
+            await asyncio.sleep(4.1)
+            # Batches of 2: the first claim holds exactly the two broken attempts.
+            assert await sweep_once(state, batch=2) == 4
+            rows = {
+                r["id"]: (r["status"], r["events"])
+                for r in await conn.fetch(
+                    "SELECT a.id, a.status, count(o.event_id) AS events FROM delivery.attempts a"
+                    " LEFT JOIN delivery.outbox o ON o.attempt_id = a.id WHERE a.id = ANY($1::uuid[])"
+                    " GROUP BY a.id",
+                    attempt_ids,
+                )
+            }
+            assert {a: rows[a] for a in healthy} == {a: ("expired", 1) for a in healthy}
+            assert {a: rows[a] for a in broken} == {a: ("in_progress", 0) for a in broken}
+            # Each sweep tries them again; once repaired, they are submitted like the others.
+            assert await sweep_once(state, batch=2) == 0
+            for a, form in forms.items():
+                await conn.execute("UPDATE delivery.attempts SET form = $2::jsonb WHERE id = $1", a, form)
+            assert await sweep_once(state, batch=2) == 2
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM delivery.outbox WHERE attempt_id = ANY($1::uuid[])", attempt_ids
+                )
+                == 6
             )
         finally:
             await conn.close()

@@ -115,12 +115,36 @@ async def test_scoring_killed_mid_wave_then_restarted_scores_every_submission_ex
             async def results() -> int:
                 return await db.fetchval("SELECT count(*) FROM scoring.results WHERE attempt_id = ANY($1)", ids)
 
-            # Wave 1, and scoring dies in the middle of ingesting it.
-            await submit_all(stack, first)
-            await wait_for(lambda: results(), timeout=30, interval=0.005, what="the first results of the wave")
-            proc.send_signal(signal.SIGKILL)
-            await asyncio.get_running_loop().run_in_executor(None, proc.wait)
-            scored_before_the_kill = await results()
+            # Wave 1, and scoring dies in the middle of ingesting it. Where "the middle" is must not depend
+            # on how fast this machine scores: the first quarter of the wave is submitted and scored; then
+            # the test holds a lock on scoring.events that the ingestion's first INSERT waits for, submits
+            # the rest, and kills scoring once its calls are waiting on that lock: some events committed,
+            # some in flight in scoring's dead transactions, the rest not sent yet.
+            head, tail = first[: WAVE // 4], first[WAVE // 4:]
+            await submit_all(stack, head)
+            await wait_for(lambda: db.fetchval("SELECT count(*) = $2 FROM scoring.results WHERE attempt_id = ANY($1)",
+                                               [a for _, a, _ in head], len(head)),
+                           timeout=30, what="the first quarter of the wave scored")
+            gate = await asyncpg.connect(database_url)
+            try:
+                hold = gate.transaction()
+                await hold.start()
+                await gate.execute("LOCK TABLE scoring.events IN EXCLUSIVE MODE")  # reads pass, inserts wait
+                await submit_all(stack, tail)
+
+                async def ingestions_waiting() -> int:
+                    return await db.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                                             "AND relation = 'scoring.events'::regclass")
+
+                await wait_for(ingestions_waiting, timeout=30, interval=0.02, what="ingestions in flight")
+                in_flight = await ingestions_waiting()
+                proc.send_signal(signal.SIGKILL)
+                await asyncio.get_running_loop().run_in_executor(None, proc.wait)
+                scored_before_the_kill = await results()
+            finally:
+                await gate.close()  # the lock goes with it; the dead process's transactions roll back
+            assert scored_before_the_kill == len(head), scored_before_the_kill
+            assert 0 < scored_before_the_kill < WAVE and 0 < in_flight < len(tail), (scored_before_the_kill, in_flight)
 
             # Wave 2 while scoring is dead; candidates keep asking for their results.
             await submit_all(stack, second)
@@ -148,7 +172,6 @@ async def test_scoring_killed_mid_wave_then_restarted_scores_every_submission_ex
                 "SELECT count(*) = 0 FROM delivery.outbox WHERE attempt_id = ANY($1::uuid[]) AND published_at IS NULL",
                 [uuid.UUID(a) for a in ids]), timeout=30, what="every event acknowledged")
 
-            assert scored_before_the_kill < 2 * WAVE
             for table in ("scoring.events", "scoring.results"):
                 rows = await db.fetch(f"SELECT attempt_id, count(*) AS n FROM {table} "  # noqa: S608 - fixed names
                                       "WHERE attempt_id = ANY($1) GROUP BY 1", ids)

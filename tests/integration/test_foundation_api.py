@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
+from collections import Counter
 
+import aiohttp
 import asyncpg
 import jwt
 import pytest
@@ -51,6 +54,58 @@ async def test_login_is_rate_limited_per_user(stack):
         s, _, _ = await raw(stack, "POST", "/api/auth/login", json={"username": name, "password": "wrong-pass"})
         statuses.append(s)
     assert statuses[:10] == [401] * 10 and statuses[-1] == 429
+
+
+def other_loopback_address() -> str:
+    """A random loopback address other than 127.0.0.1 (Linux answers on all of 127.0.0.0/8), so a test
+    can be a client of its own address without sharing the throttle of every other test's 127.0.0.1."""
+    n = uuid.uuid4().int
+    return f"127.{n % 254 + 1}.{(n >> 8) % 254 + 1}.{(n >> 16) % 253 + 2}"
+
+
+async def test_login_is_rate_limited_per_address(stack):
+    """100 failed logins with 100 different usernames from one address (a password spray, which the
+    per-user limit never sees) close that address: the 101st gets 429 with Retry-After, and so does a
+    real user's correct password from there, while the same user logs in from another address. The
+    address is the peer the entry saw: the entry overwrites X-Forwarded-For (mockcert/entry.py) and the
+    login handler takes its last entry (accounts_handlers.py), so a client's own header changes nothing."""
+    username = f"real-{uuid.uuid4().hex[:10]}"
+    password = "the-right-password"
+    status, _ = await stack.request("POST", "/api/users", await stack.admin_token(), json={
+        "username": username, "password": password, "role": "candidate", "display_name": username})
+    assert status == 201
+    spray_address, other_address = other_loopback_address(), other_loopback_address()
+    assert spray_address != other_address
+    url = f"{stack.base_url}/api/auth/login"
+
+    async def login(session, name, secret, headers=None):
+        async with session.post(url, json={"username": name, "password": secret}, headers=headers) as resp:
+            return resp.status, resp.headers.get("Content-Type", ""), resp.headers.get("Retry-After"), \
+                await resp.json(content_type=None)
+
+    def from_address(address):
+        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(address, 0)))
+
+    async with from_address(spray_address) as sprayer, from_address(other_address) as bystander:
+        spray = uuid.uuid4().hex[:8]
+        statuses = [(await login(sprayer, f"spray-{spray}-{i}", "wrong-password"))[0] for i in range(100)]
+        assert statuses == [401] * 100, Counter(statuses)
+
+        for name, secret, headers in (
+            (f"spray-{spray}-next", "wrong-password", None),
+            (username, password, None),  # the right password, from the closed address
+            (username, password, {"X-Forwarded-For": other_address}),  # a forged header does not help
+            (username, password, {"X-Forwarded-For": f"{other_address}, 10.9.8.7"}),
+        ):
+            status, ctype, retry_after, body = await login(sprayer, name, secret, headers)
+            assert_problem(status, ctype, body, 429)
+            assert retry_after is not None and 1 <= int(retry_after) <= 301, retry_after
+
+        status, _, _, body = await login(bystander, username, password)
+        assert status == 200 and body["username"] == username, body
+    # The refusals before the password check counted nothing against the real user.
+    status, _, _, body = await login(stack.session, username, password)
+    assert status == 200, body
 
 
 async def test_expired_and_tampered_tokens_refused_over_http(stack):

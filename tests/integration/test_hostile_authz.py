@@ -319,6 +319,25 @@ async def test_a_revoked_token_is_refused_by_every_service_and_a_new_login_works
     assert (await stack.request("GET", "/api/me", new))[0] == 200
 
 
+async def test_account_changes_commit_in_revocation_order(astack, db_conn):
+    """Pollers follow revocations by number; a change numbered later must never commit before one
+    numbered earlier, or a poller would move past the earlier one for good. Account changes are
+    serialised: while one is in flight (its lock held here), the next waits."""
+    import asyncio
+
+    stack = astack
+    user_id, _ = await stack.new_user("candidate")
+    admin = await stack.admin_token()
+    async with db_conn.transaction():
+        await db_conn.execute("SELECT pg_advisory_xact_lock(hashtext('mockcert-account-changes'))")
+        change = asyncio.create_task(stack.request("PATCH", f"/api/users/{user_id}", admin,
+                                                   json={"disabled": True}))
+        await asyncio.sleep(0.5)
+        assert not change.done(), "an account change did not wait for the one in flight"
+    status, body = await asyncio.wait_for(change, 10)
+    assert status == 200 and body["disabled"] is True
+
+
 async def test_revocations_feed_is_for_services_only(astack):
     stack = astack
     _, candidate = await stack.new_user("candidate")

@@ -9,12 +9,22 @@ body is recorded, together with every page and every script and stylesheet
 those pages load (followed through their imports).
 
 Until the attempt is submitted, no recorded body may contain:
-- the rationale of any item version in the bank (by its text);
+- the rationale of any item version in the bank (by its text), in any response,
+  page or script;
 - a JSON field that carries correctness: key, correct, rationale, answer, ...;
-- a key written as data in a page or script (`"key": "B"`).
+- a field that is not documented: every JSON response of the attempts,
+  questions and blueprints routes (and the few others a candidate calls) is
+  checked against an allowlist of the fields /work/shared/API.md and
+  docs/exam-delivery.md document for it, at every depth, so a correctness
+  field under a name nobody thought of is caught too;
+- a key written as data (`"key": "B"`, `correct = 'C'`, `data-key="A"`), in any
+  response, page or script;
+- the form's keys as a run of letters (ten or more in a row of the keys by
+  position, as the candidate sees them or as the items store them).
 
 A positive control runs the same scanner over the result after submission,
-where keys and rationales belong, and expects it to find them.
+where keys and rationales belong, and expects it to find them; the allowlist
+and the key-run checks are shown a body with a planted key, and must flag it.
 """
 
 from __future__ import annotations
@@ -35,7 +45,54 @@ FORBIDDEN_FIELDS = {
     "key", "keys", "correct", "is_correct", "correct_option", "correct_answer", "answer", "answers", "answer_key",
     "rationale", "rationales", "explanation", "solution", "key_original",
 }
-KEY_AS_DATA = re.compile(r"""["']?\b(?:key|correct_answer|answer_key)\b["']?\s*[:=]\s*["'][ABCD]["']""")
+KEY_AS_DATA = re.compile(
+    r"""["']?\b(?:keys?|key_original|correct\w*|answers?|answer_?key|right_answer|solution)\b["']?"""
+    r"""\s*[:=]\s*\[?\s*["'][ABCD]["']""", re.IGNORECASE)
+# Ten or more of A-D in a row, bare or as a list ("B","A",...): compared with the form's keys.
+LETTER_RUN = re.compile(r"""[ABCD](?:["',\s]{0,4}[ABCD]){9,}""")
+RUN = 10
+
+# The fields each candidate-facing response may hold (None: a value; a dict: an object, or a list of
+# objects, with its own allowlist). From /work/shared/API.md, and docs/exam-delivery.md
+# ("extra fields") for what the product adds; the docs name an attempt's `parts` but not their fields,
+# taken here from PartState in services/exam-delivery/exam_delivery/schemas.py.
+PROBLEM = {"type": None, "title": None, "status": None, "detail": None, "errors": {"field": None, "message": None}}
+BLUEPRINT = {"id": None, "name": None, "question_count": None, "time_limit_seconds": None, "cut_score_percent": None,
+             "domains": {"code": None, "count": None},
+             "parts": {"name": None, "question_count": None, "time_limit_seconds": None},
+             "builtin": None, "available": None, "shuffle_options": None, "target_difficulty": None,
+             "created_at": None}
+ATTEMPT_STARTED = {"id": None, "blueprint_id": None, "status": None, "started_at": None, "deadline": None,
+                   "seconds_remaining": None, "question_count": None, "blueprint_name": None, "time_multiplier": None}
+ATTEMPT = {**ATTEMPT_STARTED, "answered_count": None, "flagged_count": None, "submitted_at": None,
+           "submitted_by": None, "current_part": None,
+           "items": {"position": None, "domain": None, "answered": None, "flagged": None, "part": None, "locked": None},
+           "parts": {"number": None, "name": None, "first_position": None, "last_position": None, "closes_at": None,
+                     "state": None}}
+ATTEMPT_ENTRY = {k: ATTEMPT[k] for k in ("id", "blueprint_id", "blueprint_name", "status", "started_at", "deadline",
+                                         "seconds_remaining", "question_count", "answered_count", "submitted_at")}
+QUESTION = {"position": None, "domain": None, "stem": None, "options": {"label": None, "text": None},
+            "selected": None, "flagged": None, "domain_name": None, "question_count": None, "part": None,
+            "read_only": None}
+ATTEMPT_ROUTE = r"/api/attempts/[^/]+"
+ALLOWLISTS: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
+    ("GET", re.compile(r"/api/blueprints"), BLUEPRINT),
+    ("GET", re.compile(r"/api/blueprints/[^/]+"), BLUEPRINT),
+    ("GET", re.compile(r"/api/attempts"), {"attempts": ATTEMPT_ENTRY}),
+    ("POST", re.compile(r"/api/attempts"), ATTEMPT_STARTED),
+    ("GET", re.compile(ATTEMPT_ROUTE), ATTEMPT),
+    ("GET", re.compile(ATTEMPT_ROUTE + r"/questions"), {"questions": QUESTION}),
+    ("GET", re.compile(ATTEMPT_ROUTE + r"/questions/[^/]+"), QUESTION),
+    ("PUT", re.compile(ATTEMPT_ROUTE + r"/responses/[^/]+"),
+     {"position": None, "selected": None, "flagged": None, "saved_at": None}),
+    ("POST", re.compile(r"/api/auth/login"),
+     {"token": None, "role": None, "user_id": None, "expires_at": None, "username": None, "display_name": None}),
+    ("GET", re.compile(r"/api/me"), {"id": None, "username": None, "role": None, "display_name": None,
+                                     "time_multiplier": None, "group": None, "disabled": None, "created_at": None}),
+    # Before submission the candidate has no result: an empty list, and 202 pending for the attempt.
+    ("GET", re.compile(r"/api/results"), {"results": {}, "next_cursor": None}),
+    ("GET", re.compile(r"/api/results/[^/]+"), {"status": None}),
+]
 ASSET_RE = re.compile(r"""(?:src|href)="([^"]+)"|from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)""")
 
 
@@ -108,8 +165,57 @@ def scan(records: list[Recorded], rationales: list[str]) -> list[str]:
                 break
         if "json" in r.ctype and r.body:
             leaks.extend(f"{where}: field {f}" for f in fields_in(json.loads(r.body)))
-        else:
-            leaks.extend(f"{where}: {m.group(0)!r}" for m in KEY_AS_DATA.finditer(text))
+        leaks.extend(f"{where}: {m.group(0)!r}" for m in KEY_AS_DATA.finditer(text))
+    return leaks
+
+
+def allowlist_for(r: Recorded) -> dict[str, Any] | None:
+    if not 200 <= r.status < 300:
+        return PROBLEM
+    path = r.path.split("?", 1)[0]
+    return next((spec for method, route, spec in ALLOWLISTS if method == r.method and route.fullmatch(path)), None)
+
+
+def undocumented(value: Any, spec: dict[str, Any], path: str = "$") -> list[str]:
+    """Every field of `value` (an object, or a list of objects) that `spec` does not allow, with where it is."""
+    if isinstance(value, list):
+        return [f for i, v in enumerate(value) for f in undocumented(v, spec, f"{path}[{i}]")]
+    if not isinstance(value, dict):
+        return [f"{path} (an object was documented)"]
+    found = []
+    for k, v in value.items():
+        if k not in spec:
+            found.append(f"{path}.{k}")
+        elif isinstance(spec[k], dict) and v is not None:
+            found.extend(undocumented(v, spec[k], f"{path}.{k}"))
+    return found
+
+
+def check_allowlists(records: list[Recorded]) -> tuple[list[str], int]:
+    """(the undocumented fields in every JSON response, how many responses were checked)."""
+    found, checked = [], 0
+    for r in records:
+        if "json" not in r.ctype or not r.body:
+            continue
+        where = f"{r.method} {r.path} ({r.status})"
+        spec = allowlist_for(r)
+        if spec is None:
+            found.append(f"{where}: a JSON response with no allowlist")
+            continue
+        checked += 1
+        found.extend(f"{where}: undocumented field {f}" for f in undocumented(json.loads(r.body), spec))
+    return found, checked
+
+
+def key_runs(records: list[Recorded], keys: dict[str, str]) -> list[str]:
+    """Runs of A-D letters in any response that are a stretch of the form's keys (by position)."""
+    leaks = []
+    for r in records:
+        for m in LETTER_RUN.finditer(r.body.decode("utf-8", "replace")):
+            run = re.sub(r"[^ABCD]", "", m.group(0))
+            for name, sequence in keys.items():
+                if any(run[i:i + RUN] in sequence for i in range(len(run) - RUN + 1)):
+                    leaks.append(f"{r.method} {r.path} ({r.status}): {RUN}+ {name} in a row: {m.group(0)[:40]!r}")
     return leaks
 
 
@@ -190,6 +296,19 @@ async def test_nothing_a_candidate_receives_before_submission_tells_a_key_or_a_r
     leaks = scan(before, rationales)
     assert not leaks, "before submission the candidate received:\n" + "\n".join(leaks[:30])
 
+    # Every JSON response holds only the fields documented for it, at every depth.
+    extra, checked = check_allowlists(before)
+    assert not extra, "before submission the candidate received:\n" + "\n".join(extra[:30])
+    assert checked > 2 * n, checked
+    questions = [r for r in before if r.status == 200 and "/questions/" in r.path]
+    planted = json.loads(questions[0].body)
+    planted["options"][2]["is_key"] = True
+    planted["difficulty"] = 0.42
+    flagged = check_allowlists([Recorded("GET", questions[0].path, 200, "application/json",
+                                         json.dumps(planted).encode())])[0]
+    assert len(flagged) == 2 and {f.rsplit(" ", 1)[1] for f in flagged} == {"$.options[2].is_key", "$.difficulty"}, (
+        flagged)
+
     # Positive control: after submission the result carries keys and rationales, and the scanner sees them.
     status, submitted = await s.call("POST", f"{base}/submit")
     assert status == 200 and submitted["status"] == "submitted"
@@ -203,3 +322,13 @@ async def test_nothing_a_candidate_receives_before_submission_tells_a_key_or_a_r
     after = scan(s.seen[len(before):], rationales)
     assert any("rationale" in leak for leak in after), "the scanner found nothing in the result: it is blind"
     assert any(".key" in leak for leak in after)
+
+    # The form's keys, known now: nowhere before submission as a run of letters.
+    review = sorted(result["review"], key=lambda r: r["position"])
+    keys = {"keys as shown": "".join(r["key"] for r in review),
+            "keys as stored": "".join(r["key_original"] for r in review)}
+    runs = key_runs(before, keys)
+    assert not runs, "before submission the candidate received:\n" + "\n".join(runs[:30])
+    planted = Recorded("GET", "/static/planted.js", 200, "text/javascript",
+                       ("const order = " + json.dumps(list(keys["keys as shown"][20:35])) + ";").encode())
+    assert key_runs([planted], keys), "the key-run check is blind"

@@ -115,6 +115,24 @@ async def test_validation_of_shapes(stack):
     assert status == 400
 
 
+async def test_rationale_is_at_most_8000_characters(stack):
+    _, token = await stack.new_user("instructor")
+    longest = "Answer A is right because the code matches; " * 200
+    longest = longest[:8000]
+    assert len(longest) == 8000
+    created = await create(stack, token, rationale=longest)
+    assert created["rationale"] == longest.strip()
+    status, body = await stack.request("POST", "/api/items", token, json=item(rationale=longest + "x"))
+    assert status == 422, body
+    assert [e["field"] for e in body["errors"]] == ["rationale"]
+    assert "8000" in body["errors"][0]["message"]
+    # An edit is held to the same limit.
+    status, body = await stack.request(
+        "PUT", f"/api/items/{created['id']}", token, json=item(rationale=longest + "x")
+    )
+    assert status == 422 and body["errors"][0]["field"] == "rationale", body
+
+
 async def test_unknown_item_is_404(stack):
     _, token = await stack.new_user("instructor")
     for path in (

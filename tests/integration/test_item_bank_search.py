@@ -177,3 +177,42 @@ async def test_rollover_lists_approved_items_of_older_code_sets(stack, bank):
     assert years == sorted(years) and max(years) < page["current_code_set_year"]
     status, page = await stack.request("GET", "/api/items/rollover?year=2024", token)
     assert bank["ids"]["older"][0] in page["item_ids"] and bank["ids"]["old"][0] not in page["item_ids"]
+
+
+async def new_named_instructor(stack) -> tuple[str, str, str]:
+    """An instructor whose username the test knows; return (user_id, username, token)."""
+    username = f"author-{uuid.uuid4().hex[:10]}"
+    password = uuid.uuid4().hex
+    status, user = await stack.request(
+        "POST",
+        "/api/users",
+        await stack.admin_token(),
+        json={"username": username, "password": password, "role": "instructor", "display_name": "A. Author"},
+    )
+    assert status == 201, user
+    return str(user["id"]), username, await stack.login(username, password)
+
+
+async def test_author_filter_takes_the_creators_username(stack):
+    """`author` is the user id or the username of whoever created the item, whoever edited it since."""
+    author_id, username, author = await new_named_instructor(stack)
+    editor_id, editor_name, editor = await new_named_instructor(stack)
+    tag = f"t{uuid.uuid4().hex[:6]}"
+    ids = []
+    for word in ("arthr", "hepat", "nephr"):
+        status, created = await stack.request("POST", "/api/items", author, json=item(word, tags=[tag]))
+        assert status == 201, created
+        assert created["created_by_name"] == username
+        ids.append(created["id"])
+    # A second instructor edits one of them: the item is still the first one's.
+    status, edited = await stack.request(
+        "PUT", f"/api/items/{ids[0]}", editor, json=item("arthr", tags=[tag], key="B")
+    )
+    assert status == 200 and edited["version"] == 2 and edited["author"] == editor_id, edited
+
+    by_name = await fetch_all(stack, author, f"tag={tag}&author={username}")
+    assert sorted(i["id"] for i in by_name) == sorted(ids)
+    by_id = await fetch_all(stack, author, f"tag={tag}&author={author_id}")
+    assert sorted(i["id"] for i in by_id) == sorted(ids)
+    assert await fetch_all(stack, author, f"tag={tag}&author={editor_name}") == []
+    assert await fetch_all(stack, author, f"tag={tag}&author={username[:-1]}") == []  # not a prefix

@@ -7,10 +7,13 @@ import asyncio
 import collections
 from typing import Any
 
-from item_bank.seeding import SYSTEM_AUTHOR, seed_sample_bank
+import pytest
+from structlog.testing import capture_logs
 
-from shared.db import create_pool, migrate
-from shared.domains import DOMAIN_CODES
+from item_bank.sample_bank import generate_sample_bank
+from item_bank.seeding import SYSTEM_AUTHOR, SampleBankRefused, seed_sample_bank
+from shared.db import POOL_KEY, create_pool, migrate
+from shared.domains import DOMAIN_CODES, DOMAINS
 from shared.settings import Settings
 from tests.conftest import create_database
 from tests.support import start_stack
@@ -90,14 +93,52 @@ async def test_the_sample_bank_is_loaded_at_first_start(pg_server_url):
             cursor = page["next_cursor"]
             if cursor is None:
                 break
-        assert sum(per_domain.values()) >= 600
+        generated = generate_sample_bank()
+        assert sum(per_domain.values()) == len(generated) >= 600  # the API's rules refused none
+        assert per_domain == collections.Counter(item["domain"] for item in generated)
         assert set(per_domain) == set(DOMAIN_CODES)
+        for domain in DOMAINS:  # enough for cpc-150 to draw varied forms
+            assert per_domain[domain.code] >= 3 * domain.classic_count, (domain.code, per_domain[domain.code])
         settings: Settings = stack.settings["item-bank"]
         assert settings.seed_sample_bank
     # A second start on the same database finds the bank filled and adds nothing.
     async with start_stack(url, services=("item-bank",), seed_sample_bank=True) as again:
         pool = again.apps["item-bank"]
-        from shared.db import POOL_KEY
-
         async with pool[POOL_KEY].acquire() as conn:
             assert await conn.fetchval("SELECT count(*) FROM item_bank.items") == sum(per_domain.values())
+
+
+async def test_a_code_set_year_that_refuses_every_sample_item_fails_loudly(pg_server_url):
+    """Sample items are written for 2026; a current year of 2024 allows at most 2025."""
+    url = await create_database(pg_server_url)
+    await migrate(url, "item_bank", "item_bank")
+    pool = await create_pool(url, 1, 2)
+    try:
+        with capture_logs() as logs, pytest.raises(SampleBankRefused) as refused:
+            await seed_sample_bank(pool, 2024, generate=fake_bank)
+        assert "681 sample items" in str(refused.value)
+        assert "code_set_year: a year between 2000 and 2025" in str(refused.value)
+        errors = [e for e in logs if e["log_level"] == "error"]
+        assert [e["event"] for e in errors] == ["sample_bank_refused"]
+        assert errors[0]["offered"] == 681 and errors[0]["code_set_year"] == 2024
+        assert any("code_set_year: a year between 2000 and 2025" in r for r in errors[0]["reasons"])
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM item_bank.items") == 0
+            assert await conn.fetchval("SELECT count(*) FROM item_bank.feed_log") == 0
+        # Nothing was written, so a start with a corrected year loads the bank.
+        assert await seed_sample_bank(pool, 2026, generate=fake_bank) == 680
+    finally:
+        await pool.close()
+
+
+async def test_the_item_bank_still_starts_when_the_sample_bank_is_refused(pg_server_url):
+    url = await create_database(pg_server_url)
+    with capture_logs() as logs:
+        async with start_stack(
+            url, services=("item-bank", "exam-delivery"), seed_sample_bank=True, current_code_set_year=2024
+        ) as stack:
+            _, token = await stack.new_user("instructor")
+            status, page = await stack.request("GET", "/api/items?limit=5", token)
+            assert status == 200 and page["items"] == []  # up, empty, and the log says why
+    events = [(e["event"], e["log_level"]) for e in logs if e["event"].startswith("sample_bank")]
+    assert events == [("sample_bank_refused", "error")]

@@ -102,6 +102,85 @@ async def test_jsonl_import_mixing_good_and_bad_rows(stack):
         assert [e["action"] for e in audit["entries"]] == ["imported"]
 
 
+async def test_nul_in_any_text_field_refuses_the_row_by_name(stack):
+    """PostgreSQL text cannot hold U+0000: the row is refused naming the field, as a JSON body would be."""
+    _, token = await stack.new_user("instructor")
+    nul_option = item()
+    nul_option["options"][3]["text"] = "The external\u0000 cause"
+    data = jsonl(
+        item(),
+        item(stem="Which condition\u0000 is sequenced first per the guidelines?"),
+        nul_option,
+        item(rationale="Section IV.G\u0000: the reason for the encounter comes first."),
+        item(tags=["sequencing", "nul\u0000tag"]),
+        item(references=["ICD-10-CM Official Guidelines\u0000 IV.G"]),
+        item(),
+    )
+    before = await count_items(stack)
+    status, report = await post_import(stack, token, data, "application/x-ndjson")
+    assert status == 200, report
+    assert report["created"] == 2 and report["refused"] == 5
+    refused = {r["row"]: r["errors"] for r in report["rows"] if r["status"] == "refused"}
+    assert {row: [e["field"] for e in errors] for row, errors in refused.items()} == {
+        2: ["stem"],
+        3: ["options[3].text"],
+        4: ["rationale"],
+        5: ["tags[1]"],
+        6: ["references[0]"],
+    }
+    assert all("NUL" in errors[0]["message"] for errors in refused.values())
+    assert await count_items(stack) == before + 2
+
+    row = csv_row(item(references=["Guideline\x00 I.A"]))
+    status, report = await post_import(stack, token, csv_bytes([csv_row(item()), row]), "text/csv")
+    assert status == 200, report
+    assert [(r["row"], r["status"]) for r in report["rows"]] == [(1, "created"), (2, "refused")]
+    assert report["rows"][1]["errors"][0]["field"] == "references[0]"
+
+
+async def test_a_row_the_database_refuses_is_retried_alone_and_leaves_nothing(pg_server_url, monkeypatch):
+    """A chunk that fails in the database is retried row by row: the good rows of that chunk
+    are created, the refused row leaves no item, version nor audit record."""
+    from item_bank import service
+
+    monkeypatch.setattr(service, "IMPORT_CHUNK", 3)  # rows 1-3, 4-6 (holding the bad one), 7
+    url = await create_database(pg_server_url)
+    async with start_stack(url, services=("item-bank",)) as own:
+        pool = own.apps["item-bank"][POOL_KEY]
+        # A rule only the database knows, as a future constraint or trigger would be.
+        async with pool.acquire() as conn:
+            await conn.execute(
+                "ALTER TABLE item_bank.item_versions ADD CONSTRAINT test_refuses_marked_stems"
+                " CHECK (stem NOT LIKE '%[refused by the database]%')"
+            )
+        token, _ = issue_user_token(own.settings["item-bank"], str(uuid.uuid4()), "instructor", "importer")
+        rows = [item() for _ in range(7)]
+        rows[4] = item(stem="Which condition is sequenced first? [refused by the database]")
+        status, report = await post_import(own, token, jsonl(*rows), "application/x-ndjson")
+        assert status == 200, report
+        assert [(r["row"], r["status"]) for r in report["rows"]] == [
+            (1, "created"),
+            (2, "created"),
+            (3, "created"),
+            (4, "created"),
+            (5, "refused"),
+            (6, "created"),
+            (7, "created"),
+        ]
+        assert report["created"] == 6 and report["refused"] == 1
+        assert report["rows"][4]["errors"] == [{"field": "row", "message": "the database refused this row"}]
+        created = {uuid.UUID(r["id"]) for r in report["rows"] if r["status"] == "created"}
+        async with pool.acquire() as conn:
+            items = {r["id"] for r in await conn.fetch("SELECT id FROM item_bank.items")}
+            versions = await conn.fetch("SELECT item_id, version, stem FROM item_bank.item_versions")
+            audit = await conn.fetch("SELECT item_id, action FROM item_bank.audit")
+        assert items == created
+        assert sorted(r["stem"] for r in versions) == sorted(rows[i]["stem"] for i in (0, 1, 2, 3, 5, 6))
+        assert {r["item_id"] for r in versions} == created and all(r["version"] == 1 for r in versions)
+        assert sorted(r["item_id"] for r in audit) == sorted(created)
+        assert {r["action"] for r in audit} == {"imported"}
+
+
 def csv_bytes(rows: list[list[Any]], header: list[str] | None = None) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -214,10 +293,10 @@ def content(entry: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(json.dumps(entry[k], sort_keys=True) for k in CONTENT)
 
 
-async def export(stack, token, fmt: str) -> tuple[str, bytes]:
+async def export(stack, token, fmt: str, **params: str) -> tuple[str, bytes]:
     async with stack.session.get(
         f"{stack.base_url}/api/items/export",
-        params={"format": fmt},
+        params={"format": fmt, **params},
         headers={"Authorization": f"Bearer {token}"},
     ) as resp:
         assert resp.status == 200, await resp.text()
@@ -271,12 +350,46 @@ async def test_export_then_import_into_an_empty_bank_gives_the_same_items(pg_ser
 
 async def test_export_filters_by_status_and_streams_csv_header(stack):
     _, token = await stack.new_user("admin")
-    _, csv_data = await export(stack, token, "csv")
+    _, author = await stack.new_user("instructor")
+    _, reviewer = await stack.new_user("instructor")
+    status, draft = await stack.request("POST", "/api/items", author, json=item())
+    assert status == 201, draft
+    status, approved = await stack.request("POST", "/api/items", author, json=item(domain="COMP"))
+    assert status == 201, approved
+    for who, to in ((author, "in_review"), (reviewer, "approved")):
+        status, moved = await stack.request(
+            "POST", f"/api/items/{approved['id']}/transitions", who, json={"to": to}
+        )
+        assert status == 200, moved
+
+    async with stack.apps["item-bank"][POOL_KEY].acquire() as conn:
+        approved_stems = {
+            r["stem"]
+            for r in await conn.fetch(
+                "SELECT stem FROM item_bank.item_versions WHERE is_latest AND status = 'approved'"
+            )
+        }
+    _, only_approved = await export(stack, token, "jsonl", status="approved")
+    stems = [json.loads(line)["stem"] for line in only_approved.splitlines()]
+    assert approved["stem"] in stems and draft["stem"] not in stems
+    assert sorted(stems) == sorted(approved_stems)  # every approved item, and nothing else
+    _, only_drafts = await export(stack, token, "jsonl", status="draft")
+    stems = [json.loads(line)["stem"] for line in only_drafts.splitlines()]
+    assert draft["stem"] in stems and approved["stem"] not in stems
+    _, everything = await export(stack, token, "jsonl")
+    stems = [json.loads(line)["stem"] for line in everything.splitlines()]
+    assert {draft["stem"], approved["stem"]} <= set(stems)
+
+    _, csv_data = await export(stack, token, "csv", status="approved")
     header = csv_data.splitlines()[0].decode()
     assert (
         header
         == "domain,stem,option_a,option_b,option_c,option_d,key,rationale,tags,code_set_year,references"
     )
+    csv_stems = [row["stem"] for row in csv.DictReader(io.StringIO(csv_data.decode()))]
+    assert sorted(csv_stems) == sorted(approved_stems)
+    status, body = await stack.request("GET", "/api/items/export?status=published", token)
+    assert status == 422 and body["errors"][0]["field"] == "status"
     status, body = await stack.request("GET", "/api/items/export?format=xml", token)
     assert status == 422 and body["errors"][0]["field"] == "format"
 

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 import msgspec
 import numpy as np
 import pytest
-from scoring.simulate import EventFactory, post_events, synthetic_bank
 
+from scoring.simulate import EventFactory, post_events, synthetic_bank
 from shared.auth import issue_service_token
 from tests.support import Stack, start_stack
 

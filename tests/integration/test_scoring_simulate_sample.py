@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from scoring.simulate import Simulation
 
+from scoring.simulate import Simulation
 from tests.support import ADMIN_PASSWORD, Stack, start_stack
 
 

@@ -8,6 +8,7 @@ import statistics
 from collections import Counter
 
 import pytest
+
 from exam_delivery.assembly import (
     IDENTITY,
     Bank,
@@ -19,7 +20,6 @@ from exam_delivery.assembly import (
     shown_key,
     shown_options,
 )
-
 from shared.domains import DOMAINS
 
 CPC150 = [(d.code, d.classic_count) for d in DOMAINS]
@@ -124,6 +124,48 @@ def test_exposure_window_forgets_old_forms():
     assert exposure.count("a") == 1 and exposure.count("b") == 0 and exposure.count("c") == 1
     exposure.reset([["x"], ["x", "y"]])
     assert exposure.count("x") == 2 and exposure.count("a") == 0 and len(exposure) == 2
+
+
+def test_a_forgotten_form_no_longer_counts():
+    exposure = Exposure(window=10, max_share=0.5)
+    kept = exposure.record(["a", "b"])
+    undone = exposure.record(["a", "c"])
+    twin = exposure.record(["a", "c"])  # an equal form: only the one recorded is taken back
+    assert exposure.forget(undone)
+    assert len(exposure) == 2 and exposure.count("a") == 2 and exposure.count("c") == 1
+    assert not exposure.forget(undone), "forgetting twice is harmless"
+    assert exposure.forget(twin) and exposure.forget(kept)
+    assert len(exposure) == 0 and exposure.count("a") == exposure.count("b") == exposure.count("c") == 0
+    stale = exposure.record(["d"])
+    exposure.reset([["d"]])  # the counts were rebuilt meanwhile: the old token is gone
+    assert not exposure.forget(stale) and exposure.count("d") == 1
+
+
+def test_a_held_form_survives_a_reset_until_settled_or_forgotten():
+    exposure = Exposure(window=10, max_share=0.5)
+    stored = exposure.hold(["a", "b"])
+    pending = exposure.hold(["a", "c"])
+    exposure.settle(stored)
+    # The database shows the stored form only: the pending one is counted again after it.
+    exposure.reset([["a", "b"]])
+    assert len(exposure) == 2 and exposure.count("a") == 2 and exposure.count("c") == 1
+    assert exposure.forget(pending)  # its insert failed after the reset
+    assert len(exposure) == 1 and exposure.count("c") == 0
+    exposure.reset([["a", "b"]])
+    assert len(exposure) == 1 and exposure.count("a") == 1
+
+
+def test_a_form_counts_for_the_next_assembly_before_its_attempt_is_stored():
+    # What a start does: record right after assembling, forget if the insert fails.
+    bank = bank_of(per_domain={"EM": 4})
+    exposure = Exposure(window=10, max_share=0.5)
+    rng = random.Random(11)
+    first = assemble(bank, [("EM", 2)], rng=rng, exposure=exposure)
+    token = exposure.hold(i.item_id for i in first.items)
+    second = assemble(bank, [("EM", 2)], rng=rng, exposure=exposure)
+    assert not {i.item_id for i in first.items} & {i.item_id for i in second.items}
+    exposure.forget(token)  # its insert failed
+    assert all(exposure.count(i.item_id) == 0 for i in bank.items)
 
 
 def test_difficulty_steering_keeps_forms_near_the_target():

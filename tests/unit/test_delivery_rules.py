@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
+import pytest
+
 from exam_delivery import timing
 from exam_delivery.blueprints import BUILTIN, check
 from exam_delivery.outbox import MAX_BACKOFF_SECONDS, backoff
 from exam_delivery.schemas import BlueprintIn, ResponseIn
-
-from shared.domains import DOMAINS
 
 T0 = dt.datetime(2026, 11, 22, 10, 0, 0, tzinfo=dt.UTC)
 
@@ -25,14 +25,54 @@ def blueprint(**fields) -> BlueprintIn:  # type: ignore[no-untyped-def]
     return msgspec.convert(base | fields, BlueprintIn)
 
 
-def test_builtin_blueprints_follow_the_exam():
-    by_id = {b.id: b for b in BUILTIN}
-    assert by_id["cpc-150"].question_count == 150 and by_id["cpc-150"].time_limit_seconds == 340 * 60
-    assert by_id["cpc-100"].question_count == 100 and by_id["cpc-100"].time_limit_seconds == 240 * 60
-    for bp in BUILTIN:
-        assert bp.cut_score_percent == 70
-        assert sum(n for _, n in bp.domains) == bp.question_count
-        assert [c for c, _ in bp.domains] == [d.code for d in DOMAINS]
+# A literal copy of the table in ../shared/domain/CPC.md (code: classic 150, current 100),
+# in the table's order: the built-in blueprints are checked against it, not against
+# shared.domains, which they are built from.
+CPC_MD_TABLE = {
+    "CPT-10000": (10, 6),
+    "CPT-20000": (10, 6),
+    "CPT-30000": (10, 6),
+    "CPT-40000": (10, 6),
+    "CPT-50000": (10, 6),
+    "CPT-60000": (10, 6),
+    "EM": (10, 6),
+    "ANES": (8, 4),
+    "RAD": (8, 6),
+    "PATH": (8, 6),
+    "MED": (8, 6),
+    "TERM": (8, 4),
+    "ANAT": (8, 4),
+    "ICD": (10, 10),
+    "HCPCS": (8, 4),
+    "GUIDE": (8, 7),
+    "COMP": (6, 7),
+}
+# The order forms present the areas in: CPT as the code book prints it (E/M, Anesthesia,
+# the surgery series, Radiology, Pathology, Medicine), then the general areas.
+CODEBOOK_ORDER = [
+    "EM", "ANES", "CPT-10000", "CPT-20000", "CPT-30000", "CPT-40000", "CPT-50000", "CPT-60000",
+    "RAD", "PATH", "MED", "TERM", "ANAT", "ICD", "HCPCS", "GUIDE", "COMP",
+]
+
+
+def test_the_copied_table_adds_up_like_cpcmd_says():
+    assert sum(c for c, _ in CPC_MD_TABLE.values()) == 150
+    assert sum(n for _, n in CPC_MD_TABLE.values()) == 100
+    # CPC.md: AAPC publishes 72 of the current exam's 100 (each surgery series 6, E/M 6, ...).
+    published = [f"CPT-{n}0000" for n in range(1, 7)] + ["EM", "ANES", "RAD", "PATH", "MED", "TERM", "ANAT"]
+    assert sum(CPC_MD_TABLE[c][1] for c in published) == 72
+    assert sorted(CODEBOOK_ORDER) == sorted(CPC_MD_TABLE)
+
+
+@pytest.mark.parametrize(
+    ("blueprint_id", "column", "count", "minutes"), [("cpc-150", 0, 150, 340), ("cpc-100", 1, 100, 240)]
+)
+def test_builtin_blueprints_follow_the_exam(blueprint_id, column, count, minutes):
+    bp = {b.id: b for b in BUILTIN}[blueprint_id]
+    assert bp.question_count == count and bp.time_limit_seconds == minutes * 60
+    assert bp.cut_score_percent == 70 and bp.builtin and not bp.parts
+    assert dict(bp.domains) == {code: counts[column] for code, counts in CPC_MD_TABLE.items()}
+    assert [c for c, _ in bp.domains] == CODEBOOK_ORDER
 
 
 def test_domains_are_put_in_codebook_order_and_counted():

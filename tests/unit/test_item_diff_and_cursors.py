@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 
 import pytest
+
 from item_bank import cursors
 from item_bank.diff import diff_versions, word_diff
-
 from shared.errors import Problem
 
 

@@ -7,8 +7,8 @@ import io
 import json
 
 import pytest
-from item_bank.transfer import FileProblem, csv_header, csv_lines, jsonl_lines, parse_csv, parse_jsonl
 
+from item_bank.transfer import FileProblem, csv_header, csv_lines, jsonl_lines, parse_csv, parse_jsonl
 from mockcert.cli_items import csv_chunks, jsonl_chunks
 
 ITEM = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import msgspec
 import pytest
+
 from item_bank.schemas import ItemIn, Option
-from item_bank.validation import MAX_TAGS, check_item
+from item_bank.validation import MAX_RATIONALE, MAX_TAGS, NUL_MESSAGE, check_item
 
 
 def body(**overrides):
@@ -120,3 +121,33 @@ def test_shapes_and_hard_caps_are_checked_by_the_schema():
     ):
         with pytest.raises(msgspec.ValidationError, match=where):
             msgspec.convert({**good, **bad}, ItemIn)
+
+
+def test_rationale_length_limit():
+    assert MAX_RATIONALE == 8000
+    content, errs = fields(body(rationale="r" * 8000))
+    assert errs == [] and len(content.rationale) == 8000
+    content, errors = check_item(body(rationale="r" * 8001), 2026)
+    assert content is None
+    assert [(e.field, e.message) for e in errors] == [("rationale", "at most 8000 characters")]
+    # Counted after cleaning: surrounding spaces do not count against the limit.
+    assert fields(body(rationale="  " + "r" * 8000 + "\n"))[1] == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"stem": "Which code is right\x00 for this encounter?"}, "stem"),
+        ({"options": [{"label": lbl, "text": f"S72.9{i}XA\x00" if lbl == "C" else f"S72.9{i}XA"}
+                      for i, lbl in enumerate("ABCD")]}, "options[2].text"),
+        ({"rationale": "A is right\x00; the others are the wrong side or encounter."}, "rationale"),
+        ({"tags": ["fractures", "lat\x00erality"]}, "tags[1]"),
+        ({"references": ["ICD-10-CM guideline I.C.19\x00"]}, "references[0]"),
+    ],
+)
+def test_nul_is_refused_in_every_text_field(overrides, field):
+    """PostgreSQL text cannot hold NUL: refuse it by name, as the JSON body reader does, not drop it."""
+    content, errors = check_item(body(**overrides), 2026)
+    assert content is None
+    assert [e.field for e in errors] == [field]
+    assert NUL_MESSAGE in errors[0].message

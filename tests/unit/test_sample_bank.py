@@ -11,13 +11,18 @@ import re
 import time
 from collections import Counter
 
+import msgspec
 import pytest
+
 from item_bank.sample_bank import generate_sample_bank
 from item_bank.sample_bank.__main__ import main as cli_main
 from item_bank.sample_bank.hcpcs import BY_CODE as HCPCS_TABLE
 from item_bank.sample_bank.icd import cm
-
+from item_bank.schemas import ItemIn
+from item_bank.seeding import build_records
+from item_bank.validation import check_item
 from shared.domains import DOMAIN_BY_CODE, DOMAIN_CODES, DOMAINS
+from shared.settings import load_settings
 
 LABELS = ["A", "B", "C", "D"]
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -56,6 +61,25 @@ def test_every_item_has_exactly_the_required_fields(bank):
                              "references"}
         assert item["domain"] in DOMAIN_CODES
         assert item["code_set_year"] == 2026
+
+
+def _default_code_set_year() -> int:
+    """The year the item bank runs with when MOCKCERT_CODE_SET_YEAR is not set."""
+    settings = load_settings("item-bank", {"DATABASE_URL": "postgresql://unused", "MOCKCERT_MODE": "demo"})
+    return settings.current_code_set_year
+
+
+def test_every_item_passes_the_apis_rules_for_the_default_code_set_year(bank):
+    """Seeding skips an item the API refuses; none may be skipped, or a domain silently shrinks."""
+    year = _default_code_set_year()
+    for index, entry in enumerate(bank):
+        content, errors = check_item(msgspec.convert(entry, ItemIn), year)
+        assert content is not None, (index, entry["domain"], [f"{e.field}: {e.message}" for e in errors])
+    records = build_records(bank, year)
+    assert not records.refused, records.refused.most_common(3)
+    assert len(records.items) == len(records.versions) == len(records.audit) == len(records.feed) == len(bank)
+    seeded_domains = Counter(version[2] for version in records.versions)
+    assert seeded_domains == Counter(i["domain"] for i in bank)
 
 
 def test_options_are_four_labelled_distinct_and_short(bank):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
 import pytest
+from scipy import stats as sps
+
 from scoring import analytics
 from scoring import schemas as s
 from scoring.frame import Dense, Frame, ItemMeta, append_rows, response_matrix
@@ -252,3 +255,143 @@ def test_pass_rates_by_week_month_group_and_filters():
     assert nobody.overall.attempts == 0 and nobody.overall.pass_rate is None and nobody.groups == []
     with pytest.raises(ValueError):
         analytics.parse_bound("last tuesday", "from", end=False)
+
+
+# ------------------------------------------------------------------ figures once they leave the stats core
+
+
+def naive_kelley_d(x: np.ndarray, T: np.ndarray, frac: float = 0.27) -> float:
+    """Upper minus lower 27 % by total, candidates tied at a boundary sharing the places."""
+    g = int(np.floor(frac * len(T) + 0.5))
+
+    def group_p(order: np.ndarray) -> float:
+        remaining, correct = g, 0.0
+        for v in order:
+            tied = T == v
+            take = min(int(tied.sum()), remaining)
+            correct += take / tied.sum() * x[tied].sum()
+            remaining -= take
+            if remaining == 0:
+                break
+        return correct / g
+
+    values = np.unique(T)
+    return group_p(values[::-1]) - group_p(values)
+
+
+def naive_form_alpha_if_deleted(X: np.ndarray, M: np.ndarray, j: int) -> float:
+    """Over the candidates who saw item j: the alpha of their own form without j, averaged."""
+    var = np.array([X[M[:, i] == 1, i].var(ddof=1) for i in range(X.shape[1])])
+    saw = np.flatnonzero(M[:, j])
+    var_rest = (X[saw].sum(axis=1) - X[saw, j]).var(ddof=1)
+    alphas = []
+    for i in saw:
+        others = [f for f in np.flatnonzero(M[i]) if f != j]
+        k = len(others)
+        alphas.append(k / (k - 1) * (1 - var[others].sum() / var_rest))
+    return float(np.mean(alphas))
+
+
+def naive_form_kr20(X: np.ndarray, M: np.ndarray, rows: np.ndarray, k: float) -> float:
+    """k/(k-1) (1 - mean over the rows of their own form's item-variance sum / var of their score).
+
+    Item variances (n - 1) from everyone in X who saw the item.
+    """
+    var = np.array([X[M[:, i] == 1, i].var(ddof=1) if M[:, i].sum() > 1 else 0.0 for i in range(X.shape[1])])
+    per_form = np.array([var[M[r] == 1].sum() for r in rows])
+    T = X[rows].sum(axis=1).astype(float)
+    return k / (k - 1) * (1 - per_form.mean() / T.var(ddof=1))
+
+
+def test_score_distribution_figures_against_a_direct_computation():
+    rows, meta, keys = make_data(n=300)
+    snap, _, _ = snapshot_of(rows, meta)
+    dist = snap.scores["bp-a"]
+    ids, X, M, _ = naive_matrix(rows, meta, keys)
+    T = X.sum(axis=1).astype(float)
+    k = 9
+    assert dist.question_count == k and np.all(M.sum(axis=1) == k)
+    kr20 = naive_form_kr20(X, M, np.arange(len(rows)), k)
+    sd = T.std(ddof=1)
+    assert dist.kr20 == pytest.approx(kr20, abs=1e-4)
+    assert dist.sem == pytest.approx(sd * np.sqrt(1 - kr20), abs=1e-4)
+    assert dist.median == pytest.approx(np.median(T))
+    assert dist.skewness == pytest.approx(sps.skew(T, bias=False), abs=1e-4)
+    assert dist.kurtosis == pytest.approx(sps.kurtosis(T, bias=False), abs=1e-4)
+    x = 0.7 * k  # Lord's conditional SEM at the 70 % cut
+    assert dist.raw_cut == pytest.approx(x)
+    assert dist.csem_at_cut == pytest.approx(np.sqrt(x * (k - x) / (k - 1)), abs=1e-4)
+    # Each area's own reliability: the same formula over the area's items alone.
+    dom = np.asarray([meta.domain[i - 1] for i in ids])  # item version id i is meta row i - 1
+    assert [d.code for d in dist.domains] == list(DOMAINS)
+    for d in dist.domains:
+        in_d = dom == d.code
+        Xd, Md = X[:, in_d], M[:, in_d]
+        sat = np.flatnonzero(Md.any(axis=1))
+        k_d = Md[sat].sum(axis=1).mean()
+        assert d.items_per_form == pytest.approx(k_d, abs=0.01)
+        assert d.reliability == pytest.approx(naive_form_kr20(Xd, Md, sat, k_d), abs=1e-4)
+        pct = 100 * Xd[sat].sum(axis=1) / Md[sat].sum(axis=1)
+        assert d.sd_percent == pytest.approx(pct.std(ddof=1), abs=0.01)
+
+
+def test_score_distribution_after_a_length_change_counts_who_saw_each_item():
+    # bp-a first ran a fixed 6-item form (the first 2 items of each area), then
+    # random 9-item forms: only the 9-item results enter the test-level figures,
+    # and the old results' items must not weigh in the mean form's variance sum.
+    old, meta, keys = make_data(n=60, per_domain=2, fixed_form=True)
+    new, _, _ = make_data(n=180)
+    rows = old + new
+    for i, r in enumerate(rows):
+        r["seq"] = i + 1
+    snap, _, _ = snapshot_of(rows, meta)
+    dist = snap.scores["bp-a"]
+    _, X, M, _ = naive_matrix(rows, meta, keys)
+    current = np.flatnonzero(M.sum(axis=1) == 9)
+    assert dist.n == 240 and dist.question_count == 9 and current.shape[0] == 180
+    assert dist.kr20 == pytest.approx(naive_form_kr20(X, M, current, 9), abs=1e-4)
+
+
+def test_item_rows_carry_the_stats_core_figures():
+    rows, meta, keys = make_data(n=300)
+    snap, _, _ = snapshot_of(rows, meta)
+    ids, X, M, _ = naive_matrix(rows, meta, keys)
+    T = X.sum(axis=1).astype(float)  # one length: raw totals
+    by_id = {it.item_id: it for it in snap.items["bp-a"]}
+    assert snap.items[""] == snap.items["bp-a"]  # one blueprint: the bank's scope is its scope
+    for j, iv in enumerate(ids):
+        it = by_id[f"item-{iv - 1}"]
+        S = M[:, j] == 1
+        x, t = X[S, j].astype(float), T[S]
+        assert it.r_pb == pytest.approx(np.corrcoef(x, t)[0, 1], abs=1e-4)
+        assert it.r_pb_corrected == pytest.approx(np.corrcoef(x, t - x)[0, 1], abs=1e-4)
+        assert it.upper_lower == pytest.approx(naive_kelley_d(x, t), abs=1e-4)
+        assert it.alpha_if_deleted is not None
+        assert it.alpha_if_deleted == pytest.approx(naive_form_alpha_if_deleted(X, M, j), abs=1e-4)
+
+
+def test_ability_lookup_is_built_once_per_snapshot():
+    rows, meta, _ = make_data(n=50)
+    rows = rows[25:] + rows[:25]  # late commits: frame order is not seq order
+    frame = append_rows(Frame(), rows)
+    dense = Dense()
+    dense.sync(frame, meta)
+    theta = np.linspace(-1, 1, frame.n)
+    se = np.full(frame.n, 0.3)
+    theta[3] = np.nan
+    snap = analytics.compute_snapshot(1, dt.datetime(2026, 5, 1, tzinfo=dt.UTC), frame, meta, dense, None, theta, se)
+
+    class NoGather(np.ndarray):
+        def __getitem__(self, key):
+            if isinstance(key, np.ndarray):
+                raise AssertionError("ability() rebuilt the sorted seq column")
+            return super().__getitem__(key)
+
+    guarded = dataclasses.replace(snap, frame=dataclasses.replace(frame, seq=frame.seq.view(NoGather)))
+    for row, r in enumerate(rows):
+        got = guarded.ability(r["seq"])
+        if row == 3:
+            assert got is None  # no finite estimate
+        else:
+            assert got == (round(float(theta[row]), 4), 0.3)
+    assert guarded.ability(0) is None and guarded.ability(10_000) is None

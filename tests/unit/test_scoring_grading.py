@@ -6,9 +6,9 @@ import datetime as dt
 
 import numpy as np
 import pytest
+
 from scoring import grading
 from scoring.stats import irt
-
 from shared.contracts import AttemptSubmitted, SubmittedResponse
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+
 from scoring.stats import classical as cl
 from scoring.stats import simulate as sim
 
@@ -219,7 +220,73 @@ def test_masked_equals_unmasked_on_each_items_subset(total):
             assert s.option_share[j, col] == pytest.approx(chose.mean(), abs=1e-12)
             if chose.any():
                 assert s.option_r_rest[j, col] == pytest.approx(corr(chose, rest), abs=1e-10)
-    assert np.isnan(s.alpha_if_deleted).all()
+    assert np.isfinite(s.alpha_if_deleted).all()
+
+
+def naive_alpha_if_deleted(X: np.ndarray, mask: np.ndarray, total: str) -> np.ndarray:
+    """Per item, per candidate who saw it: the alpha of their own form without it, averaged.
+
+    Item variances come from everyone who saw the item (n - 1), the rest-score
+    variance from the candidates who saw j, as in the form-averaged KR-20.
+    """
+    n, bank = X.shape
+    var_item = np.array([X[mask[:, i] == 1, i].var(ddof=1) for i in range(bank)])
+    k_n = mask.sum(axis=1)
+    raw = (X * mask).sum(axis=1)
+    out = np.empty(bank)
+    for j in range(bank):
+        saw = np.flatnonzero(mask[:, j])
+        rest = []
+        for i in saw:
+            w = 1.0 if total == "raw" else 1.0 / k_n[i]
+            rest.append(w * (raw[i] - X[i, j]))
+        var_rest = np.var(rest, ddof=1)
+        alphas = []
+        for i in saw:
+            form = [f for f in np.flatnonzero(mask[i]) if f != j]
+            w = 1.0 if total == "raw" else 1.0 / k_n[i]
+            k = len(form)
+            alphas.append(k / (k - 1) * (1 - w * w * sum(var_item[f] for f in form) / var_rest))
+        out[j] = np.mean(alphas)
+    return out
+
+
+@pytest.mark.parametrize("total", ["raw", "percent"])
+def test_alpha_if_deleted_on_random_forms_matches_naive_loop(total):
+    rng = np.random.default_rng(4242)
+    n, bank = 400, 24
+    d = sim.simulate_2pl(rng, n, bank)
+    mask = np.zeros((n, bank), dtype=np.uint8)
+    for i in range(n):  # unequal lengths, so c_n and w_n vary by candidate
+        mask[i, rng.choice(bank, size=rng.integers(8, 15), replace=False)] = 1
+    s = cl.item_analysis(d.X, mask=mask, total=total)
+    expected = naive_alpha_if_deleted(d.X, mask, total)
+    np.testing.assert_allclose(s.alpha_if_deleted, expected, rtol=0, atol=1e-10)
+    assert np.isfinite(s.alpha_if_deleted).all()
+
+
+def test_alpha_if_deleted_on_random_forms_singles_out_a_noise_item():
+    # Item 0 is a coin toss: deleting it raises the form-averaged reliability,
+    # deleting a 2PL item lowers it on average.
+    rng = np.random.default_rng(8)
+    n, bank, k = 20_000, 20, 10
+    d = sim.simulate_2pl(rng, n, bank, a_sigma=0.1)
+    mask = sim.random_forms(rng, n, bank, k)
+    X = d.X.copy()
+    X[:, 0] = rng.random(n) < 0.5
+    X *= mask
+    s = cl.item_analysis(X, mask=mask)
+    var_i = np.array([X[mask[:, i] == 1, i].var(ddof=1) for i in range(bank)])
+    form_kr20 = k / (k - 1) * (1 - (mask @ var_i).mean() / X.sum(axis=1).var(ddof=1))
+    assert s.alpha_if_deleted[1:].mean() < form_kr20 < s.alpha_if_deleted[0]
+    assert (s.alpha_if_deleted[1:] < s.alpha_if_deleted[0]).all()
+
+
+def test_alpha_if_deleted_does_not_depend_on_the_score_scale(data):
+    X, _, _ = data
+    raw = cl.item_analysis(X)
+    pct = cl.item_analysis(X, total="percent")
+    np.testing.assert_allclose(pct.alpha_if_deleted, raw.alpha_if_deleted, rtol=0, atol=1e-12)
 
 
 def test_full_mask_is_the_plain_analysis(data):

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+
 from scoring.stats import irt
 from scoring.stats import simulate as sim
 
@@ -49,6 +50,32 @@ def test_2pl_fit_statistics_are_near_nominal_when_the_model_holds(full_form):
     assert np.all(np.abs(cal.outfit - 1) < 0.2)
     assert cal.fit_df == 8
     assert np.all((cal.fit_p >= 0) & (cal.fit_p <= 1))
+
+
+@pytest.mark.parametrize("form_length", [None, 30], ids=["one form", "random forms"])
+def test_2pl_fit_flags_planted_misfitting_items(form_length):
+    # Item 0 follows a 3PL with guessing c = .3, item 1 is non-monotone (easiest
+    # for average candidates); the other items follow the 2PL. Q1's p must
+    # single out the two planted items and leave the 2PL items near nominal.
+    rng = np.random.default_rng(77)
+    n, bank = 8000, 40
+    a, b = sim.item_params(rng, bank)
+    theta = sim.abilities(rng, n)
+    mask = None if form_length is None else sim.random_forms(rng, n, bank, form_length)
+    X = sim.responses(rng, theta, a, b, mask)
+    guessing = 0.3 + 0.7 / (1.0 + np.exp(-1.5 * (theta - 1.0)))
+    bump = 0.2 + 0.6 * np.exp(-theta * theta)
+    X[:, 0] = rng.random(n) < guessing
+    X[:, 1] = rng.random(n) < bump
+    if mask is not None:
+        X[:, :2] &= mask[:, :2]
+    cal = irt.calibrate(X, mask)
+    assert cal.converged
+    assert cal.fit_p[0] < 0.01 and cal.fit_p[1] < 0.01
+    well = cal.fit_p[2:]
+    assert np.mean(well > 0.01) >= 0.9
+    # The planted items are the worst fitting by far.
+    assert set(np.argsort(cal.fit_chi2)[-2:].tolist()) == {0, 1}
 
 
 def test_loglik_increases_with_iterations(full_form):

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+
 from scoring.stats.rates import pass_rates, wilson_interval, wilson_interval_array
 
 

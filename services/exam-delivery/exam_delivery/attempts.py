@@ -106,23 +106,32 @@ async def start(state: Delivery, candidate_id: str, blueprint_id: str) -> Attemp
                 for s in exc.short
             ]
             raise Problem(422, "the approved bank cannot fill this blueprint now", errors=errors) from None
-        row = await repo.insert_attempt(
-            conn,
-            attempt_id,
-            cid,
-            bp.id,
-            bp.name,
-            bp.question_count,
-            bp.time_limit_seconds,
-            bp.cut_score_percent,
-            [p.name for p in bp.parts],
-            bp.part_ends(),
-            bp.part_cum_seconds(),
-            form_json(form.items),
-        )
+        # Counted before the first await: in a start storm every later assembly sees this form.
+        held = state.exposure.hold(i.item_id for i in form.items)
+        try:
+            row = await repo.insert_attempt(
+                conn,
+                attempt_id,
+                cid,
+                bp.id,
+                bp.name,
+                bp.question_count,
+                bp.time_limit_seconds,
+                bp.cut_score_percent,
+                [p.name for p in bp.parts],
+                bp.part_ends(),
+                bp.part_cum_seconds(),
+                form_json(form.items),
+            )
+        except BaseException:
+            state.exposure.forget(held)
+            raise
+        if row is None:
+            state.exposure.forget(held)
+        else:
+            state.exposure.settle(held)
     if row is None:
         raise conflict("another attempt of yours is in progress: finish or submit it first")
-    state.exposure.record(i.item_id for i in form.items)
     _log.info(
         "attempt_started",
         attempt_id=str(attempt_id),

@@ -64,7 +64,7 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(run_loop("feed", feed_loop_step(state), settings.feed_poll_seconds), name="feed"),
         asyncio.create_task(
-            run_loop("sweeper", lambda: sweep_once(state), settings.sweep_interval_seconds, state.sweep_wake),
+            run_loop("sweeper", lambda: sweep_once(state), settings.sweep_interval_seconds),
             name="sweeper",
         ),
         asyncio.create_task(

@@ -259,7 +259,7 @@ FOR UPDATE
 CLAIM_EXPIRED = f"""
 SELECT {ATTEMPT_COLUMNS}, a.form, now() AS db_now, true AS past_deadline
 FROM delivery.attempts a
-WHERE a.status = 'in_progress' AND a.deadline <= now()
+WHERE a.status = 'in_progress' AND a.deadline <= now() AND a.id <> ALL($2::uuid[])
 ORDER BY a.deadline
 LIMIT $1
 FOR UPDATE SKIP LOCKED
@@ -368,8 +368,11 @@ async def lock_attempt(
     return await conn.fetchrow(LOCK_ATTEMPT, attempt_id, candidate_id)
 
 
-async def claim_expired(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(CLAIM_EXPIRED, limit)
+async def claim_expired(
+    conn: asyncpg.Connection, limit: int, skip: Sequence[uuid.UUID] = ()
+) -> list[asyncpg.Record]:
+    """Lock up to `limit` open attempts past their deadline, oldest deadline first, but not `skip`."""
+    return await conn.fetch(CLAIM_EXPIRED, limit, list(skip))
 
 
 async def submission_lines(conn: asyncpg.Connection, attempt_id: uuid.UUID) -> list[asyncpg.Record]:

@@ -42,7 +42,6 @@ class Delivery:
     exposure: Exposure = field(default_factory=lambda: Exposure(200, 0.5))
     blueprints: dict[str, Blueprint] = field(default_factory=dict)  # by id (immutable once created: cached)
     outbox_wake: asyncio.Event = field(default_factory=asyncio.Event)
-    sweep_wake: asyncio.Event = field(default_factory=asyncio.Event)
     rng: random.Random = field(default_factory=random.Random)  # seeded from the OS at creation
     session: aiohttp.ClientSession | None = None  # for the item bank's feed and scoring's ingest
     service_auth: ServiceAuth | None = None

@@ -9,7 +9,7 @@ import structlog
 from aiohttp import web
 
 from item_bank import handlers, pages
-from item_bank.seeding import seed_sample_bank
+from item_bank.seeding import SampleBankRefused, seed_sample_bank
 from shared.app_base import service_app
 from shared.db import POOL_KEY
 from shared.settings import Settings
@@ -28,6 +28,8 @@ def create_app(settings: Settings) -> web.Application:
                 await seed_sample_bank(app[POOL_KEY], settings.current_code_set_year)
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 raise  # the database is not usable: do not start half-working
+            except SampleBankRefused:
+                pass  # logged by the seeding with its reasons; instructors can still author and import
             except Exception:
                 # A fault in the optional sample content must not keep the item bank down.
                 _log.exception("sample_bank_failed")

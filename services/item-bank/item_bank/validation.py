@@ -20,6 +20,8 @@ MAX_TAG, MAX_TAGS = 40, 20
 MAX_REFERENCE, MAX_REFERENCES = 300, 20
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
+NUL_MESSAGE = "must not contain the NUL character"  # the JSON body reader's words (shared.web)
+
 _SPACES = re.compile(r"\s+")
 _TAG_RE = re.compile(r"^[\w][\w .:/+&-]*$")
 
@@ -64,7 +66,10 @@ def _norm_for_compare(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Trim the ends and drop characters that render invisibly (control chars except newlines/tabs)."""
+    """Trim the ends and drop characters that render invisibly (control chars except newlines/tabs).
+
+    NUL is refused before cleaning (see check_item), not dropped: PostgreSQL text
+    cannot hold it, and an import row carrying one is refused like a JSON body is."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     return text.strip()
@@ -85,7 +90,9 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
         )
 
     stem = _clean(item.stem)
-    if len(stem) < MIN_STEM:
+    if "\x00" in item.stem:
+        errors.append(FieldError("stem", NUL_MESSAGE))
+    elif len(stem) < MIN_STEM:
         errors.append(FieldError("stem", f"the question needs at least {MIN_STEM} characters"))
     elif len(stem) > MAX_STEM:
         errors.append(FieldError("stem", f"at most {MAX_STEM} characters"))
@@ -102,7 +109,9 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
                 errors.append(
                     FieldError(f"options[{i}].label", f"option {i + 1} must be labelled {expected}")
                 )
-            if not text:
+            if "\x00" in opt.text:
+                errors.append(FieldError(f"options[{i}].text", f"option {expected} {NUL_MESSAGE}"))
+            elif not text:
                 errors.append(FieldError(f"options[{i}].text", f"option {expected} is empty"))
             elif len(text) > MAX_OPTION:
                 errors.append(
@@ -125,7 +134,9 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
         errors.append(FieldError("key", "the key must be one of A, B, C, D"))
 
     rationale = _clean(item.rationale)
-    if len(rationale) < MIN_RATIONALE:
+    if "\x00" in item.rationale:
+        errors.append(FieldError("rationale", NUL_MESSAGE))
+    elif len(rationale) < MIN_RATIONALE:
         errors.append(
             FieldError(
                 "rationale",
@@ -141,7 +152,9 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
         errors.append(FieldError("tags", f"at most {MAX_TAGS} tags"))
     for i, raw in enumerate(item.tags):
         tag = clean_tag(raw)
-        if not tag:
+        if "\x00" in raw:
+            errors.append(FieldError(f"tags[{i}]", NUL_MESSAGE))
+        elif not tag:
             errors.append(FieldError(f"tags[{i}]", "a tag cannot be empty"))
         elif len(tag) > MAX_TAG:
             errors.append(FieldError(f"tags[{i}]", f"a tag has at most {MAX_TAG} characters"))
@@ -159,7 +172,9 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
         errors.append(FieldError("references", f"at most {MAX_REFERENCES} references"))
     for i, raw in enumerate(item.references):
         ref = _SPACES.sub(" ", raw).strip()
-        if not ref:
+        if "\x00" in raw:
+            errors.append(FieldError(f"references[{i}]", NUL_MESSAGE))
+        elif not ref:
             errors.append(FieldError(f"references[{i}]", "a reference cannot be empty"))
         elif len(ref) > MAX_REFERENCE:
             errors.append(FieldError(f"references[{i}]", f"at most {MAX_REFERENCE} characters"))

@@ -196,6 +196,7 @@ class Snapshot:
     theta: NDArray[np.float64]
     theta_se: NDArray[np.float64]
     seq_order: NDArray[np.int64]  # frame rows in seq order, to find a result's row
+    sorted_seq: NDArray[np.int64]  # frame.seq[seq_order], built once per snapshot: a lookup is a binary search
 
     @property
     def n_attempts(self) -> int:
@@ -205,7 +206,7 @@ class Snapshot:
         """The latest EAP ability and its SE of the result with this seq, if it has one."""
         if self.theta.shape[0] != self.frame.n or self.frame.n == 0:
             return None
-        sorted_seq = self.frame.seq[self.seq_order]
+        sorted_seq = self.sorted_seq
         i = int(np.searchsorted(sorted_seq, seq))
         if i >= sorted_seq.shape[0] or sorted_seq[i] != seq:
             return None
@@ -280,6 +281,7 @@ def compute_snapshot(
             )
         )
     summaries.sort(key=lambda b: (-b.attempts, b.blueprint_name))
+    seq_order = np.argsort(frame.seq, kind="stable")
     return Snapshot(
         version=version,
         computed_at=computed_at,
@@ -289,7 +291,8 @@ def compute_snapshot(
         blueprints=s.BlueprintSummaries(blueprints=summaries, computed_at=computed_at, n_attempts=frame.n),
         theta=theta,
         theta_se=theta_se,
-        seq_order=np.argsort(frame.seq, kind="stable"),
+        seq_order=seq_order,
+        sorted_seq=frame.seq[seq_order],
     )
 
 
@@ -395,8 +398,19 @@ def distribution(T: NDArray[np.float64]) -> tuple[float, float, float, float, fl
     return mean, median, sd, skew, kurt
 
 
-def form_averaged_kr20(T: NDArray[np.float64], k: float, item_n: NDArray, item_p: NDArray) -> float:
-    """KR-20 over randomised forms (see the module docstring); exact KR-20 on one form."""
+def form_averaged_kr20(
+    T: NDArray[np.float64],
+    k: float,
+    item_n: NDArray,
+    item_p: NDArray,
+    presented: NDArray | None = None,
+) -> float:
+    """KR-20 over randomised forms (see the module docstring); exact KR-20 on one form.
+
+    item_n, item_p: each item's responses and difficulty, which give its variance.
+    presented: how many of the candidates in T saw each item (default item_n:
+    all who answered it are in T), i.e. the weights of the mean form's sum.
+    """
     N = T.shape[0]
     if N < 2 or k < 2:
         return float("nan")
@@ -405,7 +419,8 @@ def form_averaged_kr20(T: NDArray[np.float64], k: float, item_n: NDArray, item_p
         var_j = np.where(item_n > 1, item_n * item_p * (1.0 - item_p) / (item_n - 1.0), 0.0)
     if var_T <= 0.0:
         return float("nan")
-    return float(k / (k - 1.0) * (1.0 - float((item_n * var_j).sum()) / N / var_T))
+    weights = item_n if presented is None else presented
+    return float(k / (k - 1.0) * (1.0 - float((weights * var_j).sum()) / N / var_T))
 
 
 def _score_distribution(
@@ -430,8 +445,8 @@ def _score_distribution(
     width = max(1, math.ceil((k + 1) / 60))
     edges = np.arange(0, k + width + 1, width, dtype=np.float64)
     hist, _ = np.histogram(T, bins=edges)
-    share_same = T.shape[0] / rows.shape[0]
-    rel = form_averaged_kr20(T, k, st.n.astype(np.float64) * share_same, np.nan_to_num(st.p))
+    presented = None if same.all() else _presentations(frame, meta, rows[same], st)
+    rel = form_averaged_kr20(T, k, st.n.astype(np.float64), np.nan_to_num(st.p), presented)
     sem = sd * math.sqrt(1.0 - rel) if math.isfinite(rel) and rel <= 1.0 else float("nan")
     csem = float(classical.lord_csem(raw_cut, k)) if k > 1 else float("nan")
     passed = int(frame.passed[rows].sum())
@@ -480,6 +495,20 @@ def _score_distribution(
         domains=_domain_means(frame, meta, rows, st),
         decision=decision,
     )
+
+
+def _presentations(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats) -> NDArray[np.float64]:
+    """How many of `rows` saw each of the scope's item versions.
+
+    When a blueprint's length changed, only results of its current length enter
+    the test-level figures, and they need not have seen the items in the same
+    proportion as the older ones: count them (one bincount over their flat
+    forms) instead of rescaling n_j.
+    """
+    flat, _ = gather(frame, rows)
+    ids = frame.items[flat]
+    counts = np.bincount(meta.col_of(int(ids.max(initial=0)))[ids], minlength=meta.size)
+    return counts[st.cols].astype(np.float64)
 
 
 def _domain_means(

@@ -10,6 +10,30 @@ Id = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 MinN = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=500)]
 
+# Item fit of a calibration. Yen's Q1, not Orlando-Thissen S-X2 (which PSYCHOMETRICS.md
+# names for the 2PL): S-X2 groups candidates by summed score, and on random forms the
+# same summed score means different abilities on different forms. docs/scoring.md.
+FitChi2 = Annotated[
+    float | None,
+    msgspec.Meta(
+        description="Yen's Q1 item-fit chi-square: responses in 10 ability bands by the candidate's "
+        "EAP without this item, each against its prediction from the candidate's other responses; "
+        "df 8 (2PL) or 9 (Rasch). Not S-X2, whose summed-score groups are not comparable across "
+        "random forms."
+    ),
+]
+FitP = Annotated[
+    float | None,
+    msgspec.Meta(description="p-value of the Q1 item-fit chi-square (small: the item misfits the model)."),
+]
+AlphaIfDeleted = Annotated[
+    float | None,
+    msgspec.Meta(
+        description="Cronbach's alpha without this item: over the candidates who saw it, the mean "
+        "alpha of their own form without it (form-averaged, like KR-20 on random forms)."
+    ),
+]
+
 
 # ---------------------------------------------------------------- results
 
@@ -260,7 +284,7 @@ class IrtParams(msgspec.Struct):
     se_b: float | None
     infit: float | None
     outfit: float | None
-    fit_p: float | None
+    fit_p: FitP
     calibration_id: int
 
 
@@ -277,7 +301,7 @@ class ItemStatsOut(msgspec.Struct):
     r_ci_low: float | None
     r_ci_high: float | None
     upper_lower: float | None
-    alpha_if_deleted: float | None
+    alpha_if_deleted: AlphaIfDeleted
     options: list[OptionStats]
     flags: list[str]
     irt: IrtParams | None = None
@@ -310,8 +334,8 @@ class IrtItem(msgspec.Struct):
     se_b: float | None
     infit: float | None
     outfit: float | None
-    fit_chi2: float | None
-    fit_p: float | None
+    fit_chi2: FitChi2
+    fit_p: FitP
 
 
 class BlueprintCut(msgspec.Struct):

@@ -122,7 +122,11 @@ async function renderStats() {
   try {
     data = await api("GET", `/api/stats/items?item_id=${encodeURIComponent(itemId)}&min_n=0`);
   } catch (err) {
-    data = null;
+    // A failed call is not "no data": say so, so nobody reads an outage as an unused item.
+    const why = err && err.status ? ` (scoring answered ${err.status})` : "";
+    box.replaceChildren(h("p", { class: "flash error", role: "alert", dataset: { state: "error" } },
+      `Statistics could not be loaded${why}. Reload the page to try again.`));
+    return;
   }
   const rows = (data && Array.isArray(data.items) ? data.items : []).filter((s) => !s.item_id || s.item_id === itemId);
   if (!rows.length) { box.replaceChildren(h("p", { class: "muted" }, "No statistics yet.")); return; }

@@ -30,6 +30,17 @@ Conventions
 * With a mask, T is each candidate's own form score (raw, or the fraction
   correct with `total="percent"` when forms differ in length), and the rest
   score is T minus the item's own contribution.
+* Alpha if item j is deleted, on random forms, is form-aware in the way the
+  form-averaged KR-20 is (`scoring.analytics`): among the n_j candidates who
+  saw j, each one's form without j has the alpha
+      c_n (1 - w_n^2 (s_n - var_j) / var_R),  c_n = (k_n - 1) / (k_n - 2),
+  with s_n the sum of the item variances var_i = n_i p_i q_i / (n_i - 1) over
+  the candidate's own form, w_n the weight of one item in T (1, or 1 / k_n),
+  and var_R the variance of the rest score among those n_j; the statistic is
+  the mean of these alphas. On one form it is exactly Cronbach's alpha of the
+  other K - 1 items. It costs one more pass over the mask: s = M @ var, then
+  M.T @ (c w^2 s), in the same row blocks. NaN where a candidate who saw j
+  sat a form of fewer than 3 items.
 """
 
 from __future__ import annotations
@@ -68,7 +79,7 @@ class ItemStats:
     """Per-item statistics; arrays of length K (or K x options, K x flags).
 
     NaN marks a statistic that is undefined for that item (fewer than 2
-    responses, zero variance, alpha-if-deleted on random forms).
+    responses, zero variance, alpha-if-deleted with a form under 3 items).
     """
 
     n: NDArray[np.int64]  # candidates who saw the item
@@ -212,6 +223,37 @@ def _upper_lower_masked(
         return np.where(g > 0, upper - lower, np.nan)
 
 
+def _alpha_if_deleted(
+    Mu: NDArray[np.uint8] | None,
+    var_x: NDArray[np.float64],
+    var_R: NDArray[np.float64],
+    n: NDArray[np.float64],
+    w: NDArray[np.float64],
+    cw2: NDArray[np.float64],
+    SE: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Mean over the candidates who saw j of their form's alpha without j (module docstring)."""
+    K = var_x.shape[0]
+    var_i = np.where(n > 1, np.nan_to_num(var_x), 0.0)  # as the form-averaged KR-20
+    if Mu is None:
+        if K < 3:
+            return np.full(K, np.nan)
+        c = (K - 1.0) / (K - 2.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w0 = float(w[0]) if w.size else 1.0
+            return c * (1.0 - w0 * w0 * (var_i.sum() - var_i) / var_R)
+    sum_cw2s = np.zeros(K)  # sum over the candidates who saw j of c_n w_n^2 s_n
+    rows = _block_rows(K)
+    for lo in range(0, Mu.shape[0], rows):
+        hi = min(lo + rows, Mu.shape[0])
+        Mb = Mu[lo:hi].astype(np.float64)
+        sum_cw2s += Mb.T @ (cw2[lo:hi] * (Mb @ var_i))
+    sum_c, sum_cw2, n_short = SE[:, 0], SE[:, 1], SE[:, 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = (sum_c - (sum_cw2s - var_i * sum_cw2) / var_R) / n
+    return np.where(n_short > 0, np.nan, alpha)
+
+
 # ---------------------------------------------------------------- item analysis
 
 
@@ -280,6 +322,14 @@ def item_analysis(
     V = np.column_stack(cols)
     m = V.shape[1]
     SM = V.sum(axis=0)[None, :] if Mu is None else np.zeros((K, m))  # M.T @ V
+    # Alpha-if-deleted on random forms: per candidate c_n, c_n w_n^2 and
+    # "form under 3 items", summed over the candidates who saw each item.
+    short = k_n < 3.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c_n = np.where(short, 0.0, (k_n - 1.0) / (k_n - 2.0))
+    cw2 = c_n * w * w
+    E = np.column_stack([c_n, cw2, short.astype(np.float64)]) if Mu is not None else None
+    SE = np.zeros((K, 3))  # M.T @ E
     SX = np.zeros((K, m))  # X.T @ V (from X, or from the key's indicator)
     SO = np.zeros((n_options, K, m)) if C8 is not None else None  # per option code
 
@@ -287,8 +337,10 @@ def item_analysis(
     for lo in range(0, N, rows):
         hi = min(lo + rows, N)
         Vb = V[lo:hi]
-        if Mu is not None:
-            SM += Mu[lo:hi].T.astype(np.float64) @ Vb
+        if Mu is not None and E is not None:
+            Mb = Mu[lo:hi].T.astype(np.float64)
+            SM += Mb @ Vb
+            SE += Mb @ E[lo:hi]
         if C8 is None or SO is None:
             SX += Xu[lo:hi].T.astype(np.float64) @ Vb
             continue
@@ -333,12 +385,7 @@ def item_analysis(
         r_rest = (cov_xT - cov_x_wx) / np.sqrt(var_x * var_R)
     r_lo, r_hi = _fisher_ci(r_rest, n)
 
-    if Mu is None and K > 2:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            alpha_del = (K - 1.0) / (K - 2.0) * (1.0 - (var_x.sum() - var_x) / var_R)
-    else:
-        # On random forms there is no single test whose alpha an item changes.
-        alpha_del = np.full(K, np.nan)
+    alpha_del = _alpha_if_deleted(Mu, var_x, var_R, n, w, cw2, SE)
 
     if Mu is None:
         d_index = (SX[:, 6] - SX[:, 7]) / g if g > 0 else np.full(K, np.nan)

@@ -1,0 +1,112 @@
+"""The exam screen's countdown in a real browser: the warnings when 30 and 5
+minutes remain, and an accommodation granted mid-attempt reaching the timer at
+the next re-sync with the server."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.delivery_support import wait_for_bank
+from tests.e2e.conftest import artifact, ui_login
+from tests.support import Stack, start_stack
+
+RESYNC_MS = 30_000  # static/attempt.js
+
+
+@pytest.fixture(scope="module")
+async def tstack(database_url: str):
+    async with start_stack(database_url, seed_sample_bank=True) as stack:
+        await wait_for_bank(stack)
+        yield stack
+
+
+async def _blueprint(stack: Stack, seconds: int) -> str:
+    status, bp = await stack.request(
+        "POST",
+        "/api/blueprints",
+        await stack.admin_token(),
+        json={
+            "name": f"Timer drill {uuid.uuid4().hex[:6]}",
+            "time_limit_seconds": seconds,
+            "cut_score_percent": 50,
+            "domains": [{"code": "EM", "count": 2}, {"code": "ICD", "count": 2}],
+        },
+    )
+    assert status == 201, bp
+    return str(bp["id"])
+
+
+async def _candidate_in_attempt(stack: Stack, page: Page, seconds: int) -> tuple[str, str, str]:
+    """A new candidate logged in on `page`, on the exam screen of a fresh attempt of `seconds`.
+
+    Returns (user id, token, attempt id)."""
+    blueprint_id = await _blueprint(stack, seconds)
+    username = f"cand-{uuid.uuid4().hex[:8]}"
+    password = secrets.token_urlsafe(12)
+    status, user = await stack.request(
+        "POST",
+        "/api/users",
+        await stack.admin_token(),
+        json={"username": username, "password": password, "role": "candidate", "display_name": "Pat Timer"},
+    )
+    assert status == 201, user
+    token = await stack.login(username, password)
+    await ui_login(page, stack.base_url, username, password)
+    await page.wait_for_url(f"{stack.base_url}/exam")
+    status, started = await stack.request("POST", "/api/attempts", token, json={"blueprint_id": blueprint_id})
+    assert status == 201, started
+    await page.goto(f"{stack.base_url}/exam/attempts/{started['id']}")
+    await expect(page.locator("#q-heading")).to_have_text("Question 1 of 4")
+    return str(user["id"]), token, str(started["id"])
+
+
+@pytest.mark.parametrize(
+    ("mark", "text", "cls"),
+    [
+        (1800, "30 minutes left.", "warn"),
+        (300, "5 minutes left: make sure every question has an answer.", "bad"),
+    ],
+    ids=["30-minutes", "5-minutes"],
+)
+async def test_a_warning_shows_when_the_countdown_crosses_its_mark(tstack, page, mark, text, cls):
+    # The attempt starts 8 s above the mark (less the part of a second the server rounds off).
+    await _candidate_in_attempt(tstack, page, mark + 8)
+    timer, warning = page.locator("#timer"), page.locator("#time-warning")
+    await expect(timer).to_have_text(re.compile(rf"^{mark // 3600}:{mark % 3600 // 60:02d}:0\d$"))
+    await expect(warning).to_be_hidden()
+    await expect(timer).not_to_have_class(re.compile(rf"\b{cls}\b"))
+
+    await expect(warning).to_be_visible(timeout=20_000)
+    await expect(warning).to_have_text(text)
+    await expect(warning).to_have_attribute("role", "alert")
+    await expect(timer).to_have_class(re.compile(rf"\b{cls}\b"))
+    left = await timer.inner_text()
+    h, m, s = (int(x) for x in left.split(":"))
+    assert mark - 10 <= h * 3600 + m * 60 + s <= mark, left
+    await page.screenshot(path=str(artifact(f"candidate-timer-warning-{mark // 60}-min.png")), full_page=True)
+
+
+async def test_an_accommodation_mid_attempt_reaches_the_timer_at_the_next_resync(tstack, page):
+    # Playwright's clock drives the page's timers (the countdown and the periodic re-sync);
+    # the server keeps real time.
+    await page.clock.install()
+    user_id, _, _ = await _candidate_in_attempt(tstack, page, 1200)
+    timer = page.locator("#timer")
+    await expect(timer).to_have_text(re.compile(r"^0:(19:\d\d|20:00)$"))
+
+    status, _ = await tstack.request(
+        "PATCH", f"/api/users/{user_id}", await tstack.admin_token(), json={"time_multiplier": 2.0}
+    )
+    assert status == 200
+    # Until the page asks the server again, it counts down to the old deadline.
+    await page.clock.run_for(2_000)
+    await expect(timer).to_have_text(re.compile(r"^0:19:\d\d$"))
+    # The re-sync (every 30 s) brings the new deadline: 40 minutes from the start.
+    await page.clock.fast_forward(RESYNC_MS)
+    await expect(timer).to_have_text(re.compile(r"^0:(39:\d\d|40:00)$"))
+    await expect(page.locator("#time-warning")).to_be_hidden()

@@ -1,0 +1,116 @@
+"""The item bank's statistics panel in a real browser: it shows what scoring computed for
+the item once attempts are scored, and says so, distinctly, when the scoring call fails."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+
+import numpy as np
+import pytest
+from playwright.async_api import Route, expect
+
+from scoring.simulate import BankItem, EventFactory, post_events, synthetic_bank
+from shared.auth import issue_service_token
+from tests.e2e.conftest import artifact, ui_login
+from tests.support import Stack, start_stack
+
+pytestmark = pytest.mark.e2e
+
+CANDIDATES = 60
+
+
+@pytest.fixture(scope="module")
+async def stack(database_url: str) -> AsyncIterator[Stack]:
+    async with start_stack(database_url, stats_refresh_seconds=0.2) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+async def scored_item(stack: Stack) -> dict:
+    """An instructor's item sat by every one of 60 simulated candidates, and its row from scoring."""
+    username = f"instr-{uuid.uuid4().hex[:8]}"
+    password = secrets.token_urlsafe(12)
+    status, body = await stack.request(
+        "POST",
+        "/api/users",
+        await stack.admin_token(),
+        json={"username": username, "password": password, "role": "instructor", "display_name": username},
+    )
+    assert status == 201, body
+    token = await stack.login(username, password)
+    status, item = await stack.request(
+        "POST",
+        "/api/items",
+        token,
+        json={
+            "domain": "MED",
+            "stem": "Which CPT section covers immunization administration codes in this case?",
+            "options": [{"label": label, "text": f"Section {label}"} for label in "ABCD"],
+            "key": "C",
+            "rationale": "Immunization administration is reported from the Medicine section; the others are not.",
+        },
+    )
+    assert status == 201, item
+
+    rng = np.random.default_rng(61)
+    ours = BankItem(item["id"], 1, "MED", "C", item["rationale"], a=1.4, b=0.0)
+    bank = [*synthetic_bank(rng, {"EM": 6, "ICD": 6}), ours]
+    factory = EventFactory(bank, {"EM": 4, "ICD": 4, "MED": 1}, blueprint_id="cpc-panel", blueprint_name="cpc-panel")
+    events = [factory.event(rng, float(rng.normal(0.0, 1.0))) for _ in range(CANDIDATES)]
+    await post_events(
+        stack.session, stack.urls["scoring"], issue_service_token(stack.settings["exam-delivery"]), events
+    )
+    row: dict = {}
+    for _ in range(200):
+        status, body = await stack.request("GET", f"/api/stats/items?item_id={item['id']}&min_n=0", token)
+        if status == 200 and body["items"] and body["items"][0]["n"] == CANDIDATES:
+            row = body["items"][0]
+            break
+        await asyncio.sleep(0.05)
+    assert row, "scoring never reported the item's statistics"
+    assert row["p"] is not None and row["r_pb"] is not None
+    return {"id": item["id"], "login": (username, password), "stats": row}
+
+
+async def open_item(stack: Stack, page, scored_item: dict) -> None:
+    await ui_login(page, stack.base_url, *scored_item["login"])
+    await page.wait_for_url(f"{stack.base_url}/instructor")
+    await page.goto(f"{stack.base_url}/instructor/items/{scored_item['id']}")
+
+
+async def test_stats_panel_shows_n_p_and_r_pb_of_scored_attempts(stack, scored_item, page):
+    await open_item(stack, page, scored_item)
+    want = scored_item["stats"]
+    row = page.locator("#stats tbody tr")
+    await expect(row).to_have_count(1)
+    heads = await page.locator("#stats thead th").all_text_contents()
+    cells = await row.locator("td").all_text_contents()
+    by_head = dict(zip(heads, cells, strict=True))
+    assert by_head["Version"] == "v1"
+    assert by_head["Responses (n)"] == str(CANDIDATES)
+    p_shown = re.fullmatch(r"(\d+\.\d) %", by_head["Difficulty (p)"])
+    assert p_shown and abs(float(p_shown.group(1)) / 100 - want["p"]) <= 0.0005 + 1e-9
+    r_shown = re.fullmatch(r"-?\d\.\d\d", by_head["Discrimination (r_pb)"])
+    assert r_shown and abs(float(r_shown.group(0)) - want["r_pb"]) <= 0.005 + 1e-9
+    assert "No statistics yet." not in await page.locator("#stats").text_content()
+    await page.screenshot(path=str(artifact("item-stats-panel.png")), full_page=True)
+
+
+async def test_stats_panel_says_when_scoring_fails(stack, scored_item, page):
+    async def unavailable(route: Route) -> None:
+        await route.fulfill(
+            status=503,
+            content_type="application/problem+json",
+            body='{"type": "about:blank", "title": "Service Unavailable", "status": 503}',
+        )
+
+    await page.route(re.compile(r"/api/stats/items\?"), unavailable)
+    await open_item(stack, page, scored_item)
+    panel = page.locator("#stats")
+    await expect(panel.get_by_role("alert")).to_contain_text("Statistics could not be loaded")
+    await expect(panel).to_contain_text("503")
+    assert "No statistics yet." not in await panel.text_content()
