@@ -78,8 +78,8 @@ class Stack:
             self._tokens["admin"] = await self.login("admin", ADMIN_PASSWORD)
         return self._tokens["admin"]
 
-    async def new_user(self, role: str, **extra: Any) -> tuple[str, str]:
-        """Create a user with a random name; return (user_id, token)."""
+    async def new_account(self, role: str, **extra: Any) -> tuple[str, str, str]:
+        """Create a user with a random name; return (user_id, username, password)."""
         username = f"{role}-{uuid.uuid4().hex[:10]}"
         password = secrets.token_urlsafe(12)
         body = {"username": username, "password": password, "role": role, "display_name": username, **extra}
@@ -87,6 +87,11 @@ class Stack:
                                      headers=auth(await self.admin_token())) as resp:
             assert resp.status == 201, await resp.text()
             user_id = str((await resp.json())["id"])
+        return user_id, username, password
+
+    async def new_user(self, role: str, **extra: Any) -> tuple[str, str]:
+        """Create a user with a random name; return (user_id, token)."""
+        user_id, username, password = await self.new_account(role, **extra)
         return user_id, await self.login(username, password)
 
     async def request(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> tuple[int, Any]:

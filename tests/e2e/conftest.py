@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from tests.support import Stack
+
 CHROMIUM = os.environ.get("MOCKCERT_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("MOCKCERT_ARTIFACTS", "artifacts"))
 ARGS = [
@@ -49,6 +51,12 @@ async def ui_login(page: Page, base_url: str, username: str, password: str) -> N
     await page.get_by_label("Username").fill(username)
     await page.get_by_label("Password").fill(password)
     await page.get_by_role("button", name="Log in").click()
+
+
+async def make_instructor(stack: Stack) -> tuple[str, str]:
+    """A new instructor account; returns (username, password) for the login page."""
+    _, username, password = await stack.new_account("instructor")
+    return username, password
 
 
 def artifact(name: str) -> Path:

@@ -4,25 +4,11 @@ a second approves it from the review queue, and it shows as approved in the list
 from __future__ import annotations
 
 import re
-import secrets
 import uuid
 
 from playwright.async_api import Page, expect
 
-from tests.e2e.conftest import artifact, ui_login
-
-
-async def make_instructor(stack) -> tuple[str, str]:
-    username = f"instr-{uuid.uuid4().hex[:8]}"
-    password = secrets.token_urlsafe(12)
-    status, body = await stack.request(
-        "POST",
-        "/api/users",
-        await stack.admin_token(),
-        json={"username": username, "password": password, "role": "instructor", "display_name": username},
-    )
-    assert status == 201, body
-    return username, password
+from tests.e2e.conftest import artifact, make_instructor, ui_login
 
 
 async def log_out(page: Page) -> None:

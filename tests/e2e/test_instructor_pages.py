@@ -6,26 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import uuid
 from typing import Any
 
 from playwright.async_api import Page, expect
 
-from tests.e2e.conftest import artifact, ui_login
-
-
-async def make_instructor(stack) -> tuple[str, str]:
-    username = f"instr-{uuid.uuid4().hex[:8]}"
-    password = secrets.token_urlsafe(12)
-    status, body = await stack.request(
-        "POST",
-        "/api/users",
-        await stack.admin_token(),
-        json={"username": username, "password": password, "role": "instructor", "display_name": username},
-    )
-    assert status == 201, body
-    return username, password
+from tests.e2e.conftest import artifact, make_instructor, ui_login
 
 
 def item(marker: str, **overrides: Any) -> dict[str, Any]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import secrets
-import uuid
 from collections.abc import AsyncIterator
 
 import numpy as np
@@ -32,15 +30,7 @@ async def stack(database_url: str) -> AsyncIterator[Stack]:
 @pytest.fixture(scope="module")
 async def scored_item(stack: Stack) -> dict:
     """An instructor's item sat by every one of 60 simulated candidates, and its row from scoring."""
-    username = f"instr-{uuid.uuid4().hex[:8]}"
-    password = secrets.token_urlsafe(12)
-    status, body = await stack.request(
-        "POST",
-        "/api/users",
-        await stack.admin_token(),
-        json={"username": username, "password": password, "role": "instructor", "display_name": username},
-    )
-    assert status == 201, body
+    _, username, password = await stack.new_account("instructor")
     token = await stack.login(username, password)
     status, item = await stack.request(
         "POST",
