@@ -91,6 +91,16 @@ async def test_a_warning_shows_when_the_countdown_crosses_its_mark(tstack, page,
     await page.screenshot(path=str(artifact(f"candidate-timer-warning-{mark // 60}-min.png")), full_page=True)
 
 
+async def test_a_candidate_who_opens_the_exam_below_a_mark_is_warned_at_once(tstack, page):
+    """Reloading (or coming back) with four minutes left must not hide the 5-minute warning."""
+    await _candidate_in_attempt(tstack, page, 240)
+    warning = page.locator("#time-warning")
+    await expect(warning).to_be_visible()
+    await expect(warning).to_have_text("5 minutes left: make sure every question has an answer.")
+    await page.reload()
+    await expect(warning).to_have_text("5 minutes left: make sure every question has an answer.")
+
+
 async def test_an_accommodation_mid_attempt_reaches_the_timer_at_the_next_resync(tstack, page):
     # Playwright's clock drives the page's timers (the countdown and the periodic re-sync);
     # the server keeps real time.

@@ -175,8 +175,14 @@ export class Countdown {
     this.el.textContent = clock(left);
     this.el.classList.toggle("warn", left <= 1800 && left > 300);
     this.el.classList.toggle("bad", left <= 300);
-    for (const mark of [1800, 300]) {
-      if (this.last !== null && this.last > mark && left <= mark && left > 0) this.onWarning(mark, left);
+    if (this.last === null) {
+      // Opened (or reloaded) with under 5 minutes left: the urgent warning at once, as if just
+      // crossed (under 30 minutes the timer's colour says it; an alert would only interrupt).
+      if (left <= 300 && left > 0) this.onWarning(300, left);
+    } else {
+      for (const mark of [1800, 300]) {
+        if (this.last > mark && left <= mark && left > 0) this.onWarning(mark, left);
+      }
     }
     this.last = left;
     if (left === 0 && !this.zero) { this.zero = true; this.onZero(); }
