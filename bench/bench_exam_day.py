@@ -20,10 +20,12 @@ and its backends). The largest N held (no error, p99 of question fetches and
 saves under 100 ms) is converted to concurrent candidates at real pace.
 
 The baseline, in the same run, on the same PostgreSQL: the bare aiohttp +
-asyncpg + msgspec endpoint of bench/loadgen.py (one row read by primary key
-per question, one autocommit upsert per save, no auth, no rules, no entry)
-played by the same candidates at the same pace: the ceiling the product is
-compared with.
+asyncpg + msgspec server of bench/delivery_harness.py, the one whose upsert
+endpoint bench_delivery_saves.py measures (same code, same SQL; its pool with
+the no-op reset, as delivery's): one row read by primary key per question, one
+autocommit upsert per save, one statement per start, review and submission, no
+auth, no rules, no entry; played by the same candidates at the same pace with
+bench/loadgen.py: the ceiling the product is compared with.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -43,6 +44,7 @@ import aiohttp
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import delivery_harness as hx  # noqa: E402
 import loadgen  # noqa: E402
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -55,12 +57,6 @@ RESULTS = Path(__file__).resolve().parent / "results"
 COMPRESSION = 300.0
 P99_LIMIT_MS = 100.0
 HELD_KINDS = ("question", "save")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def start_product(folder: Path, port: int) -> tuple[asyncio.subprocess.Process, dict[str, str], dict]:
@@ -150,25 +146,6 @@ async def wait_scored(database_url: str, timeout: float = 120.0) -> None:
         await conn.close()
 
 
-async def start_bare(database_url: str, log: Path) -> tuple[asyncio.subprocess.Process, str]:
-    port = free_port()
-    with open(log, "ab") as out:
-        proc = await asyncio.create_subprocess_exec(sys.executable, str(Path(loadgen.__file__)), "bare",
-                                                    "--dsn", database_url, "--port", str(port), stdout=out,
-                                                    stderr=asyncio.subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            try:
-                async with session.get(f"{url}/ready") as resp:
-                    if resp.status == 200:
-                        return proc, url
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the bare server did not start")
-
-
 def held(r: loadgen.StepResult) -> bool:
     return r.errors == 0 and all(k in r.latency_ms for k in HELD_KINDS) and r.p99(*HELD_KINDS) < P99_LIMIT_MS
 
@@ -224,11 +201,11 @@ async def run(args: argparse.Namespace) -> dict:
     sizes = [5, 10] if args.quick else [50, 100, 200, 300, 400, 500, 600]
     window = 4.0 if args.quick else 15.0
     folder = Path(tempfile.mkdtemp(prefix="mockcert-exam-day-"))
-    port = free_port()
+    port = hx.free_port()
     started = time.monotonic()
     proc, accounts, state = await start_product(folder, port)
     base = f"http://127.0.0.1:{port}"
-    bare_proc = None
+    bare_server = None
     try:
         async with aiohttp.ClientSession() as session:
             admin = (await api(session, "POST", f"{base}/api/auth/login", None,
@@ -247,13 +224,14 @@ async def run(args: argparse.Namespace) -> dict:
         pids = {name: [info["pid"]] for name, info in state["processes"].items() if info.get("pid")}
         processes = {**pids, "postgres": [state["database_pid"]]}
         full = await steps(loadgen.Target(base), tokens, sizes, window, processes, state["database_url"], "product")
-        bare_proc, bare_url = await start_bare(state["database_url"], folder / "bare.log")
-        bare = await steps(loadgen.Target(bare_url, bare=True), tokens, [r.n for r in full], window,
-                           {"bare": [bare_proc.pid], "postgres": [state["database_pid"]]}, None, "bare")
+        bare_server = hx.bare_process(state["database_url"], folder / "bare.log", reset=False)
+        await bare_server.start()
+        assert bare_server.proc is not None
+        bare = await steps(loadgen.Target(bare_server.url, bare=True), tokens, [r.n for r in full], window,
+                           {"bare": [bare_server.proc.pid], "postgres": [state["database_pid"]]}, None, "bare")
     finally:
-        if bare_proc is not None and bare_proc.returncode is None:
-            bare_proc.send_signal(signal.SIGTERM)
-            await bare_proc.wait()
+        if bare_server is not None:
+            await asyncio.to_thread(bare_server.stop)
         proc.send_signal(signal.SIGINT)
         await asyncio.wait_for(proc.wait(), timeout=60)
     return {"sizes": sizes, "window": window, "full": full, "bare": bare, "setup_users_seconds": setup_users,
@@ -288,8 +266,8 @@ def main() -> None:
     for r in full:
         print(f"| {r.n} | " + " | ".join(f"{r.cpu_cores[g]:.2f}" for g in groups)
               + f" | {service_ms_per_request(r, PRODUCT_PROCESSES):.2f} |")
-    print("\nBaseline: the bare aiohttp + asyncpg upsert endpoint (bench/loadgen.py `bare`), same candidates, "
-          "same pace, same PostgreSQL:\n")
+    print("\nBaseline: the bare aiohttp + asyncpg upsert endpoint of bench_delivery_saves (bench/delivery_harness.py "
+          "`bare`, no-op pool reset), same candidates, same pace, same PostgreSQL:\n")
     print("| candidates | saves/s | req/s | question p50/p99 ms | save p50/p99 ms | errors | CPU bare | "
           "CPU postgres | service CPU ms per request | product / bare: save p99, CPU per request |")
     print("|---|---|---|---|---|---|---|---|---|---|")

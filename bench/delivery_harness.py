@@ -7,8 +7,9 @@
   test secret (Argon2 hashing of a thousand passwords would dominate the setup);
 - `python -m exam_delivery` as a real subprocess (production mode, logs to a file);
 - the bare baseline: a minimal aiohttp + asyncpg + msgspec server in a
-  subprocess (`python bench/delivery_harness.py bare ...`), upserting one answer
-  per request with one autocommit statement;
+  subprocess (`python bench/delivery_harness.py bare ...`), one autocommit
+  statement per call, the one server of every bare comparison (the saves, the
+  start storm, and the exam day of bench/bench_exam_day.py);
 - a closed-loop asyncio aiohttp load client with bounded concurrency.
 """
 
@@ -28,6 +29,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 for sub in ("", "services/item-bank", "services/exam-delivery", "services/scoring"):
@@ -37,6 +39,7 @@ import aiohttp  # noqa: E402
 import asyncpg  # noqa: E402
 import msgspec  # noqa: E402
 import numpy as np  # noqa: E402
+from aiohttp import web  # noqa: E402
 
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage  # noqa: E402
 from shared.domains import DOMAINS  # noqa: E402
@@ -215,6 +218,7 @@ def delivery_process(url: str, log: Path, **extra_env: str) -> Process:
 
 
 def bare_process(url: str, log: Path, *, reset: bool, pool_max: int = 10) -> Process:
+    """The bare baseline server (below) as a subprocess; `reset=False`: the no-op reset of delivery's pool."""
     port = free_port()
     argv = [
         sys.executable,
@@ -300,33 +304,66 @@ def machine() -> str:
 
 
 # ---------------------------------------------------------------- the bare baseline server
+#
+# One server and one schema for every benchmark that compares the product with bare aiohttp + asyncpg +
+# msgspec: the answer saves and the start storm here, and the exam day (bench/loadgen.py plays it; its
+# `bare` subcommand serves this). Each call is one autocommit statement, with no auth, no rules and no
+# entry in front; the save is the same statement whichever benchmark sends it.
 
 BARE_SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS bench_bare;
+CREATE TABLE IF NOT EXISTS bench_bare.questions (position integer PRIMARY KEY, body jsonb NOT NULL);
+CREATE TABLE IF NOT EXISTS bench_bare.attempts (
+    id uuid PRIMARY KEY, candidate_id uuid NOT NULL, started_at timestamptz NOT NULL,
+    deadline timestamptz NOT NULL, form jsonb NOT NULL, submitted_at timestamptz);
 CREATE TABLE IF NOT EXISTS bench_bare.responses (
     attempt_id uuid NOT NULL, position integer NOT NULL, selected text,
     flagged boolean NOT NULL DEFAULT false,
     saved_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (attempt_id, position));
-CREATE TABLE IF NOT EXISTS bench_bare.forms (id uuid PRIMARY KEY, candidate_id uuid NOT NULL,
-    started_at timestamptz NOT NULL, deadline timestamptz NOT NULL, form jsonb NOT NULL);
+INSERT INTO bench_bare.questions
+SELECT p, jsonb_build_object('position', p, 'stem', repeat('A question stem of typical length. ', 8),
+       'options', jsonb_build_array('option A text', 'option B text', 'option C text', 'option D text'))
+FROM generate_series(1, 150) AS p ON CONFLICT DO NOTHING;
 """
+BARE_SCHEMA_LOCK = 4242  # two bare servers starting on one database do not race on CREATE
+BARE_QUESTION_COUNT = 150
+# The question (one row by primary key) with what this attempt saved for it.
+BARE_QUESTION = """
+SELECT q.body::text AS body, r.selected, coalesce(r.flagged, false) AS flagged
+FROM bench_bare.questions q
+LEFT JOIN bench_bare.responses r ON r.attempt_id = $1 AND r.position = q.position
+WHERE q.position = $2
+"""
+# The save, with the product's semantics (exam_delivery.repository.SAVE_RESPONSE without its checks):
+# $4 says whether `selected` was sent, $5 is the flag or NULL (keep).
 BARE_UPSERT = """
-INSERT INTO bench_bare.responses (attempt_id, position, selected, saved_at)
-VALUES ($1, $2, $3, clock_timestamp())
-ON CONFLICT (attempt_id, position) DO UPDATE SET selected = EXCLUDED.selected, saved_at = EXCLUDED.saved_at
+INSERT INTO bench_bare.responses AS r (attempt_id, position, selected, flagged, saved_at)
+VALUES ($1, $2, CASE WHEN $4::boolean THEN $3::text END, coalesce($5::boolean, false), clock_timestamp())
+ON CONFLICT (attempt_id, position) DO UPDATE
+SET selected = CASE WHEN $4 THEN EXCLUDED.selected ELSE r.selected END,
+    flagged = coalesce($5, r.flagged),
+    saved_at = EXCLUDED.saved_at
 RETURNING position, selected, flagged, saved_at
 """
-BARE_INSERT_FORM = """
-INSERT INTO bench_bare.forms (id, candidate_id, started_at, deadline, form)
+BARE_INSERT_ATTEMPT = """
+INSERT INTO bench_bare.attempts (id, candidate_id, started_at, deadline, form)
 VALUES ($1, $2, now(), now() + interval '340 minutes', $3::jsonb) RETURNING id, started_at, deadline
 """
+BARE_STATE = """
+SELECT count(*) FILTER (WHERE selected IS NOT NULL) AS answered, count(*) FILTER (WHERE flagged) AS flagged
+FROM bench_bare.responses WHERE attempt_id = $1
+"""
+BARE_SUBMIT = "UPDATE bench_bare.attempts SET submitted_at = now() WHERE id = $1 RETURNING id"
 
 
-class BareIn(msgspec.Struct):
-    selected: str | None = None
+class BareAnswer(msgspec.Struct, forbid_unknown_fields=True):
+    """The product's PUT body: `selected` null clears the answer; an omitted field keeps what was saved."""
+
+    selected: Literal["A", "B", "C", "D"] | None | msgspec.UnsetType = msgspec.UNSET
+    flagged: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class BareOut(msgspec.Struct):
+class BareSaved(msgspec.Struct):
     position: int
     selected: str | None
     flagged: bool
@@ -337,85 +374,163 @@ class BareStarted(msgspec.Struct):
     id: str
     started_at: str
     deadline: str
+    question_count: int
 
 
-def serve_bare(dsn: str, port: int, reset: bool, pool_max: int) -> None:
-    from aiohttp import web
+class BareQuestion(msgspec.Struct):
+    question: msgspec.Raw
+    selected: str | None
+    flagged: bool
 
-    decode = msgspec.json.Decoder(BareIn).decode
-    encode = msgspec.json.Encoder().encode
-    form_text = msgspec.json.encode(
-        [
-            {"item_id": str(uuid.uuid4()), "version": 1, "domain": d.code, "order": "BDAC"}
-            for d in DOMAINS
-            for _ in range(d.classic_count)
-        ]
-    ).decode()
 
-    async def no_reset(conn: asyncpg.Connection) -> None:
-        return None
+class BareState(msgspec.Struct):
+    answered_count: int
+    flagged_count: int
+
+
+class BareSubmitted(msgspec.Struct):
+    id: str
+    status: str
+
+
+BARE_POOL = web.AppKey("bare_pool", asyncpg.Pool)
+_bare_decode_answer = msgspec.json.Decoder(BareAnswer).decode
+_bare_encode = msgspec.json.Encoder().encode
+# The prebuilt form every bare start stores (the product assembles one per start).
+_BARE_FORM = msgspec.json.encode(
+    [
+        {"item_id": str(uuid.uuid4()), "version": 1, "domain": d.code, "order": "BDAC"}
+        for d in DOMAINS
+        for _ in range(d.classic_count)
+    ]
+).decode()
+
+
+def _json(value: msgspec.Struct, status: int = 200) -> web.Response:
+    return web.Response(body=_bare_encode(value), status=status, content_type="application/json")
+
+
+async def _bare_question(request: web.Request) -> web.Response:
+    async with request.app[BARE_POOL].acquire() as conn:
+        row = await conn.fetchrow(
+            BARE_QUESTION, uuid.UUID(request.match_info["attempt"]), int(request.match_info["position"])
+        )
+    if row is None:
+        raise web.HTTPNotFound()
+    return _json(BareQuestion(question=msgspec.Raw(row["body"].encode()), selected=row["selected"],
+                              flagged=row["flagged"]))
+
+
+async def _bare_save(request: web.Request) -> web.Response:
+    try:
+        body = _bare_decode_answer(await request.read())
+    except msgspec.DecodeError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from None
+    set_selected = body.selected is not msgspec.UNSET
+    flagged = None if body.flagged is msgspec.UNSET else body.flagged
+    if not set_selected and flagged is None:
+        raise web.HTTPBadRequest(text="send `selected` (A-D or null), `flagged`, or both")
+    async with request.app[BARE_POOL].acquire() as conn:
+        row = await conn.fetchrow(
+            BARE_UPSERT,
+            uuid.UUID(request.match_info["attempt"]),
+            int(request.match_info["position"]),
+            body.selected if set_selected else None,
+            set_selected,
+            flagged,
+        )
+    return _json(BareSaved(position=row["position"], selected=row["selected"], flagged=row["flagged"],
+                           saved_at=row["saved_at"].isoformat()))
+
+
+async def _bare_start(request: web.Request) -> web.Response:
+    async with request.app[BARE_POOL].acquire() as conn:
+        row = await conn.fetchrow(BARE_INSERT_ATTEMPT, uuid.uuid4(), uuid.uuid4(), _BARE_FORM)
+    return _json(BareStarted(id=str(row["id"]), started_at=row["started_at"].isoformat(),
+                             deadline=row["deadline"].isoformat(), question_count=BARE_QUESTION_COUNT), 201)
+
+
+async def _bare_state(request: web.Request) -> web.Response:
+    async with request.app[BARE_POOL].acquire() as conn:
+        row = await conn.fetchrow(BARE_STATE, uuid.UUID(request.match_info["attempt"]))
+    return _json(BareState(answered_count=row["answered"], flagged_count=row["flagged"]))
+
+
+async def _bare_submit(request: web.Request) -> web.Response:
+    async with request.app[BARE_POOL].acquire() as conn:
+        found = await conn.fetchval(BARE_SUBMIT, uuid.UUID(request.match_info["attempt"]))
+    if found is None:
+        raise web.HTTPNotFound()
+    return _json(BareSubmitted(id=str(found), status="submitted"))
+
+
+async def _bare_ready(request: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
+async def _no_reset(conn: asyncpg.Connection) -> None:
+    return None
+
+
+def create_bare_app(dsn: str, *, reset: bool = True, pool_max: int = 10) -> web.Application:
+    """The bare baseline. `reset=False` replaces the reset query asyncpg's Pool runs on every release
+    with a no-op, as exam-delivery's pool does."""
+
+    async def pool_ctx(app: web.Application) -> AsyncIterator[None]:
+        pool = await asyncpg.create_pool(
+            dsn, min_size=2, max_size=pool_max, **({} if reset else {"reset": _no_reset})
+        )
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", BARE_SCHEMA_LOCK)
+            await conn.execute(BARE_SCHEMA)
+        app[BARE_POOL] = pool
+        yield
+        await pool.close()
+
+    app = web.Application()
+    app.cleanup_ctx.append(pool_ctx)
+    app.router.add_get("/questions/{attempt}/{position:\\d+}", _bare_question)
+    app.router.add_put("/answers/{attempt}/{position:\\d+}", _bare_save)
+    app.router.add_post("/starts", _bare_start)
+    app.router.add_get("/attempts/{attempt}", _bare_state)
+    app.router.add_post("/attempts/{attempt}/submit", _bare_submit)
+    app.router.add_get("/ready", _bare_ready)
+    return app
+
+
+def serve_bare(dsn: str, port: int, *, reset: bool = True, pool_max: int = 10) -> None:
+    """Serve the bare baseline on 127.0.0.1:`port` until SIGTERM or SIGINT."""
 
     async def main() -> None:
-        pool = await asyncpg.create_pool(
-            dsn, min_size=2, max_size=pool_max, **({} if reset else {"reset": no_reset})
-        )
-        async with pool.acquire() as conn:
-            await conn.execute(BARE_SCHEMA)
-
-        async def put(request: web.Request) -> web.Response:
-            body = decode(await request.read())
-            async with pool.acquire() as conn:
-                row = await conn.fetchrow(
-                    BARE_UPSERT,
-                    uuid.UUID(request.match_info["attempt"]),
-                    int(request.match_info["position"]),
-                    body.selected,
-                )
-            out = BareOut(
-                position=row["position"],
-                selected=row["selected"],
-                flagged=row["flagged"],
-                saved_at=row["saved_at"].isoformat(),
-            )
-            return web.Response(body=encode(out), content_type="application/json")
-
-        async def start(request: web.Request) -> web.Response:
-            async with pool.acquire() as conn:
-                row = await conn.fetchrow(BARE_INSERT_FORM, uuid.uuid4(), uuid.uuid4(), form_text)
-            out = BareStarted(
-                id=str(row["id"]),
-                started_at=row["started_at"].isoformat(),
-                deadline=row["deadline"].isoformat(),
-            )
-            return web.Response(body=encode(out), status=201, content_type="application/json")
-
-        async def ready(request: web.Request) -> web.Response:
-            return web.Response(text="ok")
-
-        app = web.Application()
-        app.router.add_put("/answers/{attempt}/{position}", put)
-        app.router.add_post("/starts", start)
-        app.router.add_get("/ready", ready)
-        runner = web.AppRunner(app, access_log=None)
+        runner = web.AppRunner(create_bare_app(dsn, reset=reset, pool_max=pool_max), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, stop.set)
+        loop.add_signal_handler(signal.SIGINT, stop.set)
         await stop.wait()
         await runner.cleanup()
-        await pool.close()
 
     asyncio.run(main())
 
 
+def add_bare_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the `bare` subcommand (here and in bench/loadgen.py)."""
+    parser.add_argument("--dsn", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--pool-max", type=int, default=10)
+    parser.add_argument(
+        "--no-reset", action="store_true", help="a no-op instead of asyncpg's reset query (as delivery's pool)"
+    )
+
+
+def serve_bare_from(args: argparse.Namespace) -> None:
+    serve_bare(args.dsn, args.port, reset=not args.no_reset, pool_max=args.pool_max)
+
+
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description="the bare baseline server of the delivery benchmarks")
+    ap = argparse.ArgumentParser(description="the bare baseline server of the delivery and exam-day benchmarks")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    bare = sub.add_parser("bare")
-    bare.add_argument("--dsn", required=True)
-    bare.add_argument("--port", type=int, required=True)
-    bare.add_argument("--pool-max", type=int, default=10)
-    bare.add_argument("--no-reset", action="store_true")
-    args = ap.parse_args()
-    serve_bare(args.dsn, args.port, not args.no_reset, args.pool_max)
+    add_bare_arguments(sub.add_parser("bare"))
+    serve_bare_from(ap.parse_args())

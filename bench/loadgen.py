@@ -3,7 +3,7 @@
 Importable (`run_step`, `Target`, `cpu_seconds`, ...) and runnable:
 
     python bench/loadgen.py play --url http://127.0.0.1:8080 --tokens tokens.txt --n 100 --seconds 30
-    python bench/loadgen.py bare --dsn postgresql://... --port 9000     # the bare baseline server
+    python bench/loadgen.py bare --dsn postgresql://... --port 9000 --no-reset   # the bare baseline server
 
 Each candidate is one asyncio task with its own bearer token: it starts an
 attempt, then for question after question fetches the question, thinks, saves
@@ -18,10 +18,14 @@ Latencies are measured per call kind, only for calls that end inside the
 measurement window (after every candidate has started); errors are every
 unexpected status or transport failure over the whole step, and must be zero.
 
-The bare baseline (`bare`) is the ceiling the product is compared with: a
-minimal aiohttp + asyncpg + msgspec server whose question fetch reads one row
-by primary key and whose save is one autocommit upsert, with no auth, no
-rules and no entry in front, played by the same candidates at the same pace.
+The bare baseline (`bare`) is the ceiling the product is compared with: the
+bare server of bench/delivery_harness.py, the same one (same code, same SQL)
+as the answer-save benchmark's upsert endpoint: aiohttp + asyncpg + msgspec,
+one autocommit statement per call (a question fetch reads one row by primary
+key, a save is one upsert taking `selected` and `flagged` as the product's PUT
+does), with no auth, no rules and no entry in front, played by the same
+candidates at the same pace. `--no-reset` gives its pool the no-op reset that
+delivery's pool has; `--pool-max` its size (10, as delivery's).
 """
 
 from __future__ import annotations
@@ -30,10 +34,8 @@ import argparse
 import asyncio
 import os
 import random
-import signal
 import sys
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,34 +57,35 @@ EDGE_KINDS = ("start", "review", "submit")
 
 @dataclass(frozen=True)
 class Target:
-    """The paths of one system under load: the product through its entry, or the bare baseline."""
+    """The paths of one system under load: the product through its entry, or the bare baseline
+    (bench/delivery_harness.py `bare`)."""
 
     base_url: str
     bare: bool = False
 
     def start(self, blueprint_id: str) -> tuple[str, str, object]:
         if self.bare:
-            return "POST", f"{self.base_url}/bare/starts", None
+            return "POST", f"{self.base_url}/starts", None
         return "POST", f"{self.base_url}/api/attempts", {"blueprint_id": blueprint_id}
 
     def question(self, attempt: str, pos: int) -> tuple[str, str, object]:
         if self.bare:
-            return "GET", f"{self.base_url}/bare/questions/{attempt}/{pos}", None
+            return "GET", f"{self.base_url}/questions/{attempt}/{pos}", None
         return "GET", f"{self.base_url}/api/attempts/{attempt}/questions/{pos}", None
 
     def save(self, attempt: str, pos: int, body: dict[str, object]) -> tuple[str, str, object]:
         if self.bare:
-            return "PUT", f"{self.base_url}/bare/answers/{attempt}/{pos}", body
+            return "PUT", f"{self.base_url}/answers/{attempt}/{pos}", body
         return "PUT", f"{self.base_url}/api/attempts/{attempt}/responses/{pos}", body
 
     def review(self, attempt: str) -> tuple[str, str, object]:
         if self.bare:
-            return "GET", f"{self.base_url}/bare/attempts/{attempt}", None
+            return "GET", f"{self.base_url}/attempts/{attempt}", None
         return "GET", f"{self.base_url}/api/attempts/{attempt}", None
 
     def submit(self, attempt: str) -> tuple[str, str, object]:
         if self.bare:
-            return "POST", f"{self.base_url}/bare/attempts/{attempt}/submit", None
+            return "POST", f"{self.base_url}/attempts/{attempt}/submit", None
         return "POST", f"{self.base_url}/api/attempts/{attempt}/submit", None
 
 
@@ -240,111 +243,6 @@ async def run_step(target: Target, tokens: list[str], blueprint_id: str, *, comp
     )
 
 
-# ---------------------------------------------------------------- the bare baseline server
-
-BARE_SCHEMA = """
-CREATE SCHEMA IF NOT EXISTS bench_bare;
-CREATE TABLE IF NOT EXISTS bench_bare.questions (position integer PRIMARY KEY, body jsonb NOT NULL);
-CREATE TABLE IF NOT EXISTS bench_bare.answers (
-    attempt uuid NOT NULL, position integer NOT NULL, selected text, flagged boolean NOT NULL DEFAULT false,
-    saved_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (attempt, position));
-INSERT INTO bench_bare.questions
-SELECT p, jsonb_build_object('position', p, 'stem', repeat('A question stem of typical length. ', 8),
-       'options', jsonb_build_array('option A text', 'option B text', 'option C text', 'option D text'))
-FROM generate_series(1, 150) AS p ON CONFLICT DO NOTHING;
-"""
-BARE_QUESTION = """
-SELECT q.body::text AS body, a.selected, coalesce(a.flagged, false) AS flagged
-FROM bench_bare.questions q LEFT JOIN bench_bare.answers a ON a.attempt = $1 AND a.position = q.position
-WHERE q.position = $2
-"""
-BARE_UPSERT = """
-INSERT INTO bench_bare.answers AS a (attempt, position, selected, flagged) VALUES ($1, $2, $3, coalesce($4, false))
-ON CONFLICT (attempt, position) DO UPDATE
-SET selected = CASE WHEN $5 THEN EXCLUDED.selected ELSE a.selected END,
-    flagged = coalesce($4, a.flagged), saved_at = now()
-RETURNING position, selected, flagged, saved_at
-"""
-
-
-class BareAnswer(msgspec.Struct, forbid_unknown_fields=True):
-    selected: str | None | msgspec.UnsetType = msgspec.UNSET
-    flagged: bool | None = None
-
-
-def serve_bare(dsn: str, port: int) -> None:
-    import asyncpg
-    from aiohttp import web
-
-    decode = msgspec.json.Decoder(BareAnswer).decode
-    encode = msgspec.json.Encoder().encode
-
-    async def no_reset(conn: asyncpg.Connection) -> None:
-        return None
-
-    async def main() -> None:
-        pool = await asyncpg.create_pool(dsn, min_size=2, max_size=10, reset=no_reset)
-        async with pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(4242)")
-            await conn.execute(BARE_SCHEMA)
-            await conn.execute("SELECT pg_advisory_unlock(4242)")
-
-        async def question(request: web.Request) -> web.Response:
-            async with pool.acquire() as conn:
-                row = await conn.fetchrow(BARE_QUESTION, uuid.UUID(request.match_info["attempt"]),
-                                          int(request.match_info["position"]))
-            return web.Response(body=encode({"question": msgspec.Raw(row["body"].encode()),
-                                             "selected": row["selected"], "flagged": row["flagged"]}),
-                                content_type="application/json")
-
-        async def save(request: web.Request) -> web.Response:
-            body = decode(await request.read())
-            selected = None if body.selected is msgspec.UNSET else body.selected
-            async with pool.acquire() as conn:
-                row = await conn.fetchrow(BARE_UPSERT, uuid.UUID(request.match_info["attempt"]),
-                                          int(request.match_info["position"]), selected, body.flagged,
-                                          body.selected is not msgspec.UNSET)
-            return web.Response(body=encode({"position": row["position"], "selected": row["selected"],
-                                             "flagged": row["flagged"], "saved_at": row["saved_at"].isoformat()}),
-                                content_type="application/json")
-
-        async def start(request: web.Request) -> web.Response:
-            return web.Response(body=encode({"id": str(uuid.uuid4()), "question_count": 150}), status=201,
-                                content_type="application/json")
-
-        async def state(request: web.Request) -> web.Response:
-            async with pool.acquire() as conn:
-                n = await conn.fetchval("SELECT count(*) FROM bench_bare.answers WHERE attempt = $1",
-                                        uuid.UUID(request.match_info["attempt"]))
-            return web.Response(body=encode({"answered_count": n}), content_type="application/json")
-
-        async def submit(request: web.Request) -> web.Response:
-            return web.Response(body=encode({"status": "submitted"}), content_type="application/json")
-
-        app = web.Application()
-        app.router.add_get("/bare/questions/{attempt}/{position}", question)
-        app.router.add_put("/bare/answers/{attempt}/{position}", save)
-        app.router.add_post("/bare/starts", start)
-        app.router.add_get("/bare/attempts/{attempt}", state)
-        app.router.add_post("/bare/attempts/{attempt}/submit", submit)
-        async def ready(request: web.Request) -> web.Response:
-            return web.Response(text="ok")
-
-        app.router.add_get("/ready", ready)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
-        loop.add_signal_handler(signal.SIGINT, stop.set)
-        await stop.wait()
-        await runner.cleanup()
-        await pool.close()
-
-    asyncio.run(main())
-
-
 # ---------------------------------------------------------------- running it by hand
 
 
@@ -369,12 +267,12 @@ def main() -> None:
     play.add_argument("--n", type=int, default=50)
     play.add_argument("--seconds", type=float, default=30.0, help="the measured window")
     play.add_argument("--compression", type=float, default=100.0)
-    bare = sub.add_parser("bare", help="serve the bare baseline")
-    bare.add_argument("--dsn", required=True)
-    bare.add_argument("--port", type=int, required=True)
+    import delivery_harness  # the bare server; not imported with this module, which needs only aiohttp
+
+    delivery_harness.add_bare_arguments(sub.add_parser("bare", help="serve the bare baseline"))
     args = parser.parse_args()
     if args.cmd == "bare":
-        serve_bare(args.dsn, args.port)
+        delivery_harness.serve_bare_from(args)
         return
     tokens = [t.strip() for t in args.tokens.read_text().splitlines() if t.strip()][: args.n]
     if len(tokens) < args.n:

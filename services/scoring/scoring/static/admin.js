@@ -17,6 +17,8 @@ export async function blueprintPicker(select, { allLabel = null } = {}) {
   const out = await api("GET", "/api/stats/blueprints");
   const opts = out.blueprints.map((b) => h("option", { value: b.blueprint_id }, `${b.blueprint_name} (${b.attempts})`));
   if (allLabel !== null) opts.unshift(h("option", { value: "" }, allLabel));
+  // An empty picker reads as broken: say why there is nothing to pick.
+  if (!opts.length) opts.push(h("option", { value: "" }, "No scored attempts yet"));
   select.replaceChildren(...opts);
   const wanted = new URLSearchParams(location.search).get("blueprint_id");
   if (wanted !== null && [...select.options].some((o) => o.value === wanted)) select.value = wanted;
