@@ -51,7 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 for sub in ("", "services/exam-delivery"):
     sys.path.insert(0, str(ROOT / sub))
 
-from bench_exam_day import api, free_port, start_product  # noqa: E402
+from bench_exam_day import api, start_product  # noqa: E402
+from delivery_harness import free_port  # noqa: E402
 
 from shared.auth import _hasher, issue_user_token  # noqa: E402
 from shared.settings import DEMO_JWT_SECRET, DEMO_SERVICE_SECRET, Settings  # noqa: E402
