@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable
 
 from aiohttp import web
@@ -25,15 +27,37 @@ def run_service(service: str, create_app: Callable[[Settings], web.Application])
     asyncio.run(_serve(settings, create_app))
 
 
+BIND_RETRY_SECONDS = 10.0
+
+
+async def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before the app starts anything (no background loop, no pool).
+
+    A service restarted on its old port (by `mockcert run` after a crash) can find the port held
+    for a moment: the entry and the other services keep connecting to it while it is down, and a
+    client socket may get that very port as its ephemeral local port. That clears within a
+    connection attempt, so retry briefly; a port really taken ends the process with exit code 3."""
+    deadline = time.monotonic() + BIND_RETRY_SECONDS
+    while True:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+            return sock
+        except OSError as exc:
+            sock.close()
+            if exc.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                get_logger().error("bind_failed", host=host, port=port, error=str(exc))
+                sys.exit(3)
+            await asyncio.sleep(0.1)
+
+
 async def _serve(settings: Settings, create_app: Callable[[Settings], web.Application]) -> None:
     log = get_logger()
+    sock = await _bind(settings.host, settings.port)
     app = create_app(settings)
     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=5)
     await runner.setup()
-    # SO_REUSEPORT lets two replicas of a service share a port when asked to.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
     site = web.SockSite(runner, sock, backlog=1024)
     await site.start()
     log.info("service_started", host=settings.host, port=settings.port, mode=settings.mode)

@@ -145,3 +145,26 @@ async def start_stack(database_url: str, services: tuple[str, ...] = ("item-bank
     finally:
         for runner in reversed(list(runners.values())):
             await runner.cleanup()
+
+
+async def serve_again(runner: web.AppRunner, port: int, timeout: float = 10.0) -> None:
+    """Listen on a port a stopped service had, as a restart on the same address does.
+
+    While the service was down, clients kept connecting to it, and a client socket can hold that
+    very port as its own (ephemeral) local port for a moment: binding then fails with EADDRINUSE
+    until the connection attempt is over. Retry briefly instead of failing on that race."""
+    import asyncio
+    import errno
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        site = web.TCPSite(runner, "127.0.0.1", port)
+        try:
+            await site.start()
+            return
+        except OSError as exc:
+            await site.stop()  # the runner registered it on start: forget it
+            if exc.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.05)

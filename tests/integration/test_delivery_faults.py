@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import asyncpg
 from aiohttp import web
 
 from tests.delivery_support import QueuedCandidate, wait_for, wait_for_bank
-from tests.support import ADMIN_PASSWORD, TEST_JWT_SECRET, TEST_SERVICE_SECRET, start_stack
+from tests.support import ADMIN_PASSWORD, TEST_JWT_SECRET, TEST_SERVICE_SECRET, serve_again, start_stack
 
 
 def delivery_env(stack, database_url: str) -> dict[str, str]:
@@ -148,6 +149,13 @@ async def test_sigkill_under_load_loses_no_acknowledged_answer(database_url):
                 proc.wait(timeout=15)
 
 
+async def outbox_gauges(stack) -> dict[str, float]:
+    async with stack.session.get(f"{stack.urls['exam-delivery']}/metrics") as resp:
+        text = await resp.text()
+    found = dict(re.findall(r'^(mockcert_outbox_\w+)\{service="exam-delivery"\} (\S+)$', text, re.M))
+    return {name: float(value) for name, value in found.items()}
+
+
 async def test_scoring_down_during_submissions_then_each_is_scored_exactly_once(database_url):
     from scoring.app import create_app as scoring_app
 
@@ -196,13 +204,17 @@ async def test_scoring_down_during_submissions_then_each_is_scored_exactly_once(
                 return len(rows) == 8 and all(r["tries"] >= 2 and r["published_at"] is None for r in rows)
 
             await wait_for(all_closed_and_tried, timeout=20, what="failed deliveries while scoring is down")
+            # An operator sees the backlog on delivery's /metrics while scoring is down.
+            backlog = await outbox_gauges(stack)
+            assert backlog["mockcert_outbox_pending_events"] >= 8
+            assert backlog["mockcert_outbox_oldest_pending_seconds"] > 0
 
             # Scoring comes back on the same address.
             settings = stack.settings["scoring"]
             app = scoring_app(settings)
             runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
             await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", settings.port).start()
+            await serve_again(runner, settings.port)
             stack.runners["scoring"] = runner
 
             async def all_scored() -> bool:
@@ -214,6 +226,12 @@ async def test_scoring_down_during_submissions_then_each_is_scored_exactly_once(
                 )
 
             await wait_for(all_scored, timeout=90, what="every submission scored")
+
+            async def backlog_drained() -> bool:
+                gauges = await outbox_gauges(stack)
+                return gauges["mockcert_outbox_pending_events"] == 0 == gauges["mockcert_outbox_oldest_pending_seconds"]
+
+            await wait_for(backlog_drained, what="the outbox gauges back to zero")
             # Deliver one event again, as a publisher dying after the call but before recording it would.
             await conn.execute(
                 "UPDATE delivery.outbox SET published_at = NULL, next_try_at = now() WHERE attempt_id = $1",

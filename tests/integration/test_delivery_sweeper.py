@@ -13,7 +13,7 @@ from exam_delivery.app import create_app
 from exam_delivery.state import DELIVERY_KEY
 from exam_delivery.sweeper import sweep_once
 from tests.delivery_support import wait_for, wait_for_bank
-from tests.support import free_port, start_stack
+from tests.support import free_port, serve_again, start_stack
 
 # Background sweepers run once at start and then sleep: the test drives the sweeps itself.
 DORMANT = 3600.0
@@ -135,7 +135,7 @@ async def test_the_sweeper_catches_up_after_a_restart(database_url):
             app = create_app(settings)
             runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
             await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", settings.port).start()
+            await serve_again(runner, settings.port)
             stack.runners["exam-delivery"] = runner
             stack.apps["exam-delivery"] = app
 

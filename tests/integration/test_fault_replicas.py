@@ -40,6 +40,7 @@ from tests.support import (
     auth,
     free_port,
     make_settings,
+    serve_again,
     service_factories,
 )
 
@@ -81,7 +82,7 @@ class Cluster:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         self.runners[name] = runner
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", settings.port).start()
+        await serve_again(runner, settings.port)
         self.apps[name] = app
         self.urls[name] = f"http://127.0.0.1:{settings.port}"
 

@@ -89,4 +89,10 @@ async def publish_once(state: Delivery) -> int:
             break  # failures are rescheduled; do not spin on them
     if acknowledged:
         _log.info("events_delivered", count=acknowledged)
+    if state.metrics is not None:
+        # What an operator watches while scoring is down: submissions waiting, and for how long.
+        async with state.pool.acquire() as conn:
+            pending, oldest = await repo.outbox_backlog(conn)
+        state.metrics.set_gauge("mockcert_outbox_pending_events", pending)
+        state.metrics.set_gauge("mockcert_outbox_oldest_pending_seconds", round(oldest, 3))
     return acknowledged

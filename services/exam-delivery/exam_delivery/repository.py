@@ -436,7 +436,11 @@ UPDATE delivery.outbox SET next_try_at = now() + make_interval(secs => $2), last
 WHERE event_id = $1 AND published_at IS NULL
 """
 
-OUTBOX_PENDING = "SELECT count(*) FROM delivery.outbox WHERE published_at IS NULL"
+OUTBOX_BACKLOG = """
+SELECT count(*) AS pending,
+       coalesce(extract(epoch FROM now() - min(created_at)), 0)::double precision AS oldest_seconds
+FROM delivery.outbox WHERE published_at IS NULL
+"""
 
 
 async def claim_outbox(conn: asyncpg.Connection, limit: int, lease_seconds: float) -> list[asyncpg.Record]:
@@ -453,5 +457,7 @@ async def schedule_retry(
     await conn.execute(SCHEDULE_RETRY, event_id, delay_seconds, error[:500])
 
 
-async def outbox_pending(conn: asyncpg.Connection) -> int:
-    return int(await conn.fetchval(OUTBOX_PENDING))
+async def outbox_backlog(conn: asyncpg.Connection) -> tuple[int, float]:
+    """Events not yet acknowledged by scoring, and the age of the oldest (seconds)."""
+    row = await conn.fetchrow(OUTBOX_BACKLOG)
+    return int(row["pending"]), float(row["oldest_seconds"])

@@ -24,7 +24,9 @@ from exam_delivery.assembly import Exposure
 from exam_delivery.itempool import ItemPool
 from shared.db import init_connection
 from shared.http import CLIENT_KEY, ServiceAuth
+from shared.metrics import Metrics
 from shared.settings import Settings
+from shared.web import METRICS_KEY
 
 if TYPE_CHECKING:
     from exam_delivery.blueprints import Blueprint
@@ -46,6 +48,7 @@ class Delivery:
     session: aiohttp.ClientSession | None = None  # for the item bank's feed and scoring's ingest
     service_auth: ServiceAuth | None = None
     last_on_demand_refresh: float = 0.0  # monotonic time of the last refresh a start asked for
+    metrics: Metrics | None = None  # the app's, for the background loops' gauges
 
 
 DELIVERY_KEY = web.AppKey("delivery", Delivery)
@@ -75,6 +78,7 @@ def delivery_ctx(settings: Settings):  # type: ignore[no-untyped-def]
             exposure=Exposure(settings.exposure_window, settings.exposure_max_share),
             session=app[CLIENT_KEY],
             service_auth=ServiceAuth(settings),
+            metrics=app[METRICS_KEY],
         )
         app[DELIVERY_KEY] = state
         yield
