@@ -13,6 +13,7 @@ from scoring import analytics
 from scoring import schemas as s
 from scoring.frame import Dense, Frame, ItemMeta, append_rows, response_matrix
 from scoring.stats import classical, rates
+from tests.unit.test_stats_classical import kelley_d  # the one naive reference
 
 DOMAINS = ("EM", "ICD", "HCPCS")
 
@@ -260,25 +261,6 @@ def test_pass_rates_by_week_month_group_and_filters():
 # ------------------------------------------------------------------ figures once they leave the stats core
 
 
-def naive_kelley_d(x: np.ndarray, T: np.ndarray, frac: float = 0.27) -> float:
-    """Upper minus lower 27 % by total, candidates tied at a boundary sharing the places."""
-    g = int(np.floor(frac * len(T) + 0.5))
-
-    def group_p(order: np.ndarray) -> float:
-        remaining, correct = g, 0.0
-        for v in order:
-            tied = T == v
-            take = min(int(tied.sum()), remaining)
-            correct += take / tied.sum() * x[tied].sum()
-            remaining -= take
-            if remaining == 0:
-                break
-        return correct / g
-
-    values = np.unique(T)
-    return group_p(values[::-1]) - group_p(values)
-
-
 def naive_form_alpha_if_deleted(X: np.ndarray, M: np.ndarray, j: int) -> float:
     """Over the candidates who saw item j: the alpha of their own form without j, averaged."""
     var = np.array([X[M[:, i] == 1, i].var(ddof=1) for i in range(X.shape[1])])
@@ -365,7 +347,7 @@ def test_item_rows_carry_the_stats_core_figures():
         x, t = X[S, j].astype(float), T[S]
         assert it.r_pb == pytest.approx(np.corrcoef(x, t)[0, 1], abs=1e-4)
         assert it.r_pb_corrected == pytest.approx(np.corrcoef(x, t - x)[0, 1], abs=1e-4)
-        assert it.upper_lower == pytest.approx(naive_kelley_d(x, t), abs=1e-4)
+        assert it.upper_lower == pytest.approx(kelley_d(x, t), abs=1e-4)
         assert it.alpha_if_deleted is not None
         assert it.alpha_if_deleted == pytest.approx(naive_form_alpha_if_deleted(X, M, j), abs=1e-4)
 
