@@ -59,6 +59,15 @@ async def make_instructor(stack: Stack) -> tuple[str, str]:
     return username, password
 
 
+MED_ITEM = {
+    "domain": "MED",
+    "stem": "Which CPT section covers immunization administration codes in this case?",
+    "options": [{"label": label, "text": f"Section {label}"} for label in "ABCD"],
+    "key": "C",
+    "rationale": "Immunization administration is reported from the Medicine section; the others are not.",
+}
+
+
 def artifact(name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name

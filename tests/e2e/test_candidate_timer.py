@@ -5,7 +5,6 @@ the next re-sync with the server."""
 from __future__ import annotations
 
 import re
-import secrets
 import uuid
 
 import pytest
@@ -46,15 +45,7 @@ async def _candidate_in_attempt(stack: Stack, page: Page, seconds: int) -> tuple
 
     Returns (user id, token, attempt id)."""
     blueprint_id = await _blueprint(stack, seconds)
-    username = f"cand-{uuid.uuid4().hex[:8]}"
-    password = secrets.token_urlsafe(12)
-    status, user = await stack.request(
-        "POST",
-        "/api/users",
-        await stack.admin_token(),
-        json={"username": username, "password": password, "role": "candidate", "display_name": "Pat Timer"},
-    )
-    assert status == 201, user
+    user_id, username, password = await stack.new_account("candidate", display_name="Pat Timer")
     token = await stack.login(username, password)
     await ui_login(page, stack.base_url, username, password)
     await page.wait_for_url(f"{stack.base_url}/exam")
@@ -62,7 +53,7 @@ async def _candidate_in_attempt(stack: Stack, page: Page, seconds: int) -> tuple
     assert status == 201, started
     await page.goto(f"{stack.base_url}/exam/attempts/{started['id']}")
     await expect(page.locator("#q-heading")).to_have_text("Question 1 of 4")
-    return str(user["id"]), token, str(started["id"])
+    return user_id, token, str(started["id"])
 
 
 @pytest.mark.parametrize(

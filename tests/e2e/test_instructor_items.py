@@ -8,7 +8,7 @@ import uuid
 
 from playwright.async_api import Page, expect
 
-from tests.e2e.conftest import artifact, make_instructor, ui_login
+from tests.e2e.conftest import MED_ITEM, artifact, make_instructor, ui_login
 
 
 async def log_out(page: Page) -> None:
@@ -97,14 +97,7 @@ async def test_field_errors_stats_panel_history_and_diff(stack, page):
         "POST",
         "/api/items",
         token,
-        json={
-            "domain": "MED",
-            "stem": "Which CPT section covers immunization administration codes in this case?",
-            "options": [{"label": label, "text": f"Section {label}"} for label in "ABCD"],
-            "key": "C",
-            "rationale": "Immunization administration is reported from the Medicine section; "
-            "the others are not.",
-        },
+        json=MED_ITEM,
     )
     assert status == 201, created
     await page.goto(f"{stack.base_url}/instructor/items/{created['id']}")

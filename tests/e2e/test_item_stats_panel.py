@@ -13,7 +13,7 @@ from playwright.async_api import Route, expect
 
 from scoring.simulate import BankItem, EventFactory, post_events, synthetic_bank
 from shared.auth import issue_service_token
-from tests.e2e.conftest import artifact, ui_login
+from tests.e2e.conftest import MED_ITEM, artifact, ui_login
 from tests.support import Stack, start_stack
 
 pytestmark = pytest.mark.e2e
@@ -36,13 +36,7 @@ async def scored_item(stack: Stack) -> dict:
         "POST",
         "/api/items",
         token,
-        json={
-            "domain": "MED",
-            "stem": "Which CPT section covers immunization administration codes in this case?",
-            "options": [{"label": label, "text": f"Section {label}"} for label in "ABCD"],
-            "key": "C",
-            "rationale": "Immunization administration is reported from the Medicine section; the others are not.",
-        },
+        json=MED_ITEM,
     )
     assert status == 201, item
 
