@@ -3,24 +3,33 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
+LOCK_RUN := requirements/run.lock
+LOCK_DEV := requirements/dev.lock
+UV_VERSION := 0.13.9
 
-.PHONY: run test test-unit test-integration test-e2e bench lint system-deps clean
+.PHONY: run test test-unit test-integration test-e2e bench lint lock system-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e .
+# Dependencies come from the lock files, every file checked against its hash; the
+# project itself is then installed editable without touching them.
+$(VENV)/.installed: pyproject.toml $(LOCK_RUN) | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK_RUN)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(LOCK_DEV) $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK_DEV)
 	touch $@
 
-$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
-	$(PY) -m pip install --quiet -e '.[test,bench]'
-	touch $@
+# Refresh both locks to the newest releases pyproject.toml allows (the one-line command).
+lock: | $(VENV)/bin/python
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip compile pyproject.toml requirements/build.in --extra test --extra bench \
+		--universal --python-version 3.11 --generate-hashes --upgrade --quiet -o $(LOCK_DEV)
+	$(VENV)/bin/uv pip compile pyproject.toml requirements/build.in -c $(LOCK_DEV) \
+		--universal --python-version 3.11 --generate-hashes --quiet -o $(LOCK_RUN)
 
 run: $(VENV)/.installed
 	$(VENV)/bin/mockcert run
@@ -42,7 +51,7 @@ test-integration: $(VENV)/.installed-test
 test-e2e: $(VENV)/.installed-test system-deps
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-test
 	$(PY) bench/run_all.py
 
 lint: $(VENV)/.installed-test
