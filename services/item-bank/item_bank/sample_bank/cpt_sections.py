@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+from . import cases_em
 from ._common import Spec, pick, spec
 from .cpt_common import REF_MODIFIERS, Span, fact, range_item
 
@@ -18,18 +19,6 @@ from .cpt_common import REF_MODIFIERS, Span, fact, range_item
 
 EM = "EM"
 REF_EM = "CPT Evaluation and Management Services guidelines"
-EM_SPANS: tuple[Span, ...] = (
-    Span("Office or Other Outpatient Services", 99202, 99215),
-    Span("Hospital Inpatient and Observation Care Services", 99221, 99239),
-    Span("Consultations", 99242, 99255),
-    Span("Emergency Department Services", 99281, 99285),
-    Span("Critical Care Services", 99291, 99292),
-    Span("Nursing Facility Services", 99304, 99316),
-    Span("Preventive Medicine Services", 99381, 99397),
-    Span("Newborn Care Services", 99460, 99463),
-    Span("Transitional Care Management Services", 99495, 99496),
-)
-
 _NEW = "New patient office visit code"
 _EST = "Established patient office visit code"
 _CONSULT = "Office consultation code"
@@ -317,12 +306,12 @@ def _em_facts() -> list[Spec]:
 
 
 def em(rng: random.Random) -> list[Spec]:
-    ranges = [range_item(EM, c, EM_SPANS, "subsection of the CPT Evaluation and Management section", rng,
-                         ["e-m"], REF_EM)
-              for c in (99203, 99214, 99222, 99232, 99244, 99283, 99291, 99306, 99385, 99395, 99460, 99495)]
+    # Most of the area is visit notes to codes (cases_em); a few concept items stay, one of each
+    # templated kind so no two differ only in a number.
+    visits = cases_em.cases()
     return pick(rng, [
-        (_new_established(), 7), (_mdm_items(), 6), (_risk_items(), 5), (_problem_items(), 6),
-        (_time_items(), 5), (_em_facts(), 8), (ranges, 3),
+        (visits, len(visits)), (_new_established(), 3), (_mdm_items(), 1), (_risk_items(), 1),
+        (_problem_items(), 1), (_time_items(), 1), (_em_facts(), 6),
     ])
 
 
