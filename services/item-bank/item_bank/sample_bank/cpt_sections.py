@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from . import cases_em
+from . import cases_anes, cases_em
 from ._common import Spec, pick, spec
 from .cpt_common import REF_MODIFIERS, Span, fact, range_item
 
@@ -629,9 +629,12 @@ def anes(rng: random.Random) -> list[Spec]:
                          REF_ANES)
               for c in (160, 320, 400, 520, 630, 790, 840, 910, 1120, 1210, 1400, 1480, 1630, 1740, 1810,
                         1922, 1951, 1967, 1996)]
+    # Mostly surgeries to anesthesia codes (cases_anes); one of each arithmetic kind and a few
+    # concept items stay.
+    surgeries = cases_anes.cases()
     return pick(rng, [
-        (_anes_formula(), 5), (_anes_payment(), 2), (_anes_clock(), 3), (_anes_status(), 7),
-        (_anes_modifiers(), 8), (_anes_facts(), 8), (ranges, 7),
+        (surgeries, len(surgeries)), (_anes_formula(), 1), (_anes_payment(), 1), (_anes_clock(), 1),
+        (_anes_status(), 2), (_anes_modifiers(), 3), (_anes_facts(), 8), (ranges, 2),
     ])
 
 
