@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from . import cases_anes, cases_em
+from . import cases_anes, cases_em, cases_rad
 from ._common import Spec, pick, spec
 from .cpt_common import REF_MODIFIERS, Span, fact, range_item
 
@@ -835,9 +835,11 @@ def rad(rng: random.Random) -> list[Spec]:
                          REF_RAD)
               for c in (70450, 71046, 72148, 73030, 73721, 74177, 76536, 76700, 76805, 76856, 77002, 77012,
                         77065, 77067, 77080, 77385, 77427, 78452, 78815, 79005)]
+    # Mostly orders and reports to codes (cases_rad); a few concept items stay.
+    studies = cases_rad.cases()
     return pick(rng, [
-        (_rad_components(rng), 7), (_rad_contrast(), 5), (_rad_fractions(), 5), (_rad_facts(), 8),
-        (ranges, 15),
+        (studies, len(studies)), (_rad_components(rng), 2), (_rad_contrast(), 2), (_rad_fractions(), 1),
+        (_rad_facts(), 8), (ranges, 1),
     ])
 
 
