@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from . import cases_anes, cases_em, cases_rad
+from . import cases_anes, cases_em, cases_path, cases_rad
 from ._common import Spec, pick, spec
 from .cpt_common import REF_MODIFIERS, Span, fact, range_item
 
@@ -1032,9 +1032,11 @@ def path(rng: random.Random) -> list[Spec]:
               for c in (80053, 80061, 80069, 80076, 80162, 80178, 80305, 80307, 80400, 81000, 81003,
                         82947, 83036, 84443, 84153, 82565, 85025, 85610, 86580, 86803, 86900, 87086, 87880,
                         88104, 88305, 88342, 89320)]
+    # Mostly orders and reports to codes (cases_path); concept items fill the rest.
+    reports = cases_path.cases()
     facts = _path_facts()
-    units = _path_units()
-    return pick(rng, [(facts, len(facts)), (units, 4), (ranges, 40 - len(facts) - 4)])
+    return pick(rng, [(reports, len(reports)), (_path_units(), 1), (ranges, 1),
+                      (facts, 40 - len(reports) - 2)])
 
 
 # --- Medicine --------------------------------------------------------------------------------
