@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from . import cases_anes, cases_em, cases_path, cases_rad
+from . import cases_anes, cases_em, cases_med, cases_path, cases_rad
 from ._common import Spec, pick, spec
 from .cpt_common import REF_MODIFIERS, Span, fact, range_item
 
@@ -1209,10 +1209,12 @@ def med(rng: random.Random) -> list[Spec]:
                          REF_MED)
               for c in (90371, 90686, 90715, 90791, 90837, 90935, 92004, 92014, 92557, 93000, 93306, 94010,
                         94640, 95004, 95886, 97110, 97140, 98926, 98941, 99152)]
+    # Mostly notes to codes (cases_med); one of each arithmetic kind and the concept items stay.
+    notes = cases_med.cases()
     facts = _med_facts()
     return pick(rng, [
-        (facts, len(facts)), (_med_infusion_hours(), 4), (_med_eight_minute(), 5),
-        (ranges, 40 - len(facts) - 9),
+        (notes, len(notes)), (facts, len(facts)), (_med_infusion_hours(), 1), (_med_eight_minute(), 1),
+        (ranges, 40 - len(notes) - len(facts) - 2),
     ])
 
 
