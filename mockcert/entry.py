@@ -22,6 +22,7 @@ from shared.logging import configure_logging
 from shared.ops import system_health
 from shared.routing import OPENAPI_PATHS, service_for
 from shared.settings import Settings
+from shared.web import name_server
 
 _log = structlog.get_logger("mockcert.entry")
 UPSTREAMS_KEY = web.AppKey("upstreams", dict)
@@ -102,6 +103,7 @@ async def proxy(request: web.Request) -> web.StreamResponse:
 def create_entry_app(upstreams: dict[str, list[str]], health_settings: Settings,
                      max_body: int = 40 << 20) -> web.Application:
     app = web.Application(client_max_size=max_body)
+    name_server(app)  # the upstream's Server header is replaced too
     app[UPSTREAMS_KEY] = {name: Upstreams(urls) for name, urls in upstreams.items()}
     app[HEALTH_SETTINGS_KEY] = health_settings
 

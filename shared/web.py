@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import asyncpg
 import msgspec
 import structlog
-from aiohttp import web
+from aiohttp import web, web_response
 
 from shared.auth import PUBLIC, Principal, decode_token
 from shared.errors import PROBLEM_CONTENT_TYPE, FieldError, Problem, field_problem, from_msgspec
@@ -339,12 +339,32 @@ def add_static(app: web.Application, prefix: str, directory: Any) -> None:
                                                roles=PUBLIC, in_schema=False)
 
 
+# ---------------------------------------------------------------- the Server header
+
+SERVER_NAME = "mockcert"
+
+
+async def _name_server(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers["Server"] = SERVER_NAME
+
+
+def name_server(app: web.Application) -> None:
+    """Every response of `app` says `Server: mockcert`, never aiohttp's or Python's version.
+
+    The signal covers every routed response, a proxied upstream header included; the
+    module default covers the few aiohttp writes itself before any routing (a malformed
+    request line or header gets its 400 straight from the protocol)."""
+    web_response.SERVER_SOFTWARE = SERVER_NAME
+    app.on_response_prepare.append(_name_server)
+
+
 def create_base_app(settings: Settings) -> web.Application:
     """An app with the shared middleware and metrics; per-endpoint body limits are clamped per request."""
     app = web.Application(
         middlewares=[request_context_middleware],
         client_max_size=max(settings.max_body_bytes, settings.max_import_bytes),
     )
+    name_server(app)
     app[SETTINGS_KEY] = settings
     app[METRICS_KEY] = Metrics(settings.service)
     app[ENDPOINTS_KEY] = []
@@ -359,6 +379,7 @@ __all__ = [
     "create_base_app",
     "install",
     "json_response",
+    "name_server",
     "problem_response",
     "read_json",
     "read_query",
