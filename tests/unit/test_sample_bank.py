@@ -1,7 +1,7 @@
 """Checks on the generated sample item bank: shape rules, volume, determinism and content validity.
 
-The ICD checks go back to the simple_icd_10_cm code set independently of the generator's own
-helpers, so a vignette whose stem drifts from its key's tabular description fails here.
+The ICD checks go back to the simple_icd_10_cm code set independently of the generator, so a code
+that is not billable, a stem that quotes its key's title or a missing sibling distractor fails here.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from shared.settings import load_settings
 LABELS = ["A", "B", "C", "D"]
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 ICD_CODE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+ICD_IN_TEXT_RE = re.compile(r"\b[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
 ENCOUNTER_SUFFIX_RE = re.compile(r", (initial encounter|subsequent encounter|sequela)\b.*$")
 
 
@@ -48,8 +49,8 @@ def bank() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def icd_vignettes(bank: list[dict]) -> list[dict]:
-    return [i for i in bank if i["domain"] == "ICD" and "vignette" in i["tags"]]
+def icd_cases(bank: list[dict]) -> list[dict]:
+    return [i for i in bank if i["domain"] == "ICD" and "code-selection" in i["tags"]]
 
 
 # --- shape -----------------------------------------------------------------------------------
@@ -65,7 +66,8 @@ def test_every_item_has_exactly_the_required_fields(bank):
 
 def _default_code_set_year() -> int:
     """The year the item bank runs with when MOCKCERT_CODE_SET_YEAR is not set."""
-    settings = load_settings("item-bank", {"DATABASE_URL": "postgresql://unused", "MOCKCERT_MODE": "demo"})
+    settings = load_settings("item-bank", {"DATABASE_URL": "postgresql://unused", "MOCKCERT_MODE": "demo",
+                                           "MOCKCERT_JWT_SECRET": "j" * 40, "MOCKCERT_SERVICE_SECRET": "s" * 40})
     return settings.current_code_set_year
 
 
@@ -193,46 +195,51 @@ def test_generation_is_fast():
 # --- ICD-10-CM content -----------------------------------------------------------------------
 
 
-def test_icd_domain_is_mostly_code_from_vignette(bank, icd_vignettes):
+def test_icd_domain_is_mostly_code_selection_from_clinical_notes(bank, icd_cases):
     icd_items = [i for i in bank if i["domain"] == "ICD"]
-    assert len(icd_vignettes) > len(icd_items) / 2
+    assert len(icd_cases) > len(icd_items) / 2
     for item in icd_items:
-        assert "vignette" in item["tags"] or "guideline" in item["tags"], item["tags"]
+        assert "code-selection" in item["tags"] or "guideline" in item["tags"], item["tags"]
 
 
-def test_icd_vignette_key_is_a_billable_code_whose_description_built_the_stem(icd_vignettes):
-    assert icd_vignettes
-    for item in icd_vignettes:
-        key = _key_text(item)
-        assert ICD_CODE_RE.match(key), key
-        assert cm.is_valid_item(key) and cm.is_leaf(key), key
-        description = _norm(cm.get_description(key).replace("/\t", " / "))
-        condition = ENCOUNTER_SUFFIX_RE.sub("", description)
-        assert condition.casefold() in item["stem"].casefold(), (key, condition, item["stem"])
-        assert description in item["rationale"]
-        if key[0] in "ST" and len(key.replace(".", "")) == 7:
-            expected = {"A": "(initial encounter)", "D": "(subsequent encounter)"}[key[-1]]
-            assert expected in item["stem"], (key, item["stem"])
+def _codes(text: str) -> list[str]:
+    return ICD_IN_TEXT_RE.findall(text)
 
 
-def test_icd_vignette_distractors_are_other_valid_codes(icd_vignettes):
-    for item in icd_vignettes:
-        key = _key_text(item)
-        distractors = _distractor_texts(item)
-        assert len(set(distractors)) == 3
-        for code in distractors:
-            assert ICD_CODE_RE.match(code), code
-            assert code != key
-            assert cm.is_valid_item(code), code
-            assert _norm(cm.get_description(code).replace("/\t", " / ")) != _norm(cm.get_description(key))
+def test_icd_case_options_are_billable_codes(icd_cases):
+    for item in icd_cases:
+        for option in item["options"]:
+            codes = _codes(option["text"])
+            assert codes and ", ".join(codes) == option["text"], option["text"]
+            for code in codes:
+                assert cm.is_valid_item(code) and cm.is_leaf(code), (code, item["stem"][:60])
 
 
-def test_icd_laterality_in_stem_matches_key(icd_vignettes):
-    for item in icd_vignettes:
-        description = cm.get_description(_key_text(item)).lower()
-        for side in ("right", "left"):
-            if re.search(rf"\b{side}\b", description):
-                assert re.search(rf"\b{side}\b", item["stem"].lower()), item["stem"]
+def test_icd_stems_never_quote_the_keys_title_nor_label_the_encounter(icd_cases):
+    for item in icd_cases:
+        stem = item["stem"].casefold()
+        assert not re.search(r"initial encounter|subsequent encounter|\bsequela\b", stem), item["stem"]
+        for code in _codes(_key_text(item)):
+            title = ENCOUNTER_SUFFIX_RE.sub("", _norm(cm.get_description(code).replace("/\t", " / ")))
+            if len(title.split()) >= 3:
+                assert title.casefold() not in stem, (code, title)
+
+
+def test_icd_nearest_sibling_is_among_the_distractors(icd_cases):
+    """A code of the same category as one of the key's codes (other side, other 7th character,
+    the neighbouring subcode) is always offered."""
+    for item in icd_cases:
+        key_codes = set(_codes(_key_text(item)))
+        offered = {c for text in _distractor_texts(item) for c in _codes(text)} - key_codes
+        assert any(c[:3] == k[:3] for c in offered for k in key_codes), (item["stem"][:60], item["options"])
+
+
+def test_icd_seventh_characters_a_d_s_and_e11_9_are_keys_of_real_cases(icd_cases):
+    keys = [_codes(_key_text(item)) for item in icd_cases]
+    for seventh in "ADS":
+        with_it = [k for k in keys if any(len(c.replace(".", "")) == 7 and c.endswith(seventh) for c in k)]
+        assert len(with_it) >= 3, (seventh, with_it)
+    assert any("E11.9" in k for k in keys)
 
 
 def test_icd_guideline_items_cite_the_official_guidelines(bank):
@@ -258,14 +265,6 @@ def test_icd_codes_named_in_guideline_items_exist(bank):
         for text in _distractor_texts(item):
             for code in dotted.findall(text):
                 assert cm.is_valid_item(code), (code, item["stem"])
-
-
-def test_icd_placeholder_items_use_real_codes_for_the_key(bank):
-    for item in bank:
-        if item["domain"] == "ICD" and "placeholder-x" in item["tags"] and "guideline" in item["tags"]:
-            key = _key_text(item)
-            if ICD_CODE_RE.match(key):
-                assert "X" in key and cm.is_valid_item(key) and cm.is_leaf(key)
 
 
 # --- HCPCS and CPT-area content --------------------------------------------------------------
