@@ -38,15 +38,21 @@ def generate_sample_bank(seed: int = 2026) -> list[dict]:
     rng = random.Random(seed)
     by_domain = _specs_by_domain(rng)
     ordered: list[Spec] = []
+    blocks: list[int] = []
     for domain in DOMAINS:
         specs = list(by_domain.get(domain.code, []))
         if any(s.domain != domain.code for s in specs):
             raise ValueError(f"a generator for {domain.code} produced items for another domain")
         rng.shuffle(specs)
         ordered += specs
-    # Balance the key letter across the bank instead of leaving it to chance.
-    positions = [i % len(LABELS) for i in range(len(ordered))]
-    rng.shuffle(positions)
+        blocks.append(len(specs))
+    # Balance the key letter within each area (each letter a quarter of the area's items, give
+    # or take one) instead of leaving it to chance.
+    positions: list[int] = []
+    for size in blocks:
+        block = [i % len(LABELS) for i in range(size)]
+        rng.shuffle(block)
+        positions += block
     items = [render(s, rng, pos) for s, pos in zip(ordered, positions, strict=True)]
     seen: set[str] = set()
     for item in items:
