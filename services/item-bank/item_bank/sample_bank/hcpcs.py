@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from . import cases_hcpcs
 from ._common import Spec, pick, spec
 
 DOMAIN = "HCPCS"
@@ -166,49 +167,6 @@ def _lookups(rng: random.Random) -> list[Spec]:
             (c.code, f"{c.code} reports {c.what}, which is what the scenario describes"),
             [(p.code, f"{p.code} reports {p.what}, which does not match the scenario") for p in distractors],
             ["hcpcs-level-ii", "code-lookup", c.group],
-            [REF_CODES],
-        ))
-    return out
-
-
-# (code, drug, amount given, unit label, amount per billing unit)
-_DOSES: tuple[tuple[str, str, float, str, float], ...] = (
-    ("J1100", "dexamethasone sodium phosphate", 8, "mg", 1),
-    ("J1100", "dexamethasone sodium phosphate", 10, "mg", 1),
-    ("J0696", "ceftriaxone sodium", 1000, "mg", 250),
-    ("J0696", "ceftriaxone sodium", 500, "mg", 250),
-    ("J0696", "ceftriaxone sodium", 2000, "mg", 250),
-    ("J1885", "ketorolac tromethamine", 30, "mg", 15),
-    ("J1885", "ketorolac tromethamine", 60, "mg", 15),
-    ("J2405", "ondansetron HCl", 4, "mg", 1),
-    ("J3301", "triamcinolone acetonide", 40, "mg", 10),
-    ("J3301", "triamcinolone acetonide", 20, "mg", 10),
-    ("J0561", "penicillin G benzathine", 1_200_000, "units", 100_000),
-    ("J0561", "penicillin G benzathine", 2_400_000, "units", 100_000),
-    ("J1815", "insulin", 10, "units", 5),
-    ("J1815", "insulin", 20, "units", 5),
-)
-
-
-def _fmt(x: float) -> str:
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
-
-
-def _units(rng: random.Random) -> list[Spec]:
-    out = []
-    for code, drug, given, unit, per in _DOSES:
-        answer = int(given // per)
-        wrong = [n for n in dict.fromkeys((1, answer * 2, answer // 2, answer + 1, int(given), answer - 1))
-                 if 0 < n <= 100 and n != answer]
-        chosen = rng.sample(wrong, 3)
-        out.append(spec(
-            DOMAIN,
-            f"A patient receives {_fmt(given)} {unit} of {drug} by injection. HCPCS Level II code {code} is "
-            f"defined per {_fmt(per)} {unit}. How many units of {code} are reported?",
-            (str(answer), f"{_fmt(given)} {unit} divided by {_fmt(per)} {unit} per unit is {answer} units"),
-            [(str(n), f"{n} units would report {_fmt(n * per)} {unit}, not the {_fmt(given)} {unit} given")
-             for n in chosen],
-            ["hcpcs-level-ii", "drug-units", "j-codes"],
             [REF_CODES],
         ))
     return out
@@ -436,10 +394,13 @@ def _structure(rng: random.Random) -> list[Spec]:
 
 
 def build(rng: random.Random) -> list[Spec]:
+    # Mostly notes to codes with units and modifiers (cases_hcpcs); a few lookups and modifier and
+    # structure items stay.
+    notes = cases_hcpcs.cases()
     return pick(rng, [
-        (_lookups(rng), 15),
-        (_units(rng), 7),
-        (_digits(rng) + _site_modifiers(rng), 7),
-        (_payment_modifiers(), 6),
-        (_structure(rng), 5),
+        (notes, len(notes)),
+        (_lookups(rng), 6),
+        (_digits(rng) + _site_modifiers(rng), 5),
+        (_payment_modifiers(), 4),
+        (_structure(rng), 40 - len(notes) - 15),
     ])
