@@ -172,7 +172,8 @@ def _hipaa() -> list[Spec]:
               "transactions",
               "Covered entities are health plans, health care clearinghouses and providers that conduct "
               "standard electronic transactions"),
-             [("A billing company working for a physician practice", "That is a business associate"),
+             [("A billing company that processes claims and handles patient data on behalf of a physician "
+               "practice", "That is a business associate, not a covered entity"),
               ("A patient who keeps copies of their own records", "Individuals are not covered entities"),
               ("A life insurance company", "Life insurers are not health plans under HIPAA")],
              ["compliance", "hipaa", "covered-entity"], ref),
@@ -205,9 +206,11 @@ def _hipaa() -> list[Spec]:
         fact(c, "A patient asks for a copy of their medical record. How long does the covered entity have to "
                 "act on the request under the HIPAA Privacy Rule?",
              ("30 days, with one 30-day extension if needed", "The rule allows 30 days and one extension"),
-             [("10 days with no extension", "The rule allows 30 days"),
-              ("60 days", "60 days is the breach-notification deadline, not the access deadline"),
-              ("90 days", "The rule allows 30 days and one extension")],
+             [("10 business days, with no extension allowed", "The rule allows 30 days"),
+              ("60 days, the same deadline as breach notification", "60 days is the breach-notification "
+                                                                    "deadline, not the access deadline"),
+              ("90 days, with one further extension of 30 days", "The rule allows 30 days and one "
+                                                                 "extension")],
              ["compliance", "hipaa", "patient-access"], ref),
         fact(c, "For most uses and disclosures of psychotherapy notes, what does the HIPAA Privacy Rule "
                 "require?",
@@ -220,26 +223,33 @@ def _hipaa() -> list[Spec]:
         fact(c, "What kinds of safeguards does the HIPAA Security Rule require for electronic PHI?",
              ("Administrative, physical and technical safeguards", "The Security Rule is organized around "
                                                                    "these three safeguard types"),
-             [("Only encryption of every device", "Encryption is one addressable technical safeguard"),
-              ("Only locked paper file cabinets", "The Security Rule covers electronic PHI"),
-              ("Only staff confidentiality pledges", "Training is one of many administrative safeguards")],
+             [("Encryption of every device that stores health data", "Encryption is one addressable "
+                                                                     "technical safeguard among many"),
+              ("Locked cabinets and sign-in logs for paper records", "The Security Rule covers electronic "
+                                                                     "PHI"),
+              ("Confidentiality pledges signed by every staff member", "Pledges and training are only part of "
+                                                                       "the administrative safeguards")],
              ["compliance", "hipaa", "security-rule"], ref),
         fact(c, "A covered entity discovers a breach of unsecured PHI affecting 120 patients. By when must "
                 "it notify the affected individuals?",
              ("Without unreasonable delay and no later than 60 calendar days after discovery",
               "The Breach Notification Rule sets this outer limit for notifying individuals"),
-             [("Within 30 days after the end of the calendar year", "Annual logging is how small breaches "
-                                                                    "are reported to HHS, not to "
-                                                                    "individuals"),
-              ("Within 10 business days", "The rule's limit is 60 calendar days"),
-              ("Only if a patient asks", "Notice to affected individuals is required")],
+             [("In an annual log within 60 days after the end of the calendar year", "Annual logging is how "
+                                                                                     "small breaches are "
+                                                                                     "reported to HHS, not "
+                                                                                     "to individuals"),
+              ("Within 10 business days, by certified letter to each affected patient", "The rule's limit is "
+                                                                                        "60 calendar days"),
+              ("Only when an affected patient asks whether their own information was involved",
+               "Notice to affected individuals is required")],
              ["compliance", "hipaa", "breach-notification"], ref),
         fact(c, "A breach of unsecured PHI affects 800 residents of one state. Whom must the covered entity "
                 "notify, in addition to the individuals?",
              ("HHS within 60 days of discovery, and prominent media outlets serving the state",
               "Breaches of 500 or more require prompt notice to HHS, and media notice when more than 500 "
               "residents of a state are affected"),
-             [("HHS only, in an annual log", "Annual logging is for breaches of fewer than 500"),
+             [("HHS only, in the annual log of breaches due within 60 days after the year ends",
+               "Annual logging is for breaches of fewer than 500"),
               ("No one else", "Large breaches require notice to HHS and the media"),
               ("The OIG within 10 days", "Breach notices go to HHS (OCR), not the OIG")],
              ["compliance", "hipaa", "breach-notification"], ref),
@@ -254,7 +264,8 @@ def _hipaa() -> list[Spec]:
                 "policies and procedures?",
              ("Six years from creation or from the date it was last in effect",
               "HIPAA sets a six-year retention period for required documentation"),
-             [("Two years", "HIPAA requires six years"),
+             [("Two years from the date the document was replaced by a newer version", "HIPAA requires six "
+                                                                                       "years"),
               ("Ten years", "HIPAA requires six years"),
               ("Until the patient dies", "HIPAA's retention period is six years")],
              ["compliance", "hipaa", "retention"], ref),
@@ -301,7 +312,8 @@ def _abn() -> list[Spec]:
               "The ABN must be delivered before the service so the patient can make an informed choice"),
              [("After Medicare denies the claim", "A notice after the fact does not shift liability"),
               ("At the next visit after the service", "It must come before the service"),
-              ("Only when the patient asks for one", "The provider must give it when denial is expected")],
+              ("Only when the patient asks for one, at any time before the claim is submitted",
+               "The provider must give it before the service whenever denial is expected")],
              ["compliance", "abn"], ref),
         fact(c, "A practice has every Medicare patient sign an ABN at check-in for all services, whatever "
                 "the service. Is this acceptable?",
@@ -315,8 +327,8 @@ def _abn() -> list[Spec]:
                 "must the provider give an ABN to shift liability to the patient?",
              ("No; the patient is liable anyway, though a voluntary notice may be given",
               "ABNs are required for expected medical-necessity denials, not for statutory exclusions"),
-             [("Yes; without an ABN the provider cannot bill the patient", "For statutory exclusions the "
-                                                                           "patient is liable regardless"),
+             [("Yes; without a signed ABN on file the provider can never bill the patient for it",
+               "For statutory exclusions the patient is liable regardless"),
               ("Yes, and modifier GA must be appended", "GA is for a required ABN on file"),
               ("No, and the patient cannot be billed at all", "The patient can be billed for excluded "
                                                               "services")],
@@ -330,8 +342,8 @@ def _general() -> list[Spec]:
         fact(c, "Under the False Claims Act, what does 'knowingly' include?",
              ("Actual knowledge, deliberate ignorance or reckless disregard of the truth",
               "No specific intent to defraud is required"),
-             [("Only actual knowledge with intent to defraud", "The Act reaches deliberate ignorance and "
-                                                               "reckless disregard too"),
+             [("Only actual knowledge combined with a specific intent to defraud the government",
+               "The Act reaches deliberate ignorance and reckless disregard too, without intent to defraud"),
               ("Any honest mistake", "Honest mistakes are not 'knowing'"),
               ("Only acts approved by a supervisor", "Approval is irrelevant")],
              ["compliance", "false-claims-act"], (REF_FCA,)),
@@ -339,9 +351,13 @@ def _general() -> list[Spec]:
                 "receive?",
              ("A share of the government's recovery, generally 15 to 30 percent",
               "Relators share in the recovery, with the percentage depending on the case"),
-             [("Nothing; whistleblowers are not compensated", "The Act gives relators a share"),
-              ("The full amount recovered", "The government keeps most of the recovery"),
-              ("Only a letter of thanks from the OIG", "The Act gives relators a share of the recovery")],
+             [("Nothing; the government keeps the entire recovery in every qui tam case", "The Act gives "
+                                                                                          "relators a share"),
+              ("The full amount recovered, including all of the statutory penalties", "The government keeps "
+                                                                                      "most of the recovery"),
+              ("A fixed reward of $1,000 paid by the OIG for each false claim", "The Act gives relators a "
+                                                                                 "percentage of the "
+                                                                                 "recovery")],
              ["compliance", "false-claims-act", "qui-tam"], (REF_FCA,)),
         fact(c, "Which of the following is one of the seven elements of an effective compliance program in "
                 "OIG guidance?",
@@ -366,16 +382,19 @@ def _general() -> list[Spec]:
               "The Work Plan shows where the OIG is focusing its reviews"),
              [("The CMS fee schedule for the year", "Fee schedules are published by CMS"),
               ("A list of excluded individuals", "That is the LEIE"),
-              ("A template compliance plan every practice must adopt", "The Work Plan is not a template")],
+              ("A template compliance program that every Medicare practice must adopt and file",
+               "The Work Plan is not a template")],
              ["compliance", "oig"], (REF_OIG,)),
         fact(c, "Before hiring a coder, a practice checks whether the person is barred from federal health "
                 "care programs. Which list does it search?",
              ("The OIG List of Excluded Individuals/Entities (LEIE)", "The LEIE lists people and entities "
                                                                       "excluded from federal health care "
                                                                       "programs"),
-             [("The NCCI edit tables", "Those are coding edits"),
-              ("The Medicare fee schedule", "That lists payment amounts"),
-              ("The HIPAA breach portal", "That lists large breaches")],
+             [("The CMS National Correct Coding Initiative edit tables", "Those are coding edits between "
+                                                                        "pairs of codes"),
+              ("The Medicare Physician Fee Schedule lookup database", "That lists payment amounts"),
+              ("The HHS Office for Civil Rights breach portal listing", "That lists breaches of 500 or more "
+                                                                        "records")],
              ["compliance", "oig", "exclusion"], (REF_OIG,)),
         fact(c, "A practice identifies that Medicare overpaid it. By when must the overpayment be reported "
                 "and returned?",
@@ -401,24 +420,29 @@ def _general() -> list[Spec]:
               "Coverage policy is set nationally by CMS or locally by the MAC"),
              [("An NCD covers hospitals and an LCD covers physicians", "Both can apply to any setting"),
               ("An NCD is optional and an LCD is binding", "Both are binding in their scope"),
-              ("They are the same document under two names", "They differ in who issues them and where they "
-                                                              "apply")],
+              ("An NCD applies only to hospital inpatient services, while an LCD applies only to physician and "
+               "other professional services billed", "Both can apply to any setting; they differ in who issues "
+                                                     "them and where they apply")],
              ["compliance", "coverage", "medical-necessity"], ("Medicare Program Integrity Manual, "
                                                                "Chapter 13",)),
         fact(c, "How does Medicare describe a medically necessary service?",
              ("One that is reasonable and necessary for the diagnosis or treatment of illness or injury",
               "Medicare pays for services that are reasonable and necessary"),
              [("Any service the patient requests", "A request alone does not establish necessity"),
-              ("Any service listed in CPT", "Being listed in CPT does not establish necessity"),
+              ("Any service that has a CPT or HCPCS code and is ordered by a licensed physician or "
+               "practitioner", "Having a code and an order does not establish necessity"),
               ("Any service with a signed ABN", "An ABN shifts liability; it does not make a service "
                                                 "necessary")],
              ["compliance", "medical-necessity"], ("Social Security Act section 1862(a)(1)(A)",)),
         fact(c, "What is the main job of Medicare Recovery Audit Contractors (RACs)?",
              ("Finding and correcting improper Medicare payments, both over- and underpayments",
               "RACs review claims to identify improper payments"),
-             [("Processing and paying claims", "That is the MAC's job"),
-              ("Enforcing HIPAA privacy", "That is OCR's job"),
-              ("Writing CPT codes", "The AMA maintains CPT")],
+             [("Processing and paying Part A and Part B fee-for-service claims within a jurisdiction",
+               "That is the job of the Medicare Administrative Contractor"),
+              ("Investigating HIPAA privacy complaints and imposing civil money penalties on providers",
+               "That is the job of the HHS Office for Civil Rights"),
+              ("Maintaining the CPT code set and publishing the annual additions and deletions",
+               "The AMA maintains CPT")],
              ["compliance", "audits"], (REF_CMS_FWA,)),
         fact(c, "Which organization processes Medicare Part A and Part B fee-for-service claims for a "
                 "region?",
@@ -431,15 +455,19 @@ def _general() -> list[Spec]:
              ("Reporting a code for a more complex or more expensive service than was performed or "
               "documented",
               "Upcoding inflates the service level to obtain higher payment"),
-             [("Reporting each part of a bundled service separately", "That is unbundling"),
-              ("Updating codes at the annual code-set release", "That is routine maintenance"),
-              ("Coding a diagnosis to the highest specificity documented", "That is correct coding")],
+             [("Reporting each component of a bundled service separately instead of the single "
+               "comprehensive code", "That is unbundling"),
+              ("Replacing deleted codes with their successors when the annual code-set update takes effect",
+               "That is routine maintenance"),
+              ("Assigning the diagnosis code at the highest level of specificity that the record documents",
+               "That is correct coding")],
              ["compliance", "upcoding"], (REF_CMS_FWA,)),
         fact(c, "What is unbundling?",
              ("Reporting the components of a comprehensive service separately instead of the single code "
               "that includes them",
               "Unbundling splits an all-inclusive service into separately billed parts"),
-             [("Reporting a higher level of service than documented", "That is upcoding"),
+             [("Reporting a higher level of service, or a more expensive procedure, than the documentation in "
+               "the record supports", "That is upcoding"),
               ("Reporting a service twice by mistake", "That is a duplicate claim"),
               ("Using modifier 59 when documentation supports it", "A supported modifier is correct coding")],
              ["compliance", "unbundling", "ncci"], (REF_NCCI,)),
@@ -450,7 +478,9 @@ def _general() -> list[Spec]:
               "Corrections must leave the original readable and show who changed what and when"),
              [("Cover the error with correction fluid", "Obliterating the original entry is not acceptable"),
               ("Remove the page and rewrite it", "Removing original entries is not acceptable"),
-              ("Write a new entry dated as if made at the original time", "Back-dating is falsification")],
+              ("Write a corrected entry on a new page, dated and timed as though it had been made at the time "
+               "of the original entry, then shred the old page", "Back-dating and destroying the original are "
+                                                                  "falsification")],
              ["compliance", "documentation"], (REF_CMS_FWA,)),
         fact(c, "The documentation is unclear about a diagnosis the coder believes may be present. What "
                 "should the coder do?",
