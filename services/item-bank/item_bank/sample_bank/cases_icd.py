@@ -40,7 +40,7 @@ def cases() -> list[Spec]:
         ),
         _case(
             "OFFICE NOTE. 66-year-old woman with type 2 diabetes managed with insulin glargine; eGFR 52 and "
-            "albuminuria for over a year. The nephrologist documents chronic kidney disease stage 3a. Which "
+            "albuminuria for over a year. The nephrologist documents CKD stage 3a. Which "
             "codes are reported?",
             ("E11.22, N18.31, Z79.4", "ICD-10-CM presumes a link between diabetes and CKD ('with'): E11.22 "
                                       "first, then the CKD stage, then long-term insulin"),
@@ -67,7 +67,7 @@ def cases() -> list[Spec]:
         ),
         _case(
             "HOSPITAL NOTE. 74-year-old with hypertension, chronic systolic heart failure (ejection fraction "
-            "30 %) and chronic kidney disease stage 3b, admitted for medication adjustment. Which codes are "
+            "30 %) and CKD stage 3b (eGFR 38), admitted for medication adjustment. Which codes are "
             "reported?",
             ("I13.0, I50.22, N18.32", "Hypertension with both heart and kidney disease is I13; with heart "
                                       "failure and CKD stage 1-4 it is I13.0, with codes for the type of heart "
