@@ -75,3 +75,13 @@ class ItemStatsSummary(msgspec.Struct):
     p: float | None
     r_pb_corrected: float | None
     flags: list[str] = []
+
+
+class AttemptOwnership(msgspec.Struct):
+    """Delivery's `GET /internal/attempts/{id}`: whose attempt it is and whether it is closed,
+    so scoring says `pending` only to the owner of a submitted attempt it has not scored yet."""
+
+    attempt_id: str
+    candidate_id: str
+    status: str  # "in_progress", "submitted" or "expired"
+    closed: bool  # submitted, or past its deadline (the server submits it as it stands)

@@ -89,7 +89,7 @@ ALLOWLISTS: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
      {"token": None, "role": None, "user_id": None, "expires_at": None, "username": None, "display_name": None}),
     ("GET", re.compile(r"/api/me"), {"id": None, "username": None, "role": None, "display_name": None,
                                      "time_multiplier": None, "group": None, "disabled": None, "created_at": None}),
-    # Before submission the candidate has no result: an empty list, and 202 pending for the attempt.
+    # Before submission the candidate has no result: an empty list (and a 409 problem for the open attempt).
     ("GET", re.compile(r"/api/results"), {"results": {}, "next_cursor": None}),
     ("GET", re.compile(r"/api/results/[^/]+"), {"status": None}),
 ]

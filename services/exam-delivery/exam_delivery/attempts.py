@@ -40,7 +40,7 @@ from exam_delivery.schemas import (
     SubmitOut,
 )
 from exam_delivery.state import Delivery
-from shared.contracts import AttemptSubmitted, SubmittedResponse
+from shared.contracts import AttemptOwnership, AttemptSubmitted, SubmittedResponse
 from shared.domains import DOMAIN_BY_CODE
 from shared.errors import FieldError, Problem, conflict, field_problem, not_found
 
@@ -499,6 +499,16 @@ async def submit(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> S
         status = await finalize(conn, row)
     state.outbox_wake.set()
     return SubmitOut(id=str(attempt_id), status=status)
+
+
+async def ownership(state: Delivery, attempt_id: uuid.UUID) -> AttemptOwnership:
+    """Whose attempt it is and whether it is closed (for scoring's result lookups; service only)."""
+    async with state.pool.acquire() as conn:
+        row = await repo.attempt_ownership(conn, attempt_id)
+    if row is None:
+        raise not_found("no such attempt")
+    return AttemptOwnership(attempt_id=str(row["id"]), candidate_id=str(row["candidate_id"]),
+                            status=row["status"], closed=row["closed"])
 
 
 async def move_deadlines(conn: asyncpg.Connection, candidate_id: uuid.UUID, multiplier: float) -> int:

@@ -23,7 +23,7 @@ from exam_delivery.schemas import (
 )
 from exam_delivery.state import DELIVERY_KEY
 from shared.auth import ADMIN, ANY_USER, CANDIDATE, SERVICE
-from shared.contracts import ItemStatsSummary
+from shared.contracts import AttemptOwnership, ItemStatsSummary
 from shared.web import RouteTable, json_response, principal, read_json
 
 routes = RouteTable("delivery")
@@ -180,3 +180,15 @@ async def item_stats(request: web.Request) -> web.Response:
     body = await read_json(request, list[ItemStatsSummary])
     changed = await apply_item_stats(request.app[DELIVERY_KEY], body)
     return json_response(DifficultyUpdate(updated=changed))
+
+
+
+@internal.get(
+    "/internal/attempts/{attempt_id}",
+    roles=SERVICE,
+    response=AttemptOwnership,
+    summary="Whose attempt it is and whether it is closed, for scoring's result lookups",
+)
+async def attempt_ownership(request: web.Request) -> web.Response:
+    attempt_id = attempts.parse_uuid(request.match_info["attempt_id"])
+    return json_response(await attempts.ownership(request.app[DELIVERY_KEY], attempt_id))

@@ -326,6 +326,17 @@ async def get_attempt(
     return await conn.fetchrow(SELECT_ATTEMPT, attempt_id, candidate_id)
 
 
+# Whose attempt it is and whether it is closed, by the database's clock (scoring's result lookups).
+SELECT_OWNERSHIP = """
+SELECT id, candidate_id, status, (status <> 'in_progress' OR deadline <= clock_timestamp()) AS closed
+FROM delivery.attempts WHERE id = $1
+"""
+
+
+async def attempt_ownership(conn: asyncpg.Connection, attempt_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(SELECT_OWNERSHIP, attempt_id)
+
+
 async def list_attempts(
     conn: asyncpg.Connection, candidate_id: uuid.UUID, limit: int
 ) -> list[asyncpg.Record]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from scoring import analytics, service
+from scoring import analytics, lookup, service
 from scoring import schemas as s
 from scoring.engine import ENGINE_KEY
+from scoring.ownership import OWNERSHIP_KEY
 from shared.auth import ADMIN, SERVICE, STAFF
 from shared.contracts import AttemptSubmitted, EventAck
 from shared.db import POOL_KEY
-from shared.errors import Problem, field_problem, not_found
+from shared.errors import Problem, field_problem
 from shared.web import RouteTable, json_response, principal, read_json, read_query
 
 routes = RouteTable("scoring")
@@ -47,14 +48,13 @@ async def ingest_event(request: web.Request) -> web.Response:
     "/api/results/{attempt_id}",
     roles=CANDIDATE_OR_ADMIN,
     response=s.ResultOut,
-    summary="A scored attempt (202 pending until scored); candidates see only their own",
+    summary="A scored attempt; 202 pending while the caller's own submitted attempt is not scored, "
+    "409 while it is open; 404 alike for an unknown id and another candidate's",
 )
 async def get_result(request: web.Request) -> web.Response:
-    attempt_id = request.match_info["attempt_id"]
-    if len(attempt_id) > 100:
-        raise not_found("no such attempt")
-    result = await service.get_result(
-        request.app[POOL_KEY], attempt_id, principal(request), _ability(request.app)
+    result = await lookup.find_result(
+        request.app[POOL_KEY], request.match_info["attempt_id"], principal(request), _ability(request.app),
+        request.app[OWNERSHIP_KEY].lookup,
     )
     if result is None:
         return json_response(s.Pending(), status=202)

@@ -31,7 +31,8 @@ async function loadResult() {
       status("Your exam is submitted and being scored…");
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) { status("No such result."); return null; }
-      status("Waiting for the scoring service…");
+      if (err instanceof ApiError && err.status === 409) status("This exam is not submitted yet: its result follows its submission.");
+      else status("Waiting for the scoring service…");
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
