@@ -356,3 +356,65 @@ def test_domain_subscores(data):
 def test_rejects_non_binary_scores():
     with pytest.raises(ValueError):
         cl.item_analysis(np.array([[0, 2], [1, 0]]))
+
+
+# ------------------------------------------------------------------ undefined and boundary cases
+
+
+def test_percent_totals_of_equal_fractions_tie_at_the_boundary():
+    """9/150 and 6/100 are the same fraction: the two candidates must share a 27 % boundary place.
+    As raw * (1/k) they differ in the last bit and one of them took the whole place."""
+    rng = np.random.default_rng(5)
+    bank, n = 150, 40
+    mask = np.zeros((n, bank), dtype=np.uint8)
+    X = np.zeros((n, bank), dtype=np.uint8)
+    lengths = np.where(np.arange(n) % 2 == 0, 150, 100)
+    for i in range(n):
+        cols = rng.choice(bank, size=lengths[i], replace=False)
+        mask[i, cols] = 1
+        # Scores spread over the forms; many candidates land on 6 % (9/150 or 6/100).
+        right = {150: 9, 100: 6}[lengths[i]] if i < 24 else int(rng.integers(20, 60))
+        X[i, cols[:right]] = 1
+    s = cl.item_analysis(X, mask=mask, total="percent")
+    T = X.sum(axis=1) / mask.sum(axis=1)
+    for j in range(bank):
+        S = mask[:, j] == 1
+        assert s.d_index[j] == pytest.approx(kelley_d(X[S, j], T[S]), abs=1e-12)
+
+
+def test_item_everyone_answered_right_has_undefined_correlations_not_infinite():
+    rng = np.random.default_rng(11)
+    X = (rng.random((301, 6)) < 0.6).astype(np.uint8)
+    X[:, 0] = 1  # everyone right
+    X[:, 1] = 0  # everyone wrong
+    for total in ("raw", "percent"):
+        s = cl.item_analysis(X, total=total)
+        for j in (0, 1):
+            assert math.isnan(s.r_pb[j]) and math.isnan(s.r_rest[j]), (total, s.r_pb[j], s.r_rest[j])
+            assert "weak_discrimination" not in s.flags_for(j)
+        assert np.isfinite(s.r_rest[2:]).all()
+
+
+def test_item_analysis_of_no_candidates_is_all_undefined():
+    X = np.zeros((0, 5), dtype=np.uint8)
+    choices = np.zeros((0, 5), dtype=np.int8)
+    s = cl.item_analysis(X, choices, np.zeros(5, dtype=np.int64))
+    assert s.n.tolist() == [0] * 5
+    assert np.isnan(s.p).all() and np.isnan(s.r_rest).all() and np.isnan(s.d_index).all()
+    assert s.option_share is not None and np.isnan(s.option_share).all()
+    assert not s.flags.any()
+    assert np.isnan(cl.item_analysis(X).p).all()
+
+
+def test_skewness_is_defined_from_three_scores_and_kurtosis_from_four():
+    from scipy import stats as sps
+
+    three = np.array([[1, 0, 0], [1, 1, 0], [1, 1, 1]], dtype=np.uint8)  # totals 1, 2, 3 ... skew 0
+    lopsided = np.array([[0, 0, 0], [0, 0, 0], [1, 1, 1]], dtype=np.uint8)  # totals 0, 0, 3
+    f = cl.form_stats(three)
+    assert f.skewness == pytest.approx(0.0, abs=1e-12) and math.isnan(f.kurtosis)
+    g = cl.form_stats(lopsided)
+    assert g.skewness == pytest.approx(sps.skew([0, 0, 3], bias=False), abs=1e-12)
+    assert math.isnan(g.kurtosis)
+    two = cl.form_stats(lopsided[1:])
+    assert math.isnan(two.skewness)

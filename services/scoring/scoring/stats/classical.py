@@ -257,6 +257,26 @@ def _alpha_if_deleted(
 # ---------------------------------------------------------------- item analysis
 
 
+def _empty_item_stats(K: int, n_options: int, keys: ArrayLike | None) -> ItemStats:
+    """No candidates: every statistic undefined (NaN), no flags."""
+    nan = np.full(K, np.nan)
+    with_options = keys is not None
+    return ItemStats(
+        n=np.zeros(K, dtype=np.int64),
+        p=nan.copy(),
+        r_pb=nan.copy(),
+        r_rest=nan.copy(),
+        r_rest_lo=nan.copy(),
+        r_rest_hi=nan.copy(),
+        d_index=nan.copy(),
+        alpha_if_deleted=nan.copy(),
+        option_share=np.full((K, n_options + 1), np.nan) if with_options else None,
+        option_r_rest=np.full((K, n_options + 1), np.nan) if with_options else None,
+        keys=np.asarray(keys, dtype=np.int64).reshape(-1) if with_options else None,
+        flags=np.zeros((K, len(FLAG_NAMES)), dtype=bool),
+    )
+
+
 def item_analysis(
     X: ArrayLike,
     choices: ArrayLike | None = None,
@@ -279,6 +299,8 @@ def item_analysis(
     """
     Xu = _as01(X, "X")
     N, K = Xu.shape
+    if N == 0:
+        return _empty_item_stats(K, n_options, keys if choices is not None else None)
     Mu: NDArray[np.uint8] | None = None
     if mask is not None:
         Mu = _as01(mask, "mask")
@@ -309,7 +331,9 @@ def item_analysis(
     elif total == "percent":
         with np.errstate(divide="ignore", invalid="ignore"):
             w = np.where(k_n > 0, 1.0 / k_n, 0.0)
-        T = raw * w
+            # raw / k, not raw * (1 / k): equal fractions (9/150, 6/100) must be equal totals,
+            # or candidates tied at a 27 % boundary would not share it.
+            T = np.where(k_n > 0, raw / k_n, 0.0)
     else:
         raise ValueError("total must be 'raw' or 'percent'")
 
@@ -376,13 +400,16 @@ def item_analysis(
         var_x = sx * q / dof
         var_T = (sTT - sT * mT) / dof
         cov_xT = (sxT - sx * mT) / dof
-        r_pb = cov_xT / np.sqrt(var_x * var_T)
+        # An item everyone (or no one) answered right has no variance: its correlations are
+        # undefined. Rounding can leave var_x a hair above zero, so test the counts, not var_x.
+        varies = (sx > 0) & (sx < n)
+        r_pb = np.where(varies & (var_T > 0), cov_xT / np.sqrt(var_x * var_T), np.nan)
         # Rest score R = T - w X_j (w = 1 for raw totals).
         cov_x_wx = sxw * q / dof
         var_wx = (sxw2 - sxw * sxw / n) / dof
         cov_T_wx = (sxTw - mT * sxw) / dof
         var_R = var_T + var_wx - 2.0 * cov_T_wx
-        r_rest = (cov_xT - cov_x_wx) / np.sqrt(var_x * var_R)
+        r_rest = np.where(varies & (var_R > 0), (cov_xT - cov_x_wx) / np.sqrt(var_x * var_R), np.nan)
     r_lo, r_hi = _fisher_ci(r_rest, n)
 
     alpha_del = _alpha_if_deleted(Mu, var_x, var_R, n, w, cw2, SE)
@@ -495,13 +522,20 @@ def _moments(T: NDArray[np.float64]) -> tuple[float, float, float, float]:
     dev = T - mean
     m2, m3, m4 = (dev**2).mean(), (dev**3).mean(), (dev**4).mean()
     sd = float(np.sqrt(m2 * n / (n - 1))) if n > 1 else float("nan")
-    if n < 4 or m2 == 0.0:
-        return mean, sd, float("nan"), float("nan")
-    g1 = m3 / m2**1.5
+    return (mean, sd, *shape_moments(n, m2, m3, m4))
+
+
+def shape_moments(n: int, m2: float, m3: float, m4: float) -> tuple[float, float]:
+    """Adjusted skewness G1 (defined from n = 3) and excess kurtosis G2 (from n = 4), as SPSS,
+    from the central moments m2, m3, m4 (means of dev**2, dev**3, dev**4)."""
+    if n < 3 or m2 == 0.0:
+        return float("nan"), float("nan")
+    skew = float(np.sqrt(n * (n - 1.0)) / (n - 2.0) * (m3 / m2**1.5))
+    if n < 4:
+        return skew, float("nan")
     g2 = m4 / m2**2 - 3.0
-    skew = np.sqrt(n * (n - 1.0)) / (n - 2.0) * g1
-    kurt = (n - 1.0) / ((n - 2.0) * (n - 3.0)) * ((n + 1.0) * g2 + 6.0)
-    return mean, sd, float(skew), float(kurt)
+    kurt = float((n - 1.0) / ((n - 2.0) * (n - 3.0)) * ((n + 1.0) * g2 + 6.0))
+    return skew, kurt
 
 
 def form_stats(
