@@ -1,5 +1,7 @@
 """`mockcert items import FILE`: send a JSON lines or CSV file of items to the
 running product in chunks, with a progress line, and print the row report.
+`mockcert items lint FILE` (or `--sample`): the item linter on a file before import,
+offline, with the per-area bank report (see docs/item-bank.md).
 
 Rows are numbered as in the file: JSON lines by line number, CSV by record
 (the header is not counted). Exit status: 0 when every row was created, 1 when
@@ -217,7 +219,72 @@ def cmd_items_import(args: argparse.Namespace) -> int:
         if row["status"] == "refused":
             reasons = "; ".join(f"{e['field']}: {e['message']}" for e in row.get("errors", []))
             sys.stdout.write(f"  row {row['row']}: {reasons}\n")
+        for w in row.get("warnings", []):
+            sys.stdout.write(f"  row {row['row']} warning: {w['field']}: {w['message']}\n")
     return 0 if report["refused"] == 0 else 1
+
+
+# ------------------------------------------------------------------ lint
+
+
+def _lint_lines(where: str, findings: list[Any]) -> list[str]:
+    return [f"  {where} {f.level}: {f.field}: {f.message}" for f in findings]
+
+
+def cmd_items_lint(args: argparse.Namespace) -> int:
+    """Check a file before import (or the built-in sample bank) and print the per-area report."""
+    from item_bank.lint import format_report, lint_bank
+
+    out = sys.stdout
+    if args.sample:
+        from item_bank.sample_bank import generate_sample_bank
+
+        bank = generate_sample_bank(args.seed)
+        report = lint_bank(bank)
+        for entry in report.items:
+            if args.warnings or any(f.level == "error" for f in entry.findings):
+                shown = [f for f in entry.findings if args.warnings or f.level == "error"]
+                out.write("\n".join(_lint_lines(f"item {entry.index + 1} ({entry.domain})", shown)) + "\n")
+        out.write(f"sample bank, seed {args.seed}: {len(bank)} items\n\n")
+        out.write(format_report(report))
+        _write_near_duplicates(report.findings, args.warnings)
+        missed = report.targets_missed
+        return 1 if report.errors or missed else 0
+    if not args.file:
+        sys.stderr.write("give a FILE (.jsonl or .csv), or --sample for the built-in sample bank\n")
+        return 2
+    from item_bank.transfer import FileProblem, parse
+
+    path = Path(args.file)
+    fmt = detect_format(path, args.format)
+    try:
+        rows = parse(path.read_bytes(), fmt, args.year)
+    except OSError as exc:
+        sys.stderr.write(f"cannot read {path}: {exc.strerror}\n")
+        return 2
+    except FileProblem as exc:
+        sys.stderr.write(f"cannot read {path} as {fmt}: {exc}\n")
+        return 2
+    refused = 0
+    for row in rows:
+        lines = [f"  row {row.row} error: {e.field}: {e.message}" for e in row.errors]
+        lines += [f"  row {row.row} warning: {w.field}: {w.message}" for w in row.warnings]
+        refused += row.content is None
+        if lines:
+            out.write("\n".join(lines) + "\n")
+    contents = [row.content for row in rows if row.content is not None]
+    out.write(f"{path.name} ({fmt}): {len(rows)} rows, {len(rows) - refused} importable, {refused} with errors\n\n")
+    report = lint_bank(contents)
+    out.write(format_report(report))
+    _write_near_duplicates(report.findings, True)
+    return 1 if refused else 0
+
+
+def _write_near_duplicates(findings: list[Any], every: bool, shown: int = 20) -> None:
+    for f in findings if every else findings[:shown]:
+        sys.stdout.write(f"  near-duplicate: {f.message}\n")
+    if not every and len(findings) > shown:
+        sys.stdout.write(f"  ... and {len(findings) - shown} more pairs (--warnings lists them all)\n")
 
 
 def register(subparsers: Any) -> None:
@@ -238,3 +305,16 @@ def register(subparsers: Any) -> None:
     imp.add_argument("--report", default="", help="also write the full JSON report to this file")
     imp.add_argument("--quiet", action="store_true", help="no progress line")
     imp.set_defaults(func=cmd_items_import)
+    lint = items.add_parser(
+        "lint",
+        help="check items before import: codes, form and cues per row, then the per-area bank report",
+        description="Exit status: 0 clean, 1 errors (or, with --sample, a bank target missed), 2 unreadable.",
+    )
+    lint.add_argument("file", nargs="?", default="", help="a .jsonl (one item per line) or .csv file")
+    lint.add_argument("--sample", action="store_true", help="lint the built-in sample bank instead of a file")
+    lint.add_argument("--seed", type=int, default=2026, help="the sample bank's seed (default 2026)")
+    lint.add_argument("--warnings", action="store_true", help="with --sample: list every warning too")
+    lint.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from the file name")
+    lint.add_argument("--year", type=int, default=int(os.environ.get("MOCKCERT_CODE_SET_YEAR", 2026)),
+                      help="the current code-set year (default MOCKCERT_CODE_SET_YEAR or 2026)")
+    lint.set_defaults(func=cmd_items_lint)

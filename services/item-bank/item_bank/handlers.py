@@ -23,6 +23,7 @@ from item_bank.schemas import (
     ItemIn,
     ItemOut,
     ItemPage,
+    LintOut,
     RolloverPage,
     RolloverQuery,
     SearchQuery,
@@ -75,6 +76,18 @@ async def create_item(request: web.Request) -> web.Response:
     body = await read_json(request, ItemIn)
     out = await service.create(request.app[POOL_KEY], principal(request), body, _year(request))
     return json_response(out, status=201, headers={"Location": f"/api/items/{out.id}"})
+
+
+@routes.post(
+    "/api/items/lint",
+    roles=STAFF,
+    body=ItemIn,
+    response=LintOut,
+    summary="The item linter's errors and warnings on a draft, each naming its field (nothing is stored)",
+)
+async def lint_item(request: web.Request) -> web.Response:
+    body = await read_json(request, ItemIn)
+    return json_response(service.lint(body))
 
 
 @routes.get(

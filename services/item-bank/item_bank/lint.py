@@ -73,7 +73,9 @@ HCPCS_MODIFIERS = frozenset(
         "Q0 Q1 Q5 Q6 QW QJ QN QM QL 25 95 93"  # trials, locum, CLIA-waived
     ).split()
 )
-KNOWN_MODIFIERS = CPT_MODIFIERS | PHYSICAL_STATUS | HCPCS_MODIFIERS
+# Ambulance origin and destination: two letters from D E G H I J N P R S (X: destination only).
+AMBULANCE_MODIFIERS = frozenset(a + b for a in "DEGHIJNPRS" for b in "DEGHIJNPRSX")
+KNOWN_MODIFIERS = CPT_MODIFIERS | PHYSICAL_STATUS | HCPCS_MODIFIERS | AMBULANCE_MODIFIERS
 
 # CPT sections by code number (shared definitions). Category I codes only.
 _SURGERY_SERIES = {
@@ -515,7 +517,8 @@ TARGETS = {
 }
 SEED_KEYS = {"ICD": ("E11.9",), "EM": ("99213",), "HCPCS": ("J3420",)}
 _SECTION_RE = re.compile(
-    r"\b(?:which|what)\s+(?:[\w/-]+\s+){0,3}?(?:sub)?sections?\b|\bfound in (?:which|what)\b", re.I
+    r"\b(?:which|what)\s+(?:[\w/-]+\s+){0,3}?(?:sub)?sections?\b|\bfound in (?:which|what)\b"
+    r"|\bbelongs? to which\b|\bwhich part of (?:the )?(?:cpt|icd-10-cm|hcpcs)\b", re.I
 )
 
 
@@ -643,9 +646,9 @@ def _area_row(area: str, its: list[LintItem]) -> AreaRow:
         if i in selection and key_codes:
             multi += len(key_codes) > 1
             keys_used.update(c.code for c in key_codes)
-            letter = _seventh(key_codes[0])
-            if letter:
-                seventh[letter] += 1
+            # An item counts once per 7th character among its key's codes (external causes mirror them).
+            for letter in {_seventh(c) for c in key_codes if c.code[0] not in "VWXY"} - {None}:
+                seventh[letter] += 1  # type: ignore[index]
     stems = [mask(it.stem).split()[:TEMPLATE_WORDS] for it in its]
     prefix_count = Counter(tuple(s) for s in stems)
     template = sum(1 for s in stems if prefix_count[tuple(s)] > 1)

@@ -95,6 +95,7 @@ EDITOR_BODY = f"""
   </div>
   <div class="field"><label for="references">References (one per line)</label>
     <textarea id="references" name="references" rows="3" data-field="references"></textarea></div>
+  <p id="lint-summary" class="muted" role="status" aria-live="polite"></p>
   <p><button class="primary" type="submit" id="save">Save</button>
     <a href="/instructor" id="cancel">Cancel</a></p>
 </form>

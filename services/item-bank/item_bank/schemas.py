@@ -211,6 +211,22 @@ class ImportRow(msgspec.Struct, omit_defaults=True):
     status: Literal["created", "refused"]
     id: str | None = None
     errors: list[FieldErrorOut] = []
+    warnings: list[FieldErrorOut] = []  # the item linter's warnings on this row
+
+
+class LintFindingOut(msgspec.Struct):
+    level: Literal["error", "warning"]
+    field: str
+    rule: str
+    message: str
+
+
+class LintOut(msgspec.Struct):
+    """The item linter's findings on a draft, each naming its field (docs/item-bank.md)."""
+
+    errors: int
+    warnings: int
+    findings: list[LintFindingOut]
 
 
 class ImportReport(msgspec.Struct):

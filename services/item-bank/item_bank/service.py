@@ -17,6 +17,7 @@ import structlog
 from item_bank import cursors, transfer
 from item_bank import repository as repo
 from item_bank.diff import diff_versions
+from item_bank.lint import lint_item
 from item_bank.schemas import (
     AuditEntry,
     AuditList,
@@ -27,6 +28,8 @@ from item_bank.schemas import (
     ItemIn,
     ItemOut,
     ItemPage,
+    LintFindingOut,
+    LintOut,
     Option,
     RolloverPage,
     SearchQuery,
@@ -39,7 +42,7 @@ from item_bank.validation import ItemContent, check_item
 from item_bank.workflow import check_editable, check_transition
 from shared.auth import Principal
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage
-from shared.errors import Problem, field_problem, not_found, validation_problem
+from shared.errors import FieldError, Problem, field_problem, not_found, validation_problem
 from shared.times import iso_utc
 
 _log = structlog.get_logger("mockcert.item_bank")
@@ -109,6 +112,28 @@ def checked(body: ItemIn, current_year: int) -> ItemContent:
     if content is None:
         raise validation_problem(errors)
     return content
+
+
+def lint(body: ItemIn) -> LintOut:
+    """The linter's findings on a draft as the editor has it (no database: the rules are pure)."""
+    found = lint_item(body)
+    return LintOut(
+        errors=sum(1 for f in found if f.level == "error"),
+        warnings=sum(1 for f in found if f.level == "warning"),
+        findings=[LintFindingOut(f.level, f.field, f.rule, f.message) for f in found],
+    )
+
+
+def check_lint_for_review(version: asyncpg.Record) -> None:
+    """A version with lint errors (an invalid code, two keys, repeated options) does not go to review."""
+    errors = [f for f in lint_item(dict(version)) if f.level == "error"]
+    if errors:
+        raise Problem(
+            422,
+            "fix these before submitting for review: "
+            + "; ".join(f"{e.field}: {e.message}" for e in errors),
+            errors=[FieldError(e.field, e.message) for e in errors],
+        )
 
 
 def _actor(user: Principal) -> tuple[str, str]:
@@ -219,6 +244,8 @@ async def transition(pool: asyncpg.Pool, user: Principal, item_id: uuid.UUID, bo
                 is_latest=target == latest,
                 is_in_service=approved == target,
             )
+            if body.to == "in_review":
+                check_lint_for_review(version)
             feed: list[tuple[uuid.UUID, int, str]] = []
             if move.enters_service and approved is not None and approved != target:
                 # The newly approved version supersedes the one in service.
@@ -415,6 +442,10 @@ def _records(user: Principal, item_id: uuid.UUID, content: ItemContent) -> tuple
     )
 
 
+def _warnings(row: Row) -> list[FieldErrorOut]:
+    return [FieldErrorOut(w.field, w.message) for w in row.warnings]
+
+
 async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row]) -> ImportReport:
     """Store every valid row as a new draft item; report each row.
 
@@ -426,7 +457,10 @@ async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row]) -> I
     for row in rows:
         if row.content is None:
             report[row.row] = ImportRow(
-                row=row.row, status="refused", errors=[FieldErrorOut(e.field, e.message) for e in row.errors]
+                row=row.row,
+                status="refused",
+                errors=[FieldErrorOut(e.field, e.message) for e in row.errors],
+                warnings=_warnings(row),
             )
     valid = [row for row in rows if row.content is not None]
     async with pool.acquire() as conn:
@@ -451,10 +485,14 @@ async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row]) -> I
                             errors=[FieldErrorOut("row", "the database refused this row")],
                         )
                     else:
-                        report[row.row] = ImportRow(row=row.row, status="created", id=str(item_id))
+                        report[row.row] = ImportRow(
+                            row=row.row, status="created", id=str(item_id), warnings=_warnings(row)
+                        )
             else:
                 for row, item_id in chunk:
-                    report[row.row] = ImportRow(row=row.row, status="created", id=str(item_id))
+                    report[row.row] = ImportRow(
+                        row=row.row, status="created", id=str(item_id), warnings=_warnings(row)
+                    )
     ordered = [report[k] for k in sorted(report)]
     created = sum(1 for r in ordered if r.status == "created")
     return ImportReport(created=created, refused=len(ordered) - created, rows=ordered)

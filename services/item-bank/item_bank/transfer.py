@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from item_bank.lint import lint_item
 from item_bank.schemas import ExportRow, ItemIn, Option
 from item_bank.validation import LABELS, ItemContent, check_item
 from shared.errors import FieldError, from_msgspec
@@ -59,11 +60,19 @@ class Row(msgspec.Struct):
     row: int
     content: ItemContent | None
     errors: list[FieldError]
+    warnings: list[FieldError] = []  # the item linter's warnings (a row with lint errors is refused)
 
 
 def _check(row: int, body: ItemIn, current_year: int) -> Row:
     content, errors = check_item(body, current_year)
-    return Row(row=row, content=content, errors=errors)
+    if content is None:
+        return Row(row=row, content=content, errors=errors)
+    found = lint_item(content)
+    lint_errors = [FieldError(f.field, f.message) for f in found if f.level == "error"]
+    warnings = [FieldError(f.field, f.message) for f in found if f.level == "warning"]
+    if lint_errors:
+        return Row(row=row, content=None, errors=lint_errors, warnings=warnings)
+    return Row(row=row, content=content, errors=[], warnings=warnings)
 
 
 def parse_jsonl(data: bytes, current_year: int) -> list[Row]:

@@ -41,6 +41,65 @@ function preview(form) {
     h("p", { class: "muted" }, body.key ? `Key: ${body.key}` : "No key chosen yet"));
 }
 
+// The item linter, live: a moment after the instructor stops typing, the draft is checked
+// (POST /api/items/lint stores nothing) and each finding is shown beside its field, linked to
+// it by aria-describedby, with a count in the status line above Save.
+const LINT_DELAY_MS = 400;
+let lintTimer = null;
+let lintRun = 0;
+
+function clearLint(form) {
+  for (const note of form.querySelectorAll(".lint-note")) {
+    for (const owner of form.querySelectorAll("[aria-describedby]")) {
+      const ids = owner.getAttribute("aria-describedby").split(/\s+/).filter((t) => t && t !== note.id);
+      if (ids.length) owner.setAttribute("aria-describedby", ids.join(" "));
+      else owner.removeAttribute("aria-describedby");
+    }
+    note.remove();
+  }
+}
+
+function showLint(form, result) {
+  clearLint(form);
+  const summary = document.getElementById("lint-summary");
+  const unplaced = [];
+  result.findings.forEach((f, i) => {
+    const base = String(f.field).replace(/\[.*$/, "").split(".")[0];
+    const target = form.querySelector(`[data-field="${CSS.escape(f.field)}"]`)
+      || form.querySelector(`[data-field="${CSS.escape(base)}"]`);
+    const text = `${f.level === "error" ? "Error" : "Warning"}: ${f.message}`;
+    if (!target) { unplaced.push(text); return; }
+    const id = `lint-${i}`;
+    let anchor = target;
+    while (anchor.nextElementSibling && anchor.nextElementSibling.matches(".lint-note, .field-error")) {
+      anchor = anchor.nextElementSibling;
+    }
+    anchor.insertAdjacentElement("afterend",
+      h("p", { class: `lint-note lint-${f.level}`, id, dataset: { rule: f.rule, field: f.field } }, text));
+    const ids = (target.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    target.setAttribute("aria-describedby", [...ids, id].join(" "));
+  });
+  const counts = result.errors || result.warnings
+    ? `Checks: ${result.errors} error(s), ${result.warnings} warning(s).`
+      + (result.errors ? " Errors must be fixed before the item is submitted for review." : "")
+    : "Checks: nothing to report.";
+  summary.textContent = [counts, ...unplaced].join(" ");
+}
+
+function scheduleLint(form) {
+  clearTimeout(lintTimer);
+  lintTimer = setTimeout(async () => {
+    const run = ++lintRun;
+    try {
+      const result = await api("POST", "/api/items/lint", read(form));
+      if (run === lintRun) showLint(form, result);
+    } catch (err) {
+      // A draft the API cannot read yet (say, a year out of range) is reported on Save.
+      if (run === lintRun) { clearLint(form); document.getElementById("lint-summary").textContent = ""; }
+    }
+  }, LINT_DELAY_MS);
+}
+
 document.addEventListener("DOMContentLoaded", async () => {
   requireRole("instructor", "admin");
   const form = document.getElementById("item-form");
@@ -59,9 +118,10 @@ document.addEventListener("DOMContentLoaded", async () => {
       showProblem(err, form);
     }
   }
-  form.addEventListener("input", () => preview(form));
-  form.addEventListener("change", () => preview(form));
+  form.addEventListener("input", () => { preview(form); scheduleLint(form); });
+  form.addEventListener("change", () => { preview(form); scheduleLint(form); });
   preview(form);
+  if (itemId) scheduleLint(form);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const save = document.getElementById("save");

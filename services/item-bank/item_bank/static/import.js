@@ -1,7 +1,14 @@
 import { api, flash, h, requireRole, session, showProblem } from "/static/item-bank/common/mockcert.js";
 
+function findingList(row) {
+  return h("ul", {},
+    ...(row.errors || []).map((e) => h("li", {}, `${e.field}: ${e.message}`)),
+    ...(row.warnings || []).map((w) => h("li", { class: "lint-note lint-warning" }, `Warning, ${w.field}: ${w.message}`)));
+}
+
 function report(r) {
   const refused = r.rows.filter((row) => row.status === "refused");
+  const warned = r.rows.filter((row) => row.status === "created" && (row.warnings || []).length);
   return [
     h("p", {}, h("strong", {}, `${r.created} created, ${r.refused} refused.`)),
     refused.length ? h("table", {},
@@ -9,7 +16,13 @@ function report(r) {
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Row"), h("th", { scope: "col" }, "Why"))),
       h("tbody", {}, ...refused.map((row) => h("tr", {},
         h("td", {}, String(row.row)),
-        h("td", {}, h("ul", {}, ...(row.errors || []).map((e) => h("li", {}, `${e.field}: ${e.message}`)))))))) : null,
+        h("td", {}, findingList(row)))))) : null,
+    warned.length ? h("table", {},
+      h("caption", {}, "Created with warnings from the item checks"),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Row"), h("th", { scope: "col" }, "Warnings"))),
+      h("tbody", {}, ...warned.map((row) => h("tr", {},
+        h("td", {}, String(row.row)),
+        h("td", {}, findingList(row)))))) : null,
     r.created ? h("p", {}, h("a", { href: "/instructor?status=draft" }, "See the new drafts")) : null,
   ].filter(Boolean);
 }
