@@ -118,6 +118,22 @@ export function requireRole(...roles) {
   return s;
 }
 
+// Where to go after logging in: `next` only when, resolved against this page's
+// origin, it stays on that origin. Browsers read "/\host", "/<tab>/host" and
+// "//host" as another host, so the check is on the resolved URL, never on the text;
+// anything else goes to `fallback`.
+export function sameOriginNext(next, fallback) {
+  if (!next || !next.startsWith("/")) return fallback;
+  let url;
+  try {
+    url = new URL(next, location.origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== location.origin || !url.pathname.startsWith("/")) return fallback;
+  return url.pathname + url.search + url.hash;
+}
+
 export function fmtPercent(x, digits = 1) {
   return x === null || x === undefined ? "—" : `${(100 * x).toFixed(digits)} %`;
 }

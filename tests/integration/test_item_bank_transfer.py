@@ -322,6 +322,16 @@ async def test_export_then_import_into_an_empty_bank_gives_the_same_items(pg_ser
                 {"label": "D", "text": "@algia"},
             ]
         ),
+        item(
+            stem='=HYPERLINK("https://evil.example","Which code?") reports a standard cane in this case?',
+            options=[
+                {"label": "A", "text": "'=already quoted"},
+                {"label": "B", "text": "''+twice quoted"},
+                {"label": "C", "text": "'plain quote"},
+                {"label": "D", "text": "-2+3+cmd|' /C calc'!A0"},
+            ],
+            rationale="@SUM(A1) is not a rationale, but it must come back exactly as written here.",
+        ),
     ]
     source_url, target_url = await create_database(pg_server_url), await create_database(pg_server_url)
     async with start_stack(source_url, services=("item-bank",)) as source:
@@ -342,6 +352,8 @@ async def test_export_then_import_into_an_empty_bank_gives_the_same_items(pg_ser
     if fmt == "jsonl":
         assert sorted(exported.splitlines()) == sorted(exported_again.splitlines())
     else:
+        cells = [c for r in csv.reader(io.StringIO(exported.decode(), newline="")) for c in r]
+        assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
         assert exported.splitlines()[0] == exported_again.splitlines()[0]
         assert sorted(csv.reader(io.StringIO(exported.decode()))) == sorted(
             csv.reader(io.StringIO(exported_again.decode()))

@@ -79,3 +79,21 @@ def test_cli_chunks_keep_file_numbering():
     assert [(o, n) for o, n, _ in chunks] == [(0, 2), (2, 1)]
     first = list(csv.reader(io.StringIO(chunks[0][2].decode())))
     assert first == [["h1", "h2"], ["1", "multi\nline"], ["2", "x"]]
+
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "'=", "''-", "'", "'plain "])
+def test_csv_export_neutralises_formulas_and_import_gives_the_text_back(lead):
+    item = {
+        **ITEM,
+        "stem": f"{lead}HYPERLINK(\"https://evil.example\") which code reports a standard cane?",
+        "options": [{"label": o["label"], "text": f"{lead}{o['text']}"} for o in ITEM["options"]],
+        "rationale": f"{lead}{ITEM['rationale']}",
+    }
+    data = csv_header() + b"".join(csv_lines([record(item)]))
+    cells = [c for r in csv.reader(io.StringIO(data.decode(), newline="")) for c in r]
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    (row,) = parse_csv(data, 2026)
+    assert row.errors == [] and row.content is not None
+    assert row.content.stem == item["stem"]
+    assert [text for _, text in row.content.options] == [o["text"] for o in item["options"]]
+    assert row.content.rationale == item["rationale"]

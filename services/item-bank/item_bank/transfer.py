@@ -5,6 +5,10 @@ CSV: a header row, then one item per row, with the columns
     domain, stem, option_a, option_b, option_c, option_d, key, rationale, tags, code_set_year, references
 where `tags` is `;`-separated (a tag cannot contain `;`) and `references` is a
 JSON array of strings (a plain `;`-separated list is accepted on import too).
+Text cells are written safe to open in a spreadsheet (a leading `'` before text
+that begins with `=`, `+`, `-`, `@`, tab or carriage return: shared/csvcells.py),
+and the import takes that quote off again, so export then import gives back the
+text exactly.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import msgspec
 from item_bank.lint import lint_item
 from item_bank.schemas import ExportRow, ItemIn, Option
 from item_bank.validation import LABELS, ItemContent, check_item
+from shared import csvcells
 from shared.errors import FieldError, from_msgspec
 
 CSV_COLUMNS = (
@@ -153,7 +158,7 @@ def parse_csv(data: bytes, current_year: int) -> list[Row]:
                 )
             )
             continue
-        cells = dict(zip(header, record, strict=True))
+        cells = dict(zip(header, (csvcells.restore(cell) for cell in record), strict=True))
         errors: list[FieldError] = []
         body: dict[str, Any] = {
             "domain": cells["domain"],
@@ -210,32 +215,14 @@ def jsonl_lines(records: Iterable[Any]) -> Iterator[bytes]:
         yield _encoder.encode(export_row(record)) + b"\n"
 
 
-class _Line:
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-
-    def write(self, text: str) -> int:
-        return self.buffer.write(text)
-
-    def take(self) -> bytes:
-        value = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return value.encode()
-
-
 def csv_header() -> bytes:
-    line = _Line()
-    csv.writer(line, lineterminator="\r\n").writerow(CSV_COLUMNS)
-    return line.take()
+    return csvcells.row(CSV_COLUMNS)
 
 
 def csv_lines(records: Iterable[Any]) -> Iterator[bytes]:
-    line = _Line()
-    writer = csv.writer(line, lineterminator="\r\n")
     for record in records:
         options = {o["label"]: o["text"] for o in record["options"]}
-        writer.writerow(
+        yield csvcells.row(
             [
                 record["domain"],
                 record["stem"],
@@ -250,4 +237,3 @@ def csv_lines(records: Iterable[Any]) -> Iterator[bytes]:
                 _encoder.encode(list(record["refs"])).decode(),
             ]
         )
-        yield line.take()

@@ -1,12 +1,10 @@
-import { api, saveSession, session, showProblem } from "/static/common/mockcert.js";
+import { api, sameOriginNext, saveSession, session, showProblem } from "/static/common/mockcert.js";
 
 const HOME = { candidate: "/exam", instructor: "/instructor", admin: "/admin" };
 
 function next(role) {
-  const wanted = new URLSearchParams(location.search).get("next");
-  // Only same-origin paths: never an open redirect.
-  if (wanted && wanted.startsWith("/") && !wanted.startsWith("//")) return wanted;
-  return HOME[role] || "/";
+  // Only a `next` that stays on this origin: never an open redirect.
+  return sameOriginNext(new URLSearchParams(location.search).get("next"), HOME[role] || "/");
 }
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -1,5 +1,6 @@
 // Sortable tables with a CSV export of exactly what the table holds.
 
+import { csvLine } from "/static/scoring/common/csv.js";
 import { h } from "/static/scoring/common/mockcert.js";
 
 function cellText(col, row) {
@@ -13,17 +14,14 @@ function csvValue(col, row) {
   if (col.csv) return col.csv(v, row);
   if (v === null || v === undefined) return "";
   if (Array.isArray(v)) return v.join("; ");
+  if (typeof v === "number") return v;  // a number stays a number cell
   return typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
 export function toCsv(columns, rows) {
   // Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers.
-  const esc = (text) => {
-    const v = /^[=+\-@\t\r]/.test(text) && !/^[-+]?\d/.test(text) ? `'${text}` : text;
-    return /[",\n\r]/.test(v) || v !== text ? `"${v.replace(/"/g, '""')}"` : v;
-  };
-  const lines = [columns.map((c) => esc(c.label)).join(",")];
-  for (const row of rows) lines.push(columns.map((c) => esc(csvValue(c, row))).join(","));
+  const lines = [csvLine(columns.map((c) => c.label))];
+  for (const row of rows) lines.push(csvLine(columns.map((c) => csvValue(c, row))));
   return lines.join("\r\n") + "\r\n";
 }
 
