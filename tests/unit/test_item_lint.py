@@ -287,3 +287,49 @@ def test_section_items_above_two_per_area_miss_the_target():
 def test_the_report_prints_a_row_per_area():
     text = format_report(lint_bank([GOOD_ICD, GOOD_SURGERY]))
     assert "ICD" in text and "CPT-10000" in text and "item findings: 0 errors" in text
+
+
+# --- mockcert items lint ---------------------------------------------------------------------------
+
+
+def _lint_cli(argv: list[str]) -> int:
+    import argparse
+
+    from mockcert import cli_items
+
+    parser = argparse.ArgumentParser()
+    cli_items.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["items", "lint", *argv])
+    return args.func(args)
+
+
+def test_cli_lints_a_jsonl_file_row_by_row(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "items.jsonl"
+    bad = make(["E11.9", "E11.8", "E10.9", "E11.99"])
+    path.write_text("\n".join(json.dumps(i) for i in (GOOD_ICD, bad, GOOD_SURGERY)) + "\n")
+    assert _lint_cli([str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "row 2 error: options[3].text: E11.99 is an unknown ICD-10-CM code" in out
+    assert "items.jsonl (jsonl): 3 rows, 2 importable, 1 with errors" in out
+    assert "CPT-10000" in out and "ICD" in out  # the per-area table of the importable rows
+    path.write_text(json.dumps(GOOD_ICD) + "\n")
+    assert _lint_cli([str(path)]) == 0
+
+
+def test_cli_lints_a_csv_file_and_the_sample_bank(tmp_path, capsys):
+    import csv
+
+    path = tmp_path / "items.csv"
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["domain", "stem", "option_a", "option_b", "option_c", "option_d", "key", "rationale"])
+        writer.writerow(["HCPCS", "Which code reports the drug supplied in this visit?", "J342", "J3301", "J1885",
+                         "J2270", "A", "J3420 is the vitamin B-12 injection; the others are other drugs."])
+    assert _lint_cli([str(path)]) == 1
+    assert "row 1 error: options[0].text: 'J342' is not a HCPCS Level II code" in capsys.readouterr().out
+    assert _lint_cli(["--sample"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "sample bank, seed 2026: " in out and "keys A/B/C/D" in out
+    assert _lint_cli([]) == 2

@@ -309,3 +309,13 @@ def test_cli_count_prints_every_domain(capsys):
     for domain in DOMAINS:
         assert re.search(rf"^{re.escape(domain.code)}\s+\d+", out, re.MULTILINE), domain.code
     assert re.search(r"^total\s+\d+", out, re.MULTILINE)
+
+
+def test_no_item_of_the_sample_bank_has_a_lint_error(bank):
+    """Invalid or non-billable codes, unknown modifiers, a CPT key outside its area, repeated options:
+    the item linter finds none (its warnings and the bank-level targets: test_sample_bank_lint.py)."""
+    from item_bank.lint import lint_item
+
+    errors = [(i, item["domain"], f.field, f.message) for i, item in enumerate(bank)
+              for f in lint_item(item) if f.level == "error"]
+    assert not errors, errors[:10]
