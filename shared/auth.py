@@ -46,6 +46,8 @@ class Principal(msgspec.Struct, frozen=True):
     role: str
     username: str = ""
     gen: int = 0  # the holder's token generation when issued (see shared.revocation)
+    jti: str = ""  # the token's own id: "Log out" revokes this one token (see shared.revocation)
+    expires: int = 0  # the token's expiry (Unix seconds)
 
     @property
     def is_service(self) -> bool:
@@ -160,6 +162,8 @@ def _verify_token(settings: Settings, token: str) -> tuple[Principal, int]:
             raise _unauthorized("invalid token")
         return Principal(id=str(claims["sub"]), role="service", username=str(claims["sub"])), expires
     gen = claims.get("gen", 0)
-    if typ != "user" or role not in ROLES or type(gen) is not int:
+    jti = claims.get("jti", "")
+    if typ != "user" or role not in ROLES or type(gen) is not int or type(jti) is not str:
         raise _unauthorized("invalid token")
-    return Principal(id=str(claims["sub"]), role=role, username=str(claims.get("name", "")), gen=gen), expires
+    return Principal(id=str(claims["sub"]), role=role, username=str(claims.get("name", "")), gen=gen,
+                     jti=jti, expires=expires), expires

@@ -8,11 +8,16 @@ under (`gen`); a token below its holder's current generation is refused.
 Delivery answers with the new generation at once on the replica that made the
 change; its other replicas read it from the database, item-bank and scoring from
 delivery's `/internal/revocations`, each within a poll interval.
+
+"Log out" ends one token: its `jti` travels the same way, with the token's
+expiry, and is forgotten once the token has expired (refused by its expiry
+then), so the list stays as small as the tokens logged out and still alive.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Annotated
 
@@ -34,6 +39,8 @@ class Revocation(msgspec.Struct, frozen=True):
     user_id: str
     token_gen: int
     seq: int
+    jti: str = ""  # set: this one token is revoked (logged out), until `expires` (Unix seconds)
+    expires: int = 0
 
 
 class RevocationPage(msgspec.Struct):
@@ -47,19 +54,36 @@ class RevocationQuery(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Revocations:
-    """The lowest token generation still valid, per user who ever had tokens revoked."""
+    """The lowest token generation still valid, per user who ever had tokens revoked;
+    and the single tokens logged out, until they expire."""
+
+    PRUNE_EVERY = 60.0  # seconds between sweeps of expired single tokens
 
     def __init__(self) -> None:
         self.min_gen: dict[str, int] = {}
+        self.tokens: dict[str, int] = {}  # jti -> expiry (Unix seconds)
         self.cursor = 0
+        self._pruned = time.time()
 
     def apply(self, rows: Iterable[Revocation]) -> None:
         for row in rows:
-            if row.token_gen > self.min_gen.get(row.user_id, 0):
+            if row.jti:
+                self.tokens[row.jti] = row.expires
+            elif row.token_gen > self.min_gen.get(row.user_id, 0):
                 self.min_gen[row.user_id] = row.token_gen
             self.cursor = max(self.cursor, row.seq)
+        now = time.time()
+        if now - self._pruned >= self.PRUNE_EVERY:
+            self.prune(now)
+
+    def prune(self, now: float) -> None:
+        """Forget logged-out tokens that have expired: their expiry refuses them now."""
+        self.tokens = {jti: exp for jti, exp in self.tokens.items() if exp >= now}
+        self._pruned = now
 
     def revoked(self, user: Principal) -> bool:
+        if user.jti and user.jti in self.tokens:
+            return True
         floor = self.min_gen.get(user.id)
         return floor is not None and user.gen < floor
 

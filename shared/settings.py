@@ -54,6 +54,8 @@ class Settings(msgspec.Struct, kw_only=True):
     exposure_max_share: float = 0.5
     exposure_window: int = 200
     current_code_set_year: int = 2026
+    # Attempt policy of a blueprint without its own (admins set one per blueprint).
+    attempt_cooldown_seconds: int = 3600
 
     @property
     def demo(self) -> bool:
@@ -64,6 +66,8 @@ class Settings(msgspec.Struct, kw_only=True):
             raise SettingsError(f"unknown service {self.service!r}")
         if not self.database_url:
             raise SettingsError("DATABASE_URL is required")
+        if self.attempt_cooldown_seconds < 0:
+            raise SettingsError("MOCKCERT_ATTEMPT_COOLDOWN_SECONDS must be 0 or more")
         if self.mode not in ("demo", "production"):
             raise SettingsError("MOCKCERT_MODE must be 'demo' or 'production'")
         if not self.demo:
@@ -124,6 +128,7 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
             exposure_max_share=float(env.get("MOCKCERT_EXPOSURE_MAX_SHARE", 0.5)),
             exposure_window=int(env.get("MOCKCERT_EXPOSURE_WINDOW", 200)),
             current_code_set_year=int(env.get("MOCKCERT_CODE_SET_YEAR", 2026)),
+            attempt_cooldown_seconds=int(env.get("MOCKCERT_ATTEMPT_COOLDOWN_SECONDS", 3600)),
         )
     except ValueError as exc:
         raise SettingsError(f"invalid setting: {exc}") from exc

@@ -34,6 +34,20 @@ export function logout() {
   location.href = "/";
 }
 
+// "Log out": end the token on the server first (every service refuses it from then on),
+// then forget it here. Leaving never waits on the server: a failed call still logs out locally.
+export async function signOut() {
+  const s = session();
+  if (s.token) {
+    try {
+      await fetch("/api/auth/logout", {
+        method: "POST", headers: { "Authorization": `Bearer ${s.token}` }, cache: "no-store", keepalive: true,
+      });
+    } catch (e) { /* offline: the token still expires by itself */ }
+  }
+  logout();
+}
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
@@ -148,7 +162,7 @@ function chrome() {
   const who = document.getElementById("who");
   if (who && s.token) who.textContent = `${s.user || ""} (${s.role})`;
   const out = document.getElementById("logout");
-  if (out && s.token) { out.hidden = false; out.addEventListener("click", logout); }
+  if (out && s.token) { out.hidden = false; out.addEventListener("click", signOut); }
 }
 
 document.addEventListener("DOMContentLoaded", chrome);

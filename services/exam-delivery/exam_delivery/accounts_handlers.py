@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from aiohttp import web
 
 from exam_delivery import accounts_repository as repo
@@ -17,15 +19,43 @@ routes = RouteTable("accounts")
 THROTTLE_KEY = web.AppKey("login_throttle", service.LoginThrottle)
 
 
+# Peers whose X-Forwarded-For is believed: the entry (mockcert/entry.py) and the reverse
+# proxy (deploy/nginx) reach the services over loopback or a private network. From any
+# other peer the header is the client's own say and is ignored.
+TRUSTED_PROXIES = tuple(ipaddress.ip_network(n) for n in (
+    "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7",
+))
+
+
+def client_address(request: web.Request) -> str:
+    """The client of a login: the last address the trusted entry appended, else the peer itself."""
+    peer = request.remote or "unknown"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if not forwarded:
+        return peer
+    try:
+        trusted = any(ipaddress.ip_address(peer) in net for net in TRUSTED_PROXIES)
+    except ValueError:
+        trusted = False
+    if not trusted:
+        return peer
+    return forwarded.split(",")[-1].strip()[:64] or peer
+
+
 @routes.post("/api/auth/login", roles=PUBLIC, body=LoginIn, response=LoginOut, summary="Log in; get a token")
 async def login(request: web.Request) -> web.Response:
     body = await read_json(request, LoginIn)
-    # Behind the entry, the client is the last address the entry appended.
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    address = forwarded.split(",")[-1].strip() if forwarded else (request.remote or "unknown")
+    address = client_address(request)
     out = await service.login(request.app[POOL_KEY], request.app[SETTINGS_KEY], request.app[THROTTLE_KEY],
                               body.username, body.password, address)
     return json_response(out)
+
+
+@routes.post("/api/auth/logout", roles=ANY_USER, status=204,
+             summary="Log out: end this token in every service (the others within a revocation poll)")
+async def logout(request: web.Request) -> web.Response:
+    await service.logout(request.app[POOL_KEY], principal(request), request.app[REVOCATIONS_KEY])
+    return web.Response(status=204)
 
 
 @routes.get("/api/me", roles=ANY_USER, response=UserOut, summary="The logged-in user")

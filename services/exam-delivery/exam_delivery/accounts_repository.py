@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import asyncpg
@@ -9,15 +10,16 @@ import asyncpg
 USER_COLUMNS = "id, username, role, display_name, time_multiplier, group_name, disabled, created_at"
 
 INSERT_USER = f"""
-INSERT INTO delivery.users (id, username, password_hash, role, display_name, time_multiplier, group_name)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO delivery.users
+    (id, username, password_hash, role, display_name, time_multiplier, group_name, username_canonical)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT DO NOTHING
 RETURNING {USER_COLUMNS}
 """
 
 SELECT_BY_USERNAME = """
 SELECT id, username, password_hash, role, display_name, disabled, token_gen
-FROM delivery.users WHERE lower(username) = lower($1)
+FROM delivery.users WHERE username_canonical = $1
 """
 
 SELECT_USER = f"SELECT {USER_COLUMNS} FROM delivery.users WHERE id = $1"
@@ -48,12 +50,50 @@ RETURNING {USER_COLUMNS}, token_gen, revoked_seq
 
 LOCK_ACCOUNT_CHANGES = "SELECT pg_advisory_xact_lock(hashtext('mockcert-account-changes'))"
 
+# Both kinds of revocation, in one order: token generations of accounts and single
+# tokens ended by "Log out" (a jti, with the expiry after which nobody needs it).
 REVOCATIONS_AFTER = """
-SELECT id, token_gen, revoked_seq FROM delivery.users
-WHERE revoked_seq > $1
+SELECT id::text AS user_id, token_gen, revoked_seq, NULL::text AS jti, NULL::timestamptz AS expires_at
+FROM delivery.users WHERE revoked_seq > $1
+UNION ALL
+SELECT user_id::text, 0, revoked_seq, jti, expires_at
+FROM delivery.revoked_tokens WHERE revoked_seq > $1
 ORDER BY revoked_seq
 LIMIT $2
 """
+
+INSERT_REVOKED_TOKEN = """
+INSERT INTO delivery.revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, $3)
+ON CONFLICT (jti) DO NOTHING
+RETURNING revoked_seq
+"""
+
+# A revoked token past its expiry is refused by its expiry alone; a margin covers clock skew.
+PRUNE_REVOKED_TOKENS = "DELETE FROM delivery.revoked_tokens WHERE expires_at < now() - interval '10 minutes'"
+
+# One attempt reserved against a key, atomically (the upsert locks the row): a window that
+# has ended starts again; the count goes one past the limit at most, so "granted" is
+# attempts <= limit. Returns the seconds left in the window for Retry-After.
+RESERVE_LOGIN = """
+INSERT INTO delivery.login_throttle AS t (key, window_start, attempts)
+VALUES ($1, now(), 1)
+ON CONFLICT (key) DO UPDATE SET
+    window_start = CASE WHEN t.window_start <= now() - make_interval(secs => $3)
+                        THEN now() ELSE t.window_start END,
+    attempts     = CASE WHEN t.window_start <= now() - make_interval(secs => $3)
+                        THEN 1 ELSE least(t.attempts + 1, $2 + 1) END
+RETURNING attempts, window_start,
+          greatest(extract(epoch FROM t.window_start + make_interval(secs => $3) - now()), 0)::float8 AS retry_after
+"""
+
+# A success gives back its own reservation only, and only in the window that took it.
+RELEASE_LOGIN = """
+UPDATE delivery.login_throttle SET attempts = greatest(attempts - 1, 0)
+WHERE key = $1 AND window_start = $2
+"""
+
+# Windows that have ended; a live window is never dropped.
+PRUNE_LOGIN_THROTTLE = "DELETE FROM delivery.login_throttle WHERE window_start <= now() - make_interval(secs => $1)"
 
 COUNT_ADMINS = "SELECT count(*) FROM delivery.users WHERE role = 'admin' AND NOT disabled"
 COUNT_USERS = "SELECT count(*) FROM delivery.users"
@@ -61,16 +101,16 @@ SELECT_MULTIPLIER = "SELECT time_multiplier, group_name FROM delivery.users WHER
 
 
 async def insert_user(
-    conn: asyncpg.Connection, *, username: str, password_hash: str, role: str,
+    conn: asyncpg.Connection, *, username: str, canonical: str, password_hash: str, role: str,
     display_name: str = "", time_multiplier: float = 1.0, group: str = "",
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        INSERT_USER, uuid.uuid4(), username, password_hash, role, display_name, time_multiplier, group
+        INSERT_USER, uuid.uuid4(), username, password_hash, role, display_name, time_multiplier, group, canonical
     )
 
 
-async def by_username(conn: asyncpg.Connection, username: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(SELECT_BY_USERNAME, username)
+async def by_canonical_username(conn: asyncpg.Connection, canonical: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(SELECT_BY_USERNAME, canonical)
 
 
 async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg.Record | None:
@@ -104,3 +144,29 @@ async def revocations_after(conn: asyncpg.Connection, seq: int, limit: int) -> l
 
 async def lock_account_changes(conn: asyncpg.Connection) -> None:
     await conn.execute(LOCK_ACCOUNT_CHANGES)
+
+
+async def insert_revoked_token(
+    conn: asyncpg.Connection, jti: str, user_id: uuid.UUID, expires_at: dt.datetime
+) -> int | None:
+    seq = await conn.fetchval(INSERT_REVOKED_TOKEN, jti, user_id, expires_at)
+    return None if seq is None else int(seq)
+
+
+async def prune_revoked_tokens(conn: asyncpg.Connection) -> None:
+    await conn.execute(PRUNE_REVOKED_TOKENS)
+
+
+async def reserve_login(conn: asyncpg.Connection, key: str, limit: int, window_seconds: float) -> asyncpg.Record:
+    row = await conn.fetchrow(RESERVE_LOGIN, key, limit, window_seconds)
+    assert row is not None
+    return row
+
+
+async def release_login(conn: asyncpg.Connection, key: str, window_start: dt.datetime) -> None:
+    await conn.execute(RELEASE_LOGIN, key, window_start)
+
+
+async def prune_login_throttle(conn: asyncpg.Connection, window_seconds: float) -> int:
+    status = await conn.execute(PRUNE_LOGIN_THROTTLE, window_seconds)
+    return int(status.split()[-1])

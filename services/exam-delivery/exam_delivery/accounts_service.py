@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
-import time
 import uuid
-from collections import deque
 
 import asyncpg
 import structlog
@@ -13,7 +12,8 @@ import structlog
 from exam_delivery import accounts_repository as repo
 from exam_delivery.accounts_schemas import LoginOut, UserIn, UserOut, UserPatch
 from exam_delivery.attempts import move_deadlines
-from shared.auth import hash_password, issue_user_token, verify_password
+from exam_delivery.usernames import ALLOWED_DESCRIPTION, allowed, canonical_username
+from shared.auth import Principal, hash_password, issue_user_token, verify_password
 from shared.errors import Problem, field_problem, not_found
 from shared.revocation import Revocation, RevocationPage, Revocations
 from shared.settings import Settings
@@ -36,66 +36,98 @@ def user_out(row: asyncpg.Record) -> UserOut:
 
 
 class LoginThrottle:
-    """Failed logins per username and per client address in a sliding window.
+    """Login attempts per username and per client address, shared by every replica.
 
-    Kept in memory: per replica, which bounds guessing to (limit x replicas) per
-    window; enough for a brute-force brake without a shared store.
+    Each attempt is reserved in PostgreSQL (one atomic upsert per key, both keys in
+    one transaction) before the password is verified, so no more than `limit`
+    wrong passwords per account, nor `address_limit` per address, are ever
+    verified in a window, however many arrive at once and on however many
+    replicas. A window starts with a key's first attempt and lasts `window_seconds`;
+    a success gives its own reservations back (never another attempt's). Windows
+    that have ended are pruned; a live one is never forgotten.
     """
 
     def __init__(self, limit: int = 10, address_limit: int = 100, window_seconds: float = 300.0) -> None:
         self.limit = limit
         self.address_limit = address_limit
         self.window = window_seconds
-        self._failures: dict[str, deque[float]] = {}
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and now - q[0] > self.window:
-            q.popleft()
-        return q
+    async def reserve(self, conn: asyncpg.Connection, canonical: str, address: str) -> list[tuple[str, dt.datetime]]:
+        """Reserve one attempt for the address, then the user; 429 with Retry-After if either is spent.
 
-    def check(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            q = self._recent(key, now)
-            if len(q) >= (self.address_limit if key.startswith("addr:") else self.limit):
-                retry = int(self.window - (now - q[0])) + 1
-                raise Problem(429, "too many failed logins; wait before trying again",
-                              headers={"Retry-After": str(retry)})
+        A refusal rolls back both reservations: the refused attempt counts against nobody. The
+        address comes first in every transaction, so two logins never wait on each other in a cycle."""
+        keys = ((f"addr:{address}", self.address_limit), (f"user:{canonical}", self.limit))
+        granted: list[tuple[str, dt.datetime]] = []
+        async with conn.transaction():
+            for key, limit in keys:
+                row = await repo.reserve_login(conn, key, limit, self.window)
+                if row["attempts"] > limit:
+                    retry = int(row["retry_after"]) + 1
+                    raise Problem(429, "too many failed logins; wait before trying again",
+                                  headers={"Retry-After": str(retry)})
+                granted.append((key, row["window_start"]))
+        return granted
 
-    def fail(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self._recent(key, now).append(now)
-        if len(self._failures) > 100_000:  # bound memory under a spray of usernames
-            self._failures.clear()
+    async def release(self, conn: asyncpg.Connection, granted: list[tuple[str, dt.datetime]]) -> None:
+        """A success: give back this attempt's own reservations (in the windows that took them)."""
+        async with conn.transaction():
+            for key, window_start in granted:
+                await repo.release_login(conn, key, window_start)
 
-    def succeed(self, key: str) -> None:
-        self._failures.pop(key, None)
+    async def prune(self, pool: asyncpg.Pool) -> int:
+        async with pool.acquire() as conn:
+            return await repo.prune_login_throttle(conn, self.window)
+
+
+def checked_username(username: str, field: str = "username") -> str:
+    """The canonical form of a username, or 422 naming the field when it is outside the character set."""
+    canonical = canonical_username(username)
+    if not allowed(canonical):
+        raise field_problem(field, f"a username is {ALLOWED_DESCRIPTION}")
+    return canonical
 
 
 async def login(
     pool: asyncpg.Pool, settings: Settings, throttle: LoginThrottle, username: str, password: str, address: str
 ) -> LoginOut:
-    keys = (f"user:{username.lower()}", f"addr:{address}")
-    throttle.check(*keys)
+    # One canonical form keys the throttle and finds the account: no spelling reaches the
+    # account past its lockout. A name outside the character set names no account.
+    canonical = checked_username(username)
     async with pool.acquire() as conn:
-        row = await repo.by_username(conn, username)
+        granted = await throttle.reserve(conn, canonical, address)
+        row = await repo.by_canonical_username(conn, canonical)
     stored = row["password_hash"] if row is not None and not row["disabled"] else None
     if not await verify_password(stored, password):
-        throttle.fail(*keys)
-        raise Problem(401, "wrong username or password")
+        raise Problem(401, "wrong username or password")  # the reservation stays: a failure counted
     assert row is not None
-    throttle.succeed(keys[0])
+    async with pool.acquire() as conn:
+        await throttle.release(conn, granted)
     token, expires = issue_user_token(settings, str(row["id"]), row["role"], row["username"], row["token_gen"])
     return LoginOut(token=token, role=row["role"], user_id=str(row["id"]),
                     expires_at=iso_utc(expires), username=row["username"],
                     display_name=row["display_name"])
 
 
+async def logout(pool: asyncpg.Pool, user: Principal, revocations: Revocations) -> None:
+    """End this one token everywhere: recorded with its expiry, followed by every service."""
+    if not user.jti:
+        raise Problem(400, "this token cannot be ended alone; it expires by itself")
+    expires = dt.datetime.fromtimestamp(user.expires, dt.UTC)
+    async with pool.acquire() as conn, conn.transaction():
+        # Numbered in commit order with the account changes (see patch_user).
+        await repo.lock_account_changes(conn)
+        seq = await repo.insert_revoked_token(conn, user.jti, parse_user_id(user.id), expires)
+        await repo.prune_revoked_tokens(conn)
+    if seq is not None:
+        revocations.apply([Revocation(user.id, 0, seq, jti=user.jti, expires=user.expires)])
+
+
 async def create_user(conn: asyncpg.Connection, body: UserIn) -> UserOut:
+    canonical = checked_username(body.username)
     row = await repo.insert_user(
-        conn, username=body.username, password_hash=await hash_password(body.password), role=body.role,
+        conn, username=body.username, canonical=canonical,
+        password_hash=await hash_password(body.password), role=body.role,
         display_name=body.display_name, time_multiplier=body.time_multiplier, group=body.group,
     )
     if row is None:
@@ -125,6 +157,10 @@ async def patch_user(
         )
         if row is None:
             raise not_found("no such user")
+        if (body.role not in (None, "admin") or body.disabled) and await repo.count_admins(conn) == 0:
+            # Under the account-changes lock: two admins demoting each other cannot both pass.
+            field = "role" if body.role not in (None, "admin") else "disabled"
+            raise field_problem(field, "this change would leave no enabled admin", status=409)
         if body.time_multiplier is not None:
             # An accommodation moves the deadline of the candidate's open attempts, in the same transaction.
             await move_deadlines(conn, user_id, body.time_multiplier)
@@ -137,7 +173,9 @@ async def patch_user(
 async def revocations_after(pool: asyncpg.Pool, seq: int, limit: int) -> RevocationPage:
     async with pool.acquire() as conn:
         rows = await repo.revocations_after(conn, seq, limit)
-    out = [Revocation(str(r["id"]), r["token_gen"], r["revoked_seq"]) for r in rows]
+    out = [Revocation(r["user_id"], r["token_gen"], r["revoked_seq"], jti=r["jti"] or "",
+                      expires=int(r["expires_at"].timestamp()) if r["expires_at"] is not None else 0)
+           for r in rows]
     return RevocationPage(revocations=out, cursor=out[-1].seq if out else seq)
 
 
@@ -163,7 +201,10 @@ async def bootstrap_accounts(pool: asyncpg.Pool, settings: Settings) -> list[tup
         if await repo.count_admins(conn) > 0:
             return created
         if settings.admin_user and settings.admin_password:
-            await repo.insert_user(conn, username=settings.admin_user,
+            canonical = canonical_username(settings.admin_user)
+            if not allowed(canonical):
+                raise RuntimeError(f"MOCKCERT_ADMIN_USER must be {ALLOWED_DESCRIPTION}")
+            await repo.insert_user(conn, username=settings.admin_user, canonical=canonical,
                                    password_hash=await hash_password(settings.admin_password),
                                    role="admin", display_name="Administrator")
             created.append((settings.admin_user, "(from MOCKCERT_ADMIN_PASSWORD)", "admin"))
@@ -172,7 +213,8 @@ async def bootstrap_accounts(pool: asyncpg.Pool, settings: Settings) -> list[tup
             for username, role, name in DEMO_ACCOUNTS:
                 # Letters and digits only: easy to copy, never read as a command-line option.
                 password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(14))
-                row = await repo.insert_user(conn, username=username, password_hash=await hash_password(password),
+                row = await repo.insert_user(conn, username=username, canonical=canonical_username(username),
+                                             password_hash=await hash_password(password),
                                              role=role, display_name=name,
                                              group="demo" if role == "candidate" else "")
                 if row is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import structlog
@@ -13,12 +14,25 @@ from exam_delivery.background import background_ctx
 from exam_delivery.state import delivery_ctx
 from shared.app_base import service_app
 from shared.db import POOL_KEY
+from shared.loops import run_loop
 from shared.revocation import PAGE_SIZE, revocation_poller_ctx
 from shared.settings import Settings
 from shared.web import install
 
 SCHEMA = "delivery"
 _log = structlog.get_logger("mockcert.delivery")
+
+
+async def login_throttle_pruner(app: web.Application) -> AsyncIterator[None]:
+    """Drops login windows that have ended (every replica may; the rows are shared)."""
+    throttle = app[accounts_handlers.THROTTLE_KEY]
+    task = asyncio.create_task(run_loop("login-throttle-prune", lambda: throttle.prune(app[POOL_KEY]),
+                                        max(throttle.window / 5, 1.0)), name="login-throttle-prune")
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -33,6 +47,7 @@ def create_app(settings: Settings) -> web.Application:
         yield
 
     app.cleanup_ctx.append(bootstrap)
+    app.cleanup_ctx.append(login_throttle_pruner)
     app.cleanup_ctx.append(delivery_ctx(settings))
     app.cleanup_ctx.append(background_ctx)
     # Other replicas' revocations, read from the accounts table itself.
