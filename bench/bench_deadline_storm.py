@@ -75,8 +75,8 @@ async def insert_candidates(database_url: str, n: int) -> list[tuple[str, str]]:
     conn = await asyncpg.connect(database_url)
     try:
         await conn.executemany(
-            "INSERT INTO delivery.users (id, username, password_hash, role, display_name) "
-            "VALUES ($1, $2, $3, 'candidate', $2)",
+            "INSERT INTO delivery.users (id, username, password_hash, role, display_name, username_canonical) "
+            "VALUES ($1, $2, $3, 'candidate', $2, $2)",  # lower-case ASCII names: their own canonical form
             [(uid, name, password_hash) for uid, name in rows])
     finally:
         await conn.close()
