@@ -98,3 +98,35 @@ async def test_stats_panel_says_when_scoring_fails(stack, scored_item, page):
     await expect(panel.get_by_role("alert")).to_contain_text("Statistics could not be loaded")
     await expect(panel).to_contain_text("503")
     assert "No statistics yet." not in await panel.text_content()
+
+
+async def test_stats_panel_withholds_option_shares_of_a_rarely_answered_item(stack, page):
+    from scoring.disclosure import OPTION_MIN_N
+    from tests.support import TEST_EVENT_SIGNING_KEY
+
+    _, username, password = await stack.new_account("instructor")
+    token = await stack.login(username, password)
+    body = {**MED_ITEM, "stem": "Which CPT section holds the codes for a rarely given vaccine administration here?"}
+    status, item = await stack.request("POST", "/api/items", token, json=body)
+    assert status == 201, item
+    rng = np.random.default_rng(62)
+    ours = BankItem(item["id"], 1, "MED", "C", item["rationale"], a=1.4, b=0.0)
+    bank = [*synthetic_bank(rng, {"EM": 3}), ours]
+    factory = EventFactory(bank, {"EM": 2, "MED": 1}, blueprint_id="cpc-rare", blueprint_name="cpc-rare")
+    events = [factory.event(rng, float(rng.normal(0.0, 1.0))) for _ in range(3)]
+    await post_events(stack.session, stack.urls["scoring"], issue_service_token(stack.settings["exam-delivery"]),
+                      events, signing_key=TEST_EVENT_SIGNING_KEY)
+    for _ in range(200):
+        status, stats = await stack.request("GET", f"/api/stats/items?item_id={item['id']}&min_n=0", token)
+        if status == 200 and stats["items"] and stats["items"][0]["n"] == 3:
+            break
+        await asyncio.sleep(0.05)
+    assert stats["items"][0]["options_suppressed"] is True
+    await open_item(stack, page, {"id": item["id"], "login": (username, password)})
+    row = page.locator("#stats tbody tr")
+    await expect(row).to_have_count(1)
+    heads = await page.locator("#stats thead th").all_text_contents()
+    by_head = dict(zip(heads, await row.locator("td").all_text_contents(), strict=True))
+    assert by_head["Responses (n)"] == "3"
+    assert by_head["Options chosen"] == f"withheld: fewer than {OPTION_MIN_N} responses"
+    assert "%" in by_head["Difficulty (p)"]  # the item-level figures are still shown

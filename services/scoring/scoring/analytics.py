@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from scoring import disclosure
 from scoring import schemas as s
 from scoring.frame import Dense, Frame, ItemMeta, gather, response_matrix
 from scoring.grading import LABELS, domain_name, iso
@@ -358,7 +359,7 @@ def _item_rows(
                 fit_p=_f(state.fit_p[q]),
                 calibration_id=state.calibration_id,
             )
-        out.append(
+        out.append(disclosure.small_cells_withheld(
             s.ItemStatsOut(
                 item_id=meta.item_id[col],
                 version=int(meta.version[col]),
@@ -377,7 +378,7 @@ def _item_rows(
                 flags=st.flags_for(j),
                 irt=irt_params,
             )
-        )
+        ))
     out.sort(key=lambda it: (DOMAIN_ORDER.get(it.domain, 99), it.item_id, it.version))
     return out, ScopeStats(cols=cols, n=st.n, p=st.p)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from scoring import analytics, lookup, service
+from scoring import analytics, disclosure, lookup, service
 from scoring import schemas as s
 from scoring.engine import ENGINE_KEY
 from scoring.ownership import OWNERSHIP_KEY
@@ -166,6 +166,7 @@ async def items(request: web.Request) -> web.Response:
             min_n=q.min_n,
             flag_min_n=engine.flag_min_n,
             scope=scope or "all",
+            option_min_n=disclosure.OPTION_MIN_N,
         )
     )
 

@@ -305,6 +305,9 @@ class ItemStatsOut(msgspec.Struct):
     options: list[OptionStats]
     flags: list[str]
     irt: IrtParams | None = None
+    # Below the option floor (scoring/disclosure.py) each option's share and r_rest are null.
+    options_suppressed: bool = False
+    suppression_reason: str | None = None
 
 
 class ItemStatsList(msgspec.Struct):
@@ -314,6 +317,7 @@ class ItemStatsList(msgspec.Struct):
     min_n: int
     flag_min_n: int
     scope: str
+    option_min_n: int = 10  # option-level data only for item versions with at least this many responses
 
 
 # ---------------------------------------------------------------- IRT

@@ -137,7 +137,9 @@ async function renderStats() {
     h("tbody", {}, ...rows.map((s) => h("tr", {},
       h("td", {}, `v${s.version}`), h("td", {}, String(s.n)), h("td", {}, fmtPercent(s.p)),
       h("td", {}, fmt(s.r_pb)), h("td", {}, fmt(s.r_pb_corrected)),
-      h("td", {}, (s.options || []).map((o) => `${o.label} ${fmtPercent(o.share, 0)}`).join(", ")),
+      h("td", { title: s.suppression_reason || null }, s.options_suppressed
+        ? `withheld: fewer than ${data.option_min_n} responses`
+        : (s.options || []).map((o) => `${o.label} ${fmtPercent(o.share, 0)}`).join(", ")),
       h("td", {}, ...(s.flags || []).map((f) => h("span", { class: "badge flag" }, f))))))));
 }
 

@@ -13,7 +13,7 @@ const FLAG_TEXT = {
 
 const range = (lo, hi, d = 2) => (lo === null || hi === null ? "" : `[${num(lo, d)}, ${num(hi, d)}]`);
 const withCi = (v, lo, hi) => h("span", { class: "with-ci" }, num(v), h("span", { class: "ci" }, range(lo, hi)));
-const optionsText = (it) => it.options.filter((o) => o.share !== null && (o.share > 0 || o.label !== "omit"))
+const optionsText = (it) => it.options_suppressed ? "withheld: too few responses" : it.options.filter((o) => o.share !== null && (o.share > 0 || o.label !== "omit"))
   .map((o) => `${o.label}${o.key ? "*" : ""} ${pct(o.share, 0)} (r ${num(o.r_rest)})`).join(" · ");
 
 const COLUMNS = [
