@@ -128,9 +128,37 @@ async def _probe(url: str, path: str = "/healthz") -> str:
     try:
         async with aiohttp.ClientSession() as session:
             async with session.get(f"{url}{path}", timeout=aiohttp.ClientTimeout(total=3)) as resp:
-                return "ok" if resp.status == 200 else f"unhealthy ({resp.status})"
+                if resp.status == 200:
+                    return "ok"
+                if path == "/healthz" and resp.status == 503:
+                    try:
+                        body = await resp.json(content_type=None)
+                    except ValueError:
+                        body = None
+                    if isinstance(body, dict) and body.get("database") not in (None, "ok"):
+                        return "database unavailable"
+                return f"unhealthy ({resp.status})"
     except (aiohttp.ClientError, TimeoutError):
         return "unreachable"
+
+
+def _database_status(state: dict[str, Any]) -> dict[str, Any]:
+    """The database's line: the launcher's view, checked against the data dir (whose postmaster
+    owns it now: one restarted by hand shows its own pid)."""
+    from pathlib import Path
+
+    from mockcert import postmaster
+
+    db = dict(state.get("database") or {"state": "running", "pid": state.get("database_pid")})
+    if db.get("state") != "external" and db.get("data_dir"):
+        pid = postmaster.owner_pid(Path(db["data_dir"]))
+        if pid is not None:
+            db["pid"], db["state"] = pid, "running"
+        elif db.get("state") == "running":
+            db["state"] = "down"  # gone since the launcher last looked: it restarts it shortly
+    elif db.get("state") != "external" and not pid_alive(db.get("pid")):
+        db["state"] = "down"
+    return db
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -154,17 +182,27 @@ def cmd_status(args: argparse.Namespace) -> int:
             return services
 
         services = asyncio.run(gather())
+        database = _database_status(state)
+        db_down = database["state"] not in ("running", "external")
+        for s in services.values():
+            # With the database down every service is unhealthy: name the cause, not them.
+            if s["health"] != "ok" and (db_down or s["health"] == "database unavailable"):
+                s["cause"] = "database"
         out = {"running": True, "url": state["url"], "launcher_pid": state["launcher_pid"],
-               "database_pid": state.get("database_pid"), "services": services}
-        code = 0 if all(s["health"] == "ok" for s in services.values()) else 1
+               "database_pid": database.get("pid"), "database": database, "services": services}
+        code = 0 if all(s["health"] == "ok" for s in services.values()) and not db_down else 1
     if args.json:
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
     elif not out["running"]:
         sys.stdout.write("not running\n")
     else:
         sys.stdout.write(f"running at {out['url']}\n")
+        db = out["database"]
+        restarts = f" ({db['restarts']} restarts)" if db.get("restarts") else ""
+        sys.stdout.write(f"  {'database':<14} pid {db.get('pid') or '-'!s:<8} {'':<11} {db['state']}{restarts}\n")
         for name, s in out["services"].items():
-            sys.stdout.write(f"  {name:<14} pid {s['pid']:<8} port {s['port']:<6} {s['health']}\n")
+            cause = " (cause: the database is down)" if s.get("cause") == "database" else ""
+            sys.stdout.write(f"  {name:<14} pid {s['pid']:<8} port {s['port']:<6} {s['health']}{cause}\n")
     return code
 
 

@@ -3,8 +3,9 @@
 Starts (or finds) PostgreSQL, applies migrations, creates the first accounts,
 then runs the three services and the entry as separate processes and
 supervises them like a container runtime would: a process that dies is
-restarted with backoff, and every restart is logged. SIGINT/SIGTERM stops the
-children, then the database.
+restarted with backoff, and every restart is logged. The embedded database is
+supervised too: its postmaster is restarted on the same data dir when it dies.
+SIGINT/SIGTERM stops the children, then whichever postmaster owns the data dir.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from typing import Any
 
 import aiohttp
 
+from mockcert import postmaster
 from mockcert.database import data_dir, ensure_database, migrate_all, start_embedded
 from shared.settings import DEMO_JWT_SECRET, DEMO_SERVICE_SECRET
 
@@ -87,6 +90,13 @@ class Launcher:
         self.stopping = asyncio.Event()
         self.server: Any = None
         self.database_url = ""
+        # The database as a supervised child: "external" (DATABASE_URL), else running / down /
+        # restarting, with the pid of the postmaster that owns the data dir.
+        self.postmaster: postmaster.Postmaster | None = None
+        self.db_state = "starting"
+        self.db_pid: int | None = None
+        self.db_restarts = 0
+        self.db_starting: asyncio.Future[int] | None = None
         self.http_port = int(os.environ.get("MOCKCERT_HTTP_PORT", "8080"))
         self.host = os.environ.get("MOCKCERT_HTTP_HOST", "127.0.0.1")
 
@@ -95,11 +105,14 @@ class Launcher:
         external = os.environ.get("DATABASE_URL")
         if external:
             self.database_url = external
+            self.db_state = "external"
             say("using the PostgreSQL server DATABASE_URL names")
         else:
             say(f"starting embedded PostgreSQL in {self.folder / 'pg'}")
             loop = asyncio.get_running_loop()
             self.server = await loop.run_in_executor(None, start_embedded, self.folder / "pg")
+            self.postmaster = postmaster.Postmaster.of(self.server)
+            self.db_pid, self.db_state = self.server.get_pid(), "running"
             self.database_url = await ensure_database(self.server.get_uri())
         applied = await migrate_all(self.database_url)
         count = sum(len(v) for v in applied.values())
@@ -151,7 +164,10 @@ class Launcher:
             "launcher_pid": os.getpid(),
             "url": f"http://{self.host}:{self.http_port}",
             "database_url": self.database_url,
-            "database_pid": self.server.get_pid() if self.server is not None else None,
+            "database_pid": self.db_pid,
+            "database": {"state": self.db_state, "pid": self.db_pid, "restarts": self.db_restarts,
+                         "data_dir": str(self.postmaster.pgdata) if self.postmaster else None,
+                         "log": str(self.postmaster.log) if self.postmaster else None},
             "processes": {
                 c.name: {"pid": c.proc.pid if c.proc else None, "port": c.port,
                          "url": f"http://127.0.0.1:{c.port}", "restarts": c.restarts,
@@ -182,6 +198,70 @@ class Launcher:
                 await asyncio.wait_for(self.stopping.wait(), timeout=child.backoff)
             except TimeoutError:
                 pass
+
+    async def supervise_database(self, poll: float = 1.0) -> None:
+        """Watch the postmaster that owns the data dir; when none does, start one (pg_ctl on the
+        same data dir and socket, so the services' database URL stays right) with backoff.
+        A postmaster someone else started meanwhile (`pg_ctl restart` by hand) is adopted."""
+        pm = self.postmaster
+        if pm is None:
+            return
+        backoff, since = 1.0, time.monotonic()
+        while not self.stopping.is_set():
+            pid = await asyncio.to_thread(postmaster.owner_pid, pm.pgdata)
+            if pid is not None:
+                if pid != self.db_pid or self.db_state != "running":
+                    if pid != self.db_pid:
+                        say(f"database: postmaster pid {pid} owns {pm.pgdata} now (was {self.db_pid})")
+                    self.db_pid, self.db_state = pid, "running"
+                    self.write_state()
+                if time.monotonic() - since > 60:
+                    backoff = 1.0  # it ran a good while: the next failure restarts quickly
+                await self._pause(poll)
+                continue
+            if self.db_state == "running":
+                self.db_restarts += 1
+                say(f"database: postmaster pid {self.db_pid} is gone; restarting in {backoff:.0f}s "
+                    f"(restart #{self.db_restarts}, log: {pm.log})")
+                self.db_state = "down"
+                self.write_state()
+            await self._pause(backoff)
+            if self.stopping.is_set() or await asyncio.to_thread(postmaster.owner_pid, pm.pgdata) is not None:
+                continue
+            self.db_state = "restarting"
+            self.write_state()
+            # Shielded: a stop while pg_ctl runs waits for it (stop_database), so that the
+            # postmaster it starts is stopped too, never left behind.
+            self.db_starting = asyncio.ensure_future(asyncio.to_thread(postmaster.start, pm))
+            try:
+                pid = await asyncio.shield(self.db_starting)
+            except (OSError, subprocess.SubprocessError) as exc:
+                backoff = min(backoff * 2, 30.0)
+                self.db_state = "down"
+                self.write_state()
+                say(f"database: restart failed ({type(exc).__name__}); next try in {backoff:.0f}s (log: {pm.log})")
+                continue
+            say(f"database: restarted, postmaster pid {pid}")
+            self.db_pid, self.db_state, since = pid, "running", time.monotonic()
+            self.write_state()
+
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+
+    async def stop_database(self) -> None:
+        """Stop whichever postmaster owns the data dir now (it may not be the one started here)."""
+        if self.postmaster is None:
+            return
+        if self.db_starting is not None:
+            await asyncio.gather(self.db_starting, return_exceptions=True)
+        pid = await asyncio.to_thread(postmaster.stop, self.postmaster.pgdata)
+        if pid is not None:
+            say(f"database: stopped postmaster pid {pid}")
+        self.db_state = "down"
+        await asyncio.to_thread(self.server.cleanup)  # the package's own bookkeeping (nothing left to stop)
 
     async def wait_healthy(self, timeout: float = 120.0) -> bool:
         url = f"http://127.0.0.1:{self.http_port}/api/health"
@@ -234,6 +314,7 @@ class Launcher:
             self.children.append(Child("entry", [python, "-m", "mockcert.entry"], env, self.http_port,
                                        self.folder / "logs" / "entry.log"))
             tasks = [asyncio.create_task(self.supervise(c)) for c in self.children]
+            database_task = asyncio.create_task(self.supervise_database())
             if await self.wait_healthy():
                 url = f"http://{self.host}:{self.http_port}"
                 say(f"ready: open {url}")
@@ -247,13 +328,14 @@ class Launcher:
             await self.stopping.wait()
             say("stopping")
             await self.stop_children()
-            for task in tasks:
+            for task in [*tasks, database_task]:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*tasks, database_task, return_exceptions=True)
         finally:
+            self.stopping.set()  # the database's supervisor restarts nothing from here on
             await self.stop_children()
             if self.server is not None:
-                await loop.run_in_executor(None, self.server.cleanup)
+                await self.stop_database()
             state_path(self.folder).unlink(missing_ok=True)
         say("stopped")
         return 0
