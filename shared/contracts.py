@@ -60,6 +60,10 @@ class AttemptSubmitted(msgspec.Struct):
     submitted_by: str  # "candidate" or "sweeper"
     responses: list[SubmittedResponse]
     candidate_group: str = ""
+    # The blueprint's attempt policy at submission (scoring decides what the candidate sees).
+    review_mode: str = "immediate"  # "immediate", "after_date" (from review_after) or "never"
+    review_after: str | None = None
+    min_answered_share: float | None = None  # None: scoring's default (0.5)
     type: str = "attempt.submitted"
 
 

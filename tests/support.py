@@ -42,6 +42,9 @@ def make_settings(service: str, database_url: str, ports: dict[str, int], **over
         admin_password=ADMIN_PASSWORD,
         db_pool_min=1,
         db_pool_max=5,
+        # Tests start attempt after attempt for one candidate; the product's default
+        # cool-down (an hour) is tested with explicit policies (test_attempt_policy.py).
+        attempt_cooldown_seconds=0,
     )
     base.update(overrides)
     settings = Settings(**base)  # type: ignore[arg-type]

@@ -186,6 +186,13 @@ def test_icd_key_without_a_sibling_distractor_warns():
     assert findings(GOOD_ICD, "icd-sibling") == []
 
 
+def test_icd_codes_of_another_code_set_year_warn():
+    item = {**GOOD_ICD, "code_set_year": 2024}
+    [f] = findings(item, "code-set-year")
+    assert f.level == "warning" and f.field == "code_set_year" and "2026" in f.message
+    assert findings({**GOOD_SURGERY, "code_set_year": 2024}, "code-set-year") == []
+
+
 def test_clearly_longest_key_warns_on_the_item():
     item = make(["Each test with its own code, and the panel code is not reported at all",
                  "The panel code", "The panel code with 52", "The panel and the test"])
@@ -229,6 +236,9 @@ def test_near_duplicate_pair_differs_only_in_a_code_or_date():
     report = lint_bank([one, two, other])
     [f] = report.findings
     assert f.rule == "near-duplicate" and f.field == "items[0], items[1]"
+    by_area = {row.domain: row for row in report.areas}
+    assert by_area["CPT-20000"].near_duplicates == 1 and by_area["CPT-50000"].near_duplicates == 1
+    assert any("near-duplicate" in m for m in by_area["CPT-20000"].missed)
 
 
 def test_template_share_above_a_quarter_misses_the_target():

@@ -20,7 +20,7 @@ import asyncpg
 import msgspec
 import structlog
 
-from exam_delivery import blueprints, timing
+from exam_delivery import blueprints, policy, timing
 from exam_delivery import repository as repo
 from exam_delivery.assembly import BankShortfall, FormItem, assemble, shown_key, shown_options
 from exam_delivery.feed import refresh_now
@@ -88,6 +88,7 @@ async def start(state: Delivery, candidate_id: str, blueprint_id: str) -> Attemp
             raise not_found("no such user")
         if context["open_id"] is not None:
             raise conflict(f"attempt {context['open_id']} is still in progress: finish or submit it first")
+        await policy.enforce(conn, state.settings, cid, bp.id)
         try:
             form = assemble(
                 bank,
@@ -457,6 +458,7 @@ async def finalize(conn: asyncpg.Connection, row: asyncpg.Record) -> str:
                 rationale=line["rationale"],
             )
         )
+    review_mode, review_after, min_share = await policy.for_submission(conn, row["blueprint_id"])
     event_id = uuid.uuid4()
     event = AttemptSubmitted(
         event_id=str(event_id),
@@ -471,6 +473,9 @@ async def finalize(conn: asyncpg.Connection, row: asyncpg.Record) -> str:
         submitted_by=by,
         responses=responses,
         candidate_group=row["candidate_group"],
+        review_mode=review_mode,
+        review_after=review_after,
+        min_answered_share=min_share,
     )
     closed = await repo.close_attempt(
         conn, row["id"], status, submitted_at, by, event_id, msgspec.to_builtins(event)

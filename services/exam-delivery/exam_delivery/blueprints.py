@@ -234,16 +234,28 @@ async def get(state: Delivery, blueprint_id: str) -> Blueprint:
 
 
 async def list_all(state: Delivery) -> list[BlueprintOut]:
+    from exam_delivery import policy
+
     async with state.pool.acquire() as conn:
         rows = await repo.list_blueprints(conn)
+    policies = await policy.all_by_blueprint(state)
     bank = state.items.bank
-    return [to_out(from_row(r), bank) for r in rows]
+    out = [to_out(from_row(r), bank) for r in rows]
+    default = policy.default_policy(state.settings)
+    for bp in out:
+        bp.policy = policies.get(bp.id) or policy.to_out(bp.id, default)
+    return out
 
 
 async def create(state: Delivery, body: BlueprintIn, created_by: str) -> BlueprintOut:
+    from exam_delivery import policy
+
     bp, errors = check(body)
-    if bp is None:
-        raise validation_problem(errors)
+    rules, policy_errors = (
+        policy.check(body.policy, state.settings, "policy.") if body.policy is not None else (None, [])
+    )
+    if bp is None or policy_errors:
+        raise validation_problem(errors + policy_errors)
     from exam_delivery.feed import refresh_now
 
     await refresh_now(state)  # judge against the bank as it is now, not as last polled
@@ -254,11 +266,14 @@ async def create(state: Delivery, body: BlueprintIn, created_by: str) -> Bluepri
             "the approved bank cannot fill this blueprint: " + "; ".join(e.message for e in short),
             errors=short,
         )
-    async with state.pool.acquire() as conn:
+    async with state.pool.acquire() as conn, conn.transaction():
         row = await repo.insert_blueprint(conn, *_insert_args(bp, uuid.UUID(created_by)))
-    if row is None:
-        raise field_problem("id", f"a blueprint with id {bp.id!r} exists", status=409)
+        if row is None:
+            raise field_problem("id", f"a blueprint with id {bp.id!r} exists", status=409)
+        policy_row = await policy.store(conn, row["id"], rules, created_by) if rules is not None else None
     created = from_row(row)
     state.blueprints[created.id] = created
     _log.info("blueprint_created", blueprint_id=created.id, question_count=created.question_count)
-    return to_out(created, state.items.bank)
+    out = to_out(created, state.items.bank)
+    out.policy = policy.to_out(created.id, policy.from_row(policy_row, state.settings))
+    return out

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from exam_delivery import attempts, blueprints
+from exam_delivery import attempts, blueprints, policy
 from exam_delivery.feed import apply_item_stats
 from exam_delivery.schemas import (
     AttemptIn,
+    AttemptPolicyIn,
+    AttemptPolicyOut,
+    Eligibility,
     AttemptList,
     AttemptOut,
     AttemptStarted,
@@ -47,7 +50,48 @@ async def list_blueprints(request: web.Request) -> web.Response:
 async def get_blueprint(request: web.Request) -> web.Response:
     state = request.app[DELIVERY_KEY]
     bp = await blueprints.get(state, request.match_info["blueprint_id"])
-    return json_response(blueprints.to_out(bp, state.items.bank))
+    out = blueprints.to_out(bp, state.items.bank)
+    out.policy = await policy.get(state, bp.id)
+    return json_response(out)
+
+
+@routes.get(
+    "/api/blueprints/{blueprint_id}/policy",
+    roles=ANY_USER,
+    response=AttemptPolicyOut,
+    summary="The blueprint's attempt policy: attempts allowed, cool-down, review, low-answer share",
+)
+async def get_policy(request: web.Request) -> web.Response:
+    return json_response(await policy.get(request.app[DELIVERY_KEY], request.match_info["blueprint_id"]))
+
+
+@routes.put(
+    "/api/blueprints/{blueprint_id}/policy",
+    roles=ADMIN,
+    body=AttemptPolicyIn,
+    response=AttemptPolicyOut,
+    max_body=4096,
+    summary="Set the blueprint's attempt policy (fields left out take the service's defaults)",
+)
+async def put_policy(request: web.Request) -> web.Response:
+    body = await read_json(request, AttemptPolicyIn)
+    out = await policy.put(
+        request.app[DELIVERY_KEY], request.match_info["blueprint_id"], body, principal(request).id
+    )
+    return json_response(out)
+
+
+@routes.get(
+    "/api/blueprints/{blueprint_id}/eligibility",
+    roles=CANDIDATE,
+    response=Eligibility,
+    summary="Whether the caller may start this blueprint now: attempts left, when the next is allowed",
+)
+async def get_eligibility(request: web.Request) -> web.Response:
+    out = await policy.eligibility(
+        request.app[DELIVERY_KEY], request.match_info["blueprint_id"], principal(request).id
+    )
+    return json_response(out)
 
 
 @routes.post(
@@ -73,7 +117,8 @@ async def create_blueprint(request: web.Request) -> web.Response:
     body=AttemptIn,
     response=AttemptStarted,
     status=201,
-    summary="Start an attempt: a form is assembled for this candidate and the clock starts",
+    summary="Start an attempt: a form is assembled for this candidate and the clock starts; "
+    "409 when the blueprint's attempts are used up, 429 (Retry-After, next_attempt_at) during a cool-down",
 )
 async def start_attempt(request: web.Request) -> web.Response:
     body = await read_json(request, AttemptIn)

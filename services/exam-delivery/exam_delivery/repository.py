@@ -41,6 +41,55 @@ async def list_blueprints(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(LIST_BLUEPRINTS)
 
 
+# ---------------------------------------------------------------- attempt policies
+
+POLICY_COLUMNS = """blueprint_id, max_attempts, cooldown_seconds, review_mode, review_after,
+    min_answered_share, updated_at"""
+
+UPSERT_POLICY = f"""
+INSERT INTO delivery.blueprint_policies AS p (blueprint_id, max_attempts, cooldown_seconds, review_mode,
+                                              review_after, min_answered_share, updated_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (blueprint_id) DO UPDATE
+SET max_attempts = EXCLUDED.max_attempts, cooldown_seconds = EXCLUDED.cooldown_seconds,
+    review_mode = EXCLUDED.review_mode, review_after = EXCLUDED.review_after,
+    min_answered_share = EXCLUDED.min_answered_share, updated_by = EXCLUDED.updated_by, updated_at = now()
+RETURNING {POLICY_COLUMNS}
+"""
+
+SELECT_POLICY = f"SELECT {POLICY_COLUMNS} FROM delivery.blueprint_policies WHERE blueprint_id = $1"
+LIST_POLICIES = f"SELECT {POLICY_COLUMNS} FROM delivery.blueprint_policies"
+
+# What the policy needs to judge a start: the blueprint's policy (NULLs: none set),
+# how many attempts the candidate has at it, when the last one ended, and the
+# database's clock (the cool-down is measured on it).
+ATTEMPT_HISTORY = """
+SELECT p.max_attempts, p.cooldown_seconds, p.review_mode, p.review_after, p.min_answered_share,
+       h.used, h.last_end, now() AS db_now
+FROM (SELECT count(*)::integer AS used, max(coalesce(a.submitted_at, a.started_at)) AS last_end
+        FROM delivery.attempts a WHERE a.candidate_id = $1 AND a.blueprint_id = $2) AS h
+LEFT JOIN delivery.blueprint_policies p ON p.blueprint_id = $2
+"""
+
+
+async def upsert_policy(conn: asyncpg.Connection, *args: Any) -> asyncpg.Record:
+    return await conn.fetchrow(UPSERT_POLICY, *args)
+
+
+async def get_policy(conn: asyncpg.Connection, blueprint_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(SELECT_POLICY, blueprint_id)
+
+
+async def list_policies(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(LIST_POLICIES)
+
+
+async def attempt_history(
+    conn: asyncpg.Connection, candidate_id: uuid.UUID, blueprint_id: str
+) -> asyncpg.Record:
+    return await conn.fetchrow(ATTEMPT_HISTORY, candidate_id, blueprint_id)
+
+
 # ---------------------------------------------------------------- read model of the feed
 
 SELECT_FEED_CURSOR = "SELECT cursor FROM delivery.feed_cursor"

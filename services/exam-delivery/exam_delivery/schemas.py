@@ -30,6 +30,48 @@ class BlueprintPart(msgspec.Struct, forbid_unknown_fields=True):
     time_limit_seconds: Seconds
 
 
+ReviewMode = Literal["immediate", "after_date", "never"]
+MaxAttempts = Annotated[int, msgspec.Meta(ge=1, le=1000)]
+CooldownSeconds = Annotated[int, msgspec.Meta(ge=0, le=366 * 24 * 3600)]
+Time = Annotated[str, msgspec.Meta(min_length=10, max_length=40)]
+
+
+class AttemptPolicyIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A blueprint's attempt policy; a field left out takes the service's default."""
+
+    max_attempts: MaxAttempts | None = None  # None: no limit
+    cooldown_seconds: CooldownSeconds | None = None  # None: MOCKCERT_ATTEMPT_COOLDOWN_SECONDS
+    review_mode: ReviewMode = "immediate"
+    review_after: Time | None = None  # ISO 8601; required with review_mode "after_date"
+    min_answered_share: Share = 0.5
+
+
+class AttemptPolicyOut(msgspec.Struct):
+    blueprint_id: str
+    max_attempts: int | None
+    cooldown_seconds: int
+    review_mode: str
+    review_after: str | None
+    min_answered_share: float
+    default: bool  # no policy set for this blueprint: the service's defaults
+    updated_at: str | None = None
+
+
+class Eligibility(msgspec.Struct):
+    """Whether the caller may start an attempt at a blueprint now, and if not, when."""
+
+    blueprint_id: str
+    can_start: bool
+    attempts_used: int
+    max_attempts: int | None
+    attempts_remaining: int | None  # None: no limit
+    cooldown_seconds: int
+    next_attempt_at: str | None  # during a cool-down: when the next attempt is allowed
+    reason: str  # "" when can_start
+    review_mode: str
+    review_after: str | None
+
+
 class BlueprintIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     time_limit_seconds: Seconds
@@ -40,6 +82,7 @@ class BlueprintIn(msgspec.Struct, forbid_unknown_fields=True):
     parts: Annotated[list[BlueprintPart], msgspec.Meta(max_length=10)] = []
     shuffle_options: bool | None = None
     target_difficulty: Share | None = None
+    policy: AttemptPolicyIn | None = None  # None: the service's defaults
 
 
 class BlueprintOut(msgspec.Struct):
@@ -55,6 +98,7 @@ class BlueprintOut(msgspec.Struct):
     shuffle_options: bool | None = None
     target_difficulty: float | None = None
     created_at: str = ""
+    policy: AttemptPolicyOut | None = None
 
 
 # ---------------------------------------------------------------- attempts

@@ -143,8 +143,8 @@ def calibrate(
     Item versions with fewer than `min_item_responses` responses in the sample,
     or answered all right or all wrong (no information), are left out.
     """
-    n = frame.n
-    rows = np.arange(max(0, n - max_attempts), n, dtype=np.int64)
+    counted = np.flatnonzero(~frame.low) if frame.low.shape[0] == frame.n else np.arange(frame.n)
+    rows = counted[-max_attempts:].astype(np.int64)  # low-answer attempts say little about items
     m = response_matrix(frame, meta, rows)
     n_j = m.M.sum(axis=0, dtype=np.int64)
     x_j = m.X.sum(axis=0, dtype=np.int64)
@@ -234,8 +234,11 @@ def compute_snapshot(
     flag_min_n: int = FLAG_MIN_N,
     previous: Snapshot | None = None,
     changed: set[str] | None = None,
+    include_low: bool = False,
 ) -> Snapshot:
     """Item analysis per scope, score distributions, summaries.
+
+    Attempts with too few answers (`frame.low`) are left out unless `include_low`.
 
     `dense` must be synced to `frame`. With `previous` and `changed` (the
     blueprints that got results since `previous`), the other blueprints' item
@@ -248,12 +251,13 @@ def compute_snapshot(
     scores: dict[str, s.ScoreDistribution] = {}
     single = len(frame.blueprints.values) == 1
     everyone_stats: ScopeStats | None = None
-    if frame.n:
-        everyone = np.arange(frame.n, dtype=np.int64)
+    counted = np.ones(frame.n, dtype=np.bool_) if include_low or frame.low.shape[0] != frame.n else ~frame.low
+    everyone = np.flatnonzero(counted).astype(np.int64)
+    if everyone.size:
         items[""], everyone_stats = _item_rows(frame, meta, dense, everyone, state, irt_pos, flag_min_n)
     summaries = []
     for code, bp_id in enumerate(frame.blueprints.values):
-        rows = np.flatnonzero(frame.blueprint == code).astype(np.int64)
+        rows = np.flatnonzero((frame.blueprint == code) & counted).astype(np.int64)
         if rows.size == 0:
             continue
         if previous is not None and changed is not None and bp_id not in changed and bp_id in previous.scores:
@@ -289,7 +293,9 @@ def compute_snapshot(
         frame=frame,
         items=items,
         scores=scores,
-        blueprints=s.BlueprintSummaries(blueprints=summaries, computed_at=computed_at, n_attempts=frame.n),
+        blueprints=s.BlueprintSummaries(
+            blueprints=summaries, computed_at=computed_at, n_attempts=int(everyone.size)
+        ),
         theta=theta,
         theta_se=theta_se,
         seq_order=seq_order,
@@ -596,6 +602,10 @@ def pass_rate_table(
         sel &= f.submitted >= start
     if stop is not None:
         sel &= f.submitted < stop
+    low_excluded = 0
+    if not q.include_low_answer and f.low.shape[0] == f.n:
+        low_excluded = int((sel & f.low).sum())
+        sel &= ~f.low
     passed = f.passed[sel]
     overall = (
         _groups(rates.pass_rates(passed), lambda g: "all")[0]
@@ -636,6 +646,7 @@ def pass_rate_table(
         overall=overall,
         computed_at=snapshot.computed_at,
         n_attempts=snapshot.n_attempts,
+        low_answer_excluded=low_excluded,
     )
 
 

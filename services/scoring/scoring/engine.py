@@ -90,6 +90,7 @@ class StatsEngine:
         self._max_seen = 0  # highest result seq read
         self._gaps: dict[int, float] = {}  # seqs below it not seen yet -> when first missed
         self.snapshot: analytics.Snapshot | None = None
+        self._with_low: analytics.Snapshot | None = None  # low-answer attempts included, made on demand
         self.ready = asyncio.Event()
         self.last_compute_seconds = 0.0
         self._version = 0
@@ -118,6 +119,37 @@ class StatsEngine:
                 ) from None
         assert self.snapshot is not None
         return self.snapshot
+
+    async def including_low(self) -> analytics.Snapshot:
+        """The latest snapshot with low-answer attempts counted too (the dashboards' toggle).
+
+        Computed on the first request after each refresh that needs it, under the
+        refresh lock so the matrices match the frame; the same snapshot when no
+        attempt is low-answer."""
+        snapshot = await self.current()
+        if not snapshot.frame.low.any():
+            return snapshot
+        async with self._lock:
+            snapshot = self.snapshot
+            assert snapshot is not None
+            if self._with_low is None or self._with_low.version != snapshot.version:
+                self._with_low = await self._run(
+                    analytics.compute_snapshot,
+                    snapshot.version,
+                    dt.datetime.now(dt.UTC),
+                    self.frame,
+                    self.meta,
+                    self.dense,
+                    self.irt.get("2pl"),
+                    self.theta,
+                    self.theta_se,
+                    flag_min_n=self.flag_min_n,
+                    include_low=True,
+                )
+            return self._with_low
+
+    async def snapshot_for(self, include_low: bool) -> analytics.Snapshot:
+        return await self.including_low() if include_low else await self.current()
 
     # ------------------------------------------------------------ refresh
 

@@ -53,6 +53,7 @@ class Frame:
     offsets: NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     items: NDArray[np.int32] = field(default_factory=lambda: _empty(np.int32))
     choices: NDArray[np.int8] = field(default_factory=lambda: _empty(np.int8))
+    low: NDArray[np.bool_] = field(default_factory=lambda: _empty(np.bool_))  # too few answered
     blueprints: Labels = field(default_factory=Labels)
     groups: Labels = field(default_factory=Labels)
 
@@ -99,13 +100,14 @@ def append_rows(frame: Frame, rows: Sequence[Any]) -> Frame:
                     r["blueprint_cut_percent"],
                     r["item_ix"],
                     r["choices"],
+                    r.get("low_answer", False),  # rows from before the column: counted
                 )
                 for r in rows
             ),
             strict=True,
         )
     )
-    seq, bp_ids, bp_names, groups, submitted, passed, raw, k, cut_used, cut_pct, item_ix, choices = cols
+    seq, bp_ids, bp_names, groups, submitted, passed, raw, k, cut_used, cut_pct, item_ix, choices, low = cols
     bp_codes, bp_labels = _codes(bp_ids, frame.blueprints, bp_names)
     grp_codes, grp_labels = _codes(groups, frame.groups)
     k_arr = np.asarray(k, dtype=np.int32)
@@ -129,6 +131,7 @@ def append_rows(frame: Frame, rows: Sequence[Any]) -> Frame:
         offsets=offsets,
         items=np.concatenate([frame.items, new_items]),
         choices=np.concatenate([frame.choices, new_choices]),
+        low=np.concatenate([frame.low, np.asarray(low, dtype=np.bool_)]),
         blueprints=bp_labels,
         groups=grp_labels,
     )

@@ -30,7 +30,10 @@ FILTERS = """
     <div><label for="f-period">Trend by</label>
       <select id="f-period" name="group_by"><option value="week">Week</option>
       <option value="month">Month</option></select></div>
+    <div><label class="inline" for="f-low"><input id="f-low" name="include_low_answer" type="checkbox"
+      data-field="include_low_answer"> Include low-answer attempts</label></div>
   </div>
+  <p id="low-note" class="muted"></p>
 </form>
 """
 
@@ -85,6 +88,8 @@ ITEMS_BODY = """
       <select id="i-flag" name="flag"><option value="">All item versions</option>
       <option value="flagged">Flagged only</option></select></div>
     <div><label for="i-search">Item id contains</label><input id="i-search" name="q" type="search"></div>
+    <div><label class="inline" for="i-low"><input id="i-low" name="include_low_answer" type="checkbox"
+      data-field="include_low_answer"> Include low-answer attempts</label></div>
   </div>
 </form>
 <section class="panel chart" aria-labelledby="scatter-h">
@@ -126,6 +131,36 @@ BLUEPRINTS_BODY = """
       <p>Total: <output id="b-total" for="b-domains">0</output> questions</p>
     </fieldset>
     <p><button class="primary" type="submit">Create blueprint</button></p>
+  </form>
+</section>
+<section class="panel" aria-labelledby="policy-h">
+  <h2 id="policy-h">Attempt policy</h2>
+  <p class="muted">Per blueprint: how many attempts a candidate may start, how long they wait after one
+  ends, when the review with keys and rationales is shown, and below what share of answered questions an
+  attempt is left out of pass rates and item statistics (it is kept and shown to the candidate).</p>
+  <form id="policy-form" novalidate>
+    <div class="row">
+      <div><label for="p-blueprint">Blueprint</label>
+        <select id="p-blueprint" name="blueprint" data-field="blueprint_id"></select></div>
+      <div><label for="p-max">Attempts allowed per candidate (empty: no limit)</label>
+        <input id="p-max" name="max_attempts" type="number" min="1" data-field="max_attempts"></div>
+      <div><label for="p-cooldown">Cool-down between attempts (minutes)</label>
+        <input id="p-cooldown" name="cooldown" type="number" min="0" step="any" data-field="cooldown_seconds"></div>
+    </div>
+    <div class="row">
+      <div><label for="p-review">Review with keys and rationales</label>
+        <select id="p-review" name="review_mode" data-field="review_mode">
+          <option value="immediate">At once, after submission</option>
+          <option value="after_date">From a date</option>
+          <option value="never">Never (score and per-area results only)</option></select></div>
+      <div><label for="p-after">Review shown from (UTC)</label>
+        <input id="p-after" name="review_after" type="datetime-local" data-field="review_after"></div>
+      <div><label for="p-share">Counted in statistics from (% answered)</label>
+        <input id="p-share" name="share" type="number" min="0" max="100" step="1"
+               data-field="min_answered_share"></div>
+    </div>
+    <p id="p-state" class="muted" aria-live="polite"></p>
+    <p><button class="primary" type="submit">Save the policy</button></p>
   </form>
 </section>
 """

@@ -54,9 +54,10 @@ INSERT INTO scoring.results (
     attempt_id, event_id, candidate_id, candidate_group, blueprint_id, blueprint_name,
     question_count, answered_count, raw_score, percent, passed, blueprint_cut_percent,
     cut_used, cut_score_percent, raw_cut, scaled_score, theta, theta_se, calibration_id,
-    started_at, submitted_at, time_limit_seconds, submitted_by, domains, item_ix, choices, keys, orders)
+    started_at, submitted_at, time_limit_seconds, submitted_by, domains, item_ix, choices, keys, orders,
+    review_mode, review_after, low_answer)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-        $20, $21, $22, $23, $24, $25, $26, $27, $28)
+        $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)
 """
 
 GET_RESULT = "SELECT * FROM scoring.results WHERE attempt_id = $1"
@@ -69,7 +70,7 @@ ALL_ITEM_VERSIONS = "SELECT id, item_id, version, domain, key FROM scoring.item_
 
 RESULT_SUMMARY_COLUMNS = """
 seq, attempt_id, candidate_id, candidate_group, blueprint_id, blueprint_name, raw_score, question_count,
-percent, passed, cut_used, scaled_score, submitted_at, theta, theta_se
+percent, passed, cut_used, scaled_score, submitted_at, theta, theta_se, low_answer
 """
 
 LIST_RESULTS = f"""
@@ -87,7 +88,7 @@ LIMIT $4
 FRAME_ROWS = """
 SELECT seq, blueprint_id, blueprint_name, candidate_group,
        extract(epoch FROM submitted_at)::float8 AS submitted, passed, raw_score, question_count,
-       cut_used, blueprint_cut_percent, calibration_id, item_ix, choices
+       cut_used, blueprint_cut_percent, calibration_id, item_ix, choices, low_answer
 FROM scoring.results
 WHERE seq > $1 OR seq = ANY($2::bigint[])
 ORDER BY seq

@@ -120,7 +120,11 @@ class ResultOut(msgspec.Struct):
     scored_at: str
     domains: list[DomainResult]
     diagnostic: Diagnostic
-    review: list[ReviewEntry]
+    review: list[ReviewEntry]  # empty while the blueprint's policy keeps the review from the candidate
+    review_mode: str = "immediate"  # "immediate", "after_date" or "never" (the policy at submission)
+    review_available: bool = True
+    review_available_at: str | None = None  # with "after_date": when the review opens
+    low_answer: bool = False  # too few answered: left out of pass rates and item statistics by default
 
 
 class ResultSummary(msgspec.Struct):
@@ -138,6 +142,7 @@ class ResultSummary(msgspec.Struct):
     submitted_at: str
     theta: float | None  # EAP ability: as scored, else the latest calibration's estimate
     theta_se: float | None
+    low_answer: bool = False
 
 
 class ResultList(msgspec.Struct):
@@ -161,6 +166,7 @@ class PassRateQuery(msgspec.Struct, forbid_unknown_fields=True, rename={"from_":
     to: Annotated[str, msgspec.Meta(max_length=40)] | None = None
     group_by: Literal["none", "week", "month", "blueprint", "group"] = "none"
     candidate_group: Annotated[str, msgspec.Meta(max_length=80)] | None = None
+    include_low_answer: bool = False  # also attempts with too few questions answered
 
 
 class PassRateGroup(msgspec.Struct):
@@ -180,6 +186,7 @@ class PassRates(msgspec.Struct):
     overall: PassRateGroup
     computed_at: str
     n_attempts: int
+    low_answer_excluded: int = 0  # attempts in the selection left out for too few answers
 
 
 # ---------------------------------------------------------------- scores
@@ -187,6 +194,7 @@ class PassRates(msgspec.Struct):
 
 class ScoresQuery(msgspec.Struct, forbid_unknown_fields=True):
     blueprint_id: Id | None = None
+    include_low_answer: bool = False
 
 
 class HistogramBin(msgspec.Struct):
@@ -253,6 +261,10 @@ class BlueprintSummary(msgspec.Struct):
     last_submitted_at: str | None
 
 
+class BlueprintsQuery(msgspec.Struct, forbid_unknown_fields=True):
+    include_low_answer: bool = False
+
+
 class BlueprintSummaries(msgspec.Struct):
     blueprints: list[BlueprintSummary]
     computed_at: str
@@ -267,6 +279,7 @@ class ItemsQuery(msgspec.Struct, forbid_unknown_fields=True):
     item_id: Id | None = None
     min_n: MinN = 1
     flagged: bool | None = None
+    include_low_answer: bool = False
 
 
 class OptionStats(msgspec.Struct):

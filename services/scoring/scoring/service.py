@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import asyncpg
 import numpy as np
 import structlog
 
-from scoring import grading
+from scoring import grading, policy
 from scoring import repository as repo
 from scoring.schemas import ResultList, ResultOut, ResultSummary, ReviewEntry
 from shared.auth import Principal
@@ -28,7 +29,7 @@ async def ingest(pool: asyncpg.Pool, event: AttemptSubmitted) -> EventAck:
     """
     if event.type != "attempt.submitted":
         raise field_problem("type", "only attempt.submitted events are accepted")
-    errors = grading.validate_event(event)
+    errors = grading.validate_event(event) + policy.validate(event)
     if errors:
         raise validation_problem(errors)
     ordered = sorted(event.responses, key=lambda r: r.position)
@@ -78,6 +79,9 @@ async def ingest(pool: asyncpg.Pool, event: AttemptSubmitted) -> EventAck:
                 graded.choices,
                 graded.keys,
                 graded.orders,
+                event.review_mode,
+                policy.review_after(event),
+                policy.low_answer(graded.answered_count, graded.question_count, event.min_answered_share),
             ),
         )
     _log.info("attempt_scored", attempt_id=event.attempt_id, cut_used=graded.cut_used, passed=graded.passed)
@@ -146,9 +150,15 @@ async def get_result(
         else [identity] * len(ids)
     )
     review = []
+    review_after = row["review_after"]
+    review_open = who.role != "candidate" or policy.review_open(
+        row["review_mode"], review_after, dt.datetime.now(dt.UTC)
+    )
     for position, (iv, choice, key, order) in enumerate(
         zip(ids, choices, keys, orders, strict=True), start=1
     ):
+        if not review_open:
+            break  # keys and rationales stay with scoring: score and per-area results only
         v = versions[iv]
         review.append(
             ReviewEntry(
@@ -205,6 +215,10 @@ async def get_result(
         domains=domains,
         diagnostic=diagnostic,
         review=review,
+        review_mode=row["review_mode"],
+        review_available=review_open,
+        review_available_at=grading.iso(review_after) if review_after is not None else None,
+        low_answer=row["low_answer"],
     )
 
 
@@ -255,4 +269,5 @@ def _summary(r: asyncpg.Record, ability: Ability) -> ResultSummary:
         submitted_at=grading.iso(r["submitted_at"]),
         theta=theta,
         theta_se=theta_se,
+        low_answer=r["low_answer"],
     )

@@ -5,14 +5,29 @@ import { clock, confirmDialog, duration, request, when } from "/static/exam-comm
 
 const el = (x) => document.getElementById(x);
 
-function blueprintCard(bp, openAttempt) {
+// The blueprint's attempt policy for this candidate: attempts left, when the next is allowed.
+function eligibilityNote(e) {
+  if (!e) return null;
+  const parts = [];
+  if (e.max_attempts !== null) {
+    parts.push(`${e.attempts_remaining} of ${e.max_attempts} attempt${e.max_attempts === 1 ? "" : "s"} left.`);
+  }
+  if (!e.can_start && e.next_attempt_at) parts.push(`Your next attempt is allowed from ${when(e.next_attempt_at)}.`);
+  else if (!e.can_start && e.reason) parts.push(`${e.reason.charAt(0).toUpperCase()}${e.reason.slice(1)}.`);
+  if (e.review_mode === "never") parts.push("You will see your score and per-area results, not the answer key.");
+  else if (e.review_mode === "after_date") parts.push(`The answer review opens ${when(e.review_after)}.`);
+  return parts.length ? h("p", { class: e.can_start ? "muted" : "exam-policy", dataset: { policy: e.blueprint_id } }, parts.join(" ")) : null;
+}
+
+function blueprintCard(bp, openAttempt, eligibility) {
   const facts = `${bp.question_count} questions · ${duration(bp.time_limit_seconds)} · pass at ${bp.cut_score_percent}\u00a0%`;
   const parts = bp.parts.length
     ? h("p", { class: "muted" }, `In ${bp.parts.length} timed parts: `
       + bp.parts.map((p) => `${p.name} (${p.question_count} questions, ${duration(p.time_limit_seconds)})`).join("; ")
       + ". A finished part cannot be revisited.")
     : null;
-  const start = h("button", { type: "button", class: "primary", disabled: !bp.available || Boolean(openAttempt),
+  const allowed = !eligibility || eligibility.can_start;
+  const start = h("button", { type: "button", class: "primary", disabled: !bp.available || Boolean(openAttempt) || !allowed,
                               "aria-describedby": `bp-${bp.id}-facts` }, `Start ${bp.name}`);
   start.addEventListener("click", () => begin(bp));
   return h("article", { class: "panel exam-card" },
@@ -21,6 +36,7 @@ function blueprintCard(bp, openAttempt) {
     parts,
     bp.available ? null : h("p", { class: "muted" }, "Not available: the question bank cannot fill it yet."),
     openAttempt ? h("p", { class: "muted" }, "Finish your exam in progress first.") : null,
+    eligibilityNote(eligibility),
     h("p", {}, start));
 }
 
@@ -69,6 +85,9 @@ document.addEventListener("DOMContentLoaded", async () => {
         + `${clock(open.seconds_remaining)} left.`),
       h("p", {}, h("a", { class: "button primary", href: `/exam/attempts/${encodeURIComponent(open.id)}` }, "Resume the exam")));
   }
-  el("blueprints").replaceChildren(...blueprints.map((bp) => blueprintCard(bp, open)));
+  // Best effort: a card without its policy note still starts (the server judges the start).
+  const eligibility = await Promise.all(blueprints.map((bp) =>
+    request("GET", `/api/blueprints/${encodeURIComponent(bp.id)}/eligibility`).then((r) => r.data, () => null)));
+  el("blueprints").replaceChildren(...blueprints.map((bp, i) => blueprintCard(bp, open, eligibility[i])));
   el("attempts").replaceChildren(attemptsTable(attempts));
 });

@@ -106,7 +106,20 @@ document.addEventListener("DOMContentLoaded", async () => {
   el("cut-note").textContent = r.cut_note || "";
   el("diagnostic").replaceChildren(...diagnostic(r));
   el("domains").replaceChildren(domains(r));
-  el("review").replaceChildren(...review(r, questions));
+  if (r.review_available === false) {
+    // The blueprint's attempt policy keeps the answer key and rationales back.
+    el("missed-only").closest("p").hidden = true;
+    el("review").replaceChildren(h("p", { class: "muted", id: "review-withheld" },
+      r.review_available_at
+        ? `The answer review with keys and explanations opens ${when(r.review_available_at)}.`
+        : "This exam does not show the answer key or explanations: your score and per-area results are above."));
+  } else {
+    el("review").replaceChildren(...review(r, questions));
+  }
+  if (r.low_answer) {
+    el("cut-note").textContent = `${r.cut_note || ""} Fewer questions were answered than this exam counts in its statistics: `
+      + "this attempt is yours to see, but it is left out of pass rates.";
+  }
   el("missed-only").addEventListener("change", (ev) => {
     for (const art of document.querySelectorAll(".exam-review-item")) {
       art.hidden = ev.target.checked && art.dataset.correct === "true";

@@ -20,15 +20,17 @@ function rateColumns(first) {
 
 async function load(form) {
   const bp = form.blueprint_id.value;
-  const base = { blueprint_id: bp, from: form.from.value, to: form.to.value };
+  // Attempts with too few answers (the blueprint's policy) are left out unless the toggle is on.
+  const low = form.include_low_answer.checked ? "true" : "";
+  const base = { blueprint_id: bp, from: form.from.value, to: form.to.value, include_low_answer: low };
   const period = form.group_by.value;
   try {
     const [overall, trend, groups, byBp, scores, recent] = await Promise.all([
       api("GET", `/api/stats/pass-rates${query(base)}`),
       api("GET", `/api/stats/pass-rates${query({ ...base, group_by: period })}`),
       api("GET", `/api/stats/pass-rates${query({ ...base, group_by: "group" })}`),
-      api("GET", `/api/stats/pass-rates${query({ from: base.from, to: base.to, group_by: "blueprint" })}`),
-      bp ? api("GET", `/api/stats/scores${query({ blueprint_id: bp })}`) : Promise.resolve(null),
+      api("GET", `/api/stats/pass-rates${query({ from: base.from, to: base.to, group_by: "blueprint", include_low_answer: low })}`),
+      bp ? api("GET", `/api/stats/scores${query({ blueprint_id: bp, include_low_answer: low })}`) : Promise.resolve(null),
       api("GET", `/api/results${query({ blueprint_id: bp, limit: 15 })}`),
     ]);
     const o = overall.overall;
@@ -45,6 +47,9 @@ async function load(form) {
       kpis.push(...kpi("Cut used", `raw ${scores.cut_used.raw} · equated ${scores.cut_used.equated}`));
     }
     document.getElementById("kpis").replaceChildren(...kpis);
+    document.getElementById("low-note").textContent = low
+      ? "Low-answer attempts (too few questions answered) are included."
+      : `${overall.low_answer_excluded} low-answer attempt${overall.low_answer_excluded === 1 ? "" : "s"} left out (too few questions answered); tick the box to include them.`;
     document.getElementById("freshness").textContent =
       `Statistics computed ${when(overall.computed_at)} over ${overall.n_attempts} scored attempts; they refresh on their own.`;
     const place = (id, make) => { const el = document.getElementById(id); el.replaceChildren(make(widthOf(el))); };
