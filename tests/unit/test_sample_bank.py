@@ -14,6 +14,7 @@ from collections import Counter
 import msgspec
 import pytest
 
+from item_bank.lint import as_lint_item, is_section_item, near_duplicates, parse_code_string
 from item_bank.sample_bank import generate_sample_bank
 from item_bank.sample_bank.__main__ import main as cli_main
 from item_bank.sample_bank.hcpcs import BY_CODE as HCPCS_TABLE
@@ -292,6 +293,38 @@ def test_cpt_code_numbers_stay_in_their_section(bank):
         lo, hi = _CPT_RANGES[item["domain"]]
         for number in re.findall(r"\b\d{5}\b", item["stem"]):
             assert lo <= int(number) <= hi, (item["domain"], number, item["stem"])
+
+
+_NOTE_SERIES = {"CPT-10000": (10004, 19999), "CPT-20000": (20000, 29999), "CPT-30000": (30000, 39999)}
+
+
+@pytest.mark.parametrize("area", sorted(_NOTE_SERIES))
+def test_surgery_series_are_mostly_operative_notes_to_code_strings(bank, area):
+    """At least 24 of an area's items give documentation and offer four code strings, at least 8 of them
+    with a multi-code key whose first code is in the series; no 'which subsection' item, no pair that
+    differs only in a code number or date, and the key strictly the longest option in at most 30 %."""
+    items = [i for i in bank if i["domain"] == area]
+    assert len(items) >= 40
+    lo, hi = _NOTE_SERIES[area]
+    selection, multi = 0, 0
+    for item in items:
+        parsed = [parse_code_string(o["text"]) for o in item["options"]]
+        if any(p is None for p in parsed):
+            continue
+        selection += 1
+        key_codes = parsed[LABELS.index(item["key"])]
+        assert key_codes is not None and lo <= int(key_codes[0].code) <= hi, (item["stem"][:60], key_codes)
+        assert "code-selection" in item["tags"], item["tags"]
+        multi += len(key_codes) > 1
+    assert selection >= 24, (area, selection)
+    assert multi >= 8, (area, multi)
+    assert not [i["stem"] for i in items if is_section_item(i["stem"])]
+    assert not near_duplicates([as_lint_item(i) for i in items])
+    longest = 0
+    for item in items:
+        key = len(_key_text(item))
+        longest += all(key > len(t) for t in _distractor_texts(item))
+    assert longest <= 0.3 * len(items), (area, longest)
 
 
 def test_every_domain_has_topic_tags_beyond_sample(bank):
