@@ -1,7 +1,12 @@
 """The local entry: one origin in front of the three services, as nginx is in
 deploy/. It routes by the table in `shared.routing`, spreads requests over the
 replicas of a service, and answers for the whole system's health itself so that
-a down service yields a 503 with the same shape instead of a proxy error."""
+a down service yields a 503 with the same shape instead of a proxy error.
+
+It routes, filters and forwards one and the same path: a request target with
+dot-segments, empty segments, encoded slashes or backslashes (which the services
+or a proxy could resolve to another path than the one checked here) is refused
+with a 400 before routing, so no spelling reaches `/internal/*` or `/metrics`."""
 
 from __future__ import annotations
 
@@ -10,13 +15,14 @@ import itertools
 import os
 import sys
 from collections.abc import AsyncIterator
+from urllib.parse import unquote
 
 import aiohttp
 import msgspec
 import structlog
 from aiohttp import web
 
-from shared.errors import PROBLEM_CONTENT_TYPE, problem_dict
+from shared.errors import PROBLEM_CONTENT_TYPE, FieldError, ProblemBody, problem_dict
 from shared.http import make_client_session
 from shared.logging import configure_logging
 from shared.ops import system_health
@@ -52,15 +58,61 @@ def _problem(status: int, detail: str) -> web.Response:
                         content_type=PROBLEM_CONTENT_TYPE)
 
 
+class BadPath(ValueError):
+    pass
+
+
+# Never public: service-to-service endpoints and the metrics of each service.
+_PRIVATE_PREFIXES = ("/internal/", "/metrics/")
+_PRIVATE_EXACT = ("/internal", "/metrics")
+
+
+def checked_path(raw_target: str) -> tuple[str, str]:
+    """(decoded path to route and filter on, raw path + query to forward) of a request target.
+
+    Refuses (BadPath) what could mean another path downstream than here: anything but an
+    origin-form target, dot-segments (`.`, `..`, also percent-encoded), empty segments (`//`),
+    encoded slashes and backslashes (also double-encoded), NUL. What is left decodes to one
+    path only, so the path checked here is the path the service routes on."""
+    if not raw_target.startswith("/") or "#" in raw_target:
+        raise BadPath("the request target must be an absolute path")
+    raw_path, sep, query = raw_target.partition("?")
+    segments = raw_path[1:].split("/")
+    for index, segment in enumerate(segments):
+        if segment == "":
+            if index == len(segments) - 1:
+                continue  # a trailing slash ("/", "/static/")
+            raise BadPath("empty path segment (//)")
+        once = unquote(segment)
+        twice = unquote(once)
+        for decoded in (segment, once, twice):
+            if decoded in (".", "..") or "/" in decoded or "\\" in decoded or "\x00" in decoded:
+                raise BadPath("dot-segment, encoded slash, backslash or NUL in the path")
+    return unquote(raw_path), raw_path + sep + query
+
+
+def _bad_path(detail: str) -> web.Response:
+    body = ProblemBody(type="/problems/validation", title="Bad Request", status=400, detail=detail,
+                       errors=[FieldError("path", detail)])
+    return web.Response(body=msgspec.json.encode(body), status=400, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def is_private(path: str) -> bool:
+    return path in _PRIVATE_EXACT or path.startswith(_PRIVATE_PREFIXES)
+
+
 async def proxy(request: web.Request) -> web.StreamResponse:
-    path = request.path
+    try:
+        path, target_path = checked_path(request.raw_path)
+    except BadPath as exc:
+        _log.info("entry_path_refused", reason=str(exc))
+        return _bad_path(str(exc))
     if path == "/api/health":
         body = await system_health(request.app[HEALTH_SETTINGS_KEY], request.app[SESSION_KEY])
         return web.Response(body=msgspec.json.encode(body), status=200 if body.status == "ok" else 503,
                             content_type="application/json")
-    if path.startswith("/internal/") or path == "/metrics":
+    if is_private(path):
         return _problem(404, "no such resource")
-    target_path = request.raw_path
     if path in OPENAPI_PATHS:
         service = OPENAPI_PATHS[path]
         target_path = "/openapi.json"

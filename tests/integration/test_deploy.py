@@ -18,6 +18,8 @@ SECRETS = {
     "MOCKCERT_JWT_SECRET": "j" * 40,
     "MOCKCERT_SERVICE_SECRET": "s" * 40,
     "MOCKCERT_ADMIN_PASSWORD": "admin-password",
+    "MOCKCERT_EVENT_SIGNING_KEY": "k" * 43,
+    "MOCKCERT_EVENT_VERIFY_KEY": "v" * 43,
 }
 
 
@@ -67,4 +69,28 @@ def test_nginx_maps_every_route_of_the_entry_to_its_service():
     exact = dict(re.findall(r"location = (/openapi/[^\s]+)\s*\{\s*proxy_pass http://([a-z_]+)/openapi.json", conf))
     for path, service in OPENAPI_PATHS.items():
         assert exact.get(path) == upstream[service]
-    assert "location /internal/ { return 404; }" in conf
+    assert "location ^~ /internal/ { return 404; }" in conf
+    assert "location = /metrics { return 404; }" in conf
+
+
+def test_compose_gives_the_event_keys_only_to_the_services_that_use_them():
+    result = compose("config", env=SECRETS)
+    assert result.returncode == 0, result.stderr
+    services: dict[str, dict[str, str]] = {}
+    current = None
+    for line in result.stdout.splitlines():  # `config` prints normalised YAML: services at 2, variables at 6
+        if re.fullmatch(r"[a-z]+:.*", line):
+            current = None
+        elif line == "services:" or (m := re.fullmatch(r"  ([a-z-]+):", line)) is None:
+            if current is not None and (v := re.fullmatch(r"      ([A-Z_]+): (.*)", line)):
+                services[current][v[1]] = v[2].strip("'\"")
+            continue
+        else:
+            current = m[1]
+            services[current] = {}
+    assert {"item-bank", "exam-delivery", "scoring", "migrate", "entry"} <= set(services), services
+    for name, env in services.items():
+        assert ("MOCKCERT_EVENT_SIGNING_KEY" in env) == (name == "exam-delivery"), name
+        assert ("MOCKCERT_EVENT_VERIFY_KEY" in env) == (name == "scoring"), name
+        if name in ("item-bank", "exam-delivery", "scoring"):
+            assert env["MOCKCERT_MODE"] == "production" and env["MOCKCERT_JWT_SECRET"] == "j" * 40, name
