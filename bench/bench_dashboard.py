@@ -43,6 +43,7 @@ for extra in ("", "services/scoring", "services/item-bank", "services/exam-deliv
 from scoring.app import create_app  # noqa: E402
 from scoring.engine import ENGINE_KEY  # noqa: E402
 from scoring.simulate import BankItem, EventFactory, blueprint_counts, post_events, synthetic_bank  # noqa: E402
+from shared import event_signing  # noqa: E402
 from shared.auth import ADMIN, issue_service_token, issue_user_token  # noqa: E402
 from shared.db import POOL_KEY, migrate  # noqa: E402
 from shared.settings import Settings  # noqa: E402
@@ -51,6 +52,7 @@ from shared.web import RouteTable, install, json_response  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 SECRET_J = "bench-jwt-secret-" + "j" * 40
 SECRET_S = "bench-service-secret-" + "s" * 40
+EVENT_KEY = event_signing.new_signing_key()  # this run's delivery key: the events posted below are signed
 
 
 def free_port() -> int:
@@ -266,6 +268,7 @@ async def run(args: argparse.Namespace) -> dict:
             database_url=database_url,
             jwt_secret=SECRET_J,
             service_secret=SECRET_S,
+            event_verify_key=event_signing.verify_key_for(EVENT_KEY),
             db_pool_min=2,
             db_pool_max=10,
             stats_refresh_seconds=10.0,
@@ -338,7 +341,7 @@ async def run(args: argparse.Namespace) -> dict:
             ev = factory.event(np.random.default_rng(2), 0.0)
             service = issue_service_token(settings)
             t_post = time.perf_counter()
-            await post_events(session, base, service, [ev])
+            await post_events(session, base, service, [ev], signing_key=EVENT_KEY)
             while True:
                 async with session.get(f"{base}/api/stats/blueprints", headers=headers) as resp:
                     body = await resp.json()

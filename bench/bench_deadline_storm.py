@@ -51,11 +51,10 @@ ROOT = Path(__file__).resolve().parent.parent
 for sub in ("", "services/exam-delivery"):
     sys.path.insert(0, str(ROOT / sub))
 
-from bench_exam_day import api, start_product  # noqa: E402
+from bench_exam_day import api, demo_settings, start_product  # noqa: E402
 from delivery_harness import free_port  # noqa: E402
 
 from shared.auth import _hasher, issue_user_token  # noqa: E402
-from shared.settings import DEMO_JWT_SECRET, DEMO_SERVICE_SECRET, Settings  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LIMIT_SECONDS = 60
@@ -65,10 +64,10 @@ def parse_time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-async def insert_candidates(database_url: str, n: int) -> list[tuple[str, str]]:
-    """n candidates straight into delivery.users (one shared hash); (user id, token minted with the demo secret)."""
-    settings = Settings(service="exam-delivery", database_url=database_url, mode="demo",
-                        jwt_secret=DEMO_JWT_SECRET, service_secret=DEMO_SERVICE_SECRET)
+async def insert_candidates(database_url: str, n: int, folder: Path) -> list[tuple[str, str]]:
+    """n candidates straight into delivery.users (one shared hash); (user id, token minted with the secret of
+    the demo instance in `folder`)."""
+    settings = demo_settings(folder, database_url)
     password_hash = _hasher.hash("deadline-storm-password")
     run = uuid.uuid4().hex[:6]
     rows = [(uuid.uuid4(), f"storm-{run}-{i:05d}") for i in range(n)]
@@ -155,7 +154,7 @@ async def run(args: argparse.Namespace) -> dict:
             long_bp = await api(session, "POST", f"{base}/api/blueprints", admin, {
                 "name": "Submit together", "time_limit_seconds": 4 * 3600, "cut_score_percent": 70,
                 "domains": cpc100["domains"]})
-            people = await insert_candidates(database_url, n)
+            people = await insert_candidates(database_url, n, folder)
 
             # The storm: start them all, then one accommodation each puts every deadline on one second.
             t = time.monotonic()

@@ -49,8 +49,9 @@ import loadgen  # noqa: E402
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT_DIR))
+from mockcert import demo_secrets  # noqa: E402
 from shared.auth import issue_user_token  # noqa: E402
-from shared.settings import DEMO_JWT_SECRET, DEMO_SERVICE_SECRET, Settings  # noqa: E402
+from shared.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -106,15 +107,21 @@ async def api(session: aiohttp.ClientSession, method: str, url: str, token: str 
         return out
 
 
+def demo_settings(folder: Path, database_url: str = "-") -> Settings:
+    """Settings that mint tokens the demo instance in `folder` accepts: its secrets, read from the data folder."""
+    kept = demo_secrets.read(folder)
+    return Settings(service="exam-delivery", database_url=database_url, mode="demo", jwt_secret=kept.jwt_secret,
+                    service_secret=kept.service_secret)
+
+
 async def make_candidates(session: aiohttp.ClientSession, base: str, admin: str, n: int,
-                          logins: int) -> tuple[list[str], list[float]]:
+                          logins: int, folder: Path) -> tuple[list[str], list[float]]:
     """n candidates created by the admin through POST /api/users; the first `logins` of them log in through
-    the API (their latencies are returned), the others' tokens are minted with the demo signing secret
-    `mockcert run` uses in demo mode (a log-in is one Argon2 verification: thousands of them would take
+    the API (their latencies are returned), the others' tokens are minted with the signing secret of the
+    demo instance, read from its data folder (a log-in is one Argon2 verification: thousands of them would take
     minutes of the run and measure nothing the steps measure)."""
     gate = asyncio.Semaphore(8)
-    settings = Settings(service="exam-delivery", database_url="-", mode="demo", jwt_secret=DEMO_JWT_SECRET,
-                        service_secret=DEMO_SERVICE_SECRET)
+    settings = demo_settings(folder)
     login_ms: list[float] = []
 
     async def one(i: int) -> str:
@@ -218,7 +225,8 @@ async def run(args: argparse.Namespace) -> dict:
             else:
                 raise RuntimeError("cpc-150 never became available")
             t = time.monotonic()
-            tokens, login_ms = await make_candidates(session, base, admin, max(sizes), logins=min(20, max(sizes)))
+            tokens, login_ms = await make_candidates(session, base, admin, max(sizes), logins=min(20, max(sizes)),
+                                                      folder=folder)
             setup_users = time.monotonic() - t
         sys.stderr.write(f"product up and {len(tokens)} candidates ready in {time.monotonic() - started:.0f}s\n")
         pids = {name: [info["pid"]] for name, info in state["processes"].items() if info.get("pid")}

@@ -41,6 +41,7 @@ import msgspec  # noqa: E402
 import numpy as np  # noqa: E402
 from aiohttp import web  # noqa: E402
 
+from shared import event_signing  # noqa: E402
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage  # noqa: E402
 from shared.domains import DOMAINS  # noqa: E402
 from shared.settings import Settings  # noqa: E402
@@ -206,6 +207,7 @@ def delivery_process(url: str, log: Path, **extra_env: str) -> Process:
         "MOCKCERT_MODE": "production",
         "MOCKCERT_JWT_SECRET": JWT_SECRET,
         "MOCKCERT_SERVICE_SECRET": SERVICE_SECRET,
+        "MOCKCERT_EVENT_SIGNING_KEY": event_signing.new_signing_key(),  # no scoring here: nothing verifies
         "MOCKCERT_EXAM_DELIVERY_PORT": str(port),
         "MOCKCERT_ITEM_BANK_URL": dead,
         "MOCKCERT_SCORING_URL": dead,

@@ -11,6 +11,7 @@ SIGINT/SIGTERM stops the children, then whichever postmaster owns the data dir.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import os
 import signal
@@ -24,9 +25,9 @@ from typing import Any
 
 import aiohttp
 
-from mockcert import postmaster
+from mockcert import demo_secrets, postmaster
 from mockcert.database import data_dir, ensure_database, migrate_all, start_embedded
-from shared.settings import DEMO_JWT_SECRET, DEMO_SERVICE_SECRET
+from shared import event_signing
 
 SERVICES = (("item-bank", "item_bank"), ("exam-delivery", "exam_delivery"), ("scoring", "scoring"))
 
@@ -34,6 +35,30 @@ SERVICES = (("item-bank", "item_bank"), ("exam-delivery", "exam_delivery"), ("sc
 def say(message: str) -> None:
     sys.stdout.write(f"[mockcert] {message}\n")
     sys.stdout.flush()
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() in ("localhost", "localhost.", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve to anything
+
+
+DEMO_EXPOSED_WARNING = (
+    "WARNING: demo mode is listening on {host}, reachable from other machines. Demo mode is for trying "
+    "mockcert on one computer: it creates demo accounts whose passwords are printed on this console, "
+    "loads the sample bank, and keeps its signing secrets in {folder} on local disk. It is not for "
+    "production: run with MOCKCERT_MODE=production and your own MOCKCERT_JWT_SECRET, "
+    "MOCKCERT_SERVICE_SECRET, MOCKCERT_EVENT_SIGNING_KEY and MOCKCERT_ADMIN_PASSWORD (or deploy/ with "
+    "docker compose), or set MOCKCERT_HTTP_HOST=127.0.0.1."
+)
+# What each process may see: the event signing key only delivery, the verify key only scoring,
+# and the entry (a proxy) no secret at all.
+_ONLY_FOR = {"MOCKCERT_EVENT_SIGNING_KEY": {"exam-delivery"}, "MOCKCERT_EVENT_VERIFY_KEY": {"scoring"},
+             "MOCKCERT_JWT_SECRET": {"item-bank", "exam-delivery", "scoring"},
+             "MOCKCERT_SERVICE_SECRET": {"item-bank", "exam-delivery", "scoring"}}
 
 
 def free_port() -> int:
@@ -145,8 +170,9 @@ class Launcher:
         env = dict(os.environ)
         mode = env.setdefault("MOCKCERT_MODE", "demo")
         if mode == "demo":
-            env.setdefault("MOCKCERT_JWT_SECRET", DEMO_JWT_SECRET)
-            env.setdefault("MOCKCERT_SERVICE_SECRET", DEMO_SERVICE_SECRET)
+            self.demo_secrets(env)
+            if not is_loopback(self.host):
+                say(DEMO_EXPOSED_WARNING.format(host=self.host, folder=demo_secrets.secrets_path(self.folder)))
         env["DATABASE_URL"] = self.database_url
         env["MOCKCERT_ITEM_BANK_URL"] = f"http://127.0.0.1:{ports['item-bank']}"
         env["MOCKCERT_EXAM_DELIVERY_URL"] = f"http://127.0.0.1:{ports['exam-delivery']}"
@@ -156,6 +182,26 @@ class Launcher:
         env["MOCKCERT_HTTP_PORT"] = str(self.http_port)
         env["PYTHONUNBUFFERED"] = "1"
         return env
+
+    def demo_secrets(self, env: dict[str, str]) -> None:
+        """Demo mode: the secrets kept in the data folder (made on the first start); the operator's
+        environment still wins, variable by variable."""
+        kept, made = demo_secrets.load_or_create(self.folder)
+        path = demo_secrets.secrets_path(self.folder)
+        say(f"demo secrets: made {path} (mode 600)" if made else f"demo secrets: {path}")
+        env.setdefault("MOCKCERT_JWT_SECRET", kept.jwt_secret)
+        env.setdefault("MOCKCERT_SERVICE_SECRET", kept.service_secret)
+        env.setdefault("MOCKCERT_EVENT_SIGNING_KEY", kept.event_signing_key)
+        if "MOCKCERT_EVENT_VERIFY_KEY" not in env:
+            try:
+                env["MOCKCERT_EVENT_VERIFY_KEY"] = event_signing.verify_key_for(env["MOCKCERT_EVENT_SIGNING_KEY"])
+            except event_signing.EventKeyError:
+                pass  # the operator's key is damaged: delivery's settings check says so
+
+    @staticmethod
+    def service_env(env: dict[str, str], name: str) -> dict[str, str]:
+        """The environment of one process: without the keys and secrets it has no use for."""
+        return {k: v for k, v in env.items() if name in _ONLY_FOR.get(k, {name})}
 
     def write_state(self) -> None:
         path = state_path(self.folder)
@@ -306,12 +352,13 @@ class Launcher:
             ports = {name: int(os.environ.get(f"MOCKCERT_{name.upper().replace('-', '_')}_PORT", 0))
                      or free_port() for name, _ in SERVICES}
             env = self.child_env(ports)
-            accounts = await self.bootstrap_accounts(env)
+            accounts = await self.bootstrap_accounts(self.service_env(env, "exam-delivery"))
             python = sys.executable
             for name, module in SERVICES:
-                self.children.append(Child(name, [python, "-m", module], env, ports[name],
+                self.children.append(Child(name, [python, "-m", module], self.service_env(env, name), ports[name],
                                            self.folder / "logs" / f"{name}.log"))
-            self.children.append(Child("entry", [python, "-m", "mockcert.entry"], env, self.http_port,
+            self.children.append(Child("entry", [python, "-m", "mockcert.entry"], self.service_env(env, "entry"),
+                                       self.http_port,
                                        self.folder / "logs" / "entry.log"))
             tasks = [asyncio.create_task(self.supervise(c)) for c in self.children]
             database_task = asyncio.create_task(self.supervise_database())

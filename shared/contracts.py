@@ -46,7 +46,10 @@ class SubmittedResponse(msgspec.Struct):
 
 
 class AttemptSubmitted(msgspec.Struct):
-    """The `attempt.submitted` event, published through delivery's outbox."""
+    """The `attempt.submitted` event, published through delivery's outbox.
+
+    Delivery signs the exact bytes it sends (Ed25519, header `X-Mockcert-Event-Signature`,
+    see shared/event_signing.py); scoring refuses an event without a valid signature."""
 
     event_id: str
     attempt_id: str

@@ -3,6 +3,8 @@
 One struct serves every service; each service reads its own port from its own
 prefix (`MOCKCERT_ITEM_BANK_PORT`, ...). A default or empty signing secret is
 refused outside demo mode, so a forgotten variable never reaches production.
+No secret has a default in the source: `mockcert run` makes random ones for demo
+mode and keeps them in the data folder (see mockcert/demo_secrets.py).
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from collections.abc import Mapping
 
 import msgspec
 
-DEMO_JWT_SECRET = "mockcert-demo-jwt-secret-change-me-0123456789"
-DEMO_SERVICE_SECRET = "mockcert-demo-service-secret-change-me-0123456789"
+from shared import event_signing
 
 SERVICE_NAMES = ("item-bank", "exam-delivery", "scoring")
 DEFAULT_PORTS = {"item-bank": 8081, "exam-delivery": 8082, "scoring": 8083}
@@ -31,6 +32,10 @@ class Settings(msgspec.Struct, kw_only=True):
     mode: str = "production"  # "demo" relaxes the secret checks and creates demo accounts
     jwt_secret: str = ""
     service_secret: str = ""
+    # Ed25519 keys of the `attempt.submitted` events (base64url raw 32 bytes): delivery signs
+    # with the private seed, scoring verifies with the public key (see shared/event_signing.py).
+    event_signing_key: str = ""
+    event_verify_key: str = ""
     token_ttl_seconds: int = 24 * 3600  # longer than the longest exam at the largest accommodation (4x)
     max_body_bytes: int = 1 << 20
     max_import_bytes: int = 32 << 20
@@ -70,17 +75,36 @@ class Settings(msgspec.Struct, kw_only=True):
             raise SettingsError("MOCKCERT_ATTEMPT_COOLDOWN_SECONDS must be 0 or more")
         if self.mode not in ("demo", "production"):
             raise SettingsError("MOCKCERT_MODE must be 'demo' or 'production'")
-        if not self.demo:
-            for name, value, default in (
-                ("MOCKCERT_JWT_SECRET", self.jwt_secret, DEMO_JWT_SECRET),
-                ("MOCKCERT_SERVICE_SECRET", self.service_secret, DEMO_SERVICE_SECRET),
-            ):
-                if not value or value == default or len(value) < 32:
-                    raise SettingsError(
-                        f"{name} must be set to a secret of at least 32 characters outside demo mode"
-                    )
-            if self.jwt_secret == self.service_secret:
-                raise SettingsError("MOCKCERT_JWT_SECRET and MOCKCERT_SERVICE_SECRET must differ")
+        # No built-in secret exists, in any mode: demo mode gets random ones from `mockcert run`.
+        for name, value in (
+            ("MOCKCERT_JWT_SECRET", self.jwt_secret),
+            ("MOCKCERT_SERVICE_SECRET", self.service_secret),
+        ):
+            if not value:
+                raise SettingsError(
+                    f"{name} is not set (demo mode: start with `mockcert run`, which makes the secrets)"
+                )
+            if not self.demo and len(value) < 32:
+                raise SettingsError(f"{name} must be set to a secret of at least 32 characters outside demo mode")
+        if not self.demo and self.jwt_secret == self.service_secret:
+            raise SettingsError("MOCKCERT_JWT_SECRET and MOCKCERT_SERVICE_SECRET must differ")
+        self._check_event_keys()
+
+    def _check_event_keys(self) -> None:
+        """Delivery needs the signing key, scoring the verify key; a key that is set must parse."""
+        try:
+            if self.event_signing_key:
+                event_signing.signing_key(self.event_signing_key)
+            if self.event_verify_key:
+                event_signing.verify_key(self.event_verify_key)
+        except event_signing.EventKeyError as exc:
+            raise SettingsError(f"invalid event key: {exc}") from None
+        if self.demo:
+            return
+        if self.service == "exam-delivery" and not self.event_signing_key:
+            raise SettingsError("MOCKCERT_EVENT_SIGNING_KEY is required by exam-delivery outside demo mode")
+        if self.service == "scoring" and not self.event_verify_key:
+            raise SettingsError("MOCKCERT_EVENT_VERIFY_KEY is required by scoring outside demo mode")
 
 
 def _env_name(service: str) -> str:
@@ -103,8 +127,10 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
             port=int(env.get(prefix + "PORT", DEFAULT_PORTS.get(service, 8080))),
             database_url=env.get("DATABASE_URL", ""),
             mode=mode,
-            jwt_secret=env.get("MOCKCERT_JWT_SECRET", DEMO_JWT_SECRET if demo else ""),
-            service_secret=env.get("MOCKCERT_SERVICE_SECRET", DEMO_SERVICE_SECRET if demo else ""),
+            jwt_secret=env.get("MOCKCERT_JWT_SECRET", ""),
+            service_secret=env.get("MOCKCERT_SERVICE_SECRET", ""),
+            event_signing_key=env.get("MOCKCERT_EVENT_SIGNING_KEY", ""),
+            event_verify_key=env.get("MOCKCERT_EVENT_VERIFY_KEY", ""),
             token_ttl_seconds=int(env.get("MOCKCERT_TOKEN_TTL_SECONDS", 24 * 3600)),
             max_body_bytes=int(env.get("MOCKCERT_MAX_BODY_BYTES", 1 << 20)),
             max_import_bytes=int(env.get("MOCKCERT_MAX_IMPORT_BYTES", 32 << 20)),

@@ -13,10 +13,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from shared import event_signing
 from shared.settings import Settings
 
 TEST_JWT_SECRET = "test-jwt-secret-" + "x" * 40
 TEST_SERVICE_SECRET = "test-service-secret-" + "y" * 40
+# Delivery's event key pair, made fresh for each test run (services started in a subprocess get it
+# through MOCKCERT_EVENT_SIGNING_KEY / MOCKCERT_EVENT_VERIFY_KEY, see `event_key_env`).
+TEST_EVENT_SIGNING_KEY = event_signing.new_signing_key()
+TEST_EVENT_VERIFY_KEY = event_signing.verify_key_for(TEST_EVENT_SIGNING_KEY)
 ADMIN_PASSWORD = "admin-password-for-tests"
 
 
@@ -35,6 +40,8 @@ def make_settings(service: str, database_url: str, ports: dict[str, int], **over
         mode="production",
         jwt_secret=TEST_JWT_SECRET,
         service_secret=TEST_SERVICE_SECRET,
+        event_signing_key=TEST_EVENT_SIGNING_KEY if service == "exam-delivery" else "",
+        event_verify_key=TEST_EVENT_VERIFY_KEY if service == "scoring" else "",
         item_bank_url=f"http://127.0.0.1:{ports['item-bank']}",
         delivery_url=f"http://127.0.0.1:{ports['exam-delivery']}",
         scoring_url=f"http://127.0.0.1:{ports['scoring']}",
@@ -50,6 +57,11 @@ def make_settings(service: str, database_url: str, ports: dict[str, int], **over
     settings = Settings(**base)  # type: ignore[arg-type]
     settings.check()
     return settings
+
+
+def event_key_env() -> dict[str, str]:
+    """The event keys for services started as processes (each service reads only its own)."""
+    return {"MOCKCERT_EVENT_SIGNING_KEY": TEST_EVENT_SIGNING_KEY, "MOCKCERT_EVENT_VERIFY_KEY": TEST_EVENT_VERIFY_KEY}
 
 
 def service_factories() -> dict[str, Any]:

@@ -20,7 +20,14 @@ import asyncpg
 from aiohttp import web
 
 from tests.delivery_support import QueuedCandidate, wait_for, wait_for_bank
-from tests.support import ADMIN_PASSWORD, TEST_JWT_SECRET, TEST_SERVICE_SECRET, serve_again, start_stack
+from tests.support import (
+    ADMIN_PASSWORD,
+    TEST_JWT_SECRET,
+    TEST_SERVICE_SECRET,
+    event_key_env,
+    serve_again,
+    start_stack,
+)
 
 
 def delivery_env(stack, database_url: str) -> dict[str, str]:
@@ -31,6 +38,7 @@ def delivery_env(stack, database_url: str) -> dict[str, str]:
         "MOCKCERT_MODE": "production",
         "MOCKCERT_JWT_SECRET": TEST_JWT_SECRET,
         "MOCKCERT_SERVICE_SECRET": TEST_SERVICE_SECRET,
+        **event_key_env(),
         "MOCKCERT_EXAM_DELIVERY_HOST": "127.0.0.1",
         "MOCKCERT_EXAM_DELIVERY_PORT": str(port),
         "MOCKCERT_ITEM_BANK_URL": stack.urls["item-bank"],

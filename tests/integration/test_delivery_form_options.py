@@ -103,7 +103,8 @@ async def test_a_blueprint_can_turn_shuffling_off(fstack, database_url):
 
 async def test_the_service_setting_turns_shuffling_off_unless_a_blueprint_asks(pg_server_url):
     url = await create_database(pg_server_url)
-    env = {"MOCKCERT_MODE": "demo", "DATABASE_URL": url, "MOCKCERT_SHUFFLE_OPTIONS": "0"}
+    env = {"MOCKCERT_MODE": "demo", "DATABASE_URL": url, "MOCKCERT_SHUFFLE_OPTIONS": "0",
+           "MOCKCERT_JWT_SECRET": "j" * 40, "MOCKCERT_SERVICE_SECRET": "s" * 40}
     setting = load_settings("exam-delivery", env).shuffle_options
     assert setting is False
     async with start_stack(url, seed_sample_bank=True, shuffle_options=setting) as stack:

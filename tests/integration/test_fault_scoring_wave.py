@@ -26,7 +26,7 @@ import aiohttp
 import asyncpg
 
 from tests.delivery_support import wait_for, wait_for_bank
-from tests.support import ADMIN_PASSWORD, TEST_JWT_SECRET, TEST_SERVICE_SECRET, start_stack
+from tests.support import ADMIN_PASSWORD, TEST_JWT_SECRET, TEST_SERVICE_SECRET, event_key_env, start_stack
 
 WAVE = 24  # attempts per wave; two waves
 ANSWERS = ("A", "B", "C", "D")
@@ -39,6 +39,7 @@ def scoring_env(stack, database_url: str) -> dict[str, str]:
         "MOCKCERT_MODE": "production",
         "MOCKCERT_JWT_SECRET": TEST_JWT_SECRET,
         "MOCKCERT_SERVICE_SECRET": TEST_SERVICE_SECRET,
+        **event_key_env(),
         "MOCKCERT_SCORING_HOST": "127.0.0.1",
         "MOCKCERT_SCORING_PORT": str(stack.settings["scoring"].port),
         "MOCKCERT_ITEM_BANK_URL": stack.urls["item-bank"],

@@ -14,6 +14,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from mockcert import demo_secrets
+from shared.auth import issue_user_token
+from shared.settings import Settings
 from tests.support import free_port
 
 MOCKCERT = str(Path(sys.executable).parent / "mockcert")
@@ -86,6 +89,17 @@ async def test_run_supervise_stop_and_restart(tmp_path):
             async with session.post(f"{url}/api/auth/login",
                                     json={"username": "admin", "password": accounts["admin"]}) as resp:
                 assert resp.status == 200
+                admin_id = (await resp.json())["user_id"]
+            # Demo mode made its own secrets in the data folder (owner-only), and the running services use
+            # them: a token minted with the file's secret is accepted, as the benches mint theirs.
+            secrets_file = data / "secrets.json"
+            assert secrets_file.stat().st_mode & 0o777 == 0o600
+            kept = demo_secrets.read(data)
+            minted, _ = issue_user_token(Settings(service="exam-delivery", database_url="-", mode="demo",
+                                                  jwt_secret=kept.jwt_secret, service_secret=kept.service_secret),
+                                         admin_id, "admin", "admin")
+            async with session.get(f"{url}/api/users", headers={"Authorization": f"Bearer {minted}"}) as resp:
+                assert resp.status == 200
 
         status = _status(data)
         assert set(status["services"]) >= {"item-bank", "exam-delivery", "scoring", "entry"}
@@ -119,9 +133,11 @@ async def test_run_supervise_stop_and_restart(tmp_path):
     assert not (data / "run" / "state.json").exists()
 
     # A second start finds its data: no migration to apply, the same accounts still log in.
+    kept_bytes = secrets_file.read_bytes()
     proc, lines = _start(data, port)
     try:
         assert any("migrations: up to date" in line for line in lines), lines
+        assert secrets_file.read_bytes() == kept_bytes  # the same secrets: earlier tokens stay valid
         again = {ln.split()[1]: ln.split()[2] for ln in lines if ln.startswith("[mockcert]   ")}
         assert again == accounts
         async with aiohttp.ClientSession() as session:

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from scoring.simulate import EventFactory, post_events, synthetic_bank
+from shared import event_signing
 from shared.auth import issue_service_token
-from tests.support import Stack, start_stack
+from tests.support import TEST_EVENT_SIGNING_KEY, Stack, start_stack
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,9 @@ def service_token(stack) -> str:
 
 
 async def post_raw(stack, body: bytes, token: str | None) -> tuple[int, dict]:
-    headers = {"Content-Type": "application/json"}
+    """POST a body as delivery would, signed with delivery's event key."""
+    headers = {"Content-Type": "application/json",
+               event_signing.SIGNATURE_HEADER: event_signing.sign(TEST_EVENT_SIGNING_KEY, body)}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     async with stack.session.post(
@@ -50,8 +53,9 @@ async def test_the_same_event_twice_gives_one_result(stack, factory):
     candidate_id, _ = await stack.new_user("candidate")
     ev = factory.event(rng, 0.5, candidate_id=candidate_id)
     token = service_token(stack)
-    first = await post_events(stack.session, stack.urls["scoring"], token, [ev])
-    second = await post_events(stack.session, stack.urls["scoring"], token, [ev])  # a retry after a lost ack
+    first = await post_events(stack.session, stack.urls["scoring"], token, [ev], signing_key=TEST_EVENT_SIGNING_KEY)
+    # A retry after a lost ack:
+    second = await post_events(stack.session, stack.urls["scoring"], token, [ev], signing_key=TEST_EVENT_SIGNING_KEY)
     assert (first, second) == (["accepted"], ["duplicate"])
     # Another event id for the same attempt (a re-publication) changes nothing either.
     again = msgspec.structs.replace(
@@ -59,7 +63,8 @@ async def test_the_same_event_twice_gives_one_result(stack, factory):
         event_id=str(uuid.uuid4()),
         responses=[msgspec.structs.replace(r, selected=r.key) for r in ev.responses],
     )
-    assert await post_events(stack.session, stack.urls["scoring"], service_token(stack), [again]) == [
+    assert await post_events(stack.session, stack.urls["scoring"], service_token(stack), [again],
+                             signing_key=TEST_EVENT_SIGNING_KEY) == [
         "duplicate"
     ]
     admin = await stack.admin_token()
@@ -75,7 +80,8 @@ async def test_concurrent_deliveries_of_one_event_score_it_once(stack, factory):
     rng = np.random.default_rng(2)
     ev = factory.event(rng, 0.0)
     statuses = await post_events(
-        stack.session, stack.urls["scoring"], service_token(stack), [ev] * 6, concurrency=6
+        stack.session, stack.urls["scoring"], service_token(stack), [ev] * 6, concurrency=6,
+        signing_key=TEST_EVENT_SIGNING_KEY,
     )
     assert sorted(statuses) == ["accepted"] + ["duplicate"] * 5
 
@@ -84,7 +90,8 @@ async def test_result_review_and_diagnostic_for_the_candidate(stack, factory):
     rng = np.random.default_rng(3)
     candidate_id, token = await stack.new_user("candidate")
     ev = factory.event(rng, 1.0, candidate_id=candidate_id, group="cohort-7")
-    await post_events(stack.session, stack.urls["scoring"], service_token(stack), [ev])
+    await post_events(stack.session, stack.urls["scoring"], service_token(stack), [ev],
+                      signing_key=TEST_EVENT_SIGNING_KEY)
     status, body = await stack.request("GET", f"/api/results/{ev.attempt_id}", token)
     assert status == 200, body
     right = sum(r.selected == r.key for r in ev.responses)
@@ -121,7 +128,8 @@ async def test_a_candidate_asking_for_another_candidates_result_gets_404(stack, 
     owner_id, owner = await stack.new_user("candidate")
     _, other = await stack.new_user("candidate")
     ev = factory.event(rng, 0.0, candidate_id=owner_id)
-    await post_events(stack.session, stack.urls["scoring"], service_token(stack), [ev])
+    await post_events(stack.session, stack.urls["scoring"], service_token(stack), [ev],
+                      signing_key=TEST_EVENT_SIGNING_KEY)
     assert (await stack.request("GET", f"/api/results/{ev.attempt_id}", owner))[0] == 200
     theirs = await stack.request("GET", f"/api/results/{ev.attempt_id}", other)
     assert theirs[0] == 404 and theirs[1]["status"] == 404
@@ -136,7 +144,8 @@ async def test_a_candidate_asking_for_another_candidates_result_gets_404(stack, 
 async def test_an_instructor_reads_item_statistics_but_not_results(stack, factory):
     rng = np.random.default_rng(5)
     ev = factory.event(rng, 0.0)
-    await post_events(stack.session, stack.urls["scoring"], service_token(stack), [ev])
+    await post_events(stack.session, stack.urls["scoring"], service_token(stack), [ev],
+                      signing_key=TEST_EVENT_SIGNING_KEY)
     _, instructor = await stack.new_user("instructor")
     assert (await stack.request("GET", f"/api/results/{ev.attempt_id}", instructor))[0] == 403
     assert (await stack.request("GET", "/api/results", instructor))[0] == 403

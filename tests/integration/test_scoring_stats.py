@@ -15,7 +15,7 @@ from scoring.engine import ENGINE_KEY
 from scoring.simulate import EventFactory, post_events, synthetic_bank
 from scoring.stats import rates
 from shared.auth import issue_service_token
-from tests.support import Stack, start_stack
+from tests.support import TEST_EVENT_SIGNING_KEY, Stack, start_stack
 
 N = 400
 COUNTS = {"EM": 8, "ICD": 8, "HCPCS": 8}
@@ -66,7 +66,8 @@ async def loaded(stack: Stack, factory: EventFactory) -> dict:
         for i in range(N)
     ]
     token = issue_service_token(stack.settings["exam-delivery"])
-    assert set(await post_events(stack.session, stack.urls["scoring"], token, events)) == {"accepted"}
+    assert set(await post_events(stack.session, stack.urls["scoring"], token, events,
+                                 signing_key=TEST_EVENT_SIGNING_KEY)) == {"accepted"}
     await wait_for_attempts(stack, admin, N)
     return {"events": events, "admin": admin, "token": token}
 
@@ -179,7 +180,8 @@ async def test_calibration_recovers_known_parameters_and_switches_new_results_to
     assert before["cut_used"] == "raw" and before["scaled_score"] is None
     rng = np.random.default_rng(99)
     fresh = [factory.event(rng, float(t)) for t in (-1.0, 0.0, 1.5)]
-    assert await post_events(stack.session, stack.urls["scoring"], token, fresh) == ["accepted"] * 3
+    assert await post_events(stack.session, stack.urls["scoring"], token, fresh,
+                             signing_key=TEST_EVENT_SIGNING_KEY) == ["accepted"] * 3
     for ev in fresh:
         status, res = await stack.request("GET", f"/api/results/{ev.attempt_id}", admin)
         assert res["cut_used"] == "equated" and "equated" in res["cut_note"]

@@ -3,12 +3,15 @@ import datetime as dt
 import jwt
 import pytest
 
+from shared import event_signing
 from shared.auth import decode_token, issue_service_token, issue_user_token
 from shared.errors import Problem
-from shared.settings import DEMO_JWT_SECRET, SettingsError, load_settings
+from shared.settings import SettingsError, load_settings
 
 BASE = {"DATABASE_URL": "postgresql://x/y"}
-GOOD = {"MOCKCERT_JWT_SECRET": "a" * 40, "MOCKCERT_SERVICE_SECRET": "b" * 40}
+EVENT_KEY = event_signing.new_signing_key()
+GOOD = {"MOCKCERT_JWT_SECRET": "a" * 40, "MOCKCERT_SERVICE_SECRET": "b" * 40,
+        "MOCKCERT_EVENT_SIGNING_KEY": EVENT_KEY, "MOCKCERT_EVENT_VERIFY_KEY": event_signing.verify_key_for(EVENT_KEY)}
 
 
 @pytest.mark.parametrize(
@@ -16,20 +19,43 @@ GOOD = {"MOCKCERT_JWT_SECRET": "a" * 40, "MOCKCERT_SERVICE_SECRET": "b" * 40}
     [
         {},
         {"MOCKCERT_JWT_SECRET": "", "MOCKCERT_SERVICE_SECRET": "b" * 40},
-        {"MOCKCERT_JWT_SECRET": DEMO_JWT_SECRET, "MOCKCERT_SERVICE_SECRET": "b" * 40},
+        {"MOCKCERT_SERVICE_SECRET": "b" * 40},
         {"MOCKCERT_JWT_SECRET": "short", "MOCKCERT_SERVICE_SECRET": "b" * 40},
         {"MOCKCERT_JWT_SECRET": "a" * 40, "MOCKCERT_SERVICE_SECRET": "a" * 40},
     ],
 )
 def test_production_refuses_default_or_weak_secrets(env):
     with pytest.raises(SettingsError):
-        load_settings("scoring", {**BASE, **env})
+        load_settings("scoring", {**BASE, **{k: v for k, v in GOOD.items() if "EVENT" in k}, **env})
 
 
-def test_demo_mode_starts_with_demo_secrets_and_production_with_real_ones():
-    assert load_settings("scoring", {**BASE, "MOCKCERT_MODE": "demo"}).demo
+def test_no_mode_has_a_built_in_secret():
+    """Demo mode gets random secrets from `mockcert run` (mockcert/demo_secrets.py); without them no service
+    starts, in any mode, rather than sign tokens with a secret anyone could know."""
+    for mode in ("demo", "production"):
+        with pytest.raises(SettingsError, match="MOCKCERT_JWT_SECRET"):
+            load_settings("scoring", {**BASE, "MOCKCERT_MODE": mode})
+    demo = load_settings("scoring", {**BASE, "MOCKCERT_MODE": "demo", "MOCKCERT_JWT_SECRET": "j" * 40,
+                                     "MOCKCERT_SERVICE_SECRET": "s" * 40})
+    assert demo.demo and demo.jwt_secret == "j" * 40
     settings = load_settings("scoring", {**BASE, **GOOD})
     assert not settings.demo and settings.jwt_secret == "a" * 40
+
+
+def test_event_keys_are_required_where_used_and_checked_when_set():
+    secrets = {k: v for k, v in GOOD.items() if "EVENT" not in k}
+    with pytest.raises(SettingsError, match="MOCKCERT_EVENT_SIGNING_KEY"):
+        load_settings("exam-delivery", {**BASE, **secrets})
+    with pytest.raises(SettingsError, match="MOCKCERT_EVENT_VERIFY_KEY"):
+        load_settings("scoring", {**BASE, **secrets})
+    assert load_settings("item-bank", {**BASE, **secrets}).event_signing_key == ""
+    delivery = load_settings("exam-delivery", {**BASE, **secrets, "MOCKCERT_EVENT_SIGNING_KEY": EVENT_KEY})
+    assert delivery.event_signing_key == EVENT_KEY
+    for bad in ("not-a-key", EVENT_KEY[:-4], "A" * 60):
+        with pytest.raises(SettingsError, match="event key"):
+            load_settings("exam-delivery", {**BASE, **secrets, "MOCKCERT_EVENT_SIGNING_KEY": bad})
+        with pytest.raises(SettingsError, match="event key"):
+            load_settings("scoring", {**BASE, **secrets, "MOCKCERT_EVENT_VERIFY_KEY": bad})
 
 
 def test_missing_database_and_bad_numbers_are_refused():

@@ -20,6 +20,7 @@ import structlog
 
 from exam_delivery import repository as repo
 from exam_delivery.state import Delivery
+from shared import event_signing
 
 BATCH = 50
 CONCURRENCY = 8
@@ -37,13 +38,17 @@ def backoff(tries: int, base: float) -> float:
 
 
 async def deliver(state: Delivery, payload: object) -> str | None:
-    """POST one event to scoring; None when acknowledged, else why not."""
+    """POST one event to scoring, signed; None when acknowledged, else why not."""
     assert state.session is not None and state.service_auth is not None
     url = f"{state.settings.scoring_url}/internal/events"
     headers = {**state.service_auth.header(), "Content-Type": "application/json"}
+    body = _encode(payload)
+    if state.settings.event_signing_key:
+        # Signed at publication, over the very bytes sent: scoring stores nothing it cannot verify.
+        headers[event_signing.SIGNATURE_HEADER] = event_signing.sign(state.settings.event_signing_key, body)
     try:
         async with state.session.post(
-            url, data=_encode(payload), headers=headers, timeout=aiohttp.ClientTimeout(total=15)
+            url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=15)
         ) as resp:
             await resp.read()
             if resp.status in ACCEPTED:

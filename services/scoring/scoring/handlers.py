@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import structlog
 from aiohttp import web
 
 from scoring import analytics, disclosure, lookup, service
 from scoring import schemas as s
 from scoring.engine import ENGINE_KEY
 from scoring.ownership import OWNERSHIP_KEY
+from shared import event_signing
 from shared.auth import ADMIN, SERVICE, STAFF
 from shared.contracts import AttemptSubmitted, EventAck
 from shared.db import POOL_KEY
-from shared.errors import Problem, field_problem
-from shared.web import RouteTable, json_response, principal, read_json, read_query
+from shared.errors import FieldError, Problem, field_problem
+from shared.web import SETTINGS_KEY, RouteTable, json_response, principal, read_json, read_query
 
 routes = RouteTable("scoring")
+_log = structlog.get_logger("mockcert.scoring.events")
 CANDIDATE_OR_ADMIN = frozenset({"candidate", "admin"})
 PASS_RATE_CACHE_KEY = web.AppKey("pass_rate_cache", dict)
 _CACHE_MAX = 256
@@ -36,10 +39,21 @@ def _ability(app: web.Application) -> service.Ability:
     body=AttemptSubmitted,
     response=EventAck,
     max_body=8 << 20,
-    summary="Ingest an attempt.submitted event (idempotent); acknowledged once stored and scored",
+    summary="Ingest an attempt.submitted event (idempotent); acknowledged once stored and scored. "
+    f"Only with delivery's Ed25519 signature of the body in the {event_signing.SIGNATURE_HEADER} header",
 )
 async def ingest_event(request: web.Request) -> web.Response:
     event = await read_json(request, AttemptSubmitted)
+    # A service token alone is not enough: the body must carry delivery's signature, so a leaked
+    # token cannot forge a submission (or other answers for a real one).
+    verify_key = request.app[SETTINGS_KEY].event_verify_key
+    signature = request.headers.get(event_signing.SIGNATURE_HEADER)
+    if not event_signing.verify(verify_key, await request.read(), signature):
+        reason = "no verify key configured" if not verify_key else "missing" if not signature else "invalid"
+        _log.warning("event_signature_refused", event_id=event.event_id, attempt_id=event.attempt_id,
+                     reason=reason)
+        raise Problem(403, f"the event is not verifiably signed by delivery ({reason}); nothing stored",
+                      errors=[FieldError(event_signing.SIGNATURE_HEADER, reason)])
     ack = await service.ingest(request.app[POOL_KEY], event)
     return json_response(ack)
 

@@ -32,6 +32,7 @@ import msgspec
 import numpy as np
 
 from scoring.stats import simulate as sim
+from shared import event_signing
 from shared.contracts import AttemptSubmitted, SubmittedResponse
 from shared.domains import DOMAINS
 from shared.times import iso_utc
@@ -176,17 +177,20 @@ async def post_events(
     service_token: str,
     events: list[AttemptSubmitted],
     concurrency: int = 8,
+    *,
+    signing_key: str,
 ) -> list[str]:
-    """POST events to scoring's /internal/events as delivery does; the acknowledgements' statuses."""
+    """POST events to scoring's /internal/events as delivery does (signed with delivery's event
+    signing key); the acknowledgements' statuses."""
     gate = asyncio.Semaphore(concurrency)
-    headers = {"Authorization": f"Bearer {service_token}", "Content-Type": "application/json"}
 
     async def one(ev: AttemptSubmitted) -> str:
+        body = msgspec.json.encode(ev)
+        headers = {"Authorization": f"Bearer {service_token}", "Content-Type": "application/json",
+                   event_signing.SIGNATURE_HEADER: event_signing.sign(signing_key, body)}
         async with (
             gate,
-            session.post(
-                f"{scoring_url}/internal/events", data=msgspec.json.encode(ev), headers=headers
-            ) as resp,
+            session.post(f"{scoring_url}/internal/events", data=body, headers=headers) as resp,
         ):
             body = await resp.text()
             if resp.status != 200:
