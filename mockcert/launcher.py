@@ -16,7 +16,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -281,7 +280,7 @@ class Launcher:
             self.db_starting = asyncio.ensure_future(asyncio.to_thread(postmaster.start, pm))
             try:
                 pid = await asyncio.shield(self.db_starting)
-            except (OSError, subprocess.SubprocessError) as exc:
+            except Exception as exc:  # whatever failed, the supervision goes on
                 backoff = min(backoff * 2, 30.0)
                 self.db_state = "down"
                 self.write_state()
