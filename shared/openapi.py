@@ -2,6 +2,12 @@
 
 The document is derived, never written by hand, so it cannot drift from what
 the handlers decode and encode.
+
+Two documents per service: the public one (`/openapi.json`, published by the
+entry as `/openapi/<service>.json`) lists only the routes the entry serves; the
+internal one (`/internal/openapi.json`, service token only, never reachable
+through the entry, which refuses `/internal/*`) lists the service-to-service
+routes (`/internal/*`) and `/metrics`.
 """
 
 from __future__ import annotations
@@ -17,7 +23,14 @@ from shared.web import Endpoint
 _PARAM_RE = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 
 
-def build_openapi(title: str, version: str, endpoints: list[Endpoint]) -> dict[str, Any]:
+def is_internal(path: str) -> bool:
+    """A service-to-service route or the metrics: never served through the entry."""
+    return path in ("/internal", "/metrics") or path.startswith("/internal/")
+
+
+def build_openapi(title: str, version: str, endpoints: list[Endpoint], *, internal: bool = False) -> dict[str, Any]:
+    """The public document, or with `internal` the document of the internal routes only."""
+    endpoints = [ep for ep in endpoints if ep.in_schema and is_internal(ep.path) == internal]
     types: list[Any] = [ProblemBody]
     for ep in endpoints:
         for kind in (ep.body, ep.response, ep.query):

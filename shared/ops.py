@@ -9,7 +9,7 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
-from shared.auth import PUBLIC
+from shared.auth import PUBLIC, SERVICE
 from shared.db import POOL_KEY
 from shared.openapi import build_openapi
 from shared.settings import Settings
@@ -91,6 +91,12 @@ def ops_routes(title: str, version: str = "0.1.0") -> RouteTable:
     @routes.get("/openapi.json", roles=PUBLIC, summary="This service's OpenAPI document")
     async def openapi(request: web.Request) -> web.Response:
         doc = build_openapi(title, version, request.app[ENDPOINTS_KEY])
+        return json_response(doc)
+
+    @routes.get("/internal/openapi.json", roles=SERVICE,
+                summary="This service's internal routes (/internal/*, /metrics); never served by the entry")
+    async def internal_openapi(request: web.Request) -> web.Response:
+        doc = build_openapi(f"{title} (internal)", version, request.app[ENDPOINTS_KEY], internal=True)
         return json_response(doc)
 
     return routes
