@@ -455,9 +455,9 @@ def order_key(item: tuple[str, str, str]) -> tuple[int, str, str, str]:
     # Submitting the open attempt last keeps it open for the answer and question routes; starting an
     # attempt comes after that (a candidate has one open attempt at a time).
     last = 2 if (method, path) == ("post", "/api/attempts") else 1 if path.endswith("/submit") else 0
-    return (last, service, path, method)
     if path == "/api/auth/logout":
         last = 3  # it ends the tokens every other operation is sent with
+    return (last, service, path, method)
 
 
 async def test_every_documented_operation_holds_under_generated_requests(fuzz_stack, database_url):
