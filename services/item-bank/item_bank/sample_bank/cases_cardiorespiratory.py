@@ -360,4 +360,28 @@ def cases() -> list[Spec]:
              ("31605", "31605 is an emergency cricothyroid membrane procedure")],
             ("operative-note", "trachea"), (REF_RESP,),
         ),
+        _case(
+            "OPERATIVE NOTE. On the night after a three-vessel bypass, chest tube output rises and the "
+            "operating surgeon takes the patient back to the operating room, reopens the sternotomy and "
+            "controls bleeding from a graft side branch. Which does the surgeon report for the return?",
+            ("35820-78", "Exploration of the chest for postoperative hemorrhage is 35820; an unplanned, "
+                         "related return to the operating room in the global period takes 78"),
+            [("35820-79", "79 is for an unrelated procedure; the bleeding comes from the bypass"),
+             ("35820-76", "76 is a repeat of the same procedure; the bypass was not repeated"),
+             ("33533-76", "The bypass grafts were not redone; the return was to stop bleeding")],
+            ("operative-note", "modifier-78", "global-surgery"),
+            (REF_CV, REF_MOD),
+        ),
+        _case(
+            "OPERATIVE NOTE, community hospital with no surgical residency. Single left internal mammary "
+            "artery graft to the LAD. A second cardiothoracic surgeon assisted the operating surgeon "
+            "throughout. Which does the assisting surgeon report?",
+            ("33533-80", "A physician assistant-at-surgery reports the procedure code with modifier 80"),
+            [("33533-62", "62 is for co-surgeons who each perform a distinct part as primary surgeon"),
+             ("33533-82", "82 is used only in a teaching hospital when no qualified resident is available"),
+             ("33533-AS", "AS is for a physician assistant, nurse practitioner or clinical nurse "
+                          "specialist who assists, not a surgeon")],
+            ("cabg", "modifier-80", "assistant-surgeon"),
+            (REF_CV, REF_MOD),
+        ),
     ]

@@ -369,4 +369,36 @@ def cases() -> list[Spec]:
              ("10009", "10009 is the CT-guided aspiration code")],
             ("fine-needle-aspiration", "imaging-guidance"),
         ),
+        _case(
+            "OPERATIVE NOTE. Eight days ago this surgeon excised a squamous cell carcinoma of the left upper "
+            "arm (excision code with a 10-day global period). Pathology showed a positive deep margin, so, as "
+            "planned in that case, the patient returns for a wider re-excision: excised diameter now 3.5 cm, "
+            "simple closure. Which is reported?",
+            ("11604-58", "A re-excision for positive margins during the global period is a staged, more "
+                         "extensive procedure by the same surgeon (58); the 3.5 cm malignant excision of the "
+                         "arm is 11604"),
+            [("11604-78", "78 is an unplanned return to the operating room for a complication; a margin "
+                          "re-excision is the planned next stage"),
+             ("11604-79", "79 is for a procedure unrelated to the first one; this treats the same cancer"),
+             ("11602-76", "76 repeats the same procedure on the same day, and 11602 ignores the larger "
+                          "excised diameter")],
+            ("operative-note", "modifier-58", "global-surgery"),
+            (REF, REF_MOD),
+        ),
+        _case(
+            "OFFICE NOTE. Established patient seen for hypertension, stable on lisinopril, which is renewed "
+            "after history, examination and discussion (low-complexity decision making, fully documented). "
+            "The physician also notes a changing 6 mm lesion of the back and takes a tangential biopsy at "
+            "the same visit. Which codes are reported?",
+            ("99213-25, 11102", "The hypertension visit is significant and separately identifiable from the "
+                                "biopsy, so the E/M takes modifier 25 and the tangential biopsy is 11102"),
+            [("99213, 11102", "Without modifier 25 the E/M on the day of a minor procedure is bundled into "
+                              "the procedure"),
+             ("99213-57, 11102", "57 marks the decision for major surgery; a biopsy has a 0-day global "
+                                 "period"),
+             ("11102", "The blood pressure management goes beyond the usual pre-procedure evaluation and "
+                       "is reported")],
+            ("modifier-25", "biopsy", "multi-code"),
+            (REF, REF_MOD),
+        ),
     ]

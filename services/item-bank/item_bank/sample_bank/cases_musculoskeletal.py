@@ -385,4 +385,48 @@ def cases() -> list[Spec]:
             ("operative-note", "amputation", "multi-code", "modifier"),
             (REF, REF_HCPCS),
         ),
+        _case(
+            "OPERATIVE NOTE. Six weeks after this surgeon's right total knee replacement (90-day global "
+            "period), the patient has left carpal tunnel syndrome unrelated to the knee. The same surgeon "
+            "performs an endoscopic release of the left transverse carpal ligament. Which is reported?",
+            ("29848-79-LT", "A procedure unrelated to the knee, done by the same surgeon during its "
+                            "global period, takes modifier 79"),
+            [("29848-78-LT", "78 is an unplanned return to the operating room for a problem related to the "
+                             "first surgery"),
+             ("29848-58-LT", "58 is a staged or related procedure; the wrist has nothing to do with the "
+                             "knee"),
+             ("29848-LT", "Without 79 the claim looks like care included in the knee's global period")],
+            ("operative-note", "modifier-79", "global-surgery"),
+            (REF, REF_MOD),
+        ),
+        _case(
+            "OPERATIVE NOTE. Twelve days after open fixation of a right bimalleolar ankle fracture, the "
+            "operating surgeon takes the patient back to the operating room for a deep wound hematoma over "
+            "the lateral plate, which is opened, evacuated and irrigated. Which is reported?",
+            ("27603-78-RT", "Deep drainage of the leg or ankle; an unplanned return to the operating room "
+                            "by the same surgeon for a complication during the global period takes 78"),
+            [("27603-79-RT", "79 is for an unrelated procedure; the hematoma is a complication of the "
+                             "fixation"),
+             ("27603-76-RT", "76 is a repeat of the same procedure; the first operation was a fracture "
+                             "fixation"),
+             ("27814-76-RT", "The fracture was not fixed again; the hematoma drainage is what was done")],
+            ("operative-note", "modifier-78", "global-surgery"),
+            (REF, REF_MOD),
+        ),
+        _case(
+            "OPERATIVE NOTE. Degenerative spondylolisthesis. Procedure: posterolateral (intertransverse) "
+            "arthrodesis at L4-L5 and L5-S1; pedicle screws at L4, L5 and S1 joined by rods on both sides; "
+            "bone from the spinous processes, taken through the same incision, was morselized and packed in "
+            "the lateral gutters. No decompression and no interbody work. Which codes are reported?",
+            ("22612, 22614, 22842, 20936", "22612 is the first lumbar posterolateral level and 22614 the "
+                                           "additional level; pedicle screws over three vertebral segments "
+                                           "are 22842; local bone from the same incision is 20936"),
+            [("22612 x 2, 22842, 20936", "The second level is reported with the add-on 22614, not the "
+                                         "primary code again"),
+             ("22612, 22614, 22840, 20936", "Screws fixed at each of three vertebrae are segmental "
+                                            "instrumentation, not non-segmental"),
+             ("22612, 22614, 22842, 20937", "20937 is autograft harvested through a separate incision; "
+                                            "this bone came from the operative site")],
+            ("operative-note", "spine", "add-on", "multi-code"),
+        ),
     ]
