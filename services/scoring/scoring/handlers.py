@@ -115,7 +115,7 @@ async def pass_rates(request: web.Request) -> web.Response:
         raise field_problem("to", "a date (2026-11-30) or an ISO 8601 time") from None
     snapshot = await request.app[ENGINE_KEY].current()
     cache = request.app[PASS_RATE_CACHE_KEY]
-    key = (snapshot.version, q.blueprint_id, start, stop, q.group_by, q.candidate_group)
+    key = (snapshot.version, q.blueprint_id, start, stop, q.group_by, q.candidate_group, q.include_low_answer)
     body = cache.get(key)
     if body is None:
         if len(cache) >= _CACHE_MAX or any(k[0] != snapshot.version for k in cache):
@@ -133,7 +133,7 @@ async def pass_rates(request: web.Request) -> web.Response:
 )
 async def scores(request: web.Request) -> web.Response:
     q = read_query(request, s.ScoresQuery)
-    snapshot = await request.app[ENGINE_KEY].current()
+    snapshot = await request.app[ENGINE_KEY].snapshot_for(q.include_low_answer)
     blueprint_id = q.blueprint_id or snapshot.default_blueprint()
     dist = snapshot.scores.get(blueprint_id or "")
     if dist is None:
@@ -144,11 +144,13 @@ async def scores(request: web.Request) -> web.Response:
 @routes.get(
     "/api/stats/blueprints",
     roles=ADMIN,
+    query=s.BlueprintsQuery,
     response=s.BlueprintSummaries,
     summary="Every blueprint with scored attempts: n, pass rate, mean, KR-20",
 )
 async def blueprints(request: web.Request) -> web.Response:
-    snapshot = await request.app[ENGINE_KEY].current()
+    q = read_query(request, s.BlueprintsQuery)
+    snapshot = await request.app[ENGINE_KEY].snapshot_for(q.include_low_answer)
     return json_response(snapshot.blueprints)
 
 
@@ -161,7 +163,7 @@ async def blueprints(request: web.Request) -> web.Response:
 )
 async def items(request: web.Request) -> web.Response:
     q = read_query(request, s.ItemsQuery)
-    snapshot = await request.app[ENGINE_KEY].current()
+    snapshot = await request.app[ENGINE_KEY].snapshot_for(q.include_low_answer)
     scope = q.blueprint_id or ""
     rows = snapshot.items.get(scope, [])
     selected = [

@@ -39,6 +39,8 @@ const COLUMNS = [
 async function loadItems(form) {
   const params = { blueprint_id: form.blueprint_id.value, min_n: form.min_n.value || 0 };
   if (form.flag.value === "flagged") params.flagged = "true";
+  // Attempts with too few answers (the blueprint's policy) are left out unless asked for.
+  if (form.include_low_answer.checked) params.include_low_answer = "true";
   try {
     const out = await api("GET", `/api/stats/items${query(params)}`);
     const needle = form.q.value.trim().toLowerCase();
