@@ -122,7 +122,7 @@ def cases() -> list[Spec]:
             "CLINIC PROCEDURE NOTE. At the patient's request, 22 pedunculated skin tags of the neck and both "
             "axillae were removed with sterile scissors and the bases cauterized. Which codes are reported?",
             ("11200, 11201", "The first 15 tags are one unit of 11200; the remaining 7 fall within one "
-                             "'each additional 10 or part thereof' unit of the add-on 11201"),
+                             "unit of the add-on 11201, which counts further tags in blocks of up to ten"),
             [("11200, 11201 x 2", "Seven extra tags are one block of ten, so one unit of the add-on"),
              ("17110", "Destruction of benign lesions other than skin tags: skin tag removal has its own codes"),
              ("11200 x 2", "11200 covers up to 15 tags once; more are reported with the add-on")],
@@ -350,8 +350,8 @@ def cases() -> list[Spec]:
             "OPERATIVE NOTE. A 9.0 cm dehisced wound of the abdominal wall (skin and subcutaneous tissue) was "
             "repaired: the edges were debrided, the skin widely undermined and closed in layers with "
             "retention sutures. Which codes are reported?",
-            ("13101, 13102", "Complex repair of the trunk: 13101 covers 2.6-7.5 cm and each additional 5 cm "
-                             "or less is one unit of 13102; 9.0 cm needs one unit"),
+            ("13101, 13102", "Complex repair of the trunk: 13101 covers 2.6-7.5 cm and every further length "
+                             "of up to 5 cm adds one unit of 13102; 9.0 cm needs one unit"),
             [("13101, 13102 x 2", "Only 1.5 cm lies beyond 7.5 cm, so one unit of the add-on"),
              ("12034", "Debrided edges, wide undermining and retention sutures go beyond intermediate "
                        "(layered) repair"),
