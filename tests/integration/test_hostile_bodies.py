@@ -276,8 +276,8 @@ def nfc(text: str) -> str:
 
 
 async def test_unicode_heavy_text_is_accepted_and_kept(hstack, db, people):
-    """Emoji, right-to-left text, combining marks, astral-plane letters: legitimate text, stored as given
-    (the item bank normalises to NFC) and returned unchanged."""
+    """Emoji, right-to-left text, combining marks, astral-plane letters: legitimate text, accepted and
+    kept: item text in NFC (docs/item-bank.md, Validation), every other text byte for byte."""
     item = with_(GOOD_ITEM, stem=f"{HEAVY}: which code fits this visit?", rationale=f"Because {HEAVY} " * 3,
                  options=[{"label": lbl, "text": f"{HEAVY} {lbl}"} for lbl in "ABCD"])
     status, _, created = await send(hstack, "POST", "/api/items", people["instructor"], item)

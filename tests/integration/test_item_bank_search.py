@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -216,3 +217,26 @@ async def test_author_filter_takes_the_creators_username(stack):
     assert sorted(i["id"] for i in by_id) == sorted(ids)
     assert await fetch_all(stack, author, f"tag={tag}&author={editor_name}") == []
     assert await fetch_all(stack, author, f"tag={tag}&author={username[:-1]}") == []  # not a prefix
+
+
+async def test_decomposed_accents_find_the_text_stored_in_nfc(stack):
+    """Item text is stored in NFC; the search text and the tag filter are normalised the same
+    way, so an é typed as e + U+0301 finds the stored é (and the other way round)."""
+    _, author = await stack.new_user("instructor")
+    word = f"cr\u00e8me{uuid.uuid4().hex[:6]}"  # one word, composed è
+    tag = f"caf\u00e9-{uuid.uuid4().hex[:6]}"
+    body = item("arthr", stem=f"The word {word} appears in which term about the arthr?", tags=[tag])
+    status, created = await stack.request("POST", "/api/items", author, json=body)
+    assert status == 201, created
+    decomposed_word = word.replace("\u00e8", "e\u0300")
+    decomposed_tag = tag.replace("\u00e9", "e\u0301")
+    for q, t in ((decomposed_word, tag), (word, decomposed_tag), (decomposed_word, decomposed_tag.upper())):
+        found = await fetch_all(stack, author, f"tag={quote(t)}&q={quote(q)}")
+        assert [i["id"] for i in found] == [created["id"]], (q, t)
+    # Stored with a decomposed accent, found with a composed one.
+    status, again = await stack.request(
+        "POST", "/api/items", author, json={**body, "stem": body["stem"].replace(word, decomposed_word)}
+    )
+    assert status == 201, again
+    status, fetched = await stack.request("GET", f"/api/items/{again['id']}", author)
+    assert word in fetched["stem"] and decomposed_word not in fetched["stem"]

@@ -151,3 +151,26 @@ def test_nul_is_refused_in_every_text_field(overrides, field):
     assert content is None
     assert [e.field for e in errors] == [field]
     assert NUL_MESSAGE in errors[0].message
+
+
+def test_item_text_is_stored_in_nfc_and_otherwise_as_typed():
+    """NFC composes what Unicode calls the same text (e + U+0301 is é) in every text field of an
+    item, tags and references included, so search and duplicate checks see one form; it keeps
+    compatibility characters (ﬁ, ①, full-width letters) as typed."""
+    decomposed = "Cafe\u0301 ﬁbula ① ＡＢ"
+    content, errors = fields(
+        body(
+            stem=f"{decomposed}: which code reports this encounter?",
+            options=[{"label": lbl, "text": f"{decomposed} {lbl}"} for lbl in "ABCD"],
+            rationale=f"{decomposed} is explained here at enough length to pass.",
+            tags=["cafe\u0301"],
+            references=[f"Guideline {decomposed}"],
+        )
+    )
+    assert errors == []
+    composed = "Caf\u00e9 ﬁbula ① ＡＢ"
+    assert content.stem == f"{composed}: which code reports this encounter?"
+    assert [text for _, text in content.options] == [f"{composed} {lbl}" for lbl in "ABCD"]
+    assert content.rationale == f"{composed} is explained here at enough length to pass."
+    assert content.tags == ("caf\u00e9",)
+    assert content.references == (f"Guideline {composed}",)

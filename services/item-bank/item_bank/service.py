@@ -7,6 +7,7 @@ write produces are appended in the same transaction.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -38,7 +39,7 @@ from item_bank.schemas import (
     VersionOut,
 )
 from item_bank.transfer import Row
-from item_bank.validation import ItemContent, check_item
+from item_bank.validation import ItemContent, check_item, clean_tag
 from item_bank.workflow import check_editable, check_transition
 from shared.auth import Principal
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage
@@ -360,11 +361,12 @@ async def diff(conn: asyncpg.Connection, item_id: uuid.UUID, from_version: int, 
 
 async def search(conn: asyncpg.Connection, query: SearchQuery, current_year: int) -> ItemPage:
     after = cursors.decode_time_id(query.cursor) if query.cursor else None
-    q = query.q.strip() if query.q else None
+    # Search keys in the stored form (NFC), so a decomposed é finds the stored é.
+    q = unicodedata.normalize("NFC", query.q).strip() if query.q else None
     rows = await repo.search(
         conn,
         domain=query.domain,
-        tag=query.tag.strip().lower() if query.tag else None,
+        tag=clean_tag(query.tag) if query.tag else None,
         status=query.status,
         author=query.author,
         code_set_year=query.code_set_year,

@@ -66,7 +66,9 @@ def _norm_for_compare(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Trim the ends and drop characters that render invisibly (control chars except newlines/tabs).
+    """Normalise to NFC, trim the ends and drop characters that render invisibly (control chars
+    except newlines/tabs). NFC only composes what Unicode calls the same text (`e` + U+0301 is `é`),
+    so it looks as typed, and search, tags and duplicate checks see one form.
 
     NUL is refused before cleaning (see check_item), not dropped: PostgreSQL text
     cannot hold it, and an import row carrying one is refused like a JSON body is."""
@@ -76,7 +78,7 @@ def _clean(text: str) -> str:
 
 
 def clean_tag(tag: str) -> str:
-    return _SPACES.sub(" ", tag).strip().lower()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", tag)).strip().lower()
 
 
 def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, list[FieldError]]:
@@ -171,7 +173,7 @@ def check_item(item: ItemLike, current_year: int) -> tuple[ItemContent | None, l
     if len(item.references) > MAX_REFERENCES:
         errors.append(FieldError("references", f"at most {MAX_REFERENCES} references"))
     for i, raw in enumerate(item.references):
-        ref = _SPACES.sub(" ", raw).strip()
+        ref = _SPACES.sub(" ", unicodedata.normalize("NFC", raw)).strip()
         if "\x00" in raw:
             errors.append(FieldError(f"references[{i}]", NUL_MESSAGE))
         elif not ref:
