@@ -6,6 +6,8 @@ structure, written in our own words. Each series gets its own guideline question
 templates from cpt_common, instantiated with real code numbers from that series. The 10000, 20000 and
 30000 series are instead mostly operative and procedure notes to code strings (cases_integumentary,
 cases_musculoskeletal, cases_cardiorespiratory), with their guideline questions filling the rest.
+The 40000, 50000 and 60000 series work the same way, with their notes and their guideline,
+modifier and global-period questions in cases_digestive, cases_genitourinary and cases_neuro_eye_ear.
 """
 
 from __future__ import annotations
@@ -14,10 +16,16 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from . import cases_cardiorespiratory, cases_integumentary, cases_musculoskeletal
+from . import (
+    cases_cardiorespiratory,
+    cases_digestive,
+    cases_genitourinary,
+    cases_integumentary,
+    cases_musculoskeletal,
+    cases_neuro_eye_ear,
+)
 from ._common import Spec, pick
 from .cpt_common import (
-    REF_GLOBAL,
     REF_NCCI,
     REF_SURGERY,
     SURGERY_SUBSECTIONS,
@@ -441,283 +449,6 @@ def _respiratory_cardio(rng: random.Random) -> list[Spec]:
     ]
 
 
-def _digestive(rng: random.Random) -> list[Spec]:
-    d = "CPT-40000"
-    tags = ("digestive",)
-    ref = (REF_SURGERY, "CPT Digestive System guidelines")
-    scopes = {
-        "Colonoscopy": "examines the entire colon from the rectum to the cecum and may include the terminal "
-                       "ileum",
-        "Flexible sigmoidoscopy": "examines the entire rectum and sigmoid colon and may include part of the "
-                                  "descending colon",
-        "Esophagoscopy": "examines the esophagus as far as the gastroesophageal junction",
-        "Anoscopy": "examines the anal canal",
-    }
-
-    def scope_item(key: str, stem: str) -> Spec:
-        return fact(d, stem, (key, f"{key} {scopes[key]}"),
-                    [(k, f"{k} {v}") for k, v in scopes.items() if k != key],
-                    [*tags, "endoscopy", "definitions"], ref)
-
-    return [
-        scope_item("Colonoscopy", "Which endoscopic examination goes from the rectum all the way to the "
-                                  "cecum?"),
-        scope_item("Flexible sigmoidoscopy", "Which endoscopic examination covers the entire rectum and "
-                                             "sigmoid colon and may include part of the descending colon?"),
-        fact(d, "During a colonoscopy, three polyps are removed, all by the same snare technique. How is the "
-                "removal reported?",
-             ("Once, for the snare technique", "When several lesions are removed with the same technique, "
-                                               "the technique is reported once"),
-             [("Three times, once per polyp", "The same technique is not reported per lesion"),
-              ("Once, with modifier 22", "More polyps by the same technique is not unusual work for this "
-                                         "rule"),
-              ("Twice, with modifier 59 on the second", "Nothing distinct justifies a second unit")],
-             [*tags, "endoscopy", "colonoscopy"], ref),
-        fact(d, "During a colonoscopy, one polyp is removed by snare and a different polyp by hot biopsy "
-                "forceps. How is the removal reported?",
-             ("Each technique is reported, with a modifier for the distinct lesion",
-              "Different techniques on different lesions are each reported"),
-             [("Only the snare technique", "Both techniques were used on separate lesions"),
-              ("Only the more expensive technique", "Each technique on a separate lesion counts"),
-              ("One unlisted colonoscopy code", "Specific codes exist for each technique")],
-             [*tags, "endoscopy", "colonoscopy"], ref),
-        fact(d, "A Medicare patient's screening colonoscopy becomes therapeutic when a polyp is removed. "
-                "Which HCPCS modifier identifies that the procedure began as a screening?",
-             ("PT", "Modifier PT reports a colorectal cancer screening test converted to a diagnostic or "
-                    "therapeutic procedure for Medicare"),
-             [("33", "Modifier 33 is the CPT preventive-service modifier used by many commercial payers, not "
-                     "Medicare's colonoscopy rule"),
-              ("53", "Modifier 53 reports a discontinued procedure"),
-              ("52", "Modifier 52 reports a reduced service")],
-             [*tags, "colonoscopy", "screening"], (*ref, "HCPCS Level II modifiers (CMS)")),
-        fact(d, "A commercial payer following CPT wants preventive services flagged. A screening colonoscopy "
-                "becomes therapeutic when a polyp is removed. Which CPT modifier identifies the preventive "
-                "intent?",
-             ("33", "Modifier 33 identifies a service that is preventive in nature"),
-             [("PT", "PT is the Medicare HCPCS modifier for this situation"),
-              ("59", "Modifier 59 reports a distinct procedural service"),
-              ("25", "Modifier 25 is for E/M services")],
-             [*tags, "colonoscopy", "screening", "modifier-33"], (*ref, "CPT Appendix A (modifiers)")),
-        fact(d, "A surgeon performs a diagnostic laparoscopy and then a surgical laparoscopic procedure at "
-                "the same session. How is the diagnostic laparoscopy reported?",
-             ("It is not reported; a surgical laparoscopy includes a diagnostic laparoscopy",
-              "A surgical laparoscopy always includes the diagnostic laparoscopy"),
-             [("Separately with modifier 59", "The included diagnostic laparoscopy cannot be unbundled"),
-              ("Separately with modifier 51", "It is not a separate procedure"),
-              ("Instead of the surgical laparoscopy", "The surgical procedure is what was performed")],
-             [*tags, "laparoscopy", "bundling"], ref),
-        fact(d, "Mesh is placed during an open inguinal hernia repair. How is the mesh implantation "
-                "reported?",
-             ("It is not reported separately", "Mesh placement is included in inguinal hernia repair"),
-             [("With a separate mesh implantation code", "No separate code applies to inguinal repair mesh"),
-              ("With modifier 22 on the repair", "Routine mesh placement is not unusual work"),
-              ("With an unlisted code", "The repair code already accounts for the mesh")],
-             [*tags, "hernia", "bundling"], ref),
-        fact(d, "During another intra-abdominal procedure, the surgeon removes a normal appendix "
-                "incidentally. How is the appendectomy reported?",
-             ("It is not reported separately", "An incidental appendectomy during another intra-abdominal "
-                                               "procedure is not separately reported"),
-             [("With the appendectomy code and modifier 51", "Incidental removal is not a reportable "
-                                                             "procedure"),
-              ("With the appendectomy code and modifier 59", "Modifier 59 cannot make an incidental service "
-                                                             "reportable"),
-              ("With the appendectomy code as the primary procedure", "The main procedure is the one "
-                                                                      "intended")],
-             [*tags, "appendectomy", "bundling"], ref),
-        fact(d, "An upper GI endoscopy examines the esophagus, the stomach and the duodenum. Which "
-                "examination is this?",
-             ("Esophagogastroduodenoscopy (EGD)", "EGD examines the esophagus, the stomach and the duodenum "
-                                                  "and/or jejunum"),
-             [("Esophagoscopy", "Esophagoscopy stops at the gastroesophageal junction"),
-              ("Enteroscopy beyond the second portion of the duodenum", "That examines farther into the "
-                                                                        "small intestine"),
-              ("Endoscopic retrograde cholangiopancreatography (ERCP)", "ERCP examines the bile and "
-                                                                        "pancreatic ducts")],
-             [*tags, "endoscopy", "egd"], ref),
-    ]
-
-
-def _urinary_genital(rng: random.Random) -> list[Spec]:
-    d = "CPT-50000"
-    tags = ("urinary-genital",)
-    ref_u = (REF_SURGERY, "CPT Urinary System guidelines")
-    ref_m = (REF_SURGERY, "CPT Maternity Care and Delivery guidelines")
-    return [
-        fact(d, "A diagnostic cystourethroscopy is followed by a surgical cystourethroscopic procedure at "
-                "the same session. How is the diagnostic cystourethroscopy reported?",
-             ("It is not reported; the surgical endoscopy includes it",
-              "Surgical endoscopy includes the diagnostic endoscopy"),
-             [("Separately with modifier 59", "The included diagnostic scope cannot be unbundled"),
-              ("Separately with modifier 51", "It is not a separate procedure"),
-              ("Instead of the surgical procedure", "The surgical procedure is what was performed")],
-             [*tags, "endoscopy", "bundling"], ref_u),
-        fact(d, "Urodynamic studies are performed with the hospital's equipment and staff; the urologist "
-                "only interprets the results. How does the urologist report the studies?",
-             ("With the urodynamic codes and modifier 26", "When the physician only interprets, the "
-                                                           "professional component is reported with modifier "
-                                                           "26"),
-             [("With the urodynamic codes and no modifier", "No modifier would claim the equipment and staff "
-                                                            "too"),
-              ("With the urodynamic codes and modifier TC", "TC is the technical component, which the "
-                                                            "hospital provided"),
-              ("With an E/M code only", "Interpretation of urodynamics is reported with the urodynamic "
-                                        "codes")],
-             [*tags, "urodynamics", "modifier-26"], ref_u),
-        fact(d, "Which service is included in the CPT global obstetric package?",
-             ("Routine chemical urinalysis at prenatal visits", "Antepartum care includes routine visits, "
-                                                                "weight, blood pressure, fetal heart tones "
-                                                                "and routine chemical urinalysis"),
-             [("Obstetric ultrasound", "Ultrasound is reported separately"),
-              ("Amniocentesis", "Amniocentesis is reported separately"),
-              ("Treatment of a urinary tract infection", "Medical problems during pregnancy are reported "
-                                                         "separately")],
-             [*tags, "maternity", "global-obstetric"], ref_m),
-        fact(d, "A patient receiving global obstetric care develops pyelonephritis and is treated for it. "
-                "How is the treatment reported?",
-             ("Separately, because medical complications of pregnancy are not part of the global package",
-              "The global package covers uncomplicated maternity care; complications are reported in "
-              "addition"),
-             [("It is included in the global obstetric package", "Treatment of complications is not "
-                                                                 "included"),
-              ("Only after delivery", "Services are reported when they are provided"),
-              ("With modifier 22 on the delivery code", "The complication is reported with its own "
-                                                        "services")],
-             [*tags, "maternity", "global-obstetric"], ref_m),
-        fact(d, "Which visits are part of postpartum care in the global obstetric package?",
-             ("Hospital and office visits after vaginal or cesarean delivery",
-              "Postpartum care covers the routine hospital and office visits after delivery"),
-             [("Visits for an unrelated condition after delivery", "Unrelated problems are reported "
-                                                                   "separately"),
-              ("Only the six-week office visit", "Hospital visits after delivery are also included"),
-              ("Newborn examinations", "Care of the newborn is a separate service")],
-             [*tags, "maternity", "global-obstetric"], ref_m),
-        fact(d, "What is included in routine antepartum care under the global obstetric package?",
-             ("Initial and follow-up history and examination, weight, blood pressure and fetal heart tones",
-              "Routine antepartum care covers these elements at the monthly, biweekly and weekly visits"),
-             [("All laboratory tests ordered during pregnancy", "Only routine chemical urinalysis is "
-                                                                "included"),
-              ("Any visit for an illness unrelated to pregnancy", "Unrelated care is reported separately"),
-              ("Fetal biophysical profiles", "These tests are reported separately")],
-             [*tags, "maternity", "global-obstetric"], ref_m),
-        fact(d, "A physician who provided no prenatal care performs only the vaginal delivery; other "
-                "providers give the antepartum and postpartum care. How does this physician report the "
-                "service?",
-             ("With a delivery-only code", "A physician who delivers but gives no antepartum or postpartum "
-                                           "care reports the delivery-only service"),
-             [("With the global obstetric code", "The global code requires antepartum, delivery and "
-                                                 "postpartum care"),
-              ("With the global code and modifier 52", "CPT has separate codes for delivery only"),
-              ("With an E/M code", "The delivery is a procedure with its own codes")],
-             [*tags, "maternity"], ref_m),
-        fact(d, "A urinary catheter is inserted in the operating room as part of a surgical procedure. How "
-                "is the catheterization reported?",
-             ("It is not reported separately", "Urinary catheterization that is part of a surgical procedure "
-                                               "is included in that procedure"),
-             [("With a catheterization code", "The catheter is integral to the surgery"),
-              ("With a catheterization code and modifier 59", "Modifier 59 cannot unbundle an integral "
-                                                              "service"),
-              ("With a HCPCS supply code only", "Supply reporting does not make the service separately "
-                                                "payable")],
-             [*tags, "bundling", "ncci"], (*ref_u, REF_NCCI)),
-        fact(d, "A surgeon performs a diagnostic laparoscopy and then a laparoscopic gynecologic procedure "
-                "at the same session. How is the diagnostic laparoscopy reported?",
-             ("It is not reported separately", "A surgical laparoscopy always includes a diagnostic "
-                                               "laparoscopy"),
-             [("Separately with modifier 59", "The included diagnostic laparoscopy cannot be unbundled"),
-              ("Separately with modifier 51", "It is not a separate procedure"),
-              ("Separately with modifier 22", "It is not unusual work")],
-             [*tags, "laparoscopy", "bundling"], (REF_SURGERY, "CPT Female Genital System guidelines")),
-    ]
-
-
-def _endocrine_nervous_eye_ear(rng: random.Random) -> list[Spec]:
-    d = "CPT-60000"
-    tags = ("nervous-eye-ear",)
-    ref = (REF_SURGERY, "CPT Nervous System guidelines")
-    return [
-        fact(d, "When may the add-on code for use of an operating microscope be reported?",
-             ("Only when the microscope is not already included in the primary procedure",
-              "CPT lists procedures that already include the microscope; the add-on is not reported with "
-              "those"),
-             [("With every procedure in which a microscope is used", "Some procedures already include it"),
-              ("Only for procedures on the ear", "It can be used in other areas when not already included"),
-              ("Only as a stand-alone code", "It is an add-on code and is never reported alone")],
-             [*tags, "add-on", "operating-microscope"], (REF_SURGERY, "CPT Operating Microscope guidelines")),
-        fact(d, "A transforaminal epidural injection is performed under fluoroscopic guidance. How is the "
-                "fluoroscopy reported?",
-             ("It is not reported separately; imaging guidance is included in those injection codes",
-              "The transforaminal injection codes include imaging guidance (fluoroscopy or CT)"),
-             [("With a fluoroscopic guidance code from Radiology", "Guidance is already included"),
-              ("With a fluoroscopic guidance code and modifier 26", "There is nothing separate to report"),
-              ("With modifier 22", "Included guidance is not unusual work")],
-             [*tags, "spinal-injection", "imaging-guidance"], ref),
-        fact(d, "A paravertebral facet joint injection is performed under CT guidance. How is the CT "
-                "guidance reported?",
-             ("It is not reported separately; the facet injection codes include fluoroscopic or CT guidance",
-              "Imaging guidance with fluoroscopy or CT is included in the facet joint injection codes"),
-             [("With a CT guidance code", "The guidance is already included"),
-              ("With a CT guidance code and modifier 59", "Modifier 59 cannot unbundle included guidance"),
-              ("With modifier 52", "Nothing was reduced")],
-             [*tags, "facet-injection", "imaging-guidance"], ref),
-        fact(d, "A facet joint injection is performed at the same spinal level on both the right and the "
-                "left side. How is it reported?",
-             ("The code for that level with modifier 50", "The facet injection codes are unilateral; a "
-                                                          "bilateral injection at the same level takes "
-                                                          "modifier 50"),
-             [("The code twice with modifier 76", "It is not a repeat procedure"),
-              ("The code once with no modifier", "The second side must be reported"),
-              ("An unlisted code", "Bilateral injection is reported with the existing code and modifier 50")],
-             [*tags, "facet-injection", "modifier-50"], ref),
-        fact(d, "Which of these is included in a cataract extraction and not reported separately?",
-             ("Anterior capsulotomy", "CPT lists capsulotomy, iridectomy, viscoelastic use, lateral "
-                                      "canthotomy and subconjunctival injections among the parts of cataract "
-                                      "extraction"),
-             [("Repair of a retinal detachment", "That is a separate retinal procedure"),
-              ("Blepharoplasty of the upper eyelid", "Eyelid surgery is a separate procedure"),
-              ("Corneal transplant", "Keratoplasty is a separate procedure")],
-             [*tags, "cataract", "bundling"], (REF_SURGERY, "CPT Eye and Ocular Adnexa guidelines")),
-        fact(d, "A surgeon performs cataract surgery on the right eye, a procedure with a 90-day global "
-                "period. Three weeks later the same surgeon performs the same surgery on the left eye. Which "
-                "modifiers are appended to the second surgery for Medicare?",
-             ("79 and LT", "The left eye procedure is unrelated to the right eye's global period (79), and "
-                           "LT identifies the side"),
-             [("78 and LT", "78 is an unplanned return to the operating room for a complication"),
-              ("76 and LT", "76 is a repeat of the same procedure on the same site"),
-              ("50", "50 reports both sides at the same session")],
-             [*tags, "cataract", "modifier-79", "laterality"], (REF_SURGERY, REF_GLOBAL)),
-        fact(d, "The operating surgeon performs a peripheral nerve block for postoperative pain at the end "
-                "of a procedure. How is the block reported?",
-             ("It is not reported separately by the surgeon", "Postoperative pain management by the "
-                                                              "operating surgeon is included in the global "
-                                                              "surgical package"),
-             [("With the nerve block code", "The surgeon's own postoperative pain control is included"),
-              ("With the nerve block code and modifier 59", "Modifier 59 cannot unbundle global-package "
-                                                            "work"),
-              ("With the nerve block code and modifier 47", "Modifier 47 is for anesthesia by the surgeon, "
-                                                            "not postoperative pain control")],
-             [*tags, "nerve-block", "global-surgery"], (REF_NCCI,)),
-        fact(d, "At the surgeon's request, the anesthesiologist performs a peripheral nerve block for "
-                "postoperative pain control, separate from the general anesthetic. How may the "
-                "anesthesiologist report it?",
-             ("With the nerve block code, in addition to the anesthesia service",
-              "A postoperative pain block by the anesthesia provider at the surgeon's request is separately "
-              "reportable when it is not the anesthetic for the surgery"),
-             [("It is included in the anesthesia code", "Only when the block is the anesthetic for the "
-                                                        "surgery"),
-              ("By adding its time to the anesthesia time", "The block is reported with its own code, and "
-                                                            "its time is not anesthesia time"),
-              ("With modifier 47", "Modifier 47 is for anesthesia by the surgeon")],
-             [*tags, "nerve-block", "anesthesia"], (REF_NCCI,)),
-        fact(d, "A lesion is removed from the patient's upper right eyelid. Which HCPCS Level II modifier "
-                "identifies the site on the claim?",
-             ("E3", "E3 identifies the upper right eyelid"),
-             [("E1", "E1 identifies the upper left eyelid"),
-              ("E4", "E4 identifies the lower right eyelid"),
-              ("RT", "RT identifies the right side generally; eyelid modifiers are more specific")],
-             [*tags, "eyelid", "modifier"], ("HCPCS Level II modifiers (CMS)",)),
-    ]
-
-
 SERIES: tuple[Series, ...] = (
     Series("CPT-10000", "integumentary",
            major=(19303, 19301, 14040, 15100), minor=(10060, 11402, 11102, 12002, 17000, 11042),
@@ -741,18 +472,18 @@ SERIES: tuple[Series, ...] = (
            major=(47562, 44950, 44970, 49505, 43644, 44140), minor=(43235, 45378, 45380), ten_day=(),
            bilateral=(49505,),
            ranges=(42820, 43235, 43239, 43644, 44140, 44950, 44970, 45378, 45380, 46221, 47562, 49505),
-           facts=_digestive),
+           facts=cases_digestive.facts),
     Series("CPT-50000", "urinary-genital",
            major=(58150, 58571, 55866, 52601), minor=(52000, 51702, 57454, 58100), ten_day=(),
            bilateral=(),
            ranges=(50590, 51702, 52000, 52601, 54161, 55250, 55700, 55866, 57454, 58100, 58150, 58571, 59400,
                    59510, 59610),
-           facts=_urinary_genital),
+           facts=cases_genitourinary.facts),
     Series("CPT-60000", "nervous-eye-ear",
            major=(60240, 63047, 66984, 61312, 63030, 60500), minor=(64483, 62323, 64490, 69210), ten_day=(),
            bilateral=(64483, 69210),
            ranges=(60240, 60500, 61312, 62323, 63030, 63047, 64483, 64490, 65855, 66984, 67810, 69210, 69436),
-           facts=_endocrine_nervous_eye_ear),
+           facts=cases_neuro_eye_ear.facts),
 )
 
 
@@ -762,6 +493,9 @@ CASES: dict[str, Callable[[], list[Spec]]] = {
     "CPT-10000": cases_integumentary.cases,
     "CPT-20000": cases_musculoskeletal.cases,
     "CPT-30000": cases_cardiorespiratory.cases,
+    "CPT-40000": cases_digestive.cases,
+    "CPT-50000": cases_genitourinary.cases,
+    "CPT-60000": cases_neuro_eye_ear.cases,
 }
 
 
