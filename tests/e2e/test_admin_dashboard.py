@@ -12,7 +12,7 @@ import pytest
 from scoring.simulate import EventFactory, post_events, synthetic_bank
 from shared.auth import issue_service_token
 from tests.e2e.conftest import artifact, ui_login
-from tests.support import ADMIN_PASSWORD, Stack, start_stack
+from tests.support import ADMIN_PASSWORD, TEST_EVENT_SIGNING_KEY, Stack, start_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ async def simulated(stack: Stack) -> int:
         for i in range(240)
     ]
     token = issue_service_token(stack.settings["exam-delivery"])
-    await post_events(stack.session, stack.urls["scoring"], token, events)
+    await post_events(stack.session, stack.urls["scoring"], token, events, signing_key=TEST_EVENT_SIGNING_KEY)
     admin = await stack.admin_token()
     for _ in range(200):
         status, body = await stack.request("GET", "/api/stats/blueprints", admin)

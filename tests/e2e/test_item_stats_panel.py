@@ -14,7 +14,7 @@ from playwright.async_api import Route, expect
 from scoring.simulate import BankItem, EventFactory, post_events, synthetic_bank
 from shared.auth import issue_service_token
 from tests.e2e.conftest import MED_ITEM, artifact, ui_login
-from tests.support import Stack, start_stack
+from tests.support import TEST_EVENT_SIGNING_KEY, Stack, start_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,8 @@ async def scored_item(stack: Stack) -> dict:
     factory = EventFactory(bank, {"EM": 4, "ICD": 4, "MED": 1}, blueprint_id="cpc-panel", blueprint_name="cpc-panel")
     events = [factory.event(rng, float(rng.normal(0.0, 1.0))) for _ in range(CANDIDATES)]
     await post_events(
-        stack.session, stack.urls["scoring"], issue_service_token(stack.settings["exam-delivery"]), events
+        stack.session, stack.urls["scoring"], issue_service_token(stack.settings["exam-delivery"]), events,
+        signing_key=TEST_EVENT_SIGNING_KEY,
     )
     row: dict = {}
     for _ in range(200):
