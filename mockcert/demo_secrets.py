@@ -21,6 +21,10 @@ from shared import event_signing
 FILE_NAME = "secrets.json"
 
 
+class DamagedSecrets(ValueError):
+    pass
+
+
 class DemoSecrets(msgspec.Struct):
     jwt_secret: str
     service_secret: str
@@ -43,10 +47,13 @@ def generate() -> DemoSecrets:
 def read(folder: Path) -> DemoSecrets:
     """The secrets kept in `folder` (what benches and tests that mint tokens for a demo instance use)."""
     path = secrets_path(folder)
-    kept = msgspec.json.decode(path.read_bytes(), type=DemoSecrets)
+    try:
+        kept = msgspec.json.decode(path.read_bytes(), type=DemoSecrets)
+        event_signing.signing_key(kept.event_signing_key)
+    except (msgspec.DecodeError, msgspec.ValidationError, event_signing.EventKeyError) as exc:
+        raise DamagedSecrets(f"{path} is damaged ({exc}); delete it to make new secrets") from None
     if min(len(kept.jwt_secret), len(kept.service_secret)) < 32 or kept.jwt_secret == kept.service_secret:
-        raise ValueError(f"{path}: secrets too short or equal; delete the file to make new ones")
-    event_signing.signing_key(kept.event_signing_key)  # raises on a damaged key
+        raise DamagedSecrets(f"{path}: secrets too short or equal; delete it to make new secrets")
     return kept
 
 

@@ -185,7 +185,11 @@ class Launcher:
     def demo_secrets(self, env: dict[str, str]) -> None:
         """Demo mode: the secrets kept in the data folder (made on the first start); the operator's
         environment still wins, variable by variable."""
-        kept, made = demo_secrets.load_or_create(self.folder)
+        try:
+            kept, made = demo_secrets.load_or_create(self.folder)
+        except demo_secrets.DamagedSecrets as exc:
+            say(str(exc))
+            raise SystemExit(2) from None
         path = demo_secrets.secrets_path(self.folder)
         say(f"demo secrets: made {path} (mode 600)" if made else f"demo secrets: {path}")
         env.setdefault("MOCKCERT_JWT_SECRET", kept.jwt_secret)

@@ -78,6 +78,15 @@ def test_a_loosened_file_is_closed_again_and_deleting_it_rotates(launcher_env):
     assert all(rotated[k] != first[k] for k in SECRET_VARS)
 
 
+def test_a_damaged_file_stops_the_start_with_what_to_do(launcher_env, capsys):
+    child_env()
+    (launcher_env / "secrets.json").write_text('{"jwt_secret": "x"}')
+    with pytest.raises(SystemExit):
+        child_env()
+    out = capsys.readouterr().out
+    assert "secrets.json is damaged" in out and "delete it" in out
+
+
 def test_the_file_is_never_readable_by_others_even_under_a_loose_umask(launcher_env):
     old = os.umask(0)
     try:
