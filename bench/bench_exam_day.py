@@ -224,6 +224,9 @@ async def run(args: argparse.Namespace) -> dict:
                 await asyncio.sleep(0.5)
             else:
                 raise RuntimeError("cpc-150 never became available")
+            # The same candidates sit cpc-150 once per step: no cool-down between their attempts
+            # (the product's default is an hour), set through the admin API as an admin would.
+            await api(session, "PUT", f"{base}/api/blueprints/cpc-150/policy", admin, {"cooldown_seconds": 0})
             t = time.monotonic()
             tokens, login_ms = await make_candidates(session, base, admin, max(sizes), logins=min(20, max(sizes)),
                                                       folder=folder)
