@@ -630,7 +630,7 @@ def lint_bank(items: Iterable[Any]) -> BankReport:
         findings.append(Finding(
             "error", f"items[{a}], items[{b}]", "near-duplicate",
             f"items {a + 1} ({its[a].domain}) and {b + 1} ({its[b].domain}) differ only in codes, numbers "
-            f"or dates: {its[a].stem[:70]!r}",
+            f"or dates: {its[a].stem[:60]!r} / {its[b].stem[:60]!r}",
         ))
     return BankReport(areas=rows, findings=findings, items=item_findings, errors=errors, warnings=warnings_)
 
