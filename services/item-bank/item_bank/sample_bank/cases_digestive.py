@@ -338,7 +338,7 @@ def cases() -> list[Spec]:
             "OPERATIVE NOTE. Diagnosis: umbilical hernia, first repair. Procedure: laparoscopic repair with "
             "intraperitoneal mesh. Findings: a single fascial defect measuring 2.4 cm; the contents reduced "
             "easily. Which is reported?",
-            ("49591", "Anterior abdominal hernia repairs are coded by initial or recurrent, total defect size "
+            ("49591", "Anterior abdominal hernia repairs are coded by initial or recurrent, total defect length "
                       "and reducible or not, whatever the approach, with mesh included: initial, under 3 cm, "
                       "reducible is 49591"),
             [("49593", "49593 is for a total defect of 3 cm to 10 cm; this defect is 2.4 cm"),
@@ -502,7 +502,7 @@ def facts(rng: random.Random | None = None) -> list[Spec]:
               ("appendectomy", "bundling"), (REF_SURGERY, REF_DIG, REF_NCCI_GI)),
         _fact("How do the anterior abdominal hernia repair codes (ventral, umbilical, incisional, spigelian) "
               "tell one repair from another?",
-              ("By initial or recurrent, total defect size, and reducible or incarcerated",
+              ("By initial or recurrent, total defect length, and reducible or incarcerated",
                "These codes are built on the three factors; open, laparoscopic and robotic approaches and "
                "mesh are all included"),
               [("By the type of hernia (umbilical, incisional, spigelian) and whether mesh was used",
@@ -510,7 +510,7 @@ def facts(rng: random.Random | None = None) -> list[Spec]:
                ("By open, laparoscopic or robotic approach and the patient's age at the repair",
                 "Approach and age divide the inguinal codes, not the anterior abdominal ones"),
                ("By the number of hernias repaired and the length of the skin incision",
-                "The codes use the total fascial defect size, not the skin incision")],
+                "The codes use the total length of the fascial defect(s), not the skin incision")],
               ("hernia", "guidelines"), (REF_SURGERY, REF_HERNIA)),
         _fact("Eight weeks after a sigmoid resection with an end colostomy (a 90-day global procedure), the "
               "same surgeon takes down the colostomy and restores continuity, as planned at the first "
