@@ -440,7 +440,7 @@ def cases() -> list[Spec]:
             (REF_SURGERY, REF_ENDO, REF_NCCI_GI),
         ),
         _case(
-            "PROCEDURE NOTE, same session, moderate sedation by an anesthesia provider. First an upper "
+            "PROCEDURE NOTE, same session, monitored anesthesia care by an anesthesia provider. First an upper "
             "endoscopy to the duodenum: gastric antral biopsies taken with cold forceps. Then a colonoscopy to "
             "the cecum: a 9 mm polyp in the sigmoid colon removed with a cold snare. Which codes does the "
             "endoscopist report?",
