@@ -137,6 +137,17 @@ def test_unknown_modifier_is_an_error():
                     "known-modifier") == []
 
 
+def test_modifier_51_on_an_add_on_or_exempt_code_warns():
+    item = make(["11042, 11045-51", "11042, 11045", "11043, 11045", "11042"], key="A", domain="CPT-10000")
+    [f] = findings(item, "modifier-51")
+    assert f.level == "warning" and f.field == "options[0].text" and "add-on" in f.message
+    exempt = make(["99152-51, 43239", "99152, 43239", "43239", "99152, 43235"], key="A", domain="CPT-40000")
+    assert "exempt" in findings(exempt, "modifier-51")[0].message
+    # A distractor carrying the mistake is a fair trap, not a finding.
+    assert findings({**item, "key": "B"}, "modifier-51") == []
+    assert findings(GOOD_SURGERY, "modifier-51") == []
+
+
 def test_two_keys_or_a_key_outside_a_to_d_is_an_error():
     assert [f.field for f in findings(make(["E11.9", "E11.8", "E10.9", "E11.65"], key="A,C"), "one-key")] == ["key"]
     assert findings(make(["E11.9", "E11.8", "E10.9", "E11.65"], key="E"), "one-key")[0].level == "error"

@@ -79,6 +79,34 @@ HCPCS_MODIFIERS = frozenset(
 AMBULANCE_MODIFIERS = frozenset(a + b for a in "DEGHIJNPRS" for b in "DEGHIJNPRSX")
 KNOWN_MODIFIERS = CPT_MODIFIERS | PHYSICAL_STATUS | HCPCS_MODIFIERS | AMBULANCE_MODIFIERS
 
+# Add-on codes (reported with a primary code, never with modifier 51): a well-known subset, not the whole set.
+ADD_ON_CODES = frozenset(
+    (
+        "11008 11045 11046 11047 11201 11732 11922 15003 15005 15101 15116 15121 15136 15151 15152 15156 "
+        "15157 15201 15221 15241 15261 15272 15274 15276 15278 17003 17312 17314 17315 19001 19082 19084 "
+        "19086 19126 19282 19284 19286 19288 22103 22116 22216 22226 22328 22512 22515 22552 22585 22614 "
+        "22632 22634 22840 22841 22842 22843 22844 22845 22846 22847 22848 22853 22854 22858 22859 22870 "
+        "27358 32501 33225 34812 36218 36227 36228 36248 37185 37186 37222 37223 37232 37233 37234 37235 "
+        "37237 37239 37247 37249 38746 38900 43273 43283 43338 44015 44121 44128 44139 44203 44213 44701 "
+        "44955 47001 49326 49327 49412 49435 50606 50705 50706 51797 52442 58110 58611 59525 60512 61517 "
+        "61781 61782 61783 61797 61799 61864 61868 62148 62160 63035 63043 63044 63048 63057 63066 63076 "
+        "63078 63082 63086 63088 63091 63103 63295 63308 64462 64480 64484 64491 64492 64494 64495 64634 "
+        "64636 64643 64645 64727 64778 64783 64787 64832 64837 64859 64872 64874 64876 64901 64902 65757 "
+        "66990 67225 67320 67331 67332 67334 67335 67340 69990 74301 75774 76802 76810 76812 76814 76937 "
+        "77001 77063 77293 88177 88185 88311 88314 88334 88341 88350 88364 88369 88373 90461 90472 90474 "
+        "90785 90833 90836 90838 90840 90863 92921 92925 92929 92934 92938 92944 93320 93321 93325 93352 "
+        "93463 93464 93563 93564 93565 93566 93567 93568 93571 93572 93609 93613 93621 93622 93623 93655 "
+        "93657 93662 95873 95874 95885 95886 95887 95940 95941 96361 96366 96367 96368 96370 96371 96375 "
+        "96376 96411 96415 96417 96423 96570 96571 97546 97598 97811 97814 99100 99116 99135 99140 99153 "
+        "99157 99292 99417 99418"
+    ).split()
+)
+# Modifier-51-exempt codes (CPT Appendix E): a subset.
+MODIFIER_51_EXEMPT = frozenset(
+    "17004 20974 20975 31500 36620 44500 61107 93600 93602 93603 93610 93612 93615 93616 93618 93619 "
+    "93620 93631 93640 93641 93642 95900 95907 95908 95909 95910 95911 95912 95913 99151 99152".split()
+)
+
 # CPT sections by code number (shared definitions). Category I codes only.
 _SURGERY_SERIES = {
     "CPT-10000": (10004, 19999),
@@ -349,6 +377,12 @@ def lint_item(item: Any) -> list[Finding]:
                 if mod not in KNOWN_MODIFIERS:
                     add(Finding("error", field, "known-modifier",
                                 f"-{mod} on {code.code} is not a known CPT or HCPCS modifier"))
+            # Only in the key: a distractor with 51 on an add-on code is a fair trap.
+            if (i == key_index(it) and "51" in code.modifiers
+                    and (code.code in ADD_ON_CODES or code.code in MODIFIER_51_EXEMPT)):
+                what = "an add-on code" if code.code in ADD_ON_CODES else "exempt from modifier 51"
+                add(Finding("warning", field, "modifier-51",
+                            f"{code.code}-51: {code.code} is {what}, reported without modifier 51"))
             if code.kind == "cpt" and cpt_area_of(int(code.code)) is None:
                 add(Finding("warning", field, "cpt-section", f"{code.code} is in no CPT section"))
 
