@@ -296,7 +296,11 @@ async def real_ids(stack, database_url: str) -> tuple[dict[str, str], dict[str, 
         "key": "C", "rationale": "Moderate complexity.", "tags": ["fuzz"],
     })
     assert status == 201, item
-    # An attempt submitted and scored (its result, its all-questions review) ...
+    # An attempt submitted and scored (its result, its all-questions review) ... It answers one question
+    # of 100: a low-answer attempt by the default policy, which the score statistics would leave out.
+    status, body = await stack.request("PUT", "/api/blueprints/cpc-100/policy", admin,
+                                       json={"min_answered_share": 0})
+    assert status == 200, body
     status, done = await stack.request("POST", "/api/attempts", candidate, json={"blueprint_id": "cpc-100"})
     assert status == 201, done
     status, body = await stack.request("PUT", f"/api/attempts/{done['id']}/responses/1", candidate,
