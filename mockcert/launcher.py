@@ -268,14 +268,24 @@ class Launcher:
                     backoff = 1.0  # it ran a good while: the next failure restarts quickly
                 await self._pause(poll)
                 continue
-            if self.db_state == "running":
+            if await asyncio.to_thread(postmaster.pg_ctl_running, pm.pgdata):
+                # An operator's pg_ctl (a restart by hand) is at work on the data dir: wait for it
+                # rather than race it to start a postmaster.
+                if self.db_state != "restarting":
+                    say("database: a pg_ctl is at work on the data dir; waiting for it")
+                    self.db_state = "restarting"
+                    self.write_state()
+                await self._pause(poll / 4)
+                continue
+            if self.db_state in ("running", "restarting"):
                 self.db_restarts += 1
                 say(f"database: postmaster pid {self.db_pid} is gone; restarting in {backoff:.0f}s "
                     f"(restart #{self.db_restarts}, log: {pm.log})")
                 self.db_state = "down"
                 self.write_state()
             await self._pause(backoff)
-            if self.stopping.is_set() or await asyncio.to_thread(postmaster.owner_pid, pm.pgdata) is not None:
+            if (self.stopping.is_set() or await asyncio.to_thread(postmaster.owner_pid, pm.pgdata) is not None
+                    or await asyncio.to_thread(postmaster.pg_ctl_running, pm.pgdata)):
                 continue
             self.db_state = "restarting"
             self.write_state()

@@ -70,6 +70,32 @@ def owner_pid(pgdata: Path) -> int | None:
     return pid if _alive(pid) else None
 
 
+def pg_ctl_running(pgdata: Path) -> bool:
+    """Whether a `pg_ctl` on `pgdata` runs now (an operator's `pg_ctl restart` between its stop
+    and its start): the launcher then waits for it instead of racing it to start a postmaster."""
+    wanted = pgdata.resolve()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = [a.decode(errors="replace") for a in cmdline.read_bytes().split(b"\0")]
+            if not args[0].endswith("pg_ctl"):
+                continue
+            cwd = Path(os.readlink(cmdline.parent / "cwd"))
+        except (OSError, IndexError):
+            continue
+        for i, arg in enumerate(args[1:], start=1):
+            if arg in ("-D", "--pgdata") and i + 1 < len(args):
+                value = args[i + 1]
+            elif arg.startswith("--pgdata="):
+                value = arg.split("=", 1)[1]
+            elif arg.startswith("-D") and len(arg) > 2:
+                value = arg[2:]
+            else:
+                continue
+            if (cwd / value).resolve() == wanted:
+                return True
+    return False
+
+
 def start(pm: Postmaster) -> int:
     """`pg_ctl start` on the same data dir and socket folder; the new postmaster's pid.
 

