@@ -196,6 +196,16 @@ def cases() -> list[Spec]:
             ("upper-extremity",),
         ),
         _case(
+            "ANESTHESIA RECORD. Procedure: diagnostic arthroscopy of the left knee only; no repair or removal "
+            "was needed. Patient: healthy 27-year-old. General anesthesia. Which is reported?",
+            ("01382-P1", "A diagnostic arthroscopy of the knee has its own anesthesia code"),
+            [("01400-P1", "01400 is for open or surgical arthroscopic knee procedures; this one was diagnostic "
+                          "only"),
+             ("01380-P1", "01380 is for closed procedures on the knee joint, such as a manipulation"),
+             ("01402-P1", "01402 is for total knee arthroplasty")],
+            ("lower-extremity",),
+        ),
+        _case(
             "ANESTHESIA RECORD. Procedure: open reduction and internal fixation of a bimalleolar ankle "
             "fracture. Patient: healthy 29-year-old man. General anesthesia. Which is reported?",
             ("01480-P1", "Open procedures on the bones of the lower leg, ankle and foot are 01480"),

@@ -178,6 +178,17 @@ def cases() -> list[Spec]:
             (REF_CODES, REF_MODIFIERS),
         ),
         _case(
+            "SUPPLIER ORDER, Medicare patient. A stationary oxygen concentrator is set up in the home of a "
+            "patient with COPD and documented resting hypoxemia; Medicare pays oxygen equipment as a monthly "
+            "rental. Which line is reported for the first month?",
+            ("E1390-RR", "A stationary oxygen concentrator is E1390, billed monthly with RR for rental"),
+            [("E1390-NU", "Medicare does not buy oxygen equipment; it is paid as a rental"),
+             ("E1392-RR", "E1392 is a portable oxygen concentrator"),
+             ("E0431-RR", "E0431 is a portable gaseous oxygen system")],
+            ("dme", "oxygen", "modifiers"),
+            (REF_CODES, REF_MODIFIERS),
+        ),
+        _case(
             "AMBULANCE RUN REPORT. A basic life support crew answers a 911 call and transports a patient with a "
             "hip injury from her home to the hospital emergency department, 8 loaded miles. Which lines are "
             "reported?",

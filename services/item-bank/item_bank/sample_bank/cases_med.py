@@ -158,6 +158,16 @@ def cases() -> list[Spec]:
             ("pulmonary", "bundling"),
         ),
         _case(
+            "PULMONARY FUNCTION REPORT, office. Spirometry with a graphic record of forced vital capacity and "
+            "expiratory flow, interpreted by the physician; no bronchodilator was given and no other test done. "
+            "Which is reported?",
+            ("94010", "Spirometry without a bronchodilator is 94010"),
+            [("94060", "94060 is spirometry before and after a bronchodilator; none was given"),
+             ("94375", "94375 is a respiratory flow-volume loop study"),
+             ("94200", "94200 is maximum breathing capacity (maximal voluntary ventilation)")],
+            ("pulmonary",),
+        ),
+        _case(
             "ALLERGY NOTE. Percutaneous (prick) testing with 40 allergen extracts, read at 15 minutes. Which is "
             "reported?",
             ("95004 x 40", "Percutaneous immediate-type tests are reported per test: 40 units"),

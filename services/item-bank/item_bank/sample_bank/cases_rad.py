@@ -282,6 +282,28 @@ def cases() -> list[Spec]:
             ("fluoroscopy", "gastrointestinal", "multi-code"),
         ),
         _case(
+            "X-RAY REPORT, emergency department. Acute abdominal pain: supine and upright views of the abdomen "
+            "and a single upright view of the chest, taken together to look for free air and obstruction. "
+            "The global service is billed. Which is reported?",
+            ("74022", "An acute abdomen series (two or more abdominal views with a single chest view) is one "
+                      "code, 74022"),
+            [("74019, 71045", "When the abdominal views and the chest view make the acute abdomen series, the "
+                              "series code replaces the separate codes"),
+             ("74019", "The chest view is part of the series and the series has its own code"),
+             ("74021", "74021 is three or more views of the abdomen without the chest view")],
+            ("views", "gastrointestinal"),
+        ),
+        _case(
+            "NUCLEAR MEDICINE REPORT. Myocardial perfusion imaging by SPECT, with one set of images at rest and "
+            "another after treadmill stress. The stress test itself is reported separately by the cardiologist. "
+            "Which imaging code is reported?",
+            ("78452", "Tomographic (SPECT) perfusion imaging with multiple studies, rest and stress, is 78452"),
+            [("78451", "78451 is a single SPECT study, at rest or stress only"),
+             ("78453", "78453 is planar imaging, not tomographic"),
+             ("78459", "78459 is PET myocardial imaging")],
+            ("nuclear-medicine", "cardiology"),
+        ),
+        _case(
             "MRI REPORT. Brain without and with contrast and MR angiography of the head without contrast, for "
             "suspected aneurysm. Which codes are reported?",
             ("70553, 70544", "The brain MRI without and with contrast is 70553; the MR angiography of the head "

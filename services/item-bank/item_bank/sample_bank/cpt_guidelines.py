@@ -208,8 +208,10 @@ def _facts() -> list[Spec]:
         fact(g, "What should accompany a claim that uses an unlisted procedure code?",
              ("Documentation describing the procedure, its extent, time and effort",
               "Unlisted codes need a special report so the payer can understand and value the service"),
-             [("Nothing; the code number is enough", "The payer cannot tell what was done from the number"),
-              ("Modifier 22", "Modifier 22 reports increased work on a listed code"),
+             [("Nothing; the unlisted code number on the claim is enough for the payer",
+               "The payer cannot tell what was done from the number"),
+              ("Modifier 22 on the unlisted code to show the unusual work", "Modifier 22 reports increased "
+                                                                            "work on a listed code"),
               ("A Category II code", "Category II codes track performance measures")],
              ["unlisted", "documentation"], ref),
         fact(g, "A code designated as a 'separate procedure' is performed as an integral part of a larger "
@@ -277,7 +279,9 @@ def _facts() -> list[Spec]:
              ("Use the code that accurately identifies the service performed",
               "CPT instructs coders to select the code that most accurately identifies the service, not a "
               "similar one"),
-             [("Use whichever code pays more", "Payment does not determine code selection"),
+             [("Use whichever of the two codes the payer reimburses at the higher rate", "Payment does not "
+                                                                                         "determine code "
+                                                                                         "selection"),
               ("Use the approximate code with modifier 52", "Modifier 52 is for reduced services"),
               ("Use an unlisted code", "Unlisted codes are only for services without a specific code")],
              ["code-selection"], ref),
@@ -293,10 +297,11 @@ def _facts() -> list[Spec]:
                 "include in the global package?",
              ("The day before and the day of surgery", "Major procedures include the day before, the day of "
                                                        "surgery and 90 days after"),
-             [("The week before surgery", "Only the day before is included"),
-              ("Only the day of surgery", "The day before is also included"),
-              ("The three days before surgery", "That describes a hospital payment window, not the surgeon's "
-                                                "global package")],
+             [("The whole week before the surgery", "Only the day before is included"),
+              ("Only the day of surgery, from the first incision", "The day before is also included"),
+              ("The three days before surgery and the day of surgery", "That describes a hospital payment "
+                                                                       "window, not the surgeon's global "
+                                                                       "package")],
              ["global-surgery"], (REF_GLOBAL,)),
         fact(g, "What global periods does Medicare assign to minor procedures and endoscopies?",
              ("0 or 10 days", "Minor procedures and endoscopies have a 0-day or 10-day global period"),
@@ -321,9 +326,12 @@ def _facts() -> list[Spec]:
              ("It is not paid with the column 1 code unless a modifier is allowed and justified",
               "Column 2 codes are bundled into the column 1 code unless the edit allows a modifier and the "
               "documentation supports it"),
-             [("It is always paid in full", "The edit prevents separate payment unless it is bypassed"),
-              ("It must be reported first", "The column 1 code is the comprehensive code"),
-              ("It can be paid if modifier 51 is appended", "Modifier 51 does not bypass NCCI edits")],
+             [("It is always paid in full, because the edit only affects the column 1 code",
+               "The edit prevents separate payment of the column 2 code unless it is bypassed"),
+              ("It must be reported first on the claim, before the comprehensive column 1 code",
+               "The column 1 code is the comprehensive code"),
+              ("It can be paid in full whenever modifier 51 is appended to it on the claim",
+               "Modifier 51 does not bypass NCCI edits")],
              ["ncci", "bundling"], (REF_NCCI,)),
     ]
 
@@ -333,5 +341,5 @@ def build(rng: random.Random) -> list[Spec]:
                               ["guidelines"], count=4)
     facts = _facts()
     return pick(rng, [
-        (_symbols(rng), 5), (_categories(), 4), (_modifiers(), 14), (dates, 2), (facts, 15),
+        (_symbols(rng), 1), (_categories(), 1), (_modifiers(), 18), (dates, 1), (facts, 19),
     ])

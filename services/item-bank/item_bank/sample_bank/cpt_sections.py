@@ -634,7 +634,8 @@ def anes(rng: random.Random) -> list[Spec]:
     surgeries = cases_anes.cases()
     return pick(rng, [
         (surgeries, len(surgeries)), (_anes_formula(), 1), (_anes_payment(), 1), (_anes_clock(), 1),
-        (_anes_status(), 2), (_anes_modifiers(), 3), (_anes_facts(), 8), (ranges, 2),
+        (_anes_status()[:6], 1), (_anes_status()[6:], 1), (_anes_modifiers(), 3), (_anes_facts(), 8),
+        (ranges, 1),
     ])
 
 
@@ -838,7 +839,7 @@ def rad(rng: random.Random) -> list[Spec]:
     # Mostly orders and reports to codes (cases_rad); a few concept items stay.
     studies = cases_rad.cases()
     return pick(rng, [
-        (studies, len(studies)), (_rad_components(rng), 2), (_rad_contrast(), 2), (_rad_fractions(), 1),
+        (studies, len(studies)), (_rad_components(rng), 1), (_rad_contrast(), 1), (_rad_fractions(), 1),
         (_rad_facts(), 8), (ranges, 1),
     ])
 
@@ -1214,7 +1215,7 @@ def med(rng: random.Random) -> list[Spec]:
     facts = _med_facts()
     return pick(rng, [
         (notes, len(notes)), (facts, len(facts)), (_med_infusion_hours(), 1), (_med_eight_minute(), 1),
-        (ranges, 40 - len(notes) - len(facts) - 2),
+        (ranges, 40 - len(notes) - len(facts) - 2),  # one: two "which subsection" items could differ in a code only
     ])
 
 

@@ -397,10 +397,22 @@ def build(rng: random.Random) -> list[Spec]:
     # Mostly notes to codes with units and modifiers (cases_hcpcs); a few lookups and modifier and
     # structure items stay.
     notes = cases_hcpcs.cases()
+    # Generated items of one kind share a stem and differ only in a code or modifier: take one
+    # of each kind (the kind is the tag set), so no two items differ only in a code.
+    letters = [i for i in _structure(rng) if "begin with the letter" in i.stem]
+    structure = _one_per_kind(rng, letters) + _one_per_kind(
+        rng, [i for i in _structure(rng) if "begin with the letter" not in i.stem])
     return pick(rng, [
         (notes, len(notes)),
-        (_lookups(rng), 6),
-        (_digits(rng) + _site_modifiers(rng), 5),
-        (_payment_modifiers(), 4),
-        (_structure(rng), 40 - len(notes) - 15),
+        (structure, len(structure)),
+        (_one_per_kind(rng, _digits(rng) + _site_modifiers(rng)), 5),
+        (_one_per_kind(rng, _payment_modifiers()), 5),
+        (_one_per_kind(rng, _lookups(rng)), 40 - len(notes) - len(structure) - 10),
     ])
+
+
+def _one_per_kind(rng: random.Random, specs: list[Spec]) -> list[Spec]:
+    kinds: dict[tuple[str, ...], list[Spec]] = {}
+    for item in specs:
+        kinds.setdefault(item.tags, []).append(item)
+    return [rng.choice(group) for group in kinds.values()]
