@@ -61,7 +61,13 @@ BLUEPRINT = {"id": None, "name": None, "question_count": None, "time_limit_secon
              "domains": {"code": None, "count": None},
              "parts": {"name": None, "question_count": None, "time_limit_seconds": None},
              "builtin": None, "available": None, "shuffle_options": None, "target_difficulty": None,
-             "created_at": None}
+             "created_at": None,
+             # docs/exam-delivery.md, "Attempt policy"
+             "policy": {"blueprint_id": None, "max_attempts": None, "cooldown_seconds": None, "review_mode": None,
+                        "review_after": None, "min_answered_share": None, "default": None, "updated_at": None}}
+ELIGIBILITY = {"blueprint_id": None, "can_start": None, "attempts_used": None, "max_attempts": None,
+               "attempts_remaining": None, "cooldown_seconds": None, "next_attempt_at": None, "reason": None,
+               "review_mode": None, "review_after": None}
 ATTEMPT_STARTED = {"id": None, "blueprint_id": None, "status": None, "started_at": None, "deadline": None,
                    "seconds_remaining": None, "question_count": None, "blueprint_name": None, "time_multiplier": None}
 ATTEMPT = {**ATTEMPT_STARTED, "answered_count": None, "flagged_count": None, "submitted_at": None,
@@ -78,6 +84,7 @@ ATTEMPT_ROUTE = r"/api/attempts/[^/]+"
 ALLOWLISTS: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
     ("GET", re.compile(r"/api/blueprints"), BLUEPRINT),
     ("GET", re.compile(r"/api/blueprints/[^/]+"), BLUEPRINT),
+    ("GET", re.compile(r"/api/blueprints/[^/]+/eligibility"), ELIGIBILITY),
     ("GET", re.compile(r"/api/attempts"), {"attempts": ATTEMPT_ENTRY}),
     ("POST", re.compile(r"/api/attempts"), ATTEMPT_STARTED),
     ("GET", re.compile(ATTEMPT_ROUTE), ATTEMPT),
@@ -258,6 +265,7 @@ async def test_nothing_a_candidate_receives_before_submission_tells_a_key_or_a_r
     assert status == 200
     for bp in blueprints:
         await s.call("GET", f"/api/blueprints/{bp['id']}")
+        await s.call("GET", f"/api/blueprints/{bp['id']}/eligibility")
     await s.call("GET", "/api/attempts")
     status, attempt = await s.call("POST", "/api/attempts", {"blueprint_id": "cpc-100"})
     assert status == 201, attempt
