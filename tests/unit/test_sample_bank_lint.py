@@ -40,3 +40,12 @@ def test_area_meets_every_target(report, area):
         assert row.multi_code >= TARGETS["multi_code"]
     # Seed codes and 7th characters, measured by the report too.
     assert not row.missed, "\n" + format_report(report)
+
+
+def test_docs_show_the_current_report(report):
+    """docs/item-bank.md prints the report of the bank as it is; a content change refreshes it."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "item-bank.md").read_text()
+    block = doc.split("### The sample bank, per area", 1)[1].split("```", 2)[1].strip()
+    assert block == format_report(report).strip(), "refresh the table: mockcert items lint --sample"
