@@ -14,7 +14,7 @@ from mockcert.database import data_dir, ensure_database, migrate_all, start_embe
 from mockcert.launcher import pid_alive, state_path
 
 # Subcommands contributed by the service areas: each module exposes register(subparsers).
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("mockcert.cli_items", "mockcert.cli_simulate")
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ("mockcert.cli_items", "mockcert.cli_simulate", "mockcert.cli_wait")
 
 
 def _state() -> dict[str, Any] | None:

@@ -8,6 +8,10 @@ need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
 command -v docker-compose >/dev/null 2>&1 || need="$need docker-compose"
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need="$need nginx"
+# kubectl (its built-in kustomize renders deploy/k8s in test_k8s_manifests.py) is not in Debian
+# at a usable version: install it from the Kubernetes apt repository (pkgs.k8s.io) or your cloud SDK.
+command -v kubectl >/dev/null 2>&1 || command -v kustomize >/dev/null 2>&1 || \
+  echo "missing kubectl (or kustomize): install it from pkgs.k8s.io; the Kubernetes manifest tests need it" >&2
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages:$need"
