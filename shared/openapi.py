@@ -81,6 +81,8 @@ def build_openapi(title: str, version: str, endpoints: list[Endpoint], *, intern
             op["responses"]["403"] = {"description": "role not allowed", **problem}
         if params and any(p["in"] == "path" for p in params):
             op["responses"]["404"] = {"description": "not found", **problem}
+        for status, description in ep.problems:
+            op["responses"][str(status)] = {"description": description, **problem}
         paths.setdefault(path, {})[ep.method.lower()] = op
     return {
         "openapi": "3.1.0",

@@ -53,6 +53,7 @@ class Endpoint(msgspec.Struct, frozen=True):
     content_type: str = "application/json"
     max_body: int | None = None
     in_schema: bool = True
+    problems: tuple[tuple[int, str], ...] = ()  # other documented refusals: (status, when)
 
 
 class RouteTable:

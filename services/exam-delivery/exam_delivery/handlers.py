@@ -119,6 +119,11 @@ async def create_blueprint(request: web.Request) -> web.Response:
     status=201,
     summary="Start an attempt: a form is assembled for this candidate and the clock starts; "
     "409 when the blueprint's attempts are used up, 429 (Retry-After, next_attempt_at) during a cool-down",
+    problems=(
+        (409, "an attempt is still open, or the blueprint's attempt policy allows no more attempts "
+              "(attempts_used, max_attempts)"),
+        (429, "the blueprint's cool-down after the last attempt: Retry-After and next_attempt_at say when"),
+    ),
 )
 async def start_attempt(request: web.Request) -> web.Response:
     body = await read_json(request, AttemptIn)
