@@ -77,6 +77,23 @@ async def test_candidate_sees_attempts_left_and_a_result_without_keys(pstack: St
     await expect(page.get_by_text(re.compile("Correct answer:"))).to_have_count(0)
 
 
+async def test_result_page_says_when_the_review_opens(pstack: Stack, page: Page) -> None:
+    name = f"Review later {uuid.uuid4().hex[:4]}"
+    bp = await blueprint(pstack, name, {"cooldown_seconds": 0, "review_mode": "after_date",
+                                        "review_after": "2099-01-01T09:00:00Z"})
+    _, username, password = await pstack.new_account("candidate")
+    attempt = await sit(pstack, await pstack.login(username, password), bp, answer=3)
+    await ui_login(page, pstack.base_url, username, password)
+    await page.wait_for_url(f"{pstack.base_url}/exam")
+    card = page.locator("article.exam-card", has=page.get_by_role("heading", name=name))
+    await expect(card.locator(f'[data-policy="{bp}"]')).to_contain_text("The answer review opens")
+    await page.goto(f"{pstack.base_url}/exam/attempts/{attempt}/result")
+    await expect(page.locator("#score")).to_contain_text("of 4 correct")
+    await expect(page.locator("#review-withheld")).to_contain_text("opens")
+    await expect(page.locator("#review-withheld")).to_contain_text("2099")
+    await expect(page.locator(".exam-review-item")).to_have_count(0)
+
+
 async def test_candidate_sees_when_the_next_attempt_is_allowed(pstack: Stack, page: Page) -> None:
     name = f"Cool-down {uuid.uuid4().hex[:4]}"
     bp = await blueprint(pstack, name, {"cooldown_seconds": 3600})
