@@ -175,6 +175,19 @@ async def test_max_attempts_refused_with_409(pstack: Stack) -> None:
     assert status == 201, body
 
 
+async def test_simultaneous_starts_cannot_exceed_the_limit(pstack: Stack) -> None:
+    bp = await new_blueprint(pstack, {"max_attempts": 1, "cooldown_seconds": 0})
+    _, token = await pstack.new_user("candidate")
+    outcomes = await asyncio.gather(*(start_raw(pstack, token, bp) for _ in range(6)))
+    statuses = sorted(status for status, _, _ in outcomes)
+    assert statuses == [201] + [409] * 5, outcomes
+    started = next(body for status, _, body in outcomes if status == 201)
+    status, _ = await pstack.request("POST", f"/api/attempts/{started['id']}/submit", token)
+    assert status == 200
+    status, _, problem = await start_raw(pstack, token, bp)
+    assert status == 409 and problem["attempts_used"] == 1, problem
+
+
 async def test_cooldown_refused_with_429_then_allowed(pstack: Stack) -> None:
     bp = await new_blueprint(pstack)
     admin = await pstack.admin_token()
