@@ -26,6 +26,13 @@ the no-op reset, as delivery's): one row read by primary key per question, one
 autocommit upsert per save, one statement per start, review and submission, no
 auth, no rules, no entry; played by the same candidates at the same pace with
 bench/loadgen.py: the ceiling the product is compared with.
+
+Through nginx, in the same run, on the same services and PostgreSQL: Debian's nginx
+with deploy/nginx/nginx.conf (bench/nginx_front.py: upstreams pointed at the
+running services, one worker, as the local entry is one process) takes the
+entry's place for the same steps, so exam day through the deployed entry reads
+beside exam day through the local one. Without nginx installed that part is
+left out and the report says so.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import delivery_harness as hx  # noqa: E402
 import loadgen  # noqa: E402
+import nginx_front  # noqa: E402
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT_DIR))
@@ -204,6 +212,28 @@ async def steps(target: loadgen.Target, tokens: list[str], sizes: list[int], win
     return results
 
 
+NGINX_PROCESSES = ("nginx", "exam-delivery", "item-bank", "scoring")
+
+
+async def nginx_steps(state: dict, tokens: list[str], sizes: list[int], window: float,
+                      pids: dict[str, list[int]]) -> tuple[list[loadgen.StepResult], str]:
+    """The same steps through nginx (deploy/nginx/nginx.conf) in front of the same services."""
+    if nginx_front.nginx_executable() is None:
+        return [], "nginx is not installed here, so exam day through nginx was not measured in this run"
+    urls = {name: state["processes"][name]["url"] for name in ("item-bank", "exam-delivery", "scoring")}
+    front = nginx_front.NginxFront(urls, workers=1)
+    await asyncio.to_thread(front.start)
+    try:
+        assert front.proc is not None
+        processes = {name: p for name, p in pids.items() if name != "entry"}
+        processes = {"nginx": loadgen.children_of(front.proc.pid), **processes,
+                     "postgres": [state["database_pid"]]}
+        return await steps(loadgen.Target(front.url), tokens, sizes, window, processes, state["database_url"],
+                           "nginx"), ""
+    finally:
+        await asyncio.to_thread(front.stop)
+
+
 async def run(args: argparse.Namespace) -> dict:
     sizes = [5, 10] if args.quick else [50, 100, 200, 300, 400, 500, 600]
     window = 4.0 if args.quick else 15.0
@@ -235,6 +265,7 @@ async def run(args: argparse.Namespace) -> dict:
         pids = {name: [info["pid"]] for name, info in state["processes"].items() if info.get("pid")}
         processes = {**pids, "postgres": [state["database_pid"]]}
         full = await steps(loadgen.Target(base), tokens, sizes, window, processes, state["database_url"], "product")
+        via_nginx, nginx_note = await nginx_steps(state, tokens, [r.n for r in full], window, pids)
         bare_server = hx.bare_process(state["database_url"], folder / "bare.log", reset=False)
         await bare_server.start()
         assert bare_server.proc is not None
@@ -246,6 +277,7 @@ async def run(args: argparse.Namespace) -> dict:
         proc.send_signal(signal.SIGINT)
         await asyncio.wait_for(proc.wait(), timeout=60)
     return {"sizes": sizes, "window": window, "full": full, "bare": bare, "setup_users_seconds": setup_users,
+            "nginx": via_nginx, "nginx_note": nginx_note,
             "login_ms": login_ms,
             "candidates": len(tokens), "total_seconds": time.monotonic() - started}
 
@@ -277,6 +309,30 @@ def main() -> None:
     for r in full:
         print(f"| {r.n} | " + " | ".join(f"{r.cpu_cores[g]:.2f}" for g in groups)
               + f" | {service_ms_per_request(r, PRODUCT_PROCESSES):.2f} |")
+    via_nginx: list[loadgen.StepResult] = out["nginx"]
+    print("\nThrough nginx: Debian's nginx with deploy/nginx/nginx.conf (one worker) in the local entry's place, "
+          "in front of the same services, same candidates, same pace, same run:\n")
+    if not via_nginx:
+        print(out["nginx_note"] + ".")
+    else:
+        print("| candidates | saves/s | req/s | question p50/p99 ms | save p50/p99 ms | submit p50/p99 ms | errors | "
+              "CPU nginx | CPU entry (local run) | service CPU ms per request | nginx / local entry: save p99, "
+              "CPU per request |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in via_nginx:
+            mine = next((f for f in full if f.n == r.n), None)
+            ratio = (r.latency_ms["save"][1] / mine.latency_ms["save"][1]
+                     if mine and "save" in mine.latency_ms and "save" in r.latency_ms else float("nan"))
+            ms = service_ms_per_request(r, NGINX_PROCESSES)
+            cpu_ratio = ms / max(service_ms_per_request(mine, PRODUCT_PROCESSES), 1e-9) if mine else float("nan")
+            entry_cpu = f"{mine.cpu_cores.get('entry', 0):.2f}" if mine else "–"
+            print(f"| {r.n} | {r.saves_per_second:.0f} | {r.requests_per_second:.0f} | {cell(r, 'question')} | "
+                  f"{cell(r, 'save')} | {cell(r, 'submit')} | {r.errors} | {r.cpu_cores.get('nginx', 0):.2f} | "
+                  f"{entry_cpu} | {ms:.2f} | {ratio:.1f}x, {cpu_ratio:.1f}x |")
+        best_nginx = largest_held(via_nginx)
+        print(f"\nLargest step held through nginx: {best_nginx} simulated candidates "
+              f"(= {best_nginx * COMPRESSION:,.0f} at real pace), against {largest_held(full)} through the local "
+              "entry.")
     print("\nBaseline: the bare aiohttp + asyncpg upsert endpoint of bench_delivery_saves (bench/delivery_harness.py "
           "`bare`, no-op pool reset), same candidates, same pace, same PostgreSQL:\n")
     print("| candidates | saves/s | req/s | question p50/p99 ms | save p50/p99 ms | errors | CPU bare | "
@@ -317,6 +373,7 @@ def main() -> None:
         "largest_held": best_full, "largest_held_real_pace": best_full * COMPRESSION,
         "bare_largest_held": best_bare,
         "product": [r.__dict__ for r in full], "bare": [r.__dict__ for r in bare],
+        "nginx": [r.__dict__ for r in out["nginx"]], "nginx_largest_held": largest_held(out["nginx"]),
     }, indent=1))
 
 
