@@ -178,14 +178,19 @@ def cases() -> list[Spec]:
             (REF_CODES, REF_MODIFIERS),
         ),
         _case(
-            "SUPPLIER ORDER, Medicare patient. A stationary oxygen concentrator is set up in the home of a "
-            "patient with COPD and documented resting hypoxemia; Medicare pays oxygen equipment as a monthly "
-            "rental. Which line is reported for the first month?",
-            ("E1390-RR", "A stationary oxygen concentrator is E1390, billed monthly with RR for rental"),
-            [("E1390-NU", "Medicare does not buy oxygen equipment; it is paid as a rental"),
-             ("E1392-RR", "E1392 is a portable oxygen concentrator"),
-             ("E0431-RR", "E0431 is a portable gaseous oxygen system")],
-            ("dme", "oxygen", "modifiers"),
+            "SUPPLIER ORDER, commercial plan that pays home oxygen equipment as a monthly rental and asks for "
+            "the rental modifier on each equipment line. For a patient with COPD and documented hypoxemia, a "
+            "stationary oxygen concentrator is set up in the home and a battery-powered portable concentrator "
+            "is supplied for outings. Which lines are reported for the first month?",
+            ("E1390-RR, E1392-RR", "The stationary concentrator is E1390 and the portable concentrator E1392, "
+                                   "each a rented item billed with RR"),
+            [("E1390-NU, E1392-NU", "NU is a purchase of new equipment; this plan rents oxygen equipment "
+                                    "month by month"),
+             ("E1390-RR, E0431-RR", "E0431 is a portable gaseous (cylinder) system; a portable concentrator "
+                                    "was supplied"),
+             ("E1390-RR", "The portable concentrator is a separate item with its own code and is reported "
+                          "too")],
+            ("dme", "oxygen", "modifiers", "multi-code"),
             (REF_CODES, REF_MODIFIERS),
         ),
         _case(

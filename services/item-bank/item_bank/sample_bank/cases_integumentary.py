@@ -177,13 +177,15 @@ def cases() -> list[Spec]:
             ("mohs", "add-on", "multi-code"),
         ),
         _case(
-            "PODIATRY PROCEDURE NOTE. Painful ingrown nail, medial border, right great toe, with no "
-            "abscess. After a digital block, a wedge of the nail fold skin and the ingrown border was "
-            "excised; the matrix was left intact. Which is reported?",
+            "PODIATRY PROCEDURE NOTE. Painful ingrown nail, medial border, right great toe, with a "
+            "hypertrophied, overhanging nail fold and no abscess. After a digital block, a wedge of the "
+            "medial nail fold skin was excised down to the nail edge; the nail plate and the matrix were "
+            "left intact. Which is reported?",
             ("11765-T5", "Wedge excision of the nail fold skin for an ingrown nail is 11765; T5 identifies "
                          "the right great toe"),
-            [("11750-T5", "11750 is permanent removal of the nail plate and matrix; the matrix was left"),
-             ("11730-T5", "11730 is avulsion of the nail plate alone, without excision of the fold"),
+            [("11750-T5", "11750 is permanent removal of nail plate and matrix; both were left intact"),
+             ("11730-T5", "11730 is avulsion of the nail plate; the plate was left and only the fold skin "
+                          "was excised"),
              ("11765-TA", "TA is the left great toe")],
             ("nails", "modifier", "laterality"),
             (REF, "HCPCS Level II modifiers (CMS)"),
@@ -347,11 +349,13 @@ def cases() -> list[Spec]:
             ("lesion-excision", "multi-code"),
         ),
         _case(
-            "OPERATIVE NOTE. A 9.0 cm dehisced wound of the abdominal wall (skin and subcutaneous tissue) was "
-            "repaired: the edges were debrided, the skin widely undermined and closed in layers with "
-            "retention sutures. Which codes are reported?",
-            ("13101, 13102", "Complex repair of the trunk: 13101 covers 2.6-7.5 cm and every further length "
-                             "of up to 5 cm adds one unit of 13102; 9.0 cm needs one unit"),
+            "ED PROCEDURE NOTE. A 9.0 cm jagged laceration of the abdominal wall (skin and subcutaneous "
+            "tissue, fascia intact) from a fall onto sheet metal was repaired: the ragged, contaminated edges "
+            "were debrided, the skin widely undermined and closed in layers with retention sutures. Which "
+            "codes are reported?",
+            ("13101, 13102", "Debridement of the wound edges, extensive undermining and retention sutures "
+                             "make the repair complex; on the trunk 13101 covers 2.6-7.5 cm and every further "
+                             "length of up to 5 cm adds one unit of 13102, so 9.0 cm needs one unit"),
             [("13101, 13102 x 2", "Only 1.5 cm lies beyond 7.5 cm, so one unit of the add-on"),
              ("12034", "Debrided edges, wide undermining and retention sutures go beyond intermediate "
                        "(layered) repair"),

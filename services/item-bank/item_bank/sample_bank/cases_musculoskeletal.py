@@ -235,11 +235,13 @@ def cases() -> list[Spec]:
         ),
         _case(
             "OPERATIVE NOTE. Cervical spondylotic myelopathy. Procedure: anterior discectomy and interbody "
-            "fusion at C5-C6 and C6-C7, a PEEK cage placed in each disc space, and one anterior plate fixed to "
-            "C5, C6 and C7. Which codes are reported (bone graft aside)?",
+            "fusion at C5-C6 and C6-C7, a stand-alone PEEK cage (no integral screws or flanges) placed in each "
+            "disc space, and a separate anterior plate fixed with screws to C5, C6 and C7. Which codes are "
+            "reported (bone graft aside)?",
             ("22551, 22552, 22853 x 2, 22845", "22551 covers the first interspace including the "
                                                "discectomy and 22552 the second; 22853 is per interspace "
-                                               "(two cages); a plate over three vertebral segments is 22845"),
+                                               "(two cages); the plate is instrumentation separate from the "
+                                               "cages, and over three vertebral segments it is 22845"),
             [("22551 x 2, 22853 x 2, 22846", "The second interspace uses the add-on 22552, and 22846 is for "
                                              "4 to 7 segments; C5 to C7 is 3"),
              ("22551, 22552, 22853, 22845", "A cage was placed in each of two interspaces, so 22853 twice"),
@@ -359,11 +361,13 @@ def cases() -> list[Spec]:
             (REF, "HCPCS Level II (CMS)"),
         ),
         _case(
-            "OPERATIVE NOTE. Lacerations of the flexor tendons inside the digital sheath (zone 2) of the "
-            "right index and right middle fingers from a kitchen knife. Each tendon was repaired with a core "
+            "OPERATIVE NOTE. Kitchen-knife lacerations of the right index and right middle fingers inside "
+            "the digital sheath (zone 2). In each finger the flexor digitorum profundus tendon was divided and "
+            "the superficialis tendon found intact; each divided profundus tendon was repaired with a core "
             "suture and epitendinous stitch; no graft. Which codes are reported?",
             ("26356-F6, 26356-51-F7", "Primary repair of a flexor tendon in zone 2 is 26356, reported once "
-                                      "per tendon; F6 and F7 are the right second and third digits"),
+                                      "per tendon: one profundus tendon in each finger, two in all; F6 and F7 "
+                                      "are the right second and third digits"),
             [("26350-F6, 26350-51-F7", "26350 is a flexor tendon repair outside zone 2; these were inside "
                                        "the digital sheath"),
              ("26356-F6", "Two tendons in two fingers were repaired; each is reported"),

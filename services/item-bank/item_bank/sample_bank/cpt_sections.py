@@ -96,7 +96,9 @@ def _mdm_items() -> list[Spec]:
             if lvl == answer:
                 continue
             meeting = sum(x >= lvl for x in levels)
-            why = (f"only {meeting} of the three elements reach {_MDM[lvl].lower()}; two are required"
+            reach = ("none of the three elements reaches" if meeting == 0 else
+                     "only one of the three elements reaches")
+            why = (f"{reach} {_MDM[lvl].lower()}; two are required"
                    if lvl > answer else
                    f"two elements meet or exceed {_MDM[answer].lower()}, so the level is higher than "
                    f"{_MDM[lvl].lower()}")
