@@ -194,7 +194,8 @@ def cases() -> list[Spec]:
             "fluoroscopy. Which codes does the endoscopist report?",
             ("43264, 43262-51", "Balloon sweep removal of duct stones is 43264; the sphincterotomy is a "
                                 "separate therapeutic step, 43262, reported with it (51 on the lower-valued "
-                                "code)"),
+                                "code): CPT bars 43262 only beside a stent placed or exchanged in the same "
+                                "duct, and no stent was placed"),
             [("43264", "The sphincterotomy was performed and is reported with the stone removal"),
              ("43260, 43262-51, 43264-51", "The diagnostic ERCP is included in every therapeutic ERCP"),
              ("43265, 43262-51", "43265 is ERCP with destruction (lithotripsy) of stones; these were swept "
@@ -353,9 +354,10 @@ def cases() -> list[Spec]:
             "no prior repair. Findings: a 2 cm fascial defect trapping a loop of ileum that remained dark and "
             "nonviable after release. Procedure: open resection of 15 cm of ileum with a stapled anastomosis, "
             "then primary repair of the defect. Which codes are reported?",
-            ("44120, 49592-51", "The small bowel resection with anastomosis is 44120 and is not part of the "
-                                "hernia repair; the repair is initial, under 3 cm, incarcerated: 49592, with "
-                                "51 as the lower-valued procedure"),
+            ("44120, 49592-51", "CPT's hernia guidelines have the resection of a strangulated organ such as "
+                                "intestine reported in addition to the hernia repair: 44120 for the small bowel "
+                                "resection with anastomosis, and 49592 for an initial, incarcerated repair of "
+                                "a defect under 3 cm, with 51 as the lower-valued procedure"),
             [("44120, 49591-51", "49591 is for a reducible hernia; this one was incarcerated"),
              ("49592", "The bowel resection is a separate, major procedure and is reported"),
              ("44120, 49594-51", "49594 is for a defect of 3 cm to 10 cm; this defect measured 2 cm")],

@@ -344,6 +344,14 @@ ANES_SPANS: tuple[Span, ...] = (
     Span("Other Procedures", 1990, 1999),
 )
 _P_UNITS = {"P1": 0, "P2": 0, "P3": 1, "P4": 2, "P5": 3, "P6": 0}
+def _p_adding(units: int) -> str:
+    """'P3 adds' or 'P1, P2 and P6 add': the physical statuses that carry this many modifying units."""
+    names = [p for p, u in _P_UNITS.items() if u == units]
+    if len(names) == 1:
+        return f"{names[0]} adds"
+    return f"{', '.join(names[:-1])} and {names[-1]} add"
+
+
 _P_MEANING = {
     "P1": "a normal healthy patient",
     "P2": "a patient with mild systemic disease",
@@ -481,10 +489,10 @@ def _anes_status() -> list[Spec]:
             ANES,
             "For a payer that recognizes physical status units, how many modifying units does physical "
             f"status modifier {status} add to an anesthesia service?",
-            (str(units), f"In the ASA Relative Value Guide, {status} adds {units} unit(s); P1, P2 and P6 add "
-                         "none, P3 adds 1, P4 adds 2 and P5 adds 3"),
-            [(str(n), f"{n} unit(s) belongs to a different physical "
-                      "status") for n in (0, 1, 2, 3) if n != units],
+            (str(units), f"In the ASA Relative Value Guide, {status} adds {units} "
+                         f"unit{'' if units == 1 else 's'}; P1, P2 and P6 add none, P3 adds 1, P4 adds 2 "
+                         "and P5 adds 3"),
+            [(str(n), f"{_p_adding(n)} {n}; {status} adds {units}") for n in (0, 1, 2, 3) if n != units],
             ["anesthesia", "physical-status", "anesthesia-units"],
             [REF_RVG],
         ))
@@ -1078,8 +1086,8 @@ def _med_infusion_hours() -> list[Spec]:
             (labels[answer], f"{minutes} minutes is {extra} minutes beyond the first hour; an additional "
                              "hour is reported for each full hour and for a final interval of more than 30 "
                              "minutes"),
-            [(labels[k], f"{extra} minutes beyond the first hour supports {answer} additional hour(s), not "
-                         f"{k}")
+            [(labels[k], f"{extra} minutes beyond the first hour support {answer} additional "
+                         f"hour{'' if answer == 1 else 's'}, not {k}")
              for k in labels if k != answer],
             ["medicine", "infusion", "time"],
             [REF_MED],
@@ -1101,7 +1109,7 @@ def _med_eight_minute() -> list[Spec]:
             "15-minute units, and no other timed services that day. How many units are reported under the "
             "CMS 8-minute rule?",
             (str(answer), "Under the 8-minute rule, 8-22 minutes is 1 unit, 23-37 is 2, 38-52 is 3 and "
-                          f"53-67 is 4; {minutes} minutes is {answer} unit(s)"),
+                          f"53-67 is 4; {minutes} minutes is {answer} unit{'' if answer == 1 else 's'}"),
             _distinct(answer, candidates),
             ["medicine", "physical-medicine", "time"],
             ["Medicare Claims Processing Manual, Chapter 5"],
