@@ -113,7 +113,10 @@ async def test_score_distribution_and_domains(stack, loaded):
     )
     assert [d["code"] for d in dist["domains"]] == ["EM", "ICD", "HCPCS"]  # code-book order
     assert all(d["items_per_form"] == 8 for d in dist["domains"])
-    assert dist["cut_used"] == {"raw": N, "equated": 0} and dist["decision"] is None
+    assert dist["cut_used"] == {"raw": N, "equated": 0}
+    # Before calibration the decision consistency is Subkoviak's (classical), with no theta cut.
+    assert dist["decision"]["method"] == "subkoviak" and dist["decision"]["theta_cut"] is None
+    assert 0.5 < dist["decision"]["consistency"] <= 1.0 and dist["decision"]["n"] == N
     status, _ = await stack.request("GET", "/api/stats/scores?blueprint_id=nope", admin)
     assert status == 404
 

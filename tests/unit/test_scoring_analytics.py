@@ -12,7 +12,7 @@ from scipy import stats as sps
 from scoring import analytics
 from scoring import schemas as s
 from scoring.frame import Dense, Frame, ItemMeta, append_rows, response_matrix
-from scoring.stats import classical, rates
+from scoring.stats import classical, consistency, rates
 from tests.unit.test_stats_classical import kelley_d  # the one naive reference
 
 DOMAINS = ("EM", "ICD", "HCPCS")
@@ -198,7 +198,7 @@ def test_snapshot_items_domains_and_scores():
         right = [c == keys[int(i)] for i, c in zip(items, ch, strict=True) if meta.domain[int(i) - 1] == "EM"]
         em.append(100 * np.mean(right))
     assert dist.domains[0].mean_percent == pytest.approx(np.mean(em), abs=0.01)
-    assert dist.decision is None  # no calibration yet
+    assert dist.decision is not None and dist.decision.method == "subkoviak"  # no calibration yet
 
 
 def test_incremental_snapshot_equals_a_full_recompute():
@@ -317,21 +317,59 @@ def test_score_distribution_figures_against_a_direct_computation():
         assert d.sd_percent == pytest.approx(pct.std(ddof=1), abs=0.01)
 
 
-def test_score_distribution_after_a_length_change_counts_who_saw_each_item():
-    # bp-a first ran a fixed 6-item form (the first 2 items of each area), then
-    # random 9-item forms: only the 9-item results enter the test-level figures,
-    # and the old results' items must not weigh in the mean form's variance sum.
-    old, meta, keys = make_data(n=60, per_domain=2, fixed_form=True)
-    new, _, _ = make_data(n=180)
+def test_score_distribution_after_a_length_change_describes_the_current_length_only():
+    # bp-a first ran a fixed 6-item form (the first 2 items of each area), then random
+    # 9-item forms: more old results than new. Only the 9-item results enter the test-level
+    # and per-area figures (item variances too); one old-length attempt started before the
+    # change and submitted after the first new ones does not bring the old length back.
+    old, meta, keys = make_data(n=240, per_domain=2, fixed_form=True)
+    new, _, _ = make_data(n=120)
     rows = old + new
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()
+    for i, r in enumerate(rows):
+        r["seq"] = i + 1
+        r["started"] = t0 + 3600.0 * i
+        r["submitted"] = r["started"] + 1800.0
+    rows[239]["submitted"] = rows[-1]["submitted"] + 60.0  # a straggler of the old length
+    rows.append(rows.pop(239))
     for i, r in enumerate(rows):
         r["seq"] = i + 1
     snap, _, _ = snapshot_of(rows, meta)
     dist = snap.scores["bp-a"]
     _, X, M, _ = naive_matrix(rows, meta, keys)
     current = np.flatnonzero(M.sum(axis=1) == 9)
-    assert dist.n == 240 and dist.question_count == 9 and current.shape[0] == 180
-    assert dist.kr20 == pytest.approx(naive_form_kr20(X, M, current, 9), abs=1e-4)
+    assert current.shape[0] == 120 and dist.n == 120 and dist.other_length_excluded == 240
+    assert dist.question_count == 9 and dist.raw_cut == pytest.approx(6.3)
+    T = X[current].sum(axis=1).astype(float)
+    assert dist.mean == pytest.approx(T.mean(), abs=1e-4) and sum(b.count for b in dist.histogram) == 120
+    kr20 = naive_form_kr20(X[current], M[current], np.arange(120), 9)
+    assert dist.kr20 == pytest.approx(kr20, abs=1e-4)
+    assert dist.passed == sum(bool(rows[i]["passed"]) for i in current)
+    assert [d.items_per_form for d in dist.domains] == [3.0, 3.0, 3.0]
+    for d in dist.domains:
+        in_d = np.asarray([meta.domain[i] for i in range(meta.size)]) == d.code
+        Xd, Md = X[current][:, in_d], M[current][:, in_d]
+        assert d.reliability == pytest.approx(naive_form_kr20(Xd, Md, np.arange(120), 3), abs=1e-4)
+    # Before calibration the decision consistency is Subkoviak's, from these results alone.
+    sub = consistency.subkoviak(T, 9, 6.3, kr20)
+    assert dist.decision is not None and dist.decision.method == "subkoviak"
+    assert dist.decision.consistency == pytest.approx(sub.agreement, abs=1e-4)
+    assert dist.decision.kappa == pytest.approx(sub.kappa, abs=1e-4)
+    assert dist.decision.n == 120 and dist.decision.theta_cut is None and dist.decision.accuracy is None
+    # The blueprint's summary still counts every result.
+    assert snap.blueprints.blueprints[0].attempts == 360
+
+
+def test_score_distribution_skewness_from_three_results():
+    rows, meta, _ = make_data(n=3)
+    snap, _, _ = snapshot_of(rows, meta)
+    dist = snap.scores["bp-a"]
+    T = np.array([r["raw_score"] for r in rows], float)
+    assert T.std() > 0
+    assert dist.skewness == pytest.approx(sps.skew(T, bias=False), abs=1e-4)
+    assert dist.kurtosis is None
+    moments = analytics.distribution(np.array([1.0, 2.0, 6.0]))
+    assert moments[3] == pytest.approx(sps.skew([1.0, 2.0, 6.0], bias=False))
 
 
 def test_item_rows_carry_the_stats_core_figures():

@@ -32,7 +32,7 @@ from scoring import disclosure
 from scoring import schemas as s
 from scoring.frame import Dense, Frame, ItemMeta, gather, response_matrix
 from scoring.grading import LABELS, domain_name, iso
-from scoring.stats import classical, irt, rates
+from scoring.stats import classical, consistency, irt, rates
 from shared.domains import DOMAIN_ORDER
 
 FLAG_MIN_N = 30  # no flag on fewer responses to an item version
@@ -75,6 +75,11 @@ class IrtState:
     fit_chi2: NDArray[np.float64]
     fit_p: NDArray[np.float64]
     references: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
+    standards: dict[str, float] = field(default_factory=dict)  # blueprint id -> stored theta_c (reference scale)
+    linked_to: int | None = None  # the calibration this one was linked to (None: it defines the scale)
+    link_a: float = 1.0  # theta_ref = link_a * theta_own + link_b
+    link_b: float = 0.0
+    link_common: int = 0  # common item versions the link used
 
     def lookup(self, meta: ItemMeta) -> NDArray[np.int64]:
         """For each meta index, the index into this calibration's arrays, or -1."""
@@ -88,9 +93,13 @@ class IrtState:
         return pos
 
     def theta_cut(self, blueprint_id: str, cut_percent: float) -> float | None:
+        """The blueprint's standard; without a stored one, derived from this calibration's reference form."""
         ref = self.references.get(blueprint_id)
         if ref is None or ref[0].size == 0:
             return None
+        stored = self.standards.get(blueprint_id)
+        if stored is not None:
+            return stored
         return irt.equated_theta_cut(ref[0], ref[1], cut_percent / 100.0)
 
 
@@ -390,18 +399,15 @@ def _item_rows(
 
 
 def distribution(T: NDArray[np.float64]) -> tuple[float, float, float, float, float]:
-    """Mean, median, SD (n - 1), skewness G1 and excess kurtosis G2 (adjusted, as SPSS)."""
+    """Mean, median, SD (n - 1), skewness G1 (from n = 3) and excess kurtosis G2 (from n = 4),
+    adjusted as SPSS: the shape figures are the stats core's (`classical.shape_moments`)."""
     n = T.shape[0]
     mean = float(T.mean())
     median = float(np.median(T))
     dev = T - mean
     m2, m3, m4 = float((dev**2).mean()), float((dev**3).mean()), float((dev**4).mean())
     sd = math.sqrt(m2 * n / (n - 1)) if n > 1 else float("nan")
-    if n < 4 or m2 == 0.0:
-        return mean, median, sd, float("nan"), float("nan")
-    g1, g2 = m3 / m2**1.5, m4 / m2**2 - 3.0
-    skew = math.sqrt(n * (n - 1.0)) / (n - 2.0) * g1
-    kurt = (n - 1.0) / ((n - 2.0) * (n - 3.0)) * ((n + 1.0) * g2 + 6.0)
+    skew, kurt = classical.shape_moments(n, m2, m3, m4)
     return mean, median, sd, skew, kurt
 
 
@@ -430,6 +436,31 @@ def form_averaged_kr20(
     return float(k / (k - 1.0) * (1.0 - float((weights * var_j).sum()) / N / var_T))
 
 
+def current_row(frame: Frame, rows: NDArray[np.int64]) -> int:
+    """The row that carries a blueprint's current length and cut: its most recently started attempt.
+
+    Scoring learns blueprints from the results delivery sends. After a blueprint's
+    length (or cut) changed, attempts started before the change can still be
+    submitted for a while (up to their time limit); the latest *started* attempt
+    was assembled from the blueprint as it is now, so a late old-length result
+    never takes the figures back to the old length.
+    """
+    if frame.started.shape[0] == frame.n and rows.size:
+        return int(rows[int(np.argmax(frame.started[rows]))])
+    return int(rows[-1])
+
+
+def _scope_of(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64]) -> ScopeStats:
+    """Item n and p over just these rows, from their flat forms (two bincounts, no dense matrix)."""
+    flat, _ = gather(frame, rows)
+    ids = frame.items[flat]
+    mcol = meta.col_of(int(ids.max(initial=0)))[ids]
+    n = np.bincount(mcol, minlength=meta.size)
+    right = np.bincount(mcol, weights=(frame.choices[flat] == meta.key[mcol]).astype(np.float64), minlength=meta.size)
+    cols = np.flatnonzero(n > 0).astype(np.int64)
+    return ScopeStats(cols=cols, n=n[cols].astype(np.int64), p=right[cols] / n[cols])
+
+
 def _score_distribution(
     frame: Frame,
     meta: ItemMeta,
@@ -441,38 +472,34 @@ def _score_distribution(
     theta: NDArray,
     theta_se: NDArray,
 ) -> s.ScoreDistribution:
-    k_all = frame.k[rows]
-    values, counts = np.unique(k_all, return_counts=True)
-    k = int(values[np.argmax(counts)])
-    same = k_all == k  # a blueprint's length is fixed; older lengths are left out of the test-level figures
-    T = frame.raw[rows][same].astype(np.float64)
-    cut_percent = float(frame.cut_percent[rows[-1]])
+    """Test-level and per-area figures of a blueprint, over the results of its current length.
+
+    The current length is that of the blueprint's latest started attempt (`current_row`);
+    results of an older length are counted in `other_length_excluded` and enter none of
+    the figures here (item statistics, pass rates and summaries still count them).
+    """
+    latest = current_row(frame, rows)
+    k = int(frame.k[latest])
+    cut_percent = float(frame.cut_percent[latest])
+    same = frame.k[rows] == k
+    other = int(rows.shape[0] - int(same.sum()))
+    if other:
+        rows = rows[same]
+        st = _scope_of(frame, meta, rows)  # item variances from the current-length results alone
+    T = frame.raw[rows].astype(np.float64)
     raw_cut = cut_percent * k / 100.0
     mean, median, sd, skew, kurt = distribution(T)
     width = max(1, math.ceil((k + 1) / 60))
     edges = np.arange(0, k + width + 1, width, dtype=np.float64)
     hist, _ = np.histogram(T, bins=edges)
-    presented = None if same.all() else _presentations(frame, meta, rows[same], st)
-    rel = form_averaged_kr20(T, k, st.n.astype(np.float64), np.nan_to_num(st.p), presented)
+    rel = form_averaged_kr20(T, k, st.n.astype(np.float64), np.nan_to_num(st.p))
     sem = sd * math.sqrt(1.0 - rel) if math.isfinite(rel) and rel <= 1.0 else float("nan")
     csem = float(classical.lord_csem(raw_cut, k)) if k > 1 else float("nan")
     passed = int(frame.passed[rows].sum())
     equated = int(frame.equated[rows].sum())
-    decision = None
-    if state is not None and theta.shape[0] == frame.n:
-        th, se = theta[rows], theta_se[rows]
-        ok = np.isfinite(th) & np.isfinite(se)
-        theta_c = state.theta_cut(bp_id, cut_percent)
-        if ok.any() and theta_c is not None:
-            dec = irt.rudner(th[ok], se[ok], theta_c)
-            decision = s.DecisionAccuracy(
-                method="rudner",
-                accuracy=round(dec.accuracy, 4),
-                consistency=round(dec.consistency, 4),
-                theta_cut=round(theta_c, 4),
-                n=int(ok.sum()),
-                calibration_id=state.calibration_id,
-            )
+    decision = _rudner(frame, rows, bp_id, cut_percent, state, theta, theta_se)
+    if decision is None:
+        decision = _subkoviak(T, k, raw_cut, rel)
     return s.ScoreDistribution(
         blueprint_id=bp_id,
         blueprint_name=frame.blueprints.extra.get(bp_id, bp_id),
@@ -501,21 +528,51 @@ def _score_distribution(
         cut_used={"raw": int(rows.shape[0]) - equated, "equated": equated},
         domains=_domain_means(frame, meta, rows, st),
         decision=decision,
+        other_length_excluded=other,
     )
 
 
-def _presentations(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats) -> NDArray[np.float64]:
-    """How many of `rows` saw each of the scope's item versions.
+def _rudner(
+    frame: Frame,
+    rows: NDArray[np.int64],
+    bp_id: str,
+    cut_percent: float,
+    state: IrtState | None,
+    theta: NDArray,
+    theta_se: NDArray,
+) -> s.DecisionAccuracy | None:
+    """Rudner's accuracy and consistency, when a calibration places this blueprint's cut."""
+    if state is None or theta.shape[0] != frame.n:
+        return None
+    th, se = theta[rows], theta_se[rows]
+    ok = np.isfinite(th) & np.isfinite(se)
+    theta_c = state.theta_cut(bp_id, cut_percent)
+    if not ok.any() or theta_c is None:
+        return None
+    dec = irt.rudner(th[ok], se[ok], theta_c)
+    return s.DecisionAccuracy(
+        method="rudner",
+        accuracy=round(dec.accuracy, 4),
+        consistency=round(dec.consistency, 4),
+        theta_cut=round(theta_c, 4),
+        n=int(ok.sum()),
+        calibration_id=state.calibration_id,
+    )
 
-    When a blueprint's length changed, only results of its current length enter
-    the test-level figures, and they need not have seen the items in the same
-    proportion as the older ones: count them (one bincount over their flat
-    forms) instead of rescaling n_j.
-    """
-    flat, _ = gather(frame, rows)
-    ids = frame.items[flat]
-    counts = np.bincount(meta.col_of(int(ids.max(initial=0)))[ids], minlength=meta.size)
-    return counts[st.cols].astype(np.float64)
+
+def _subkoviak(T: NDArray[np.float64], k: int, raw_cut: float, rel: float) -> s.DecisionAccuracy | None:
+    """Subkoviak's classical agreement and kappa, before a calibration places the cut."""
+    dec = consistency.subkoviak(T, k, raw_cut, rel)
+    if not math.isfinite(dec.agreement):
+        return None
+    return s.DecisionAccuracy(
+        method="subkoviak",
+        accuracy=None,
+        consistency=round(dec.agreement, 4),
+        kappa=_f(dec.kappa),
+        raw_cut=round(raw_cut, 2),
+        n=dec.n,
+    )
 
 
 def _domain_means(

@@ -25,6 +25,7 @@ replica picks the new one up on its next tick.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -44,6 +45,7 @@ from scoring import repository as repo
 from scoring import schemas as s
 from scoring.frame import Dense, Frame, ItemMeta, append_rows
 from scoring.grading import iso
+from scoring.stats import irt
 from shared.db import POOL_KEY
 from shared.errors import Problem
 from shared.settings import Settings
@@ -58,6 +60,7 @@ BACKOFF_FACTOR = 3.0  # the refresh takes at most about a quarter of a core
 READY_TIMEOUT_SECONDS = 30.0
 GAP_SECONDS = 300.0  # far longer than an ingest transaction can stay open
 MAX_GAP_RUN = 10_000  # more seqs skipped at once than transactions in flight: the rest rolled back
+MIN_LINK_ITEMS = 20  # common item versions needed to link a calibration onto the reference scale
 
 
 class StatsEngine:
@@ -71,6 +74,7 @@ class StatsEngine:
         calibration_max_attempts: int = 10_000,
         flag_min_n: int = analytics.FLAG_MIN_N,
         auto_calibrate: bool = True,
+        min_link_items: int = MIN_LINK_ITEMS,
     ) -> None:
         self.pool = pool
         self.settings = settings
@@ -79,6 +83,9 @@ class StatsEngine:
         self.calibration_max_attempts = calibration_max_attempts
         self.flag_min_n = flag_min_n
         self.auto_calibrate = auto_calibrate
+        self.min_link_items = min_link_items
+        self.standards: dict[str, float] = {}  # blueprint id -> theta_c on the reference scale
+        self._refused_at_n = 0  # results when a calibration last could not be linked
         self.frame = Frame()
         self.meta = ItemMeta.from_rows([])
         self.dense = Dense()
@@ -165,6 +172,7 @@ class StatsEngine:
                         break
                 self._expire_gaps()
                 cal_changed = await self._load_calibrations(conn)
+                cal_changed = await self._load_standards(conn) or cal_changed
                 if rows or cal_changed or self.meta.size == 0:
                     self.meta = ItemMeta.from_rows(await repo.all_item_versions(conn))
             changed = bool(rows) or cal_changed or self.snapshot is None
@@ -268,9 +276,23 @@ class StatsEngine:
                     )
                     for r in refs
                 },
+                standards=dict(self.standards),
+                linked_to=None if row.get("linked_to") is None else int(row["linked_to"]),
+                link_a=float(row.get("link_a", 1.0)),
+                link_b=float(row.get("link_b", 0.0)),
+                link_common=int(row.get("link_common", 0)),
             )
             changed = True
         return changed
+
+    async def _load_standards(self, conn: asyncpg.Connection) -> bool:
+        """The blueprints' stored standards; True when the 2PL state had to take new ones."""
+        self.standards = {str(r["blueprint_id"]): float(r["theta_cut"]) for r in await repo.all_standards(conn)}
+        state = self.irt.get("2pl")
+        if state is None or state.standards == self.standards:
+            return False
+        self.irt["2pl"] = dataclasses.replace(state, standards=dict(self.standards))
+        return True
 
     async def _update_abilities(self, old_n: int) -> None:
         """EAP for every result under the current 2PL calibration; only new rows when it is unchanged."""
@@ -293,6 +315,8 @@ class StatsEngine:
     def _due(self) -> bool:
         if self.frame.n < self.min_attempts:
             return False
+        if self._refused_at_n and self.frame.n - self._refused_at_n < self.min_attempts:
+            return False  # the last calibration could not be linked: wait for more data
         if self.irt.get("2pl") is None:
             return True
         at_last = int((self.frame.seq <= self._last_max_seq).sum())
@@ -348,8 +372,24 @@ class StatsEngine:
                 ):
                     pass  # someone calibrated meanwhile: theirs stands
                 else:
-                    for run in runs:
-                        await self._store(conn, run)
+                    links = [await self._link(conn, run) for run in runs]
+                    refused = next((link for link in links if isinstance(link, str)), None)
+                    if refused is not None:
+                        self._refused_at_n = self.frame.n
+                        _log.warning("calibration_not_linked", detail=refused)
+                        return s.CalibrationStatus(
+                            status="calibrated",
+                            detail=refused,
+                            calibration=self.describe("2pl"),
+                            min_attempts=self.min_attempts,
+                            min_item_responses=self.min_item_responses,
+                        )
+                    self._refused_at_n = 0
+                    for run, link in zip(runs, links, strict=True):
+                        assert not isinstance(link, str)
+                        cal_id = await self._store(conn, run, link)
+                        if run.model == "2pl":
+                            await self._first_standards(conn, run, link, cal_id)
             await self.refresh()
             _log.info(
                 "calibrated",
@@ -374,8 +414,39 @@ class StatsEngine:
             min_item_responses=self.min_item_responses,
         )
 
-    async def _store(self, conn: asyncpg.Connection, run: analytics.CalibrationRun) -> None:
+    async def _link(self, conn: asyncpg.Connection, run: analytics.CalibrationRun) -> Link | str:
+        """How to put this run on the reference scale, or why it cannot be.
+
+        The first calibration of a model defines the scale. Each later one is linked
+        (Stocking-Lord) to the latest stored calibration, which is on the reference scale,
+        over the item versions both kept; with fewer than `min_link_items` of them the run
+        is not stored and the previous calibration stays in use.
+        """
+        previous = await repo.latest_calibration(conn, run.model)
+        if previous is None:
+            return Link(None, irt.Linking(A=1.0, B=0.0, n_common=0, iterations=0))
+        params = await repo.calibration_params(conn, int(previous["id"]))
+        prev = {int(r["item_version_id"]): (float(r["a"]), float(r["b"])) for r in params}
+        kept = np.flatnonzero(run.keep)
+        common = [j for j in kept.tolist() if int(run.ids[j]) in prev]
+        if len(common) < self.min_link_items:
+            return (
+                f"not stored: the new {run.model} calibration shares {len(common)} item versions with "
+                f"calibration {int(previous['id'])}, and {self.min_link_items} are needed to link it to the "
+                f"reference scale; calibration {int(previous['id'])} stays in use"
+            )
+        ref = np.asarray([prev[int(run.ids[j])] for j in common], dtype=np.float64)
+        linking = await self._run(
+            irt.stocking_lord, run.fit.a[common], run.fit.b[common], ref[:, 0], ref[:, 1]
+        )
+        return Link(int(previous["id"]), linking)
+
+    async def _store(self, conn: asyncpg.Connection, run: analytics.CalibrationRun, link: Link) -> int:
+        """Store the run on the reference scale (its parameters moved by the link); its id."""
         fit, keep = run.fit, run.keep
+        A = link.linking.A
+        a, b = link.linking.apply(fit.a, fit.b)
+        se_a, se_b = np.asarray(fit.se_a) / A, A * np.asarray(fit.se_b)
         cal_id, _ = await repo.insert_calibration(
             conn,
             run.model,
@@ -386,6 +457,10 @@ class StatsEngine:
             int(fit.iterations),
             float(fit.loglik),
             float(run.seconds),
+            link.linked_to,
+            float(A),
+            float(link.linking.B),
+            int(link.linking.n_common),
         )
 
         def opt(x: float) -> float | None:
@@ -396,10 +471,10 @@ class StatsEngine:
                 cal_id,
                 int(run.ids[j]),
                 int(fit.n[j]),
-                float(fit.a[j]),
-                float(fit.b[j]),
-                opt(fit.se_a[j]),
-                opt(fit.se_b[j]),
+                float(a[j]),
+                float(b[j]),
+                opt(se_a[j]),
+                opt(se_b[j]),
                 opt(fit.infit[j]),
                 opt(fit.outfit[j]),
                 opt(fit.fit_chi2[j]),
@@ -412,10 +487,28 @@ class StatsEngine:
         refs = []
         for blueprint_id, ids in run.references.items():
             idx = [pos[int(i)] for i in ids.tolist()]
-            refs.append(
-                (cal_id, blueprint_id, [float(fit.a[j]) for j in idx], [float(fit.b[j]) for j in idx])
-            )
+            refs.append((cal_id, blueprint_id, [float(a[j]) for j in idx], [float(b[j]) for j in idx]))
         await repo.insert_reference_forms(conn, refs)
+        return cal_id
+
+    async def _first_standards(
+        self, conn: asyncpg.Connection, run: analytics.CalibrationRun, link: Link, cal_id: int
+    ) -> None:
+        """A blueprint placed for the first time gets its standard from this (linked) reference form."""
+        a, b = link.linking.apply(run.fit.a, run.fit.b)
+        pos = {int(i): j for j, i in enumerate(run.ids.tolist())}
+        cuts = self._latest_cut_percents()
+        for blueprint_id, ids in run.references.items():
+            idx = [pos[int(i)] for i in ids.tolist()]
+            if not idx:
+                continue
+            cut = cuts.get(blueprint_id, 70.0)
+            theta_c = irt.equated_theta_cut(a[idx], b[idx], cut / 100.0)
+            reason = f"first calibration: {cut:g} % of the reference form's {len(idx)} calibrated items"
+            if await repo.insert_standard_if_absent(conn, blueprint_id, theta_c, cut, cal_id, reason):
+                await repo.insert_standard_change(
+                    conn, blueprint_id, None, theta_c, "first_calibration", cal_id, "system", reason
+                )
 
     def describe(self, model: str) -> s.Calibration | None:
         state = self.irt.get(model)
@@ -471,6 +564,10 @@ class StatsEngine:
             seconds=round(state.seconds, 3),
             blueprints=cuts,
             items=items,
+            linked_to=state.linked_to,
+            link_a=round(state.link_a, 6),
+            link_b=round(state.link_b, 6),
+            link_common=state.link_common,
         )
 
     def _latest_cut_percents(self) -> dict[str, float]:
@@ -506,6 +603,12 @@ class StatsEngine:
                 _log.warning("stats_refresh_failed", error=type(exc).__name__, detail=str(exc)[:200])
             spent = time.perf_counter() - started
             await asyncio.sleep(min(MAX_BACKOFF_SECONDS, max(interval, BACKOFF_FACTOR * spent)))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Link:
+    linked_to: int | None  # the calibration linked to; None: the run defines the reference scale
+    linking: irt.Linking
 
 
 ENGINE_KEY = web.AppKey("stats_engine", StatsEngine)

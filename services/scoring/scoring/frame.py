@@ -54,6 +54,7 @@ class Frame:
     items: NDArray[np.int32] = field(default_factory=lambda: _empty(np.int32))
     choices: NDArray[np.int8] = field(default_factory=lambda: _empty(np.int8))
     low: NDArray[np.bool_] = field(default_factory=lambda: _empty(np.bool_))  # too few answered
+    started: NDArray[np.float64] = field(default_factory=lambda: _empty(np.float64))  # epoch seconds
     blueprints: Labels = field(default_factory=Labels)
     groups: Labels = field(default_factory=Labels)
 
@@ -101,13 +102,14 @@ def append_rows(frame: Frame, rows: Sequence[Any]) -> Frame:
                     r["item_ix"],
                     r["choices"],
                     r.get("low_answer", False),  # rows from before the column: counted
+                    r.get("started", r["submitted"]),
                 )
                 for r in rows
             ),
             strict=True,
         )
     )
-    seq, bp_ids, bp_names, groups, submitted, passed, raw, k, cut_used, cut_pct, item_ix, choices, low = cols
+    seq, bp_ids, bp_names, groups, submitted, passed, raw, k, cut_used, cut_pct, item_ix, choices, low, started = cols
     bp_codes, bp_labels = _codes(bp_ids, frame.blueprints, bp_names)
     grp_codes, grp_labels = _codes(groups, frame.groups)
     k_arr = np.asarray(k, dtype=np.int32)
@@ -132,6 +134,7 @@ def append_rows(frame: Frame, rows: Sequence[Any]) -> Frame:
         items=np.concatenate([frame.items, new_items]),
         choices=np.concatenate([frame.choices, new_choices]),
         low=np.concatenate([frame.low, np.asarray(low, dtype=np.bool_)]),
+        started=np.concatenate([frame.started, np.asarray(started, dtype=np.float64)]),
         blueprints=bp_labels,
         groups=grp_labels,
     )

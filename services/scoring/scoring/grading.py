@@ -5,9 +5,10 @@ once items are calibrated, the IRT parameters of the form and of the
 blueprint's reference form. The heavy statistics live in `scoring.stats`.
 
 The cut. Before calibration the blueprint's percent cut applies to the raw
-score ("raw"). Once every item on the form is calibrated, the cut is set on the
-ability scale where the blueprint's reference form (its calibrated pool) has
-the percent cut as expected score, theta_c, and the form gets its own raw cut
+score ("raw"). Once every item on the form is calibrated, the cut is the
+blueprint's standard theta_c on the reference scale (set by the first
+calibration where its reference form has the percent cut as expected score,
+kept while the bank grows, reset only by an admin), and the form gets its own raw cut
 c_f = sum over its items of P_i(theta_c) (IRT true-score equating, "equated").
 The scaled score maps the true-score ability of the raw score on this form to
 100..300 with theta_c at 200, so "passed" and "scaled score >= 200" always
@@ -108,6 +109,7 @@ class FormIrt:
     b: NDArray[np.float64]
     ref_a: NDArray[np.float64]
     ref_b: NDArray[np.float64]
+    theta_cut: float | None = None  # the blueprint's stored standard; None: derive it from the reference form
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +212,9 @@ def grade(event: AttemptSubmitted, form_irt: FormIrt | None = None) -> Graded:
             orders=orders.tobytes(),
         )
 
-    eq = equate(correct, form_irt.a, form_irt.b, form_irt.ref_a, form_irt.ref_b, blueprint_cut)
+    eq = equate(
+        correct, form_irt.a, form_irt.b, form_irt.ref_a, form_irt.ref_b, blueprint_cut, theta_cut=form_irt.theta_cut
+    )
     return Graded(
         raw_score=raw,
         question_count=k,
@@ -249,9 +253,15 @@ def equate(
     ref_a: NDArray[np.float64],
     ref_b: NDArray[np.float64],
     cut_percent: float,
+    *,
+    theta_cut: float | None = None,
 ) -> Equated:
-    """The form's equated raw cut, the decision, the scaled score and the EAP ability."""
-    theta_cut = irt.equated_theta_cut(ref_a, ref_b, cut_percent / 100.0)
+    """The form's equated raw cut, the decision, the scaled score and the EAP ability.
+
+    `theta_cut`: the blueprint's standard on the reference scale; without one, where the
+    reference form's expected score is the percent cut."""
+    if theta_cut is None:
+        theta_cut = irt.equated_theta_cut(ref_a, ref_b, cut_percent / 100.0)
     raw_cut = float(irt.tcc([theta_cut], a, b)[0])
     raw = int(correct.sum())
     passed = raw >= raw_cut - _EPS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 from aiohttp import web
 
-from scoring import analytics, disclosure, lookup, service
+from scoring import analytics, disclosure, lookup, service, standard
 from scoring import schemas as s
 from scoring.engine import ENGINE_KEY
 from scoring.ownership import OWNERSHIP_KEY
@@ -230,3 +230,32 @@ async def calibrate(request: web.Request) -> web.Response:
     if status.status != "calibrated":
         raise Problem(409, f"not enough data to calibrate: {status.detail}")
     return json_response(status)
+
+
+@routes.get(
+    "/api/stats/standard",
+    roles=ADMIN,
+    query=s.StandardQuery,
+    response=s.Standard,
+    summary="A blueprint's standard: theta_c on the reference scale, who set it and why, the link of the "
+    "calibration in use, and every change",
+)
+async def get_standard(request: web.Request) -> web.Response:
+    q = read_query(request, s.StandardQuery)
+    engine = request.app[ENGINE_KEY]
+    await engine.current()
+    return json_response(await standard.describe(request.app[POOL_KEY], engine, q.blueprint_id))
+
+
+@routes.post(
+    "/api/stats/standard",
+    roles=ADMIN,
+    body=s.StandardReset,
+    response=s.Standard,
+    summary="Reset a blueprint's standard deliberately (re-derive it from the calibration in use, or set "
+    "theta_c or a raw cut); audited",
+)
+async def reset_standard(request: web.Request) -> web.Response:
+    body = await read_json(request, s.StandardReset)
+    out = await standard.reset(request.app[POOL_KEY], request.app[ENGINE_KEY], body, principal(request))
+    return json_response(out)

@@ -87,7 +87,8 @@ LIMIT $4
 # reader asks again for the seqs it has not seen below the highest it has.
 FRAME_ROWS = """
 SELECT seq, blueprint_id, blueprint_name, candidate_group,
-       extract(epoch FROM submitted_at)::float8 AS submitted, passed, raw_score, question_count,
+       extract(epoch FROM submitted_at)::float8 AS submitted,
+       extract(epoch FROM started_at)::float8 AS started, passed, raw_score, question_count,
        cut_used, blueprint_cut_percent, calibration_id, item_ix, choices, low_answer
 FROM scoring.results
 WHERE seq > $1 OR seq = ANY($2::bigint[])
@@ -96,9 +97,46 @@ LIMIT $3
 """
 
 INSERT_CALIBRATION = """
-INSERT INTO scoring.calibrations (model, n_attempts, n_items, max_seq, converged, iterations, loglik, seconds)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO scoring.calibrations (model, n_attempts, n_items, max_seq, converged, iterations, loglik, seconds,
+                                  linked_to, link_a, link_b, link_common)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 RETURNING id, calibrated_at
+"""
+
+# The scale's origin: the latest calibration of a model that was not linked to another.
+SCALE_CALIBRATION = """
+SELECT * FROM scoring.calibrations WHERE model = $1 AND linked_to IS NULL ORDER BY id DESC LIMIT 1
+"""
+
+ALL_STANDARDS = "SELECT * FROM scoring.standards ORDER BY blueprint_id"
+
+STANDARD_FOR_UPDATE = "SELECT * FROM scoring.standards WHERE blueprint_id = $1 FOR UPDATE"
+
+# The first calibration that places a blueprint sets its standard; a standard already set stays.
+INSERT_STANDARD_IF_ABSENT = """
+INSERT INTO scoring.standards (blueprint_id, theta_cut, cut_score_percent, source, calibration_id, set_by, reason)
+VALUES ($1, $2, $3, 'first_calibration', $4, 'system', $5)
+ON CONFLICT (blueprint_id) DO NOTHING
+RETURNING blueprint_id
+"""
+
+UPSERT_STANDARD = """
+INSERT INTO scoring.standards (blueprint_id, theta_cut, cut_score_percent, source, calibration_id, set_by, reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (blueprint_id) DO UPDATE SET
+    theta_cut = EXCLUDED.theta_cut, cut_score_percent = EXCLUDED.cut_score_percent, source = EXCLUDED.source,
+    calibration_id = EXCLUDED.calibration_id, set_at = now(), set_by = EXCLUDED.set_by, reason = EXCLUDED.reason
+RETURNING *
+"""
+
+INSERT_STANDARD_CHANGE = """
+INSERT INTO scoring.standard_changes
+    (blueprint_id, theta_cut_before, theta_cut_after, source, calibration_id, changed_by, reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+"""
+
+STANDARD_CHANGES = """
+SELECT * FROM scoring.standard_changes WHERE blueprint_id = $1 ORDER BY id DESC LIMIT $2
 """
 
 CALIBRATION_ITEMS = """
@@ -208,9 +246,14 @@ async def insert_calibration(
     iterations: int,
     loglik: float,
     seconds: float,
+    linked_to: int | None = None,
+    link_a: float = 1.0,
+    link_b: float = 0.0,
+    link_common: int = 0,
 ) -> tuple[int, dt.datetime]:
     row = await conn.fetchrow(
-        INSERT_CALIBRATION, model, n_attempts, n_items, max_seq_, converged, iterations, loglik, seconds
+        INSERT_CALIBRATION, model, n_attempts, n_items, max_seq_, converged, iterations, loglik, seconds,
+        linked_to, link_a, link_b, link_common,
     )
     return int(row["id"]), row["calibrated_at"]
 
@@ -253,3 +296,54 @@ async def calibration_params(conn: asyncpg.Connection, calibration_id: int) -> l
 
 async def calibration_references(conn: asyncpg.Connection, calibration_id: int) -> list[asyncpg.Record]:
     return await conn.fetch(CALIBRATION_REFERENCES, calibration_id)
+
+
+async def scale_calibration(conn: asyncpg.Connection, model: str = "2pl") -> asyncpg.Record | None:
+    return await conn.fetchrow(SCALE_CALIBRATION, model)
+
+
+async def all_standards(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(ALL_STANDARDS)
+
+
+async def standard_for_update(conn: asyncpg.Connection, blueprint_id: str) -> asyncpg.Record | None:
+    """Inside a transaction: the blueprint's standard, locked until the transaction ends."""
+    return await conn.fetchrow(STANDARD_FOR_UPDATE, blueprint_id)
+
+
+async def insert_standard_if_absent(
+    conn: asyncpg.Connection, blueprint_id: str, theta_cut: float, cut_percent: float, calibration_id: int,
+    reason: str,
+) -> bool:
+    """True when this set the blueprint's first standard."""
+    row = await conn.fetchrow(INSERT_STANDARD_IF_ABSENT, blueprint_id, theta_cut, cut_percent, calibration_id, reason)
+    return row is not None
+
+
+async def upsert_standard(
+    conn: asyncpg.Connection, blueprint_id: str, theta_cut: float, cut_percent: float | None, source: str,
+    calibration_id: int, set_by: str, reason: str,
+) -> asyncpg.Record:
+    return await conn.fetchrow(
+        UPSERT_STANDARD, blueprint_id, theta_cut, cut_percent, source, calibration_id, set_by, reason
+    )
+
+
+async def insert_standard_change(
+    conn: asyncpg.Connection, blueprint_id: str, before: float | None, after: float, source: str,
+    calibration_id: int, changed_by: str, reason: str,
+) -> None:
+    await conn.execute(
+        INSERT_STANDARD_CHANGE, blueprint_id, before, after, source, calibration_id, changed_by, reason
+    )
+
+
+async def standard_changes(conn: asyncpg.Connection, blueprint_id: str, limit: int = 50) -> list[asyncpg.Record]:
+    return await conn.fetch(STANDARD_CHANGES, blueprint_id, limit)
+
+
+STANDARD_BY_BLUEPRINT = "SELECT * FROM scoring.standards WHERE blueprint_id = $1"
+
+
+async def standard(conn: asyncpg.Connection, blueprint_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(STANDARD_BY_BLUEPRINT, blueprint_id)

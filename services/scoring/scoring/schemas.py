@@ -212,13 +212,23 @@ class DomainMean(msgspec.Struct):
     reliability: float | None  # the area's own KR-20: a 6-item area is a noisy subscore
 
 
-class DecisionAccuracy(msgspec.Struct):
-    method: str
-    accuracy: float
+class DecisionAccuracy(msgspec.Struct, kw_only=True):
+    """How often a candidate would get the same pass/fail decision on a parallel form.
+
+    `method` "rudner" (IRT, once a calibration places the blueprint's cut): `accuracy`,
+    `consistency`, `theta_cut` and `calibration_id`. Before that, "subkoviak" (classical,
+    from the raw scores and KR-20): `consistency` is the agreement p0, `kappa` the agreement
+    beyond chance, `raw_cut` the cut it used; `accuracy`, `theta_cut`, `calibration_id` null.
+    """
+
+    method: str  # "rudner" or "subkoviak"
+    accuracy: float | None
     consistency: float
-    theta_cut: float
+    theta_cut: float | None = None
     n: int
-    calibration_id: int
+    calibration_id: int | None = None
+    kappa: float | None = None  # Subkoviak's agreement beyond chance
+    raw_cut: float | None = None  # Subkoviak: the raw cut the decisions were made against
 
 
 class ScoreDistribution(msgspec.Struct):
@@ -246,6 +256,9 @@ class ScoreDistribution(msgspec.Struct):
     cut_used: dict[str, int]
     domains: list[DomainMean]
     decision: DecisionAccuracy | None
+    # Results of another length than the blueprint's current one (its latest started attempt's),
+    # left out of every figure above.
+    other_length_excluded: int = 0
 
 
 class BlueprintSummary(msgspec.Struct):
@@ -374,6 +387,11 @@ class Calibration(msgspec.Struct):
     seconds: float
     blueprints: list[BlueprintCut]
     items: list[IrtItem]
+    # Its link onto the reference scale (theta_ref = link_a * theta + link_b; a and b above are linked).
+    linked_to: int | None = None  # None: this calibration defines the reference scale
+    link_a: float = 1.0
+    link_b: float = 0.0
+    link_common: int = 0  # common item versions the Stocking-Lord link used
 
 
 class CalibrationStatus(msgspec.Struct):
@@ -382,3 +400,63 @@ class CalibrationStatus(msgspec.Struct):
     calibration: Calibration | None = None
     min_attempts: int = 0
     min_item_responses: int = 0
+
+
+# ---------------------------------------------------------------- the standard
+
+
+class StandardQuery(msgspec.Struct, forbid_unknown_fields=True):
+    blueprint_id: Id
+
+
+class StandardReset(msgspec.Struct, forbid_unknown_fields=True):
+    """An admin's deliberate new standard for a blueprint.
+
+    `rederive`: where the latest calibration's reference form has the blueprint's percent
+    cut as expected score; `theta`: `theta_cut` as given; `raw_cut`: where that reference
+    form's expected score is `raw_cut` points out of the blueprint's current question count.
+    """
+
+    blueprint_id: Id
+    mode: Literal["rederive", "theta", "raw_cut"]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    theta_cut: Annotated[float, msgspec.Meta(ge=-6.0, le=6.0)] | None = None
+    raw_cut: Annotated[float, msgspec.Meta(gt=0.0, le=1000.0)] | None = None
+
+
+class StandardChange(msgspec.Struct):
+    theta_cut_before: float | None
+    theta_cut_after: float
+    source: str
+    calibration_id: int
+    changed_at: str
+    changed_by: str
+    reason: str
+
+
+class LinkInfo(msgspec.Struct):
+    calibration_id: int
+    calibrated_at: str
+    linked_to: int | None  # None: this calibration defines the reference scale
+    link_a: float
+    link_b: float
+    common_items: int
+
+
+class Standard(msgspec.Struct):
+    """A blueprint's cut on the ability scale: set once, kept while the bank grows."""
+
+    blueprint_id: str
+    status: Literal["set", "not_set"]
+    theta_cut: float | None
+    cut_score_percent: float | None  # the percent cut it was derived from (None when set as theta)
+    source: str | None  # "first_calibration", "rederived", "theta" or "raw_cut"
+    calibration_id: int | None  # the calibration it was set on
+    set_at: str | None
+    set_by: str | None
+    reason: str | None
+    scale_calibration_id: int | None  # the calibration that defines the reference scale
+    linked_since: str | None  # when that calibration ran: every later one is linked onto its scale
+    latest: LinkInfo | None  # the calibration in use and its link
+    blueprint_cut_score_percent: float | None  # the blueprint's percent cut on its latest results
+    history: list[StandardChange]

@@ -99,6 +99,7 @@ async def _form_irt(conn: asyncpg.Connection, ids: list[int], blueprint_id: str)
     ref = await repo.reference_form(conn, int(cal["id"]), blueprint_id)
     if ref is None or not ref["a"]:
         return None
+    standard = await repo.standard(conn, blueprint_id)  # None only for calibrations from before standards
     ab = np.asarray([params[i] for i in ids], dtype=np.float64)
     return grading.FormIrt(
         calibration_id=int(cal["id"]),
@@ -106,6 +107,7 @@ async def _form_irt(conn: asyncpg.Connection, ids: list[int], blueprint_id: str)
         b=ab[:, 1],
         ref_a=np.asarray(ref["a"], dtype=np.float64),
         ref_b=np.asarray(ref["b"], dtype=np.float64),
+        theta_cut=float(standard["theta_cut"]) if standard is not None else None,
     )
 
 

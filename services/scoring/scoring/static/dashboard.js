@@ -5,6 +5,15 @@ import { blueprintPicker, kpi, num, pageStyles, pct, query, when } from "/static
 import { domainChart, histogramChart, trendChart, widthOf } from "/static/scoring/charts.js";
 import { dataTable } from "/static/scoring/tables.js";
 
+// Rudner's figures once a calibration places the cut; Subkoviak's (classical) before.
+function decisionNote(decision) {
+  if (!decision) return "after calibration";
+  if (decision.method === "subkoviak") {
+    return `kappa ${num(decision.kappa)} (Subkoviak, classical; Rudner's after calibration)`;
+  }
+  return `accuracy ${pct(decision.accuracy)} (Rudner, IRT)`;
+}
+
 const REFRESH_MS = 30000;
 
 function rateColumns(first) {
@@ -43,7 +52,7 @@ async function load(form) {
       kpis.push(...kpi("Reliability (KR-20)", num(scores.kr20), `SEM ${num(scores.sem, 1)} points; at the cut ${num(scores.csem_at_cut, 1)}`));
       kpis.push(...kpi("Decision consistency",
         scores.decision ? pct(scores.decision.consistency) : "—",
-        scores.decision ? `accuracy ${pct(scores.decision.accuracy)} (Rudner, IRT)` : "after calibration"));
+        decisionNote(scores.decision)));
       kpis.push(...kpi("Cut used", `raw ${scores.cut_used.raw} · equated ${scores.cut_used.equated}`));
     }
     document.getElementById("kpis").replaceChildren(...kpis);
