@@ -232,16 +232,18 @@ def cases() -> list[Spec]:
             "150 sq cm wound bed was excised of granulation and scar tissue to prepare it for grafting; a "
             "split-thickness autograft harvested from the left thigh was meshed and applied over all 150 sq "
             "cm. Which codes are reported?",
-            ("15002, 15003, 15100, 15101", "Preparing a 150 sq cm bed of the leg is the first 100 sq cm "
-                                           "(15002) plus one unit of 15003; the split graft is the first "
-                                           "100 sq cm (15100) plus one unit of 15101"),
+            ("15100, 15101, 15002-51, 15003", "The split graft of the thigh (trunk, arms and legs group) is "
+                                              "15100 for the first 100 sq cm plus one unit of 15101 for the "
+                                              "other 50; preparing the 150 sq cm bed is 15002 plus one unit "
+                                              "of 15003. The graft, the higher-valued primary procedure, is "
+                                              "listed first, 15002 takes 51 and the add-ons take none"),
             [("15100, 15101", "Excision of scar and granulation to create a graftable bed is reported in "
                               "addition to the graft"),
-             ("15002, 15100", "Both the preparation and the graft exceed 100 sq cm, so each needs its "
-                              "add-on"),
-             ("15004, 15005, 15120, 15121", "15004 and 15120 are for the face, scalp, neck, hands, feet "
-                                            "and similar areas; the thigh is in the trunk, arms and legs "
-                                            "group")],
+             ("15100, 15002-51", "Both the preparation and the graft exceed 100 sq cm, so each needs its "
+                                 "add-on"),
+             ("15120, 15121, 15004-51, 15005", "15120 and 15004 are for the face, scalp, neck, hands, feet "
+                                               "and similar areas; the thigh is in the trunk, arms and legs "
+                                               "group")],
             ("operative-note", "skin-graft", "add-on", "multi-code"),
         ),
         _case(
