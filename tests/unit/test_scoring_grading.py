@@ -173,6 +173,24 @@ def test_report_switches_from_raw_cut_to_equated_cut_once_calibrated():
     assert after.raw_score == before.raw_score and after.domains == before.domains
 
 
+def test_a_stored_standard_is_the_cut_whatever_the_reference_form():
+    rng = np.random.default_rng(16)
+    ref_a, ref_b = _irt_form(150, rng)
+    harder_ref_b = ref_b + 1.5  # a reference form grown with harder items: would move a derived cut
+    a, b = _irt_form(40, rng)
+    correct = np.arange(40) < 27
+    standard = 0.4
+    for rb in (ref_b, harder_ref_b):
+        eq = grading.equate(correct, a, b, ref_a, rb, 70.0, theta_cut=standard)
+        assert eq.theta_cut == standard
+        assert eq.raw_cut == pytest.approx(float(irt.tcc([standard], a, b)[0]))
+    derived = grading.equate(correct, a, b, ref_a, harder_ref_b, 70.0)
+    assert derived.theta_cut == pytest.approx(irt.equated_theta_cut(ref_a, harder_ref_b, 0.7))
+    ev = event([("EM", "A", "A")] * 27 + [("EM", "A", "B")] * 13)
+    graded = grading.grade(ev, grading.FormIrt(1, a, b, ref_a, harder_ref_b, theta_cut=standard))
+    assert graded.raw_cut == pytest.approx(float(irt.tcc([standard], a, b)[0]), abs=1e-4)
+
+
 def test_equated_decision_and_scale_agree_at_every_raw_score():
     rng = np.random.default_rng(11)
     ref_a, ref_b = _irt_form(150, rng)
