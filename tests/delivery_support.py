@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import random
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import asyncpg
 
 from tests.support import Stack, auth
 
@@ -26,6 +29,37 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(interval)
+
+
+# The database clock of an attempt, moved instead of waiting for time to pass: its start and deadline
+# (and with the start, the end of each of its parts) earlier by the same span, as the service's own
+# statements (the save, the sweeper's claim, the part closing, the cool-down) read them against now().
+MOVE_ATTEMPTS_BACK = """
+UPDATE delivery.attempts
+SET started_at = started_at - $2::interval, deadline = deadline - $2::interval,
+    submitted_at = submitted_at - $2::interval
+WHERE id = ANY($1::uuid[])
+"""
+# Each attempt's deadline `$2` in the past on the database clock, its start moved with it.
+PASS_DEADLINES = """
+UPDATE delivery.attempts
+SET started_at = started_at - (deadline - now()) - $2::interval, deadline = now() - $2::interval
+WHERE id = ANY($1::uuid[])
+"""
+
+
+def _uuids(attempt_ids: Iterable[str | uuid.UUID]) -> list[uuid.UUID]:
+    return [a if isinstance(a, uuid.UUID) else uuid.UUID(a) for a in attempt_ids]
+
+
+async def move_attempts_back(conn: asyncpg.Connection, attempt_ids: Iterable[str | uuid.UUID], seconds: float) -> None:
+    """Make `seconds` pass for these attempts (open or closed) on the database clock."""
+    await conn.execute(MOVE_ATTEMPTS_BACK, _uuids(attempt_ids), dt.timedelta(seconds=seconds))
+
+
+async def pass_deadlines(conn: asyncpg.Connection, attempt_ids: Iterable[str | uuid.UUID], ago: float = 1.0) -> None:
+    """Put these open attempts' deadlines `ago` seconds in the past on the database clock."""
+    await conn.execute(PASS_DEADLINES, _uuids(attempt_ids), dt.timedelta(seconds=ago))
 
 
 async def wait_for_bank(stack: Stack, timeout: float = 30.0) -> None:

@@ -17,7 +17,7 @@ import pytest
 from exam_delivery.assembly import shown_key, shown_options
 from exam_delivery.state import DELIVERY_KEY
 from shared.auth import issue_service_token
-from tests.delivery_support import wait_for, wait_for_bank
+from tests.delivery_support import move_attempts_back, pass_deadlines, wait_for, wait_for_bank
 from tests.support import Stack, auth, start_stack
 
 # Literal copies of the table in ../shared/domain/CPC.md (not derived from shared.domains,
@@ -262,20 +262,17 @@ async def test_repeated_saves_are_idempotent_and_the_latest_wins(dstack, db):
 
 
 async def test_answers_after_the_deadline_are_refused_and_change_nothing(dstack, db):
-    bp = await make_blueprint(dstack, time_limit_seconds=2)
+    bp = await make_blueprint(dstack, time_limit_seconds=600)
     _, token = await dstack.new_user("candidate")
     attempt = (await start(dstack, token, bp))["id"]
     status, _ = await dstack.request(
         "PUT", f"/api/attempts/{attempt}/responses/1", token, json={"selected": "A"}
     )
     assert status == 200
-
-    async def over():
-        status, body = await dstack.request("GET", f"/api/attempts/{attempt}", token)
-        return body["seconds_remaining"] == 0
-
-    await wait_for(over, what="the deadline")
-    await asyncio.sleep(1.05)  # the whole second of the deadline is behind us on any clock
+    # The deadline passes on the database clock (the whole second of it behind us).
+    await pass_deadlines(db, [attempt], ago=1.05)
+    status, body = await dstack.request("GET", f"/api/attempts/{attempt}", token)
+    assert status == 200 and body["seconds_remaining"] == 0, body
     for body in ({"selected": "C"}, {"flagged": True}):
         status, problem = await dstack.request(
             "PUT", f"/api/attempts/{attempt}/responses/1", token, json=body
@@ -517,9 +514,9 @@ async def test_blueprints_are_data_and_refused_when_the_bank_cannot_fill_them(ds
 async def test_timed_parts_cannot_be_revisited_once_closed(dstack, db):
     bp = await make_blueprint(
         dstack,
-        time_limit_seconds=602,
+        time_limit_seconds=660,
         parts=[
-            {"name": "Part 1", "question_count": 2, "time_limit_seconds": 2},
+            {"name": "Part 1", "question_count": 2, "time_limit_seconds": 60},
             {"name": "Part 2", "question_count": 2, "time_limit_seconds": 600},
         ],
     )
@@ -564,19 +561,15 @@ async def test_timed_parts_cannot_be_revisited_once_closed(dstack, db):
     )
     assert [tuple(r) for r in rows] == [(1, "A"), (4, "D")]
 
-    # Closed by time: part 1 has 2 seconds.
+    # Closed by time: part 1 has 60 seconds, and 61 pass on the database clock.
     _, token = await dstack.new_user("candidate")
     attempt = (await start(dstack, token, bp))["id"]
     assert (
         await dstack.request("PUT", f"/api/attempts/{attempt}/responses/2", token, json={"selected": "C"})
     )[0] == 200
-
-    async def part_two_open():
-        status, summary = await dstack.request("GET", f"/api/attempts/{attempt}", token)
-        return summary["current_part"] == 2
-
-    await wait_for(part_two_open, what="part 1 to close")
-    await asyncio.sleep(1.05)
+    await move_attempts_back(db, [attempt], 61)
+    status, summary = await dstack.request("GET", f"/api/attempts/{attempt}", token)
+    assert summary["current_part"] == 2 and [p["state"] for p in summary["parts"]] == ["closed", "open"], summary
     assert (
         await dstack.request("PUT", f"/api/attempts/{attempt}/responses/2", token, json={"selected": "D"})
     )[0] == 409

@@ -12,14 +12,16 @@ from aiohttp import web
 from exam_delivery.app import create_app
 from exam_delivery.state import DELIVERY_KEY
 from exam_delivery.sweeper import sweep_once
-from tests.delivery_support import wait_for, wait_for_bank
+from tests.delivery_support import pass_deadlines, wait_for, wait_for_bank
 from tests.support import free_port, serve_again, start_stack
 
 # Background sweepers run once at start and then sleep: the test drives the sweeps itself.
 DORMANT = 3600.0
+# Nothing falls due by itself while a test runs: each test moves the deadlines on the database clock.
+LIMIT = 600
 
 
-async def _short_blueprint(stack, seconds: int) -> str:
+async def _short_blueprint(stack, seconds: int = LIMIT) -> str:
     status, out = await stack.request(
         "POST",
         "/api/blueprints",
@@ -67,9 +69,13 @@ async def test_two_replicas_sweeping_submit_each_expired_attempt_exactly_once(da
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", second_settings.port).start()
         try:
-            blueprint_id = await _short_blueprint(stack, 3)
+            blueprint_id = await _short_blueprint(stack)
             attempt_ids = await _start_many(stack, blueprint_id, 40)
-            await asyncio.sleep(4.1)
+            conn = await asyncpg.connect(database_url)
+            try:
+                await pass_deadlines(conn, attempt_ids)
+            finally:
+                await conn.close()
             replicas = [stack.apps["exam-delivery"][DELIVERY_KEY], second[DELIVERY_KEY]]
             # Four sweeps at once, two per replica, over the same 40 due attempts, in small batches.
             counts = await asyncio.gather(*(sweep_once(replicas[i % 2], batch=3) for i in range(4)))
@@ -116,14 +122,14 @@ async def test_the_sweeper_catches_up_after_a_restart(database_url):
         database_url, seed_sample_bank=True, sweep_interval_seconds=0.2, outbox_poll_seconds=0.2
     ) as stack:
         await wait_for_bank(stack)
-        blueprint_id = await _short_blueprint(stack, 3)
+        blueprint_id = await _short_blueprint(stack)
         attempt_ids = await _start_many(stack, blueprint_id, 10)
         # Delivery goes down before the deadlines and comes back after them.
         settings = stack.settings["exam-delivery"]
         await stack.runners["exam-delivery"].cleanup()
-        await asyncio.sleep(4.1)
         conn = await asyncpg.connect(database_url)
         try:
+            await pass_deadlines(conn, attempt_ids)
             assert (
                 await conn.fetchval(
                     "SELECT count(*) FROM delivery.attempts WHERE id = ANY($1::uuid[])"
@@ -165,7 +171,7 @@ async def test_an_attempt_that_cannot_be_finalised_never_holds_up_the_others(dat
     ) as stack:
         await wait_for_bank(stack)
         state = stack.apps["exam-delivery"][DELIVERY_KEY]
-        blueprint_id = await _short_blueprint(stack, 3)
+        blueprint_id = await _short_blueprint(stack)
         attempt_ids = [uuid.UUID(a) for a in await _start_many(stack, blueprint_id, 6)]
         broken, healthy = attempt_ids[:2], attempt_ids[2:]
         conn = await asyncpg.connect(database_url)
@@ -178,18 +184,15 @@ async def test_an_attempt_that_cannot_be_finalised_never_holds_up_the_others(dat
             # (the database refuses to expand it, aborting the statement), the other names a
             # version the read model does not hold (finalize refuses it).
             await conn.execute(
-                "UPDATE delivery.attempts SET form = '{\"corrupt\": true}'::jsonb,"
-                " deadline = deadline - interval '1 minute', started_at = started_at - interval '1 minute'"
-                " WHERE id = $1",
-                broken[0],
+                "UPDATE delivery.attempts SET form = '{\"corrupt\": true}'::jsonb WHERE id = $1", broken[0]
             )
             await conn.execute(
-                "UPDATE delivery.attempts SET form = jsonb_set(form, '{0,item_id}', '\"no-such-item\"'),"
-                " deadline = deadline - interval '1 minute', started_at = started_at - interval '1 minute'"
+                "UPDATE delivery.attempts SET form = jsonb_set(form, '{0,item_id}', '\"no-such-item\"')"
                 " WHERE id = $1",
                 broken[1],
             )
-            await asyncio.sleep(4.1)
+            await pass_deadlines(conn, broken, ago=60)
+            await pass_deadlines(conn, healthy)
             # Batches of 2: the first claim holds exactly the two broken attempts.
             assert await sweep_once(state, batch=2) == 4
             rows = {
