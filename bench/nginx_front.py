@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from mockcert.sandbox import free_port
+
 CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "nginx.conf"
 UPSTREAMS = {"item-bank": "item-bank:8000", "exam-delivery": "exam-delivery:8000", "scoring": "scoring:8000"}
 
@@ -41,12 +43,6 @@ def render(urls: dict[str, str], port: int, folder: Path, workers: int = 1) -> s
     temp = "".join(f"  {kind}_temp_path {folder / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
                                                                            "scgi"))
     return text.replace("http {\n", f"http {{\n  access_log off;\n{temp}", 1)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class NginxFront:

@@ -15,7 +15,6 @@ import ipaddress
 import json
 import os
 import signal
-import socket
 import sys
 import time
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import aiohttp
 
 from mockcert import demo_secrets, postmaster
 from mockcert.database import data_dir, ensure_database, migrate_all, start_embedded
+from mockcert.sandbox import free_port
 from shared import event_signing
 
 SERVICES = (("item-bank", "item_bank"), ("exam-delivery", "exam_delivery"), ("scoring", "scoring"))
@@ -58,12 +58,6 @@ DEMO_EXPOSED_WARNING = (
 _ONLY_FOR = {"MOCKCERT_EVENT_SIGNING_KEY": {"exam-delivery"}, "MOCKCERT_EVENT_VERIFY_KEY": {"scoring"},
              "MOCKCERT_JWT_SECRET": {"item-bank", "exam-delivery", "scoring"},
              "MOCKCERT_SERVICE_SECRET": {"item-bank", "exam-delivery", "scoring"}}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def state_path(folder: Path) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from mockcert.sandbox import free_port as free_port  # the tests import it from here too
 from shared import event_signing
 from shared.settings import Settings
 
@@ -23,12 +23,6 @@ TEST_SERVICE_SECRET = "test-service-secret-" + "y" * 40
 TEST_EVENT_SIGNING_KEY = event_signing.new_signing_key()
 TEST_EVENT_VERIFY_KEY = event_signing.verify_key_for(TEST_EVENT_SIGNING_KEY)
 ADMIN_PASSWORD = "admin-password-for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def make_settings(service: str, database_url: str, ports: dict[str, int], **overrides: Any) -> Settings:
