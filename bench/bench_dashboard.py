@@ -45,6 +45,7 @@ from scoring.engine import ENGINE_KEY  # noqa: E402
 from scoring.simulate import BankItem, EventFactory, blueprint_counts, post_events, synthetic_bank  # noqa: E402
 from shared import event_signing  # noqa: E402
 from shared.auth import ADMIN, issue_service_token, issue_user_token  # noqa: E402
+from shared.contracts import LABEL_INDEX  # noqa: E402
 from shared.db import POOL_KEY, migrate  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 from shared.web import RouteTable, install, json_response  # noqa: E402
@@ -71,7 +72,7 @@ def generate(n: int, seed: int) -> tuple[list[BankItem], list[tuple], list[tuple
     by_domain = {code: np.asarray(cols) for code, cols in columns.items()}
     a = np.asarray([it.a for it in bank])
     b = np.asarray([it.b for it in bank])
-    key = np.asarray(["ABCD".index(it.key) for it in bank], dtype=np.int8)
+    key = np.asarray([LABEL_INDEX[it.key] for it in bank], dtype=np.int8)
     codes = list(classic)
 
     events: list[tuple] = []

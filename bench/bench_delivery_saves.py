@@ -28,6 +28,8 @@ from pathlib import Path
 import delivery_harness as hx
 import msgspec
 
+from shared.contracts import LABELS
+
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
     logs = Path(tempfile.mkdtemp(prefix="mockcert-bench-saves-"))
@@ -53,7 +55,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                         body = await resp.json()
                         assert resp.status == 201, body
                         attempts.append((body["id"], token))
-            bodies = [msgspec.json.encode({"selected": c}) for c in "ABCD"]
+            bodies = [msgspec.json.encode({"selected": c}) for c in LABELS]
             json_headers = {"Content-Type": "application/json"}
 
             def service_request(w: int, rng: random.Random) -> tuple[str, str, dict[str, str], bytes]:

@@ -42,6 +42,7 @@ from item_bank.app import create_app  # noqa: E402
 from item_bank.validation import ItemContent  # noqa: E402
 from mockcert.sandbox import create_database, free_port, postgres_server  # noqa: E402
 from shared.auth import issue_user_token  # noqa: E402
+from shared.contracts import LABELS  # noqa: E402
 from shared.db import POOL_KEY, create_pool  # noqa: E402
 from shared.domains import DOMAIN_CODES  # noqa: E402
 from shared.settings import Settings  # noqa: E402
@@ -154,13 +155,13 @@ def synth_content(rng: random.Random, i: int) -> ItemContent:
             f"{rng.choice(letters)}{rng.randint(10, 99)}.{rng.randint(100, 999)}{label} "
             f"{rng.choice(ACTIONS)} {rng.choice(SITES)}",
         )
-        for label in "ABCD"
+        for label in LABELS
     )
     return ItemContent(
         domain=DOMAIN_CODES[i % len(DOMAIN_CODES)],
         stem=stem,
         options=options,
-        key=rng.choice("ABCD"),
+        key=rng.choice(LABELS),
         rationale=f"The key follows the guideline for {finding}; "
         "the distractors code the wrong site or action.",
         tags=tuple(sorted(set(rng.sample(TAGS, rng.randint(1, 3))))),

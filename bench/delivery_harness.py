@@ -27,7 +27,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 for sub in ("", "services/item-bank", "services/exam-delivery", "services/scoring"):
@@ -41,7 +40,7 @@ from aiohttp import web  # noqa: E402
 
 from mockcert.sandbox import create_database, free_port, postgres_server  # noqa: E402
 from shared import event_signing  # noqa: E402
-from shared.contracts import FeedItemVersion, FeedOption, FeedPage  # noqa: E402
+from shared.contracts import LABELS, FeedItemVersion, FeedOption, FeedPage, Label  # noqa: E402
 from shared.domains import DOMAINS  # noqa: E402
 from shared.settings import Settings  # noqa: E402
 
@@ -76,9 +75,9 @@ def synthetic_bank(total: int, seed: int = 1) -> list[FeedItemVersion]:
                         FeedOption(
                             label=label, text=f"{d.code}-{i} alternative {label.lower()} with some text"
                         )
-                        for label in "ABCD"
+                        for label in LABELS
                     ],
-                    key=rng.choice("ABCD"),
+                    key=rng.choice(LABELS),
                     rationale=f"Why the key of {d.code}-{i} is right and the others are not. " * 3,
                     status="approved",
                     code_set_year=2026,
@@ -333,7 +332,7 @@ BARE_SUBMIT = "UPDATE bench_bare.attempts SET submitted_at = now() WHERE id = $1
 class BareAnswer(msgspec.Struct, forbid_unknown_fields=True):
     """The product's PUT body: `selected` null clears the answer; an omitted field keeps what was saved."""
 
-    selected: Literal["A", "B", "C", "D"] | None | msgspec.UnsetType = msgspec.UNSET
+    selected: Label | None | msgspec.UnsetType = msgspec.UNSET
     flagged: bool | msgspec.UnsetType = msgspec.UNSET
 
 

@@ -44,10 +44,11 @@ from pathlib import Path
 import aiohttp
 import msgspec
 
+from shared.contracts import LABELS
+
 REAL_SECONDS_PER_QUESTION = 138.0  # about 2.3 minutes a question at real exam pace
 FLAG_SHARE = 0.08  # questions flagged for review
 CHANGE_SHARE = 0.06  # saves followed by going back to change an earlier answer
-LABELS = ("A", "B", "C", "D")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 EDGE_KINDS = ("start", "review", "submit")
 

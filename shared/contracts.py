@@ -3,7 +3,30 @@ existing fields never change type (see docs/architecture.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal
+
 import msgspec
+
+# ---------------------------------------------------------------- option labels
+# The one home of the four option labels and of the mapping between the labels a candidate saw
+# and the item's own (original) labels. An option order lists the original labels in the order
+# they were shown under A, B, C, D ("CADB": the original C was shown as A); "ABCD" shuffles nothing.
+
+Label = Literal["A", "B", "C", "D"]
+LABELS: tuple[Label, ...] = ("A", "B", "C", "D")
+LABEL_INDEX: dict[str, int] = {label: i for i, label in enumerate(LABELS)}
+IDENTITY_ORDER = "".join(LABELS)
+
+
+def shown_label(order: Sequence[str], original: str) -> Label:
+    """The label under which the original option `original` was shown, in `order`."""
+    return LABELS[order.index(original)]
+
+
+def original_label(order: Sequence[str], shown: str) -> str:
+    """The original label of the option shown as `shown`, in `order` (empty: not shuffled)."""
+    return order[LABEL_INDEX[shown]] if order else shown
 
 
 class FeedOption(msgspec.Struct):

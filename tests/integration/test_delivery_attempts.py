@@ -14,9 +14,10 @@ from typing import Any
 import asyncpg
 import pytest
 
-from exam_delivery.assembly import shown_key, shown_options
+from exam_delivery.assembly import shown_options
 from exam_delivery.state import DELIVERY_KEY
 from shared.auth import issue_service_token
+from shared.contracts import shown_label
 from tests.delivery_support import move_attempts_back, pass_deadlines, wait_for, wait_for_bank
 from tests.support import Stack, auth, start_stack
 
@@ -117,7 +118,7 @@ async def expected_keys(db: asyncpg.Connection, attempt_id: str) -> dict[int, st
             entry["item_id"],
             entry["version"],
         )
-        keys[pos] = shown_key(entry["order"], key)
+        keys[pos] = shown_label(entry["order"], key)
     return keys
 
 

@@ -17,10 +17,9 @@ import msgspec
 import pytest
 
 from exam_delivery import repository as delivery_repo
-from exam_delivery.assembly import shown_key
 from shared import event_signing
 from shared.auth import issue_service_token
-from shared.contracts import AttemptSubmitted, SubmittedResponse
+from shared.contracts import AttemptSubmitted, SubmittedResponse, shown_label
 from tests.delivery_support import wait_for, wait_for_bank
 from tests.support import TEST_EVENT_SIGNING_KEY, Stack, start_stack
 
@@ -41,8 +40,8 @@ async def forged_event(database_url: str, attempt: dict, candidate_id: str, sele
         await conn.close()
     responses = [
         SubmittedResponse(position=ln["position"], item_id=ln["item_id"], item_version=ln["version"],
-                          domain=ln["domain"], key=shown_key(ln["option_order"], ln["key"]),
-                          selected=shown_key(ln["option_order"], ln["key"]) if selected_key else None,
+                          domain=ln["domain"], key=shown_label(ln["option_order"], ln["key"]),
+                          selected=shown_label(ln["option_order"], ln["key"]) if selected_key else None,
                           option_order=list(ln["option_order"]), rationale=ln["rationale"])
         for ln in lines
     ]

@@ -10,16 +10,15 @@ from collections import Counter
 import pytest
 
 from exam_delivery.assembly import (
-    IDENTITY,
     Bank,
     BankItem,
     BankShortfall,
     Exposure,
     assemble,
     order_sensitive,
-    shown_key,
     shown_options,
 )
+from shared.contracts import IDENTITY_ORDER, LABELS, original_label, shown_label
 from shared.domains import DOMAINS
 
 CPC150 = [(d.code, d.classic_count) for d in DOMAINS]
@@ -197,7 +196,7 @@ def test_options_are_shuffled_per_form_unless_asked_not_to():
     assert all(sorted(o) == list("ABCD") for o in orders)
     assert len(set(orders)) > 10
     plain = assemble(bank, CPC150, rng=random.Random(8), shuffle=False)
-    assert {i.order for i in plain.items} == {IDENTITY}
+    assert {i.order for i in plain.items} == {IDENTITY_ORDER}
 
 
 def test_order_sensitive_items_keep_their_order():
@@ -221,16 +220,27 @@ def test_order_sensitive_items_keep_their_order():
         assert not order_sensitive(["w", "x", "y", "z"], rationale), rationale
     bank = Bank([BankItem(f"i{n}", 1, "EM", None, shuffle_ok=False) for n in range(5)])
     form = assemble(bank, [("EM", 5)], rng=random.Random(9), shuffle=True)
-    assert {i.order for i in form.items} == {IDENTITY}
+    assert {i.order for i in form.items} == {IDENTITY_ORDER}
 
 
 def test_shown_key_and_options_follow_the_order():
     options = {"A": "alpha", "B": "beta", "C": "gamma", "D": "delta"}
     order = "CADB"  # shown A is original C, ...
     assert shown_options(order, options) == [("A", "gamma"), ("B", "alpha"), ("C", "delta"), ("D", "beta")]
-    assert shown_key(order, "A") == "B"
-    assert shown_key(order, "C") == "A"
-    assert shown_key(IDENTITY, "D") == "D"
+    assert shown_label(order, "A") == "B"
+    assert shown_label(order, "C") == "A"
+    assert shown_label(IDENTITY_ORDER, "D") == "D"
+    assert shown_label(list(order), "C") == "A"  # the event's option_order is a list
+
+
+def test_original_label_undoes_shown_label_for_every_order():
+    import itertools
+
+    for order in ("".join(p) for p in itertools.permutations(LABELS)):
+        for original in LABELS:
+            assert original_label(order, shown_label(order, original)) == original
+    assert original_label("CADB", "A") == "C"
+    assert original_label([], "B") == "B"  # not shuffled: the label is the original
 
 
 def test_same_seed_same_form_and_every_item_gets_used():

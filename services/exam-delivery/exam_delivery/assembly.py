@@ -33,8 +33,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-LABELS = "ABCD"
-IDENTITY = LABELS
+from shared.contracts import IDENTITY_ORDER, LABELS
+
 _PERMUTATIONS: tuple[str, ...] = tuple("".join(p) for p in itertools.permutations(LABELS))
 # Options that point at other options ("all of the above", "A and B") only make
 # sense in their written order: such items are never shuffled.
@@ -294,7 +294,7 @@ def assemble(
     random_ = rng.random
     for (code, _), picked in zip(need, chosen, strict=True):
         for item in picked:
-            order = _PERMUTATIONS[int(random_() * 24)] if shuffle and item.shuffle_ok else IDENTITY
+            order = _PERMUTATIONS[int(random_() * 24)] if shuffle and item.shuffle_ok else IDENTITY_ORDER
             form_items.append(FormItem(item.item_id, item.version, code, order))
             if item.difficulty is not None:
                 known.append(item.difficulty)
@@ -372,11 +372,6 @@ def _steer(chosen: list[list[BankItem]], spares: list[list[BankItem]], target: f
                 dev = wanted - picked_dev[best_j]
                 picked_dev[best_j] = cand_dev
                 picked[best_j] = candidate
-
-
-def shown_key(order: str, key: str) -> str:
-    """The label under which the candidate saw the original `key`."""
-    return LABELS[order.index(key)]
 
 
 def shown_options(order: str, options: Mapping[str, str]) -> list[tuple[str, str]]:

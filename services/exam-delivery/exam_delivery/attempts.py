@@ -22,7 +22,7 @@ import structlog
 
 from exam_delivery import blueprints, policy, timing
 from exam_delivery import repository as repo
-from exam_delivery.assembly import BankShortfall, FormItem, assemble, shown_key, shown_options
+from exam_delivery.assembly import BankShortfall, FormItem, assemble, shown_options
 from exam_delivery.feed import refresh_now
 from exam_delivery.schemas import (
     AttemptList,
@@ -40,7 +40,7 @@ from exam_delivery.schemas import (
     SubmitOut,
 )
 from exam_delivery.state import Delivery
-from shared.contracts import AttemptOwnership, AttemptSubmitted, SubmittedResponse
+from shared.contracts import AttemptOwnership, AttemptSubmitted, SubmittedResponse, shown_label
 from shared.domains import DOMAIN_BY_CODE
 from shared.errors import FieldError, Problem, conflict, field_problem, not_found
 
@@ -451,7 +451,7 @@ async def finalize(conn: asyncpg.Connection, row: asyncpg.Record) -> str:
                 item_id=line["item_id"],
                 item_version=line["version"],
                 domain=line["domain"],
-                key=shown_key(order, line["key"]),
+                key=shown_label(order, line["key"]),
                 selected=line["selected"],
                 option_order=list(order),
                 flagged=line["flagged"],

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from shared.contracts import Label
+
 Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Count = Annotated[int, msgspec.Meta(ge=1, le=1000)]
@@ -13,7 +15,6 @@ Seconds = Annotated[int, msgspec.Meta(ge=1, le=7 * 24 * 3600)]
 Percent = Annotated[float, msgspec.Meta(ge=0, le=100)]
 Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
 DomainCode = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-Label = Literal["A", "B", "C", "D"]
 
 
 # ---------------------------------------------------------------- blueprints

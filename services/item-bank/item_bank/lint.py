@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from shared.contracts import LABELS
 from shared.domains import DOMAIN_BY_CODE, DOMAINS
 
 with warnings.catch_warnings():
@@ -31,7 +32,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import simple_icd_10_cm as cm
 
-LABELS = ("A", "B", "C", "D")
 # The ICD-10-CM release simple-icd-10-cm ships (the April 1, 2026 update of the FY2026 code set).
 ICD_CODE_SET_YEAR = 2026
 

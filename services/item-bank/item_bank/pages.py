@@ -12,6 +12,7 @@ from pathlib import Path
 from aiohttp import web
 
 from shared.auth import PUBLIC
+from shared.contracts import LABELS
 from shared.domains import DOMAINS
 from shared.pages import add_page_static, page_response
 from shared.web import RouteTable
@@ -60,7 +61,11 @@ _OPTION_FIELDS = "\n".join(
     <textarea id="opt-{label}" name="option_{label}" rows="2" maxlength="500" required
       data-field="options[{i}].text"></textarea>
   </div>"""
-    for i, label in enumerate("ABCD")
+    for i, label in enumerate(LABELS)
+)
+_KEY_RADIOS = "\n".join(
+    f'    <label><input type="radio" name="key" value="{label}"{" required" if i == 0 else ""}> {label}</label>'
+    for i, label in enumerate(LABELS)
 )
 
 EDITOR_BODY = f"""
@@ -76,10 +81,7 @@ EDITOR_BODY = f"""
   </fieldset>
   <fieldset data-field="key"><legend>Correct answer (key)</legend>
     <div class="radios">
-    <label><input type="radio" name="key" value="A" required> A</label>
-    <label><input type="radio" name="key" value="B"> B</label>
-    <label><input type="radio" name="key" value="C"> C</label>
-    <label><input type="radio" name="key" value="D"> D</label>
+{_KEY_RADIOS}
     </div>
   </fieldset>
   <div class="field"><label for="rationale">Rationale (why the key is right and each distractor wrong)</label>

@@ -22,8 +22,9 @@ import msgspec
 
 from item_bank.lint import lint_item
 from item_bank.schemas import ExportRow, ItemIn, Option
-from item_bank.validation import LABELS, ItemContent, check_item
+from item_bank.validation import ItemContent, check_item
 from shared import csvcells
+from shared.contracts import LABELS
 from shared.errors import FieldError, from_msgspec
 
 CSV_COLUMNS = (

@@ -9,10 +9,10 @@ from typing import Any, Protocol
 
 import msgspec
 
+from shared.contracts import LABELS
 from shared.domains import DOMAIN_BY_CODE
 from shared.errors import FieldError
 
-LABELS = ("A", "B", "C", "D")
 MIN_STEM, MAX_STEM = 10, 4000
 MIN_RATIONALE, MAX_RATIONALE = 20, 8000
 MAX_OPTION = 500

@@ -33,11 +33,9 @@ import numpy as np
 
 from scoring.stats import simulate as sim
 from shared import event_signing
-from shared.contracts import AttemptSubmitted, SubmittedResponse
+from shared.contracts import LABELS, AttemptSubmitted, SubmittedResponse
 from shared.domains import DOMAINS
 from shared.times import iso_utc
-
-LABELS = ("A", "B", "C", "D")
 
 
 def true_params(seed: int, item_id: str) -> tuple[float, float]:

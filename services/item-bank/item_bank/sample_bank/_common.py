@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from shared.contracts import LABELS
+
 CODE_SET_YEAR = 2026
 SAMPLE_TAG = "sample"
-LABELS = ("A", "B", "C", "D")
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_TAGS = 10
 MAX_OPTION_CHARS = 500
