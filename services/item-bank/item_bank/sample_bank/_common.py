@@ -74,6 +74,20 @@ def spec(
     )
 
 
+class CaseMaker:
+    """Builds one area's code-selection cases: its domain, the tags every case carries and the
+    references a case cites unless it names its own."""
+
+    def __init__(self, domain: str, tags: Iterable[str], refs: Iterable[str] = ()) -> None:
+        self.domain = domain
+        self.tags = tuple(tags)
+        self.refs = tuple(refs)
+
+    def __call__(self, stem: str, key: tuple[str, str], wrong: Sequence[tuple[str, str]], tags: Iterable[str],
+                 refs: Iterable[str] | None = None) -> Spec:
+        return spec(self.domain, stem, key, wrong, (*self.tags, *tags), self.refs if refs is None else refs)
+
+
 def pick(rng: random.Random, groups: Sequence[tuple[Sequence[Spec], int]]) -> list[Spec]:
     """Take up to n specs from each group (seeded), skipping stems already taken."""
     seen: set[str] = set()

@@ -9,7 +9,7 @@ beside a code whose descriptor already carries the patient's age, an emergency n
 
 from __future__ import annotations
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec
 
 ANES = "ANES"
 REF_ANES = "CPT Anesthesia guidelines"
@@ -18,9 +18,7 @@ REF_RVG = "ASA Relative Value Guide and CPT crosswalk"
 _TAGS = ("anesthesia", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...] = (REF_ANES, REF_RVG)) -> Spec:
-    return spec(ANES, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(ANES, _TAGS, (REF_ANES, REF_RVG))
 
 
 def cases() -> list[Spec]:

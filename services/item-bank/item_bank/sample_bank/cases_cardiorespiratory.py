@@ -10,7 +10,7 @@ or number of lobes, stations or levels.
 
 from __future__ import annotations
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec
 
 DOMAIN = "CPT-30000"
 REF_RESP = "CPT Respiratory System guidelines"
@@ -20,9 +20,7 @@ REF_MOD = "CPT Appendix A (modifiers)"
 _TAGS = ("respiratory-cardiovascular", "surgery", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...]) -> Spec:
-    return spec(DOMAIN, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(DOMAIN, _TAGS)
 
 
 def cases() -> list[Spec]:

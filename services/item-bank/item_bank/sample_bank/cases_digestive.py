@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec, spec
 from .cpt_common import REF_GLOBAL, REF_MODIFIERS, REF_SURGERY
 
 DIG = "CPT-40000"
@@ -23,9 +23,7 @@ REF_NCCI_GI = "NCCI Policy Manual ch. 6 (digestive system)"
 _TAGS = ("digestive", "surgery", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...] = (REF_SURGERY, REF_DIG)) -> Spec:
-    return spec(DIG, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(DIG, _TAGS, (REF_SURGERY, REF_DIG))
 
 
 def _fact(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],

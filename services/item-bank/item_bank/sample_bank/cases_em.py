@@ -10,7 +10,7 @@ the modifier on the wrong code or the wrong modifier, a bundled service reported
 
 from __future__ import annotations
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec
 
 EM = "EM"
 REF_EM = "CPT Evaluation and Management Services guidelines"
@@ -19,9 +19,7 @@ REF_MOD = "CPT Appendix A: Modifiers"
 _TAGS = ("e-m", "code-selection", "visit-note")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...] = (REF_EM, REF_MDM)) -> Spec:
-    return spec(EM, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(EM, _TAGS, (REF_EM, REF_MDM))
 
 
 def cases() -> list[Spec]:

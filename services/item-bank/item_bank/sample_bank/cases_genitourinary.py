@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec, spec
 from .cpt_common import REF_GLOBAL, REF_MODIFIERS, REF_NCCI, REF_SURGERY
 
 GU = "CPT-50000"
@@ -23,9 +23,7 @@ REF_MAT = "CPT Maternity Care and Delivery guidelines"
 _TAGS = ("urinary-genital", "surgery", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...]) -> Spec:
-    return spec(GU, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(GU, _TAGS)
 
 
 def _fact(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],

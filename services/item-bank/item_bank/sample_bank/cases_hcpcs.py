@@ -9,7 +9,7 @@ CPT code where Medicare asks for a G code, an ABN modifier for the wrong situati
 
 from __future__ import annotations
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec
 
 HCPCS = "HCPCS"
 REF_CODES = "HCPCS Level II code set (CMS)"
@@ -18,9 +18,7 @@ REF_DRUGS = "HCPCS Level II Table of Drugs and Biologicals"
 _TAGS = ("hcpcs-level-ii", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...] = (REF_CODES,)) -> Spec:
-    return spec(HCPCS, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(HCPCS, _TAGS, (REF_CODES,))
 
 
 def cases() -> list[Spec]:

@@ -9,7 +9,7 @@ add-on with modifier 51, the wrong toe modifier, imaging guidance reported on it
 
 from __future__ import annotations
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec
 
 DOMAIN = "CPT-10000"
 REF = "CPT Integumentary System guidelines"
@@ -19,9 +19,7 @@ REF_NCCI = "NCCI Policy Manual ch. 3"
 _TAGS = ("integumentary", "surgery", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...] = (REF,)) -> Spec:
-    return spec(DOMAIN, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(DOMAIN, _TAGS, (REF,))
 
 
 def cases() -> list[Spec]:

@@ -9,7 +9,7 @@ one that includes it, time-based psychotherapy and therapy units miscounted.
 
 from __future__ import annotations
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec
 
 MED = "MED"
 REF_MED = "CPT Medicine guidelines"
@@ -18,9 +18,7 @@ REF_VACCINE = "CPT Medicine guidelines: Immunization Administration for Vaccines
 _TAGS = ("medicine", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...] = (REF_MED,)) -> Spec:
-    return spec(MED, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(MED, _TAGS, (REF_MED,))
 
 
 def cases() -> list[Spec]:

@@ -10,7 +10,7 @@ wrong digit modifier, drug units miscounted.
 
 from __future__ import annotations
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec
 
 DOMAIN = "CPT-20000"
 REF = "CPT Musculoskeletal System guidelines"
@@ -20,9 +20,7 @@ REF_NCCI = "NCCI Policy Manual ch. 4"
 _TAGS = ("musculoskeletal", "surgery", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...] = (REF,)) -> Spec:
-    return spec(DOMAIN, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(DOMAIN, _TAGS, (REF,))
 
 
 def cases() -> list[Spec]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec, spec
 from .cpt_common import REF_GLOBAL, REF_MODIFIERS, REF_NCCI, REF_SURGERY
 
 NEE = "CPT-60000"
@@ -24,9 +24,7 @@ REF_MICRO = "CPT Operating Microscope guidelines"
 _TAGS = ("nervous-eye-ear", "surgery", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...]) -> Spec:
-    return spec(NEE, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(NEE, _TAGS)
 
 
 def _fact(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],

@@ -9,7 +9,7 @@ as another first unit, a home-use device code for a laboratory analyzer.
 
 from __future__ import annotations
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec
 
 PATH = "PATH"
 REF_PATH = "CPT Pathology and Laboratory guidelines"
@@ -18,9 +18,7 @@ REF_SURG = "CPT Surgical Pathology guidelines (88300-88309)"
 _TAGS = ("pathology", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...] = (REF_PATH,)) -> Spec:
-    return spec(PATH, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(PATH, _TAGS, (REF_PATH,))
 
 
 def cases() -> list[Spec]:

@@ -8,7 +8,7 @@ global service applies, a screening study coded as diagnostic, an add-on forgott
 
 from __future__ import annotations
 
-from ._common import Spec, spec
+from ._common import CaseMaker, Spec
 
 RAD = "RAD"
 REF_RAD = "CPT Radiology guidelines"
@@ -16,9 +16,7 @@ REF_MOD = "CPT Appendix A: Modifiers"
 _TAGS = ("radiology", "code-selection")
 
 
-def _case(stem: str, key: tuple[str, str], wrong: list[tuple[str, str]], tags: tuple[str, ...],
-          refs: tuple[str, ...] = (REF_RAD,)) -> Spec:
-    return spec(RAD, stem, key, wrong, (*_TAGS, *tags), refs)
+_case = CaseMaker(RAD, _TAGS, (REF_RAD,))
 
 
 def cases() -> list[Spec]:
