@@ -119,8 +119,8 @@ async def make_candidates(url: str, n: int) -> list[tuple[str, str]]:
         await conn.copy_records_to_table(
             "users",
             schema_name="delivery",
-            columns=["id", "username", "password_hash", "role", "display_name"],
-            records=[(i, f"bench-{i.hex[:12]}", "!", "candidate", "bench") for i in ids],
+            columns=["id", "username", "password_hash", "role", "display_name", "username_canonical"],
+            records=[(i, f"bench-{i.hex[:12]}", "!", "candidate", "bench", f"bench-{i.hex[:12]}") for i in ids],
         )
     finally:
         await conn.close()
