@@ -8,6 +8,7 @@ unexpected exceptions into the same JSON shape, so clients parse one format.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import msgspec
@@ -81,6 +82,15 @@ def field_problem(field: str, message: str, status: int = 422) -> Problem:
 
 def not_found(detail: str = "not found") -> Problem:
     return Problem(404, detail)
+
+
+def uuid_or_404(raw: str, what: str) -> uuid.UUID:
+    """An id from a path as a UUID. A malformed id names nothing: 404 "no such <what>", the
+    same answer as for an id nobody has, so the status tells a caller nothing more."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise not_found(f"no such {what}") from None
 
 
 def conflict(detail: str) -> Problem:

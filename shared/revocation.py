@@ -21,13 +21,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Annotated
 
-import aiohttp
 import msgspec
 import structlog
 from aiohttp import web
 
 from shared.auth import Principal
-from shared.http import CLIENT_KEY, ServiceAuth
+from shared.http import CLIENT_KEY, MalformedReply, ServiceAuth, ServiceUnreachable, call_service, decode_reply
 from shared.loops import run_loop
 from shared.settings import Settings
 
@@ -89,7 +88,7 @@ class Revocations:
 
 
 REVOCATIONS_KEY = web.AppKey("revocations", Revocations)
-_decode_page = msgspec.json.Decoder(RevocationPage).decode
+_page_decoder = msgspec.json.Decoder(RevocationPage)
 
 Fetch = Callable[[int], Awaitable[RevocationPage]]
 
@@ -130,16 +129,17 @@ def fetch_from_delivery(app: web.Application, settings: Settings) -> Fetch:
         last: Exception = OSError("no delivery address")
         for base in urls:
             try:
-                async with app[CLIENT_KEY].get(
-                    f"{base}/internal/revocations", params={"after": str(cursor), "limit": str(PAGE_SIZE)},
-                    headers=auth.header(), timeout=aiohttp.ClientTimeout(total=5),
-                ) as resp:
-                    body = await resp.read()
-                    if resp.status == 200:
-                        return _decode_page(body)
-                    last = OSError(f"delivery answered {resp.status}")
-            except (aiohttp.ClientError, msgspec.DecodeError, msgspec.ValidationError) as exc:
-                last = OSError(f"delivery unreachable: {type(exc).__name__}")
+                reply = await call_service(
+                    app[CLIENT_KEY], "GET", f"{base}/internal/revocations", auth,
+                    timeout=5, params={"after": str(cursor), "limit": str(PAGE_SIZE)},
+                )
+                if reply.status == 200:
+                    return decode_reply(_page_decoder, reply.body)
+                last = OSError(f"delivery answered {reply.status}")
+            except ServiceUnreachable as exc:
+                last = OSError(f"delivery unreachable: {exc.kind}")
+            except MalformedReply as exc:
+                last = OSError(f"delivery answered a malformed page: {exc}")
         raise last
 
     return fetch

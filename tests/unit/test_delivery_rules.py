@@ -166,3 +166,14 @@ def test_backoff_grows_and_is_capped():
     assert 0.8 <= backoff(1, 1.0) <= 1.2
     assert 6.4 <= backoff(4, 1.0) <= 9.6
     assert backoff(50, 1.0) <= MAX_BACKOFF_SECONDS * 1.2
+
+
+def test_an_id_that_is_no_uuid_names_nothing():
+    from shared.errors import Problem, uuid_or_404
+
+    raw = "0b7e4a5c-3f1e-4a39-9d1c-2f1f4c7a9b10"
+    assert uuid_or_404(raw, "item") == uuid_or_404(raw.upper().replace("-", ""), "item")
+    for bad in ("", "nope", raw[:-1], raw + "0", "../etc"):
+        with pytest.raises(Problem) as refused:
+            uuid_or_404(bad, "attempt")
+        assert (refused.value.status, refused.value.detail) == (404, "no such attempt")

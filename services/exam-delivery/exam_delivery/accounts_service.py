@@ -14,7 +14,7 @@ from exam_delivery.accounts_schemas import LoginOut, UserIn, UserOut, UserPatch
 from exam_delivery.attempts import move_deadlines
 from exam_delivery.usernames import ALLOWED_DESCRIPTION, allowed, canonical_username
 from shared.auth import Principal, hash_password, issue_user_token, verify_password
-from shared.errors import Problem, field_problem, not_found
+from shared.errors import Problem, field_problem, not_found, uuid_or_404
 from shared.revocation import Revocation, RevocationPage, Revocations
 from shared.settings import Settings
 from shared.times import iso_utc
@@ -136,10 +136,7 @@ async def create_user(conn: asyncpg.Connection, body: UserIn) -> UserOut:
 
 
 def parse_user_id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise not_found("no such user") from None
+    return uuid_or_404(raw, "user")
 
 
 async def patch_user(

@@ -42,17 +42,14 @@ from exam_delivery.schemas import (
 from exam_delivery.state import Delivery
 from shared.contracts import AttemptOwnership, AttemptSubmitted, SubmittedResponse, shown_label
 from shared.domains import DOMAIN_BY_CODE
-from shared.errors import FieldError, Problem, conflict, field_problem, not_found
+from shared.errors import FieldError, Problem, conflict, field_problem, not_found, uuid_or_404
 
 _log = structlog.get_logger("mockcert.delivery.attempts")
 LIST_LIMIT = 200
 
 
 def parse_uuid(raw: str, what: str = "attempt") -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise not_found(f"no such {what}") from None
+    return uuid_or_404(raw, what)
 
 
 def parse_position(raw: str) -> int:

@@ -10,16 +10,16 @@ replica restarting while the item bank is down still has the whole pool.
 
 from __future__ import annotations
 
-import aiohttp
 import msgspec
 import structlog
 
 from exam_delivery import repository as repo
 from exam_delivery.state import Delivery
 from shared.contracts import FeedPage, ItemStatsSummary
+from shared.http import MalformedReply, ServiceUnreachable, call_service, decode_reply
 
 PAGE_SIZE = 500
-_decode_page = msgspec.json.Decoder(FeedPage).decode
+_page_decoder = msgspec.json.Decoder(FeedPage)
 _log = structlog.get_logger("mockcert.delivery.feed")
 
 
@@ -31,20 +31,17 @@ async def fetch_page(state: Delivery, cursor: int, limit: int = PAGE_SIZE) -> Fe
     assert state.session is not None and state.service_auth is not None
     url = f"{state.settings.item_bank_url}/internal/feed"
     try:
-        async with state.session.get(
-            url,
-            params={"cursor": str(cursor), "limit": str(limit)},
-            headers=state.service_auth.header(),
-            timeout=aiohttp.ClientTimeout(total=10),
-        ) as resp:
-            body = await resp.read()
-            if resp.status != 200:
-                raise FeedUnavailable(f"item bank answered {resp.status}")
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        raise FeedUnavailable(f"item bank unreachable: {type(exc).__name__}") from exc
+        reply = await call_service(
+            state.session, "GET", url, state.service_auth,
+            timeout=10, params={"cursor": str(cursor), "limit": str(limit)},
+        )
+    except ServiceUnreachable as exc:
+        raise FeedUnavailable(f"item bank unreachable: {exc.kind}") from exc
+    if reply.status != 200:
+        raise FeedUnavailable(f"item bank answered {reply.status}")
     try:
-        return _decode_page(body)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        return decode_reply(_page_decoder, reply.body)
+    except MalformedReply as exc:
         raise FeedUnavailable(f"malformed feed page: {exc}") from exc
 
 

@@ -14,13 +14,13 @@ import asyncio
 import random
 import uuid
 
-import aiohttp
 import msgspec
 import structlog
 
 from exam_delivery import repository as repo
 from exam_delivery.state import Delivery
 from shared import event_signing
+from shared.http import ServiceUnreachable, call_service
 
 BATCH = 50
 CONCURRENCY = 8
@@ -41,21 +41,19 @@ async def deliver(state: Delivery, payload: object) -> str | None:
     """POST one event to scoring, signed; None when acknowledged, else why not."""
     assert state.session is not None and state.service_auth is not None
     url = f"{state.settings.scoring_url}/internal/events"
-    headers = {**state.service_auth.header(), "Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json"}  # after the credential, as call_service puts it
     body = _encode(payload)
     if state.settings.event_signing_key:
         # Signed at publication, over the very bytes sent: scoring stores nothing it cannot verify.
         headers[event_signing.SIGNATURE_HEADER] = event_signing.sign(state.settings.event_signing_key, body)
     try:
-        async with state.session.post(
-            url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=15)
-        ) as resp:
-            await resp.read()
-            if resp.status in ACCEPTED:
-                return None
-            return f"scoring answered {resp.status}"
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        return f"scoring unreachable: {type(exc).__name__}"
+        reply = await call_service(state.session, "POST", url, state.service_auth, timeout=15, data=body,
+                                   headers=headers)
+    except ServiceUnreachable as exc:
+        return f"scoring unreachable: {exc.kind}"
+    if reply.status in ACCEPTED:
+        return None
+    return f"scoring answered {reply.status}"
 
 
 async def publish_once(state: Delivery) -> int:

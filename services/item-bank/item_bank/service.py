@@ -43,7 +43,7 @@ from item_bank.validation import ItemContent, check_item, clean_tag
 from item_bank.workflow import check_editable, check_transition
 from shared.auth import Principal
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage
-from shared.errors import FieldError, Problem, field_problem, not_found, validation_problem
+from shared.errors import FieldError, Problem, field_problem, not_found, uuid_or_404, validation_problem
 from shared.times import iso_utc
 
 _log = structlog.get_logger("mockcert.item_bank")
@@ -53,10 +53,7 @@ iso = iso_utc
 
 
 def parse_item_id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise not_found("no such item") from None
+    return uuid_or_404(raw, "item")
 
 
 def _options(raw: list[dict[str, str]]) -> list[Option]:

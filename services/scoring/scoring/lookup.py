@@ -15,7 +15,6 @@ exactly as an unknown one (503, retryable).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -24,7 +23,7 @@ from scoring import service
 from scoring.schemas import ResultOut
 from shared.auth import Principal
 from shared.contracts import AttemptOwnership
-from shared.errors import Problem, conflict, not_found
+from shared.errors import Problem, conflict, not_found, uuid_or_404
 
 Ownership = Callable[[str], Awaitable[AttemptOwnership | None]]
 NO_SUCH_ATTEMPT = "no such attempt"
@@ -49,10 +48,7 @@ async def find_result(
         result = None  # another candidate's result: answered below exactly as an unknown id
     if result is not None:
         return result
-    try:
-        canonical = str(uuid.UUID(attempt_id))
-    except ValueError:
-        raise no_such_attempt() from None
+    canonical = str(uuid_or_404(attempt_id, "attempt"))
     state = await ownership(canonical)
     if state is None or (who.role == "candidate" and state.candidate_id != who.id):
         raise no_such_attempt()

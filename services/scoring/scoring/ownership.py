@@ -8,19 +8,18 @@ credential only; the entry never serves /internal/) answers owner and state.
 
 from __future__ import annotations
 
-import aiohttp
 import msgspec
 import structlog
 from aiohttp import web
 
 from shared.contracts import AttemptOwnership
 from shared.errors import Problem
-from shared.http import CLIENT_KEY, ServiceAuth
+from shared.http import CLIENT_KEY, MalformedReply, ServiceAuth, ServiceUnreachable, call_service, decode_reply
 from shared.settings import Settings
 
 _log = structlog.get_logger("mockcert.scoring.ownership")
 _decoder = msgspec.json.Decoder(AttemptOwnership)
-LOOKUP_TIMEOUT = aiohttp.ClientTimeout(total=5)
+LOOKUP_TIMEOUT = 5.0
 
 
 def delivery_unavailable() -> Problem:
@@ -40,17 +39,19 @@ class DeliveryAttempts:
         UUID. Delivery unreachable or failing: a retryable 503 that says nothing of the id."""
         for base in self.urls:
             try:
-                async with self.app[CLIENT_KEY].get(
-                    f"{base}/internal/attempts/{attempt_id}", headers=self.auth.header(), timeout=LOOKUP_TIMEOUT
-                ) as resp:
-                    body = await resp.read()
-                    if resp.status == 200:
-                        return _decoder.decode(body)
-                    if resp.status == 404:
-                        return None
-                    _log.warning("ownership_lookup_failed", status=resp.status)
-            except (aiohttp.ClientError, TimeoutError, msgspec.DecodeError, msgspec.ValidationError) as exc:
-                _log.warning("ownership_lookup_failed", error=type(exc).__name__)
+                reply = await call_service(
+                    self.app[CLIENT_KEY], "GET", f"{base}/internal/attempts/{attempt_id}", self.auth,
+                    timeout=LOOKUP_TIMEOUT,
+                )
+                if reply.status == 200:
+                    return decode_reply(_decoder, reply.body)
+                if reply.status == 404:
+                    return None
+                _log.warning("ownership_lookup_failed", status=reply.status)
+            except ServiceUnreachable as exc:
+                _log.warning("ownership_lookup_failed", error=exc.kind)
+            except MalformedReply as exc:
+                _log.warning("ownership_lookup_failed", error=type(exc.__cause__).__name__)
         raise delivery_unavailable()
 
 
