@@ -31,6 +31,8 @@ T = TypeVar("T")
 SETTINGS_KEY = web.AppKey("settings", Settings)
 METRICS_KEY = web.AppKey("metrics", Metrics)
 ENDPOINTS_KEY = web.AppKey("endpoints", list)
+# aiohttp route objects are not extensible: each app maps its own routes to their declarations.
+ROUTE_ENDPOINTS_KEY = web.AppKey("route_endpoints", dict)
 PRINCIPAL_KEY = web.RequestKey("principal", Principal)
 REQUEST_ID_KEY = web.RequestKey("request_id", str)
 
@@ -92,17 +94,14 @@ def install(app: web.Application, table: RouteTable) -> None:
     for endpoint in table.endpoints:
         resource = app.router.add_resource(endpoint.path)
         route = resource.add_route(endpoint.method, endpoint.handler)
-        _ROUTE_ENDPOINTS[id(route)] = endpoint
+        app[ROUTE_ENDPOINTS_KEY][route] = endpoint
         app[ENDPOINTS_KEY].append(endpoint)
 
 
-# aiohttp route objects are not extensible; map them to their declarations.
-_ROUTE_ENDPOINTS: dict[int, Endpoint] = {}
-
-
 def endpoint_of(request: web.Request) -> Endpoint | None:
-    route = request.match_info.route
-    return _ROUTE_ENDPOINTS.get(id(route))
+    """The declaration of the route the request matched, in the app that serves it."""
+    routes = request.app.get(ROUTE_ENDPOINTS_KEY)
+    return None if routes is None else routes.get(request.match_info.route)
 
 
 # ---------------------------------------------------------------- helpers
@@ -336,8 +335,8 @@ def add_static(app: web.Application, prefix: str, directory: Any) -> None:
     """Static files are public by declaration, like any other endpoint."""
     resource = app.router.add_static(prefix, directory, append_version=False)
     for route in resource:
-        _ROUTE_ENDPOINTS[id(route)] = Endpoint(method=route.method, path=prefix, handler=None,
-                                               roles=PUBLIC, in_schema=False)
+        app[ROUTE_ENDPOINTS_KEY][route] = Endpoint(method=route.method, path=prefix, handler=None,
+                                                   roles=PUBLIC, in_schema=False)
 
 
 # ---------------------------------------------------------------- the Server header
@@ -369,6 +368,7 @@ def create_base_app(settings: Settings) -> web.Application:
     app[SETTINGS_KEY] = settings
     app[METRICS_KEY] = Metrics(settings.service)
     app[ENDPOINTS_KEY] = []
+    app[ROUTE_ENDPOINTS_KEY] = {}
     app[REVOCATIONS_KEY] = Revocations()
     return app
 
