@@ -232,7 +232,6 @@ async def item_stats(request: web.Request) -> web.Response:
     return json_response(DifficultyUpdate(updated=changed))
 
 
-
 @internal.get(
     "/internal/attempts/{attempt_id}",
     roles=SERVICE,
