@@ -8,15 +8,15 @@ from exam_delivery import attempts, blueprints, policy
 from exam_delivery.feed import apply_item_stats
 from exam_delivery.schemas import (
     AttemptIn,
-    AttemptPolicyIn,
-    AttemptPolicyOut,
-    Eligibility,
     AttemptList,
     AttemptOut,
+    AttemptPolicyIn,
+    AttemptPolicyOut,
     AttemptStarted,
     BlueprintIn,
     BlueprintOut,
     DifficultyUpdate,
+    Eligibility,
     PartClosed,
     QuestionList,
     QuestionOut,
