@@ -140,20 +140,24 @@ class StatsEngine:
             snapshot = self.snapshot
             assert snapshot is not None
             if self._with_low is None or self._with_low.version != snapshot.version:
-                self._with_low = await self._run(
-                    analytics.compute_snapshot,
-                    snapshot.version,
-                    dt.datetime.now(dt.UTC),
-                    self.frame,
-                    self.meta,
-                    self.dense,
-                    self.irt.get("2pl"),
-                    self.theta,
-                    self.theta_se,
-                    flag_min_n=self.flag_min_n,
-                    include_low=True,
-                )
+                self._with_low = await self._compute(snapshot.version, include_low=True)
             return self._with_low
+
+    async def _compute(self, version: int, **options: Any) -> analytics.Snapshot:
+        """A snapshot of the current frame, abilities and calibration, off the event loop."""
+        return await self._run(
+            analytics.compute_snapshot,
+            version,
+            dt.datetime.now(dt.UTC),
+            self.frame,
+            self.meta,
+            self.dense,
+            self.irt.get("2pl"),
+            self.theta,
+            self.theta_se,
+            flag_min_n=self.flag_min_n,
+            **options,
+        )
 
     async def snapshot_for(self, include_low: bool) -> analytics.Snapshot:
         return await self.including_low() if include_low else await self.current()
@@ -186,20 +190,7 @@ class StatsEngine:
             await self._update_abilities(old_n)
             self._version += 1
             changed = None if cal_changed else {str(r["blueprint_id"]) for r in rows}
-            self.snapshot = await self._run(
-                analytics.compute_snapshot,
-                self._version,
-                dt.datetime.now(dt.UTC),
-                self.frame,
-                self.meta,
-                self.dense,
-                self.irt.get("2pl"),
-                self.theta,
-                self.theta_se,
-                flag_min_n=self.flag_min_n,
-                previous=self.snapshot,
-                changed=changed,
-            )
+            self.snapshot = await self._compute(self._version, previous=self.snapshot, changed=changed)
             self.last_compute_seconds = time.perf_counter() - started
             self.ready.set()
             _log.info(
