@@ -57,6 +57,21 @@ def read(folder: Path) -> DemoSecrets:
     return kept
 
 
+def write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path` (replacing it) so that it is never readable by others, not even for
+    a moment: a temporary file created with mode 0600, then renamed into place."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def load_or_create(folder: Path) -> tuple[DemoSecrets, bool]:
     """The folder's secrets, made on first use; (secrets, whether they were just made)."""
     path = secrets_path(folder)

@@ -156,8 +156,7 @@ class Launcher:
             known = json.loads(accounts_file.read_text())
         if created:
             known = [[u, p, r] for u, p, r in created]
-            accounts_file.write_text(json.dumps(known, indent=1))
-            accounts_file.chmod(0o600)
+            demo_secrets.write_private(accounts_file, json.dumps(known, indent=1).encode())
         return known
 
     def child_env(self, ports: dict[str, int]) -> dict[str, str]:

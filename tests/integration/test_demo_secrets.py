@@ -178,3 +178,28 @@ def test_no_secret_is_written_in_the_source():
         if not str(path.relative_to(ROOT)).startswith(("tests/", "bench/")):
             found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in assigned.finditer(text)]
     assert not found, "\n".join(found)
+
+
+def test_private_files_exist_only_owner_only(tmp_path, monkeypatch):
+    """demo-accounts.json is written like the secrets: the bytes are never in a file others may
+    read, even under umask 0, and an existing loose file is replaced by an owner-only one."""
+    target = tmp_path / "demo-accounts.json"
+    target.write_text("old")
+    target.chmod(0o644)
+    seen = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        seen.append((stat.S_IMODE(os.stat(src).st_mode), Path(src).read_bytes()))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    old = os.umask(0)
+    try:
+        demo_secrets.write_private(target, b'[["admin", "pw", "admin"]]')
+    finally:
+        os.umask(old)
+    assert seen == [(0o600, b'[["admin", "pw", "admin"]]')]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_bytes() == b'[["admin", "pw", "admin"]]'
+    assert [p.name for p in tmp_path.iterdir()] == ["demo-accounts.json"]
