@@ -414,7 +414,7 @@ def run_cli(argv: list[str]) -> int:
 
 
 async def make_instructor(stack) -> tuple[str, str]:
-    username, password = f"cli-{uuid.uuid4().hex[:8]}", secrets.token_urlsafe(12)
+    username, password = f"cli-{uuid.uuid4().hex[:8]}", "pw" + secrets.token_urlsafe(12)
     status, body = await stack.request(
         "POST",
         "/api/users",
