@@ -192,8 +192,9 @@ class Launcher:
         if "MOCKCERT_EVENT_VERIFY_KEY" not in env:
             try:
                 env["MOCKCERT_EVENT_VERIFY_KEY"] = event_signing.verify_key_for(env["MOCKCERT_EVENT_SIGNING_KEY"])
-            except event_signing.EventKeyError:
-                pass  # the operator's key is damaged: delivery's settings check says so
+            except event_signing.EventKeyError as exc:
+                # Scoring then gets no verify key; delivery refuses the damaged key at boot.
+                say(f"MOCKCERT_EVENT_SIGNING_KEY is not a usable key ({exc}); fix or unset it")
 
     @staticmethod
     def service_env(env: dict[str, str], name: str) -> dict[str, str]:
