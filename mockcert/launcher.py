@@ -28,8 +28,18 @@ from mockcert import demo_secrets, postmaster
 from mockcert.database import data_dir, ensure_database, migrate_all, start_embedded
 from mockcert.sandbox import free_port
 from shared import event_signing
+from shared.backoff import backoff_delay
 
 SERVICES = (("item-bank", "item_bank"), ("exam-delivery", "exam_delivery"), ("scoring", "scoring"))
+# Restarts of a child or of the database: 1 s, doubled after each quick failure, at most 30 s.
+RESTART_BASE_SECONDS = 1.0
+RESTART_CAP_SECONDS = 30.0
+RAN_A_GOOD_WHILE_SECONDS = 60.0
+
+
+def restart_delay(quick_failures: int) -> float:
+    """Seconds before the next start after `quick_failures` failures in a row (0: the first restart)."""
+    return backoff_delay(quick_failures + 1, RESTART_BASE_SECONDS, RESTART_CAP_SECONDS)
 
 
 def say(message: str) -> None:
@@ -87,7 +97,8 @@ class Child:
     proc: asyncio.subprocess.Process | None = None
     restarts: int = 0
     started_at: float = 0.0
-    backoff: float = 1.0
+    quick_deaths: int = 0  # deaths in a row, each soon after its start
+    backoff: float = RESTART_BASE_SECONDS
     history: list[float] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -234,7 +245,8 @@ class Launcher:
                 return
             ran = time.monotonic() - child.started_at
             # A process that ran a good while before dying starts over with a short delay.
-            child.backoff = 1.0 if ran > 60 else min(child.backoff * 2, 30.0)
+            child.quick_deaths = 0 if ran > RAN_A_GOOD_WHILE_SECONDS else child.quick_deaths + 1
+            child.backoff = restart_delay(child.quick_deaths)
             child.restarts += 1
             say(f"{child.name} exited with code {code} after {ran:.1f}s; restarting in {child.backoff:.0f}s "
                 f"(restart #{child.restarts}, log: {child.log_path})")
@@ -250,7 +262,7 @@ class Launcher:
         pm = self.postmaster
         if pm is None:
             return
-        backoff, since = 1.0, time.monotonic()
+        failures, since = 0, time.monotonic()  # failed restarts in a row
         while not self.stopping.is_set():
             pid = await asyncio.to_thread(postmaster.owner_pid, pm.pgdata)
             if pid is not None:
@@ -259,8 +271,8 @@ class Launcher:
                         say(f"database: postmaster pid {pid} owns {pm.pgdata} now (was {self.db_pid})")
                     self.db_pid, self.db_state = pid, "running"
                     self.write_state()
-                if time.monotonic() - since > 60:
-                    backoff = 1.0  # it ran a good while: the next failure restarts quickly
+                if time.monotonic() - since > RAN_A_GOOD_WHILE_SECONDS:
+                    failures = 0  # it ran a good while: the next failure restarts quickly
                 await self._pause(poll)
                 continue
             if await asyncio.to_thread(postmaster.pg_ctl_running, pm.pgdata):
@@ -274,11 +286,11 @@ class Launcher:
                 continue
             if self.db_state in ("running", "restarting"):
                 self.db_restarts += 1
-                say(f"database: postmaster pid {self.db_pid} is gone; restarting in {backoff:.0f}s "
+                say(f"database: postmaster pid {self.db_pid} is gone; restarting in {restart_delay(failures):.0f}s "
                     f"(restart #{self.db_restarts}, log: {pm.log})")
                 self.db_state = "down"
                 self.write_state()
-            await self._pause(backoff)
+            await self._pause(restart_delay(failures))
             if (self.stopping.is_set() or await asyncio.to_thread(postmaster.owner_pid, pm.pgdata) is not None
                     or await asyncio.to_thread(postmaster.pg_ctl_running, pm.pgdata)):
                 continue
@@ -290,10 +302,11 @@ class Launcher:
             try:
                 pid = await asyncio.shield(self.db_starting)
             except Exception as exc:  # whatever failed, the supervision goes on
-                backoff = min(backoff * 2, 30.0)
+                failures += 1
                 self.db_state = "down"
                 self.write_state()
-                say(f"database: restart failed ({type(exc).__name__}); next try in {backoff:.0f}s (log: {pm.log})")
+                say(f"database: restart failed ({type(exc).__name__}); "
+                    f"next try in {restart_delay(failures):.0f}s (log: {pm.log})")
                 continue
             say(f"database: restarted, postmaster pid {pid}")
             self.db_pid, self.db_state, since = pid, "running", time.monotonic()

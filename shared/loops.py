@@ -10,11 +10,19 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import structlog
 
+from shared.backoff import backoff_delay
+
 _log = structlog.get_logger("mockcert.background")
 MAX_LOOP_BACKOFF = 10.0
 EXPECTED_FAILURES: tuple[type[BaseException], ...] = (
     OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError,
 )
+
+
+def retry_delay(failures: int, interval: float) -> float:
+    """Seconds before the next step after `failures` failed ones in a row: twice the interval
+    after the first, doubled after each further one, at most MAX_LOOP_BACKOFF."""
+    return backoff_delay(failures + 1, interval, MAX_LOOP_BACKOFF)
 
 
 async def run_loop(
@@ -36,7 +44,7 @@ async def run_loop(
         except expected as exc:
             # A peer or the database down: expected, said in one line, retried.
             failures += 1
-            delay = min(MAX_LOOP_BACKOFF, interval * 2 ** min(failures, 8))
+            delay = retry_delay(failures, interval)
             _log.warning(
                 "background_step_failed",
                 loop=name,
@@ -46,7 +54,7 @@ async def run_loop(
             )
         except Exception:
             failures += 1
-            delay = min(MAX_LOOP_BACKOFF, interval * 2 ** min(failures, 8))
+            delay = retry_delay(failures, interval)
             _log.exception("background_step_error", loop=name, failures=failures, retry_in=round(delay, 2))
         if wake is None:
             await asyncio.sleep(delay)
