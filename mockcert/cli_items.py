@@ -237,15 +237,15 @@ def cmd_items_lint(args: argparse.Namespace) -> int:
 
     out = sys.stdout
     if args.sample:
-        from item_bank.sample_bank import generate_sample_bank
+        from item_bank.sample_bank import load_sample_bank
 
-        bank = generate_sample_bank(args.seed)
+        bank = load_sample_bank()
         report = lint_bank(bank)
         for entry in report.items:
             if args.warnings or any(f.level == "error" for f in entry.findings):
                 shown = [f for f in entry.findings if args.warnings or f.level == "error"]
                 out.write("\n".join(_lint_lines(f"item {entry.index + 1} ({entry.domain})", shown)) + "\n")
-        out.write(f"sample bank, seed {args.seed}: {len(bank)} items\n\n")
+        out.write(f"sample bank: {len(bank)} items\n\n")
         out.write(format_report(report))
         _write_near_duplicates(report.findings, args.warnings)
         missed = report.targets_missed
@@ -312,7 +312,6 @@ def register(subparsers: Any) -> None:
     )
     lint.add_argument("file", nargs="?", default="", help="a .jsonl (one item per line) or .csv file")
     lint.add_argument("--sample", action="store_true", help="lint the built-in sample bank instead of a file")
-    lint.add_argument("--seed", type=int, default=2026, help="the sample bank's seed (default 2026)")
     lint.add_argument("--warnings", action="store_true", help="with --sample: list every warning too")
     lint.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from the file name")
     lint.add_argument("--year", type=int, default=int(os.environ.get("MOCKCERT_CODE_SET_YEAR", 2026)),

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from item_bank.lint import CPT_AREAS, TARGETS, BankReport, format_report, lint_bank
-from item_bank.sample_bank import generate_sample_bank
+from item_bank.sample_bank import load_sample_bank
 from shared.domains import DOMAINS
 
 
 @pytest.fixture(scope="module")
 def report() -> BankReport:
-    return lint_bank(generate_sample_bank())
+    return lint_bank(load_sample_bank())
 
 
 def test_no_item_errors(report):

@@ -31,9 +31,9 @@ Generator = Callable[[], list[dict[str, Any]]]
 
 
 def _default_generator() -> Generator:
-    from item_bank.sample_bank import generate_sample_bank
+    from item_bank.sample_bank import load_sample_bank
 
-    return generate_sample_bank
+    return load_sample_bank
 
 
 class SampleBankRefused(RuntimeError):

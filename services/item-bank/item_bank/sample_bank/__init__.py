@@ -1,64 +1,73 @@
-"""A deterministic sample CPC item bank, so every content area has questions before instructors write any.
+"""The sample CPC item bank, so every content area has questions before instructors write any.
 
-Generation is seeded with its own random.Random (never the global one): the same seed always gives
-the same bank, which keeps tests and demo data reproducible, and another seed gives a different
-selection and option order. Content rules live with each generator: ICD-10-CM items come from the
-public-domain code set, HCPCS items from a small hand-written table, and CPT-area items never
-reproduce a CPT descriptor.
+The questions are data, not code: `data/<area>.jsonl` holds one content area (its code in lower
+case, e.g. `data/cpt-10000.jsonl`), one item per line as UTF-8 JSON with exactly the fields of an
+import row (domain, stem, options, key, rationale, tags, code_set_year, references). The files
+ship inside the package and are read through importlib.resources, so an installed wheel carries
+them. The bank is their lines in code-book order of the areas, then file order: the same bank on
+every start. Content rules are checked by tests/unit/test_sample_bank.py on every line: ICD-10-CM
+codes billable in the public-domain code set, HCPCS codes real, no CPT descriptor reproduced,
+and `mockcert items lint --sample` without an error or a missed target.
 """
 
 from __future__ import annotations
 
-import random
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import msgspec
 
 from shared.domains import DOMAINS
 
-from . import anatomy, compliance, cpt_guidelines, cpt_sections, hcpcs, icd, surgery, terminology
-from ._common import LABELS, Spec, normalise, render, validate_item
-
-__all__ = ["generate_sample_bank", "validate_item"]
+__all__ = ["SampleItem", "data_file", "load_sample_bank"]
 
 
-def _specs_by_domain(rng: random.Random) -> dict[str, list[Spec]]:
-    out: dict[str, list[Spec]] = {}
-    out.update(surgery.build(rng))
-    for code, builder in cpt_sections.BUILDERS.items():
-        out[code] = builder(rng)
-    out["TERM"] = terminology.build(rng)
-    out["ANAT"] = anatomy.build(rng)
-    out["ICD"] = icd.build(rng)
-    out["HCPCS"] = hcpcs.build(rng)
-    out["GUIDE"] = cpt_guidelines.build(rng)
-    out["COMP"] = compliance.build(rng)
-    return out
+class SampleOption(msgspec.Struct, forbid_unknown_fields=True):
+    label: str
+    text: str
 
 
-def generate_sample_bank(seed: int = 2026) -> list[dict]:
-    """Return the sample bank as item dicts, grouped by domain in code-book order."""
-    rng = random.Random(seed)
-    by_domain = _specs_by_domain(rng)
-    ordered: list[Spec] = []
-    blocks: list[int] = []
+class SampleItem(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """One line of a data file: every field required, nothing else allowed (the API's limits are
+    checked when the bank is seeded, by the same rules as an import)."""
+
+    domain: str
+    stem: str
+    options: list[SampleOption]
+    key: str
+    rationale: str
+    tags: list[str]
+    code_set_year: int
+    references: list[str]
+
+
+_LINE = msgspec.json.Decoder(SampleItem)
+
+
+def data_file(domain_code: str) -> Traversable:
+    """The data file of one content area, inside the installed package."""
+    return resources.files(__name__).joinpath("data", f"{domain_code.lower()}.jsonl")
+
+
+def load_sample_bank(root: Traversable | None = None) -> list[dict[str, Any]]:
+    """Return the sample bank as item dicts, grouped by content area in code-book order.
+
+    `root` is the folder of the data files (the package's own by default). Raise ValueError
+    naming the file and line when a line is not a sample item or belongs to another area.
+    """
+    items: list[dict[str, Any]] = []
     for domain in DOMAINS:
-        specs = list(by_domain.get(domain.code, []))
-        if any(s.domain != domain.code for s in specs):
-            raise ValueError(f"a generator for {domain.code} produced items for another domain")
-        rng.shuffle(specs)
-        ordered += specs
-        blocks.append(len(specs))
-    # Balance the key letter within each area (each letter a quarter of the area's items, give
-    # or take one) instead of leaving it to chance.
-    positions: list[int] = []
-    for size in blocks:
-        block = [i % len(LABELS) for i in range(size)]
-        rng.shuffle(block)
-        positions += block
-    items = [render(s, rng, pos) for s, pos in zip(ordered, positions, strict=True)]
-    seen: set[str] = set()
-    for item in items:
-        validate_item(item)
-        stem = normalise(item["stem"])
-        if stem in seen:
-            raise ValueError(f"duplicate stem: {stem[:80]!r}")
-        seen.add(stem)
+        source = data_file(domain.code) if root is None else root.joinpath(f"{domain.code.lower()}.jsonl")
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = _LINE.decode(line)
+            except msgspec.DecodeError as exc:
+                raise ValueError(f"{source.name} line {number}: {exc}") from None
+            if item.domain != domain.code:
+                raise ValueError(f"{source.name} line {number}: domain {item.domain!r}, expected {domain.code!r}")
+            items.append(msgspec.to_builtins(item))
     return items
+

@@ -1,4 +1,4 @@
-"""Command-line peek at the sample bank, for humans checking what a seed produces."""
+"""Command-line peek at the sample bank, for humans checking what the data files hold."""
 
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ from collections import Counter
 
 from shared.domains import DOMAINS
 
-from . import generate_sample_bank
+from . import load_sample_bank
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m item_bank.sample_bank", description=__doc__)
-    parser.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")
     parser.add_argument("--count", action="store_true", help="print the number of items per domain")
     parser.add_argument("--json", action="store_true", help="print the whole bank as JSON")
     args = parser.parse_args(argv)
-    bank = generate_sample_bank(args.seed)
+    bank = load_sample_bank()
     if args.json:
         sys.stdout.write(json.dumps(bank, indent=2, ensure_ascii=False) + "\n")
     if args.count or not args.json:
