@@ -1,23 +1,31 @@
 """Settings read from the environment once, at boot, and checked there.
 
-One struct serves every service; each service reads its own port from its own
-prefix (`MOCKCERT_ITEM_BANK_PORT`, ...). A default or empty signing secret is
-refused outside demo mode, so a forgotten variable never reaches production.
-No secret has a default in the source: `mockcert run` makes random ones for demo
-mode and keeps them in the data folder (see mockcert/demo_secrets.py).
+One struct serves every service, and it holds every default, once: `load_settings`
+gathers the variables that are set (`ENV_SOURCES` names each setting's variables)
+and decodes them into the struct with `msgspec.convert`, so a variable that is not
+set leaves the struct's default. Each service reads its host, port and pool size
+from its own prefix (`MOCKCERT_ITEM_BANK_PORT`, ...); the two defaults that depend
+on the service or the mode (the port, seeding the sample bank in demo mode) are in
+`_context_defaults`. A default or empty signing secret is refused outside demo mode,
+so a forgotten variable never reaches production. No secret has a default in the
+source: `mockcert run` makes random ones for demo mode and keeps them in the data
+folder (see mockcert/demo_secrets.py).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
 
 import msgspec
 
 from shared import event_signing
 
 SERVICE_NAMES = ("item-bank", "exam-delivery", "scoring")
-DEFAULT_PORTS = {"item-bank": 8081, "exam-delivery": 8082, "scoring": 8083}
+DEFAULT_PORTS = MappingProxyType({"item-bank": 8081, "exam-delivery": 8082, "scoring": 8083})
 
 
 class SettingsError(ValueError):
@@ -27,7 +35,7 @@ class SettingsError(ValueError):
 class Settings(msgspec.Struct, kw_only=True):
     service: str = "item-bank"
     host: str = "127.0.0.1"
-    port: int = 8081
+    port: int = DEFAULT_PORTS["item-bank"]  # load_settings: the service's own (DEFAULT_PORTS)
     database_url: str = ""
     mode: str = "production"  # "demo" relaxes the secret checks and creates demo accounts
     jwt_secret: str = ""
@@ -39,14 +47,14 @@ class Settings(msgspec.Struct, kw_only=True):
     token_ttl_seconds: int = 24 * 3600  # longer than the longest exam at the largest accommodation (4x)
     max_body_bytes: int = 1 << 20
     max_import_bytes: int = 32 << 20
-    item_bank_url: str = "http://127.0.0.1:8081"
-    delivery_url: str = "http://127.0.0.1:8082"
-    scoring_url: str = "http://127.0.0.1:8083"
+    item_bank_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['item-bank']}"
+    delivery_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['exam-delivery']}"
+    scoring_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['scoring']}"
     db_pool_min: int = 2
     db_pool_max: int = 10
     admin_user: str = ""
     admin_password: str = ""
-    seed_sample_bank: bool = False
+    seed_sample_bank: bool = False  # load_settings: True in demo mode unless the variable says
     instance: str = ""
     # Background work: how often each loop looks for work (seconds).
     sweep_interval_seconds: float = 1.0
@@ -107,56 +115,90 @@ class Settings(msgspec.Struct, kw_only=True):
             raise SettingsError("MOCKCERT_EVENT_VERIFY_KEY is required by scoring outside demo mode")
 
 
+# Where each setting is read from: the variables tried in order ("{SERVICE}" is the service's
+# own prefix, e.g. ITEM_BANK). `service` is not read: it is the process's own name.
+ENV_SOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "host": ("MOCKCERT_{SERVICE}_HOST", "MOCKCERT_HOST"),
+    "port": ("MOCKCERT_{SERVICE}_PORT",),
+    "database_url": ("DATABASE_URL",),
+    "mode": ("MOCKCERT_MODE",),
+    "jwt_secret": ("MOCKCERT_JWT_SECRET",),
+    "service_secret": ("MOCKCERT_SERVICE_SECRET",),
+    "event_signing_key": ("MOCKCERT_EVENT_SIGNING_KEY",),
+    "event_verify_key": ("MOCKCERT_EVENT_VERIFY_KEY",),
+    "token_ttl_seconds": ("MOCKCERT_TOKEN_TTL_SECONDS",),
+    "max_body_bytes": ("MOCKCERT_MAX_BODY_BYTES",),
+    "max_import_bytes": ("MOCKCERT_MAX_IMPORT_BYTES",),
+    "item_bank_url": ("MOCKCERT_ITEM_BANK_URL",),
+    "delivery_url": ("MOCKCERT_EXAM_DELIVERY_URL",),
+    "scoring_url": ("MOCKCERT_SCORING_URL",),
+    "db_pool_min": ("MOCKCERT_{SERVICE}_DB_POOL_MIN",),
+    "db_pool_max": ("MOCKCERT_{SERVICE}_DB_POOL_MAX",),
+    "admin_user": ("MOCKCERT_ADMIN_USER",),
+    "admin_password": ("MOCKCERT_ADMIN_PASSWORD",),
+    "seed_sample_bank": ("MOCKCERT_SEED_SAMPLE_BANK",),
+    "instance": ("MOCKCERT_INSTANCE",),
+    "sweep_interval_seconds": ("MOCKCERT_SWEEP_INTERVAL_SECONDS",),
+    "feed_poll_seconds": ("MOCKCERT_FEED_POLL_SECONDS",),
+    "outbox_poll_seconds": ("MOCKCERT_OUTBOX_POLL_SECONDS",),
+    "stats_refresh_seconds": ("MOCKCERT_STATS_REFRESH_SECONDS",),
+    "revocation_poll_seconds": ("MOCKCERT_REVOCATION_POLL_SECONDS",),
+    "shuffle_options": ("MOCKCERT_SHUFFLE_OPTIONS",),
+    "exposure_max_share": ("MOCKCERT_EXPOSURE_MAX_SHARE",),
+    "exposure_window": ("MOCKCERT_EXPOSURE_WINDOW",),
+    "current_code_set_year": ("MOCKCERT_CODE_SET_YEAR",),
+    "attempt_cooldown_seconds": ("MOCKCERT_ATTEMPT_COOLDOWN_SECONDS",),
+})
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+_FIELD_TYPES: Mapping[str, Any] = MappingProxyType({f.name: f.type for f in msgspec.structs.fields(Settings)})
+_ERROR_PATH = re.compile(r"at `\$\.(\w+)`")
+
+
 def _env_name(service: str) -> str:
     return service.upper().replace("-", "_")
 
 
-def _bool(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
+def _context_defaults(service: str, mode: str) -> dict[str, Any]:
+    """The defaults that depend on which service runs and in which mode; the variables override them."""
+    return {"port": DEFAULT_PORTS.get(service, 0), "seed_sample_bank": mode == "demo"}  # unknown: check() refuses
+
+
+def _env_value(field: str, name: str, raw: str) -> Any:
+    """The variable's text as msgspec should see it: numbers without surrounding blanks, and the
+    usual spellings of yes and no for switches (anything else is refused, naming the variable)."""
+    kind = _FIELD_TYPES[field]
+    if kind is str:
+        return raw
+    value = raw.strip()
+    if kind is bool:
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        raise SettingsError(f"invalid setting: {name} must be 1/0, true/false, yes/no or on/off, not {raw!r}")
+    return value
 
 
 def load_settings(service: str, env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
-    mode = env.get("MOCKCERT_MODE", "production")
-    demo = mode == "demo"
-    prefix = f"MOCKCERT_{_env_name(service)}_"
+    prefix = _env_name(service)
+    raw: dict[str, Any] = {"service": service}
+    names: dict[str, str] = {}
+    for field, candidates in ENV_SOURCES.items():
+        for candidate in candidates:
+            name = candidate.format(SERVICE=prefix)
+            if name in env:
+                raw[field] = _env_value(field, name, env[name])
+                names[field] = name
+                break
     try:
-        settings = Settings(
-            service=service,
-            host=env.get(prefix + "HOST", env.get("MOCKCERT_HOST", "127.0.0.1")),
-            port=int(env.get(prefix + "PORT", DEFAULT_PORTS.get(service, 8080))),
-            database_url=env.get("DATABASE_URL", ""),
-            mode=mode,
-            jwt_secret=env.get("MOCKCERT_JWT_SECRET", ""),
-            service_secret=env.get("MOCKCERT_SERVICE_SECRET", ""),
-            event_signing_key=env.get("MOCKCERT_EVENT_SIGNING_KEY", ""),
-            event_verify_key=env.get("MOCKCERT_EVENT_VERIFY_KEY", ""),
-            token_ttl_seconds=int(env.get("MOCKCERT_TOKEN_TTL_SECONDS", 24 * 3600)),
-            max_body_bytes=int(env.get("MOCKCERT_MAX_BODY_BYTES", 1 << 20)),
-            max_import_bytes=int(env.get("MOCKCERT_MAX_IMPORT_BYTES", 32 << 20)),
-            item_bank_url=env.get("MOCKCERT_ITEM_BANK_URL", f"http://127.0.0.1:{DEFAULT_PORTS['item-bank']}"),
-            delivery_url=env.get(
-                "MOCKCERT_EXAM_DELIVERY_URL", f"http://127.0.0.1:{DEFAULT_PORTS['exam-delivery']}"
-            ),
-            scoring_url=env.get("MOCKCERT_SCORING_URL", f"http://127.0.0.1:{DEFAULT_PORTS['scoring']}"),
-            db_pool_min=int(env.get(prefix + "DB_POOL_MIN", 2)),
-            db_pool_max=int(env.get(prefix + "DB_POOL_MAX", 10)),
-            admin_user=env.get("MOCKCERT_ADMIN_USER", ""),
-            admin_password=env.get("MOCKCERT_ADMIN_PASSWORD", ""),
-            seed_sample_bank=_bool(env.get("MOCKCERT_SEED_SAMPLE_BANK", "1" if demo else "0")),
-            instance=env.get("MOCKCERT_INSTANCE", ""),
-            sweep_interval_seconds=float(env.get("MOCKCERT_SWEEP_INTERVAL_SECONDS", 1.0)),
-            feed_poll_seconds=float(env.get("MOCKCERT_FEED_POLL_SECONDS", 2.0)),
-            outbox_poll_seconds=float(env.get("MOCKCERT_OUTBOX_POLL_SECONDS", 1.0)),
-            stats_refresh_seconds=float(env.get("MOCKCERT_STATS_REFRESH_SECONDS", 10.0)),
-            revocation_poll_seconds=float(env.get("MOCKCERT_REVOCATION_POLL_SECONDS", 1.0)),
-            shuffle_options=_bool(env.get("MOCKCERT_SHUFFLE_OPTIONS", "1")),
-            exposure_max_share=float(env.get("MOCKCERT_EXPOSURE_MAX_SHARE", 0.5)),
-            exposure_window=int(env.get("MOCKCERT_EXPOSURE_WINDOW", 200)),
-            current_code_set_year=int(env.get("MOCKCERT_CODE_SET_YEAR", 2026)),
-            attempt_cooldown_seconds=int(env.get("MOCKCERT_ATTEMPT_COOLDOWN_SECONDS", 3600)),
-        )
-    except ValueError as exc:
-        raise SettingsError(f"invalid setting: {exc}") from exc
+        settings = msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        found = _ERROR_PATH.search(str(exc))
+        where = names.get(found.group(1), found.group(1)) if found else "environment"
+        raise SettingsError(f"invalid setting {where}: {exc}") from exc
+    unset = {k: v for k, v in _context_defaults(service, settings.mode).items() if k not in raw}
+    settings = msgspec.structs.replace(settings, **unset)
     settings.check()
     return settings

@@ -1,12 +1,13 @@
 import datetime as dt
 
 import jwt
+import msgspec
 import pytest
 
 from shared import event_signing
 from shared.auth import decode_token, issue_service_token, issue_user_token
 from shared.errors import Problem
-from shared.settings import SettingsError, load_settings
+from shared.settings import DEFAULT_PORTS, ENV_SOURCES, SERVICE_NAMES, Settings, SettingsError, load_settings
 
 BASE = {"DATABASE_URL": "postgresql://x/y"}
 EVENT_KEY = event_signing.new_signing_key()
@@ -63,6 +64,61 @@ def test_missing_database_and_bad_numbers_are_refused():
         load_settings("scoring", GOOD)
     with pytest.raises(SettingsError):
         load_settings("scoring", {**BASE, **GOOD, "MOCKCERT_SCORING_PORT": "eighty"})
+
+
+def test_every_setting_but_the_service_name_is_read_from_a_variable():
+    assert set(ENV_SOURCES) == {f.name for f in msgspec.structs.fields(Settings)} - {"service"}
+
+
+def test_unset_variables_leave_the_structs_own_defaults():
+    """Each default is written once, in the struct; only the port (the service's own) and the sample
+    bank (seeded in demo mode) depend on which service runs in which mode."""
+    for service in SERVICE_NAMES:
+        loaded = load_settings(service, {**BASE, **GOOD})
+        expected = Settings(service=service, port=DEFAULT_PORTS[service], database_url=BASE["DATABASE_URL"],
+                            jwt_secret=GOOD["MOCKCERT_JWT_SECRET"], service_secret=GOOD["MOCKCERT_SERVICE_SECRET"],
+                            event_signing_key=EVENT_KEY, event_verify_key=GOOD["MOCKCERT_EVENT_VERIFY_KEY"])
+        assert loaded == expected
+    demo = load_settings("item-bank", {**BASE, **GOOD, "MOCKCERT_MODE": "demo"})
+    assert demo.seed_sample_bank
+    assert not load_settings("item-bank", {**BASE, **GOOD, "MOCKCERT_MODE": "demo",
+                                           "MOCKCERT_SEED_SAMPLE_BANK": "0"}).seed_sample_bank
+
+
+@pytest.mark.parametrize("field", sorted(ENV_SOURCES))
+def test_each_variable_reaches_its_setting(field):
+    kind = {f.name: f.type for f in msgspec.structs.fields(Settings)}[field]
+    value = {str: "postgresql://other/db", int: 7, float: 0.25, bool: False}[kind]
+    if field == "mode":
+        value = "demo"
+    if field in ("jwt_secret", "service_secret"):
+        value = "c" * 40 if field == "jwt_secret" else "d" * 40
+    if field in ("event_signing_key", "event_verify_key"):
+        value = GOOD["MOCKCERT_EVENT_SIGNING_KEY" if field == "event_signing_key" else "MOCKCERT_EVENT_VERIFY_KEY"]
+    name = ENV_SOURCES[field][0].format(SERVICE="SCORING")
+    text = {True: "on", False: "off"}[value] if kind is bool else f" {value} " if kind is not str else str(value)
+    loaded = load_settings("scoring", {**BASE, **GOOD, name: text})
+    assert getattr(loaded, field) == value
+
+
+def test_a_services_host_falls_back_to_the_common_variable():
+    assert load_settings("scoring", {**BASE, **GOOD, "MOCKCERT_HOST": "0.0.0.0"}).host == "0.0.0.0"
+    both = {"MOCKCERT_HOST": "0.0.0.0", "MOCKCERT_SCORING_HOST": "10.0.0.5"}
+    assert load_settings("scoring", {**BASE, **GOOD, **both}).host == "10.0.0.5"
+    # Another service's own variable is not this one's.
+    assert load_settings("scoring", {**BASE, **GOOD, "MOCKCERT_ITEM_BANK_PORT": "9000"}).port == 8083
+
+
+def test_a_malformed_value_is_refused_naming_its_variable():
+    with pytest.raises(SettingsError, match="MOCKCERT_SCORING_DB_POOL_MAX"):
+        load_settings("scoring", {**BASE, **GOOD, "MOCKCERT_SCORING_DB_POOL_MAX": "ten"})
+    with pytest.raises(SettingsError, match="MOCKCERT_EXPOSURE_MAX_SHARE"):
+        load_settings("scoring", {**BASE, **GOOD, "MOCKCERT_EXPOSURE_MAX_SHARE": "half"})
+    # A switch spelled neither yes nor no is a mistake to say at boot, not a silent "off".
+    with pytest.raises(SettingsError, match="MOCKCERT_SHUFFLE_OPTIONS"):
+        load_settings("scoring", {**BASE, **GOOD, "MOCKCERT_SHUFFLE_OPTIONS": "ture"})
+    for text, value in (("YES", True), ("1", True), ("true", True), ("no", False), ("", False), ("0", False)):
+        assert load_settings("scoring", {**BASE, **GOOD, "MOCKCERT_SHUFFLE_OPTIONS": text}).shuffle_options is value
 
 
 @pytest.fixture
