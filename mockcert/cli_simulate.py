@@ -62,7 +62,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from scoring.simulate import Simulation, SimulationError
+    from mockcert.simulate import Simulation, SimulationError
 
     if args.candidates < 1:
         sys.stderr.write("--candidates must be at least 1\n")

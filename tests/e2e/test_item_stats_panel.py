@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from playwright.async_api import Route, expect
 
-from scoring.simulate import BankItem, EventFactory, post_events, synthetic_bank
+from mockcert.simulate import BankItem, EventFactory, post_events, synthetic_bank
 from shared.auth import issue_service_token
 from tests.e2e.conftest import MED_ITEM, artifact, ui_login
 from tests.support import TEST_EVENT_SIGNING_KEY, Stack, start_stack

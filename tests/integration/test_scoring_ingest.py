@@ -10,7 +10,7 @@ import msgspec
 import numpy as np
 import pytest
 
-from scoring.simulate import EventFactory, post_events, synthetic_bank
+from mockcert.simulate import EventFactory, post_events, synthetic_bank
 from shared import event_signing
 from shared.auth import issue_service_token
 from tests.support import TEST_EVENT_SIGNING_KEY, Stack, start_stack

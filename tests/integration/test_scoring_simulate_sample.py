@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from scoring.simulate import Simulation
+from mockcert.simulate import Simulation
 from tests.support import ADMIN_PASSWORD, Stack, start_stack
 
 
