@@ -8,7 +8,7 @@ the schema, so replicas starting together on an empty database do not race.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from aiohttp import web
 from shared.settings import Settings
 
 POOL_KEY = web.AppKey("pool", asyncpg.Pool)
+# What the pool runs on a connection it takes back (None: asyncpg's reset query).
+Reset = Callable[[asyncpg.Connection], Awaitable[None]]
 _log = structlog.get_logger("mockcert.db")
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _FILE_RE = re.compile(r"^(\d{3,})_[a-z0-9_]+\.sql$")
@@ -34,20 +36,22 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(kind, encoder=_encode_json, decoder=msgspec.json.decode, schema="pg_catalog")
 
 
-async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10, *, reset: Reset | None = None) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
         dsn, min_size=min_size, max_size=max_size, init=init_connection, command_timeout=30,
-        max_inactive_connection_lifetime=300,
+        max_inactive_connection_lifetime=300, reset=reset,
     )
     async with pool.acquire() as conn:
         await conn.fetchval("SELECT 1")
     return pool
 
 
-def pool_ctx(settings: Settings):  # type: ignore[no-untyped-def]
+def pool_ctx(settings: Settings, *, reset: Reset | None = None):  # type: ignore[no-untyped-def]
+    """The app's one pool, under POOL_KEY; `reset` replaces asyncpg's reset query on release."""
+
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         _log.info("db_connect", pool_max=settings.db_pool_max)  # never the DSN: it may hold a password
-        pool = await create_pool(settings.database_url, settings.db_pool_min, settings.db_pool_max)
+        pool = await create_pool(settings.database_url, settings.db_pool_min, settings.db_pool_max, reset=reset)
         app[POOL_KEY] = pool
         yield
         await pool.close()
