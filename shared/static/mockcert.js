@@ -165,4 +165,51 @@ function chrome() {
   if (out && s.token) { out.hidden = false; out.addEventListener("click", signOut); }
 }
 
+// Each user's home, and who a page is for (the page shell's data-roles).
+export const HOME = { candidate: ["/exam", "My exams"], instructor: ["/instructor", "Items"],
+                      admin: ["/admin", "Dashboard"] };
+const ROLE_NAMES = { candidate: "candidates", instructor: "instructors", admin: "admins" };
+
+function pageRoles() {
+  const roles = (document.body && document.body.dataset.roles) || "";
+  return roles ? roles.split(",") : [];
+}
+
+// A logged-in user on a page of another role: say whose page it is and offer their own home,
+// instead of a login form they do not need.
+function wrongRolePage(s, roles) {
+  const names = roles.map((r) => ROLE_NAMES[r] || r);
+  const whom = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0];
+  const [home, label] = HOME[s.role] || ["/", "the home page"];
+  document.title = `This page is for ${whom} · mockcert`;
+  document.body.dataset.wrongRole = "true";
+  const main = document.getElementById("main");
+  if (!main) return;
+  main.replaceChildren(
+    h("h1", {}, `This page is for ${whom}`),
+    h("p", { id: "wrong-role" }, `You are logged in as ${s.user || "a user"} (${s.role}), and this page is not part of `
+      + `what ${ROLE_NAMES[s.role] || s.role} can do.`),
+    h("p", {}, h("a", { class: "button primary", href: home }, `Go to ${label}`)));
+}
+
+// Runs before any page script (they all import this module): with no session the login page,
+// with another role's session the wrong-role page; the page's own script is then never run.
+function gate() {
+  const roles = pageRoles();
+  if (!roles.length) return false;
+  const s = session();
+  if (!s.token) {
+    location.replace(`/?next=${encodeURIComponent(location.pathname + location.search)}`);
+    return true;
+  }
+  if (!roles.includes(s.role)) {
+    wrongRolePage(s, roles);
+    return true;
+  }
+  return false;
+}
+
 document.addEventListener("DOMContentLoaded", chrome);
+// The modules importing this one wait for it: a page stopped here never runs its script, and
+// nothing is thrown.
+if (gate()) await new Promise(() => {});

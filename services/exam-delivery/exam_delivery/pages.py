@@ -137,11 +137,16 @@ RESULT_BODY = """
 <h2 id="score-h">Your score</h2>
 <div id="score" class="exam-score"></div>
 <p id="cut-note" class="muted"></p>
+<h2 id="time-h">Time and pace</h2>
+<div id="time"></div>
 <div id="diagnostic"></div>
 <h2 id="domains-h">By content area</h2>
 <div id="domains"></div>
+<h2 id="trend-h">Your attempts at this exam</h2>
+<div id="trend"></div>
 <h2 id="review-h">Question review</h2>
-<p><label class="inline"><input type="checkbox" id="missed-only"> Show only the questions I missed</label></p>
+<p id="review-filters"><label class="inline"><input type="checkbox" id="missed-only"> Show only the questions I missed</label>
+<label class="inline"><input type="checkbox" id="flagged-only"> Show only the questions I flagged</label></p>
 <div id="review"></div>
 </section>
 <p><a href="/exam">Back to my exams</a></p>

@@ -19,11 +19,22 @@ function eligibilityNote(e) {
   return parts.length ? h("p", { class: e.can_start ? "muted" : "exam-policy", dataset: { policy: e.blueprint_id } }, parts.join(" ")) : null;
 }
 
+// The candidate's own time: the exam's limit times their accommodation, as the server sets the
+// deadline (start + ceil(limit x multiplier)).
+let multiplier = 1;
+const yourTime = (seconds) => Math.ceil(seconds * multiplier);
+
+function timeFacts(bp) {
+  if (multiplier === 1) return duration(bp.time_limit_seconds);
+  return `${duration(yourTime(bp.time_limit_seconds))} with your time accommodation `
+    + `(${duration(bp.time_limit_seconds)} \u00d7 ${multiplier})`;
+}
+
 function blueprintCard(bp, openAttempt, eligibility) {
-  const facts = `${bp.question_count} questions · ${duration(bp.time_limit_seconds)} · pass at ${bp.cut_score_percent}\u00a0%`;
+  const facts = `${bp.question_count} questions · ${timeFacts(bp)} · pass at ${bp.cut_score_percent}\u00a0%`;
   const parts = bp.parts.length
     ? h("p", { class: "muted" }, `In ${bp.parts.length} timed parts: `
-      + bp.parts.map((p) => `${p.name} (${p.question_count} questions, ${duration(p.time_limit_seconds)})`).join("; ")
+      + bp.parts.map((p) => `${p.name} (${p.question_count} questions, ${duration(yourTime(p.time_limit_seconds))})`).join("; ")
       + ". A finished part cannot be revisited.")
     : null;
   const allowed = !eligibility || eligibility.can_start;
@@ -42,7 +53,8 @@ function blueprintCard(bp, openAttempt, eligibility) {
 
 async function begin(bp) {
   const ok = await confirmDialog(`Start ${bp.name}?`,
-    `The clock starts now: you will have ${duration(bp.time_limit_seconds)} (more if you have an accommodation). `
+    `The clock starts now: you will have ${duration(yourTime(bp.time_limit_seconds))}`
+    + `${multiplier === 1 ? "" : " (with your time accommodation)"}. `
     + "It keeps running if you close the browser.", "Start the exam");
   if (!ok) return;
   try {
@@ -69,10 +81,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   requireRole("candidate");
   let blueprints, attempts;
   try {
-    [blueprints, attempts] = await Promise.all([
+    let me;
+    [blueprints, attempts, me] = await Promise.all([
       request("GET", "/api/blueprints").then((r) => r.data),
       request("GET", "/api/attempts").then((r) => r.data.attempts),
+      request("GET", "/api/me").then((r) => r.data),
     ]);
+    multiplier = Number(me.time_multiplier) > 0 ? Number(me.time_multiplier) : 1;
   } catch (err) {
     flash(err instanceof ApiError ? err.message : "No connection to the server: reload in a moment.", "error");
     return;

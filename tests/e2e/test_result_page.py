@@ -1,0 +1,179 @@
+"""The result page in a real browser: time used and pace from the server's timestamps, the
+flagged questions marked in the review, the trend across the candidate's attempts of the
+blueprint, and messages that read right when nothing, everything, or time ran out."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import asyncpg
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.delivery_support import pass_deadlines, wait_for, wait_for_bank
+from tests.e2e.conftest import artifact, ui_login
+from tests.support import Stack, start_stack
+
+QUESTIONS = 4
+LIMIT = 1200  # 20 minutes
+
+
+@pytest.fixture(scope="module")
+async def rstack(database_url: str):
+    async with start_stack(database_url, seed_sample_bank=True, outbox_poll_seconds=0.2) as stack:
+        await wait_for_bank(stack)
+        yield stack
+
+
+@pytest.fixture
+async def db(database_url: str):
+    conn = await asyncpg.connect(database_url)
+    yield conn
+    await conn.close()
+
+
+async def _blueprint(stack: Stack) -> str:
+    status, bp = await stack.request(
+        "POST", "/api/blueprints", await stack.admin_token(),
+        json={"name": f"Result drill {uuid.uuid4().hex[:6]}", "time_limit_seconds": LIMIT, "cut_score_percent": 50,
+              "domains": [{"code": "EM", "count": 2}, {"code": "ICD", "count": 2}]},
+    )
+    assert status == 201, bp
+    return str(bp["id"])
+
+
+async def _candidate(stack: Stack) -> tuple[str, str, str]:
+    """(username, password, token) of a new candidate."""
+    _, username, password = await stack.new_account("candidate", display_name="Pat Result")
+    return username, password, await stack.login(username, password)
+
+
+async def _attempt(stack: Stack, token: str, blueprint_id: str, answers: dict[int, str],
+                   flags: tuple[int, ...] = ()) -> str:
+    status, started = await stack.request("POST", "/api/attempts", token, json={"blueprint_id": blueprint_id})
+    assert status == 201, started
+    attempt_id = str(started["id"])
+    for pos in sorted(set(answers) | set(flags)):
+        body: dict[str, object] = {"selected": answers.get(pos)}
+        if pos in flags:
+            body["flagged"] = True
+        status, saved = await stack.request("PUT", f"/api/attempts/{attempt_id}/responses/{pos}", token, json=body)
+        assert status == 200, saved
+    return attempt_id
+
+
+async def _submit(stack: Stack, token: str, attempt_id: str) -> None:
+    status, body = await stack.request("POST", f"/api/attempts/{attempt_id}/submit", token)
+    assert status == 200, body
+
+
+async def _scored(stack: Stack, token: str, attempt_id: str) -> dict:
+    async def ready():
+        status, body = await stack.request("GET", f"/api/results/{attempt_id}", token)
+        return body if status == 200 else None
+
+    return await wait_for(ready, timeout=30, what="the result to be scored")
+
+
+async def _open_result(page: Page, stack: Stack, attempt_id: str) -> None:
+    await page.goto(f"{stack.base_url}/exam/attempts/{attempt_id}/result")
+    await expect(page.locator("#result")).to_be_visible(timeout=20000)
+    await expect(page.locator("#trend")).not_to_be_empty()
+
+
+async def _no_nonsense(page: Page) -> None:
+    """None of the old page's stray or empty phrases."""
+    text = await page.locator("main").inner_text()
+    assert "Scored." not in text and "Scored:" not in text, text
+    assert "0.0 minutes" not in text and "of the time left" not in text, text
+    await expect(page.locator("#result-status")).to_be_empty()
+
+
+async def test_all_answered_with_a_flag_then_a_second_attempt_shows_the_trend(rstack, page):
+    stack = rstack
+    blueprint_id = await _blueprint(stack)
+    username, password, token = await _candidate(stack)
+    first = await _attempt(stack, token, blueprint_id, {1: "A", 2: "B", 3: "C", 4: "D"}, flags=(2,))
+    await _submit(stack, token, first)
+    await _scored(stack, token, first)
+
+    await ui_login(page, stack.base_url, username, password)
+    await page.wait_for_url(f"{stack.base_url}/exam")
+    await _open_result(page, stack, first)
+    await _no_nonsense(page)
+    time_box = page.locator("#time")
+    await expect(time_box).to_contain_text(re.compile(r"Time used\s*(under 1 s|\d+ s) of 20 min"))
+    await expect(time_box).to_contain_text(re.compile(r"about (under 1 s|\d+ s) per answered question; the exam allows about 5 min per question"))
+    await expect(page.locator("#pace-message")).to_have_text(
+        re.compile(r"^You answered all 4 questions and submitted with (19|20) min left\."))
+    # Question 2 was flagged: marked in the review, and the filter keeps it alone.
+    items = page.locator(".exam-review-item")
+    await expect(items).to_have_count(QUESTIONS)
+    await expect(items.nth(1).locator("h3")).to_contain_text("Flagged")
+    for n in (0, 2, 3):
+        await expect(items.nth(n).locator("h3")).not_to_contain_text("Flagged")
+    await page.get_by_label("Show only the questions I flagged").check()
+    await expect(page.locator(".exam-review-item:visible")).to_have_count(1)
+    await expect(page.locator(".exam-review-item:visible h3")).to_contain_text("Question 2")
+    # One scored attempt: no trend yet, said so.
+    await expect(page.locator("#trend-note")).to_contain_text("first scored attempt")
+
+    second = await _attempt(stack, token, blueprint_id, {1: "A", 3: "B"})
+    await _submit(stack, token, second)
+    await _scored(stack, token, second)
+    await _open_result(page, stack, second)
+    await _no_nonsense(page)
+    await expect(page.locator("#pace-message")).to_have_text(
+        re.compile(r"^You submitted with (19|20) min left and 2 questions unanswered"))
+    trend = page.locator("table.exam-trend")
+    await expect(trend.locator("thead th")).to_have_count(3)  # the area column and two attempts
+    await expect(trend.locator("thead th").nth(2)).to_contain_text("this attempt")
+    rows = trend.locator("tbody tr")
+    await expect(rows).to_have_count(3)  # the score, then the blueprint's two areas
+    await expect(rows.first.locator("th")).to_have_text("Score")
+    results = [await _scored(stack, token, a) for a in (first, second)]
+    for col, result in enumerate(results):
+        await expect(rows.first.locator("td").nth(col)).to_contain_text(f"{result['percent']:g} %")
+        for row, area in enumerate(result["domains"], start=1):
+            await expect(rows.nth(row).locator("th")).to_have_text(area["name"])
+            await expect(rows.nth(row).locator("td").nth(col)).to_have_text(f"{area['percent']:g} %")
+    chart = page.locator("#trend svg[role=img]")
+    await expect(chart).to_have_attribute("aria-label", re.compile(r"attempt 1: .* %, attempt 2: .* %"))
+    await expect(chart.locator("circle")).to_have_count(2)
+    await page.get_by_label("Show only the questions I flagged").wait_for(state="hidden")  # nothing flagged
+    await page.screenshot(path=str(artifact("result-trend.png")), full_page=True)
+
+
+async def test_nothing_answered_says_so_without_a_pace(rstack, page):
+    stack = rstack
+    blueprint_id = await _blueprint(stack)
+    username, password, token = await _candidate(stack)
+    attempt_id = await _attempt(stack, token, blueprint_id, {})
+    await _submit(stack, token, attempt_id)
+    await _scored(stack, token, attempt_id)
+    await ui_login(page, stack.base_url, username, password)
+    await page.wait_for_url(f"{stack.base_url}/exam")
+    await _open_result(page, stack, attempt_id)
+    await _no_nonsense(page)
+    await expect(page.locator("#time dd").nth(1)).to_have_text("no question answered")
+    await expect(page.locator("#pace-message")).to_have_text(
+        re.compile(r"^You submitted with (19|20) min left and no question answered\. A blank is always wrong"))
+
+
+async def test_time_out_says_the_exam_was_submitted_as_it_stood(rstack, page, db):
+    stack = rstack
+    blueprint_id = await _blueprint(stack)
+    username, password, token = await _candidate(stack)
+    attempt_id = await _attempt(stack, token, blueprint_id, {1: "B"})
+    await pass_deadlines(db, [attempt_id])  # the server's sweeper submits it as it stands
+    await _scored(stack, token, attempt_id)
+    await ui_login(page, stack.base_url, username, password)
+    await page.wait_for_url(f"{stack.base_url}/exam")
+    await _open_result(page, stack, attempt_id)
+    await _no_nonsense(page)
+    await expect(page.locator("#time dd").first).to_have_text("20 min of 20 min")
+    await expect(page.locator("#pace-message")).to_have_text(
+        re.compile(r"^Time ran out with 3 questions unanswered, and the exam was submitted as it stood\."))
+    await expect(page.locator("#time dd").nth(1)).to_have_text(
+        "about 20 min per answered question; the exam allows about 5 min per question")
