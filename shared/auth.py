@@ -110,27 +110,39 @@ def _unauthorized(detail: str) -> Problem:
     return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="mockcert"'})
 
 
-# Tokens already verified, with their expiry: a candidate sends the same token with
-# every answer, and verifying it again (three base64/JSON parses and an HMAC in
-# PyJWT) was the largest cost of a save. Keyed by the secrets as well, so a token
-# verified under one pair of secrets never passes under another; bounded in size.
-_VERIFIED: dict[tuple[str, str, str], tuple[Principal, int]] = {}
-_VERIFIED_MAX = 50_000
-
-
 def decode_token(settings: Settings, token: str) -> Principal:
     """Verify a bearer token (user or service) and return who it names; 401 otherwise."""
-    key = (settings.jwt_secret, settings.service_secret, token)
-    hit = _VERIFIED.get(key)
-    if hit is not None:
-        if hit[1] > time.time():
-            return hit[0]
-        del _VERIFIED[key]
-    principal, expires = _verify_token(settings, token)
-    if len(_VERIFIED) >= _VERIFIED_MAX:
-        _VERIFIED.pop(next(iter(_VERIFIED)))  # the oldest entry
-    _VERIFIED[key] = (principal, expires)
-    return principal
+    return _verify_token(settings, token)[0]
+
+
+class TokenVerifier:
+    """`decode_token` under one app's secrets, remembering the tokens it verified until they expire.
+
+    A candidate sends the same token with every answer, and verifying it again (three
+    base64/JSON parses and an HMAC in PyJWT) was the largest cost of a save. Each app
+    builds its own (its secrets are fixed with its settings), so a token verified under
+    one pair of secrets never passes under another; bounded in size, oldest out first."""
+
+    MAX_TOKENS = 50_000
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._verified: dict[str, tuple[Principal, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._verified)
+
+    def principal(self, token: str) -> Principal:
+        hit = self._verified.get(token)
+        if hit is not None:
+            if hit[1] > time.time():
+                return hit[0]
+            del self._verified[token]
+        principal, expires = _verify_token(self.settings, token)
+        if len(self._verified) >= self.MAX_TOKENS:
+            self._verified.pop(next(iter(self._verified)))  # the oldest entry
+        self._verified[token] = (principal, expires)
+        return principal
 
 
 def _verify_token(settings: Settings, token: str) -> tuple[Principal, int]:

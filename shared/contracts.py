@@ -3,7 +3,8 @@ existing fields never change type (see docs/architecture.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Literal
 
 import msgspec
@@ -15,7 +16,7 @@ import msgspec
 
 Label = Literal["A", "B", "C", "D"]
 LABELS: tuple[Label, ...] = ("A", "B", "C", "D")
-LABEL_INDEX: dict[str, int] = {label: i for i, label in enumerate(LABELS)}
+LABEL_INDEX: Mapping[str, int] = MappingProxyType({label: i for i, label in enumerate(LABELS)})
 IDENTITY_ORDER = "".join(LABELS)
 
 

@@ -6,6 +6,9 @@ format; see docs/domain.md for where the split of the unpublished areas is ours.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import msgspec
 
 
@@ -43,9 +46,9 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("COMP", "Compliance and regulatory", 6, 7),
 )
 
-DOMAIN_BY_CODE: dict[str, Domain] = {d.code: d for d in DOMAINS}
+DOMAIN_BY_CODE: Mapping[str, Domain] = MappingProxyType({d.code: d for d in DOMAINS})
 DOMAIN_CODES: tuple[str, ...] = tuple(d.code for d in DOMAINS)
-DOMAIN_ORDER: dict[str, int] = {d.code: i for i, d in enumerate(DOMAINS)}
+DOMAIN_ORDER: Mapping[str, int] = MappingProxyType({d.code: i for i, d in enumerate(DOMAINS)})
 
 assert sum(d.classic_count for d in DOMAINS) == 150
 assert sum(d.current_count for d in DOMAINS) == 100

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import msgspec
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
-_TITLES = {
+_TITLES: Mapping[int, str] = MappingProxyType({
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",
@@ -30,7 +32,7 @@ _TITLES = {
     502: "Bad Gateway",
     503: "Service Unavailable",
     504: "Gateway Timeout",
-}
+})
 
 
 class FieldError(msgspec.Struct):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -51,12 +50,10 @@ def new_signing_key() -> str:
     return _b64encode(raw)
 
 
-@functools.lru_cache(maxsize=8)
 def signing_key(text: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(_b64decode(text, _KEY_BYTES, "the event signing key"))
 
 
-@functools.lru_cache(maxsize=8)
 def verify_key(text: str) -> Ed25519PublicKey:
     try:
         return Ed25519PublicKey.from_public_bytes(_b64decode(text, _KEY_BYTES, "the event verify key"))

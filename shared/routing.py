@@ -3,6 +3,9 @@ nginx configuration (checked against it by a test) and the docs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 # Longest prefix wins. Internal paths (/internal/...) are deliberately absent:
 # they are reachable only service to service, never through the entry.
 ROUTES: tuple[tuple[str, str], ...] = (
@@ -13,6 +16,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/attempts", "exam-delivery"),
     ("/api/domains", "item-bank"),
     ("/api/items", "item-bank"),
+    ("/api/codebook", "item-bank"),
     ("/api/results", "scoring"),
     ("/api/stats", "scoring"),
     ("/api/health", "exam-delivery"),
@@ -26,11 +30,11 @@ ROUTES: tuple[tuple[str, str], ...] = (
 )
 
 # Each service's OpenAPI document, published at the entry under these paths.
-OPENAPI_PATHS = {
+OPENAPI_PATHS: Mapping[str, str] = MappingProxyType({
     "/openapi/item-bank.json": "item-bank",
     "/openapi/exam-delivery.json": "exam-delivery",
     "/openapi/scoring.json": "scoring",
-}
+})
 
 
 def service_for(path: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import asyncpg
@@ -19,7 +20,7 @@ import msgspec
 import structlog
 from aiohttp import web, web_response
 
-from shared.auth import PUBLIC, Principal, decode_token
+from shared.auth import PUBLIC, Principal, TokenVerifier
 from shared.errors import PROBLEM_CONTENT_TYPE, FieldError, Problem, field_problem, from_msgspec
 from shared.metrics import Metrics
 from shared.revocation import REVOCATIONS_KEY, Revocations
@@ -33,6 +34,7 @@ METRICS_KEY = web.AppKey("metrics", Metrics)
 ENDPOINTS_KEY = web.AppKey("endpoints", list)
 # aiohttp route objects are not extensible: each app maps its own routes to their declarations.
 ROUTE_ENDPOINTS_KEY = web.AppKey("route_endpoints", dict)
+TOKENS_KEY = web.AppKey("verified_tokens", TokenVerifier)
 PRINCIPAL_KEY = web.RequestKey("principal", Principal)
 REQUEST_ID_KEY = web.RequestKey("request_id", str)
 
@@ -121,14 +123,23 @@ def problem_response(problem: Problem) -> web.Response:
     )
 
 
-_decoders: dict[Any, msgspec.json.Decoder] = {}
+class BodyDecoders:
+    """One msgspec Decoder per body type, built on its first use and kept by the app."""
+
+    def __init__(self) -> None:
+        self._by_kind: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_kind)
+
+    def get(self, kind: type[T]) -> msgspec.json.Decoder[T]:
+        decoder = self._by_kind.get(kind)
+        if decoder is None:
+            decoder = self._by_kind[kind] = msgspec.json.Decoder(kind)
+        return decoder
 
 
-def _decoder(kind: Any) -> msgspec.json.Decoder:
-    dec = _decoders.get(kind)
-    if dec is None:
-        dec = _decoders[kind] = msgspec.json.Decoder(kind)
-    return dec
+DECODERS_KEY = web.AppKey("body_decoders", BodyDecoders)
 
 
 async def read_json(request: web.Request, kind: type[T]) -> T:
@@ -140,7 +151,7 @@ async def read_json(request: web.Request, kind: type[T]) -> T:
     if not body:
         raise Problem(400, "a JSON body is required", errors=[msgspec_field("body", "required")])
     try:
-        value = _decoder(kind).decode(body)
+        value = request.app[DECODERS_KEY].get(kind).decode(body)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise from_msgspec(exc) from None
     except UnicodeDecodeError:
@@ -214,11 +225,11 @@ _DB_DOWN = (
     asyncpg.InternalClientError,
 )
 
-SECURITY_HEADERS = {
+SECURITY_HEADERS: Mapping[str, str] = MappingProxyType({
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-}
+})
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -308,7 +319,7 @@ async def _authorize(request: web.Request) -> None:
         if scheme.lower() != "bearer" or not token.strip():
             raise Problem(401, "use Authorization: Bearer <token>",
                           headers={"WWW-Authenticate": 'Bearer realm="mockcert"'})
-        user = decode_token(request.app[SETTINGS_KEY], token.strip())
+        user = request.app[TOKENS_KEY].principal(token.strip())
         if not user.is_service and request.app[REVOCATIONS_KEY].revoked(user):
             raise Problem(401, "this token was revoked; log in again",
                           headers={"WWW-Authenticate": 'Bearer realm="mockcert", error="invalid_token"'})
@@ -370,6 +381,8 @@ def create_base_app(settings: Settings) -> web.Application:
     app[ENDPOINTS_KEY] = []
     app[ROUTE_ENDPOINTS_KEY] = {}
     app[REVOCATIONS_KEY] = Revocations()
+    app[TOKENS_KEY] = TokenVerifier(settings)
+    app[DECODERS_KEY] = BodyDecoders()
     return app
 
 
