@@ -1,5 +1,12 @@
 """The parts of `create_app` every service shares: middleware, ops endpoints,
-its migrations at start (a no-op when already applied), the pool and the client."""
+its migrations at start (a no-op when already applied), the pool, the client and
+the list of revoked tokens.
+
+What differs between services comes in as parameters of `service_app`, never as a
+check of the service's name: each service's own `create_app` says where its
+revocations come from (delivery reads its own accounts table, the others ask
+delivery) and how its pool treats a connection handed back.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +17,25 @@ from aiohttp import web
 from shared.db import Reset, migrate, pool_ctx
 from shared.http import client_ctx
 from shared.ops import install_ops
-from shared.revocation import fetch_from_delivery, revocation_poller_ctx
+from shared.revocation import RevocationSource, revocation_poller_ctx
 from shared.settings import Settings
 from shared.web import create_base_app
 
 
 def service_app(
-    settings: Settings, *, title: str, schema: str, package: str, pool_reset: Reset | None = None
+    settings: Settings,
+    *,
+    title: str,
+    schema: str,
+    package: str,
+    revocations: RevocationSource,
+    pool_reset: Reset | None = None,
 ) -> web.Application:
-    """`pool_reset`: what the app's one pool runs on a connection it takes back (None: asyncpg's
-    reset query); a service whose connections keep no session state may pass a no-op."""
+    """The app with everything but the service's own routes and resources.
+
+    `revocations` builds, for the app, the call that reads revocations after a cursor
+    (`shared.revocation.from_delivery(settings)` outside delivery); `pool_reset` replaces
+    asyncpg's reset query on release (None: asyncpg's own)."""
     app = create_base_app(settings)
 
     async def migrations(app: web.Application) -> AsyncIterator[None]:
@@ -29,9 +45,6 @@ def service_app(
     app.cleanup_ctx.append(migrations)
     app.cleanup_ctx.append(pool_ctx(settings, reset=pool_reset))
     app.cleanup_ctx.append(client_ctx)
-    if settings.service != "exam-delivery":
-        # Delivery owns the accounts and keeps its own list from its database.
-        app.cleanup_ctx.append(revocation_poller_ctx(fetch_from_delivery(app, settings),
-                                                     settings.revocation_poll_seconds))
+    app.cleanup_ctx.append(revocation_poller_ctx(revocations(app), settings.revocation_poll_seconds))
     install_ops(app, title)
     return app

@@ -91,6 +91,8 @@ REVOCATIONS_KEY = web.AppKey("revocations", Revocations)
 _page_decoder = msgspec.json.Decoder(RevocationPage)
 
 Fetch = Callable[[int], Awaitable[RevocationPage]]
+# Builds, for an app, its Fetch: where that service reads revocations from.
+RevocationSource = Callable[[web.Application], Fetch]
 
 
 def revocation_poller_ctx(fetch: Fetch, interval: float) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -118,6 +120,11 @@ def revocation_poller_ctx(fetch: Fetch, interval: float) -> Callable[[web.Applic
             await asyncio.gather(task, return_exceptions=True)
 
     return ctx
+
+
+def from_delivery(settings: Settings) -> RevocationSource:
+    """The source of a service that does not own the accounts: delivery's `/internal/revocations`."""
+    return lambda app: fetch_from_delivery(app, settings)
 
 
 def fetch_from_delivery(app: web.Application, settings: Settings) -> Fetch:

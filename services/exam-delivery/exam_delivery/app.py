@@ -15,7 +15,7 @@ from exam_delivery.state import delivery_ctx
 from shared.app_base import service_app
 from shared.db import POOL_KEY
 from shared.loops import run_loop
-from shared.revocation import PAGE_SIZE, revocation_poller_ctx
+from shared.revocation import PAGE_SIZE
 from shared.settings import Settings
 from shared.web import install
 
@@ -36,7 +36,9 @@ async def login_throttle_pruner(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = service_app(settings, title="mockcert exam delivery", schema=SCHEMA, package="exam_delivery")
+    app = service_app(settings, title="mockcert exam delivery", schema=SCHEMA, package="exam_delivery",
+                      # Delivery owns the accounts: other replicas' revocations come from its own table.
+                      revocations=lambda app: lambda after: revocations_after(app[POOL_KEY], after, PAGE_SIZE))
     app[accounts_handlers.THROTTLE_KEY] = LoginThrottle()
 
     async def bootstrap(app: web.Application) -> AsyncIterator[None]:
@@ -50,9 +52,6 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(login_throttle_pruner)
     app.cleanup_ctx.append(delivery_ctx(settings))
     app.cleanup_ctx.append(background_ctx)
-    # Other replicas' revocations, read from the accounts table itself.
-    app.cleanup_ctx.append(revocation_poller_ctx(
-        lambda after: revocations_after(app[POOL_KEY], after, PAGE_SIZE), settings.revocation_poll_seconds))
     install(app, accounts_handlers.routes)
     install(app, accounts_handlers.internal)
     install(app, handlers.routes)

@@ -12,6 +12,7 @@ from item_bank import handlers, pages
 from item_bank.seeding import SampleBankRefused, seed_sample_bank
 from shared.app_base import service_app
 from shared.db import POOL_KEY
+from shared.revocation import from_delivery
 from shared.settings import Settings
 from shared.web import install
 
@@ -20,7 +21,8 @@ _log = structlog.get_logger("mockcert.item_bank")
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = service_app(settings, title="mockcert item bank", schema=SCHEMA, package="item_bank")
+    app = service_app(settings, title="mockcert item bank", schema=SCHEMA, package="item_bank",
+                      revocations=from_delivery(settings))
 
     async def seed(app: web.Application) -> AsyncIterator[None]:
         if settings.seed_sample_bank:
