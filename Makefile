@@ -8,7 +8,7 @@ LOCK_DEV := requirements/dev.lock
 LOCK_EMBEDDED := requirements/embedded.lock
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-unit test-integration test-e2e bench lint lock system-deps clean
+.PHONY: run test test-unit test-integration test-e2e bench lint lock system-deps axe clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,16 @@ run: $(VENV)/.installed-embedded
 system-deps:
 	@sh scripts/system-deps.sh
 
-test: $(VENV)/.installed-test system-deps
+# axe-core for the accessibility browser tests, from the npm registry at the version and
+# integrity hash of its lock file (npm ci never resolves anything anew).
+AXE_DIR := tests/e2e/axe
+$(AXE_DIR)/node_modules/axe-core/axe.min.js: $(AXE_DIR)/package-lock.json | system-deps
+	cd $(AXE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
+axe: $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+test: $(VENV)/.installed-test system-deps axe
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: $(VENV)/.installed-test
@@ -58,7 +67,7 @@ test-unit: $(VENV)/.installed-test
 test-integration: $(VENV)/.installed-test
 	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
 
-test-e2e: $(VENV)/.installed-test system-deps
+test-e2e: $(VENV)/.installed-test system-deps axe
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
@@ -69,4 +78,4 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info $(AXE_DIR)/node_modules

@@ -1,11 +1,13 @@
 #!/bin/sh
-# Installs the Debian packages the test suite drives: chromium (browser tests),
+# Installs the Debian packages the test suite drives: chromium (browser tests), npm (installs
+# the pinned axe-core of tests/e2e/axe/package-lock.json for the accessibility tests),
 # docker-compose (validates deploy/docker-compose.yml) and nginx (runs
 # deploy/nginx/nginx.conf in front of the services in test_entry_paths.py).
 # Only as root and only when missing; otherwise says what is missing and lets the tests report it.
 set -e
 need=""
 [ -x /usr/bin/chromium ] || need="$need chromium"
+command -v npm >/dev/null 2>&1 || need="$need npm"
 command -v docker-compose >/dev/null 2>&1 || need="$need docker-compose"
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need="$need nginx"
 # kubectl (its built-in kustomize renders deploy/k8s in test_k8s_manifests.py) is not in Debian

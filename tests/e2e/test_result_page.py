@@ -143,6 +143,12 @@ async def test_all_answered_with_a_flag_then_a_second_attempt_shows_the_trend(rs
     await expect(chart.locator("circle")).to_have_count(2)
     await page.get_by_label("Show only the questions I flagged").wait_for(state="hidden")  # nothing flagged
     await page.screenshot(path=str(artifact("result-trend.png")), full_page=True)
+    # At 390 px wide the page, its per-area table and the trend fit without scrolling sideways.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    assert await page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), \
+        await page.evaluate("document.scrollingElement.scrollWidth")
+    for table in ("#domains table", "#trend table"):
+        assert await page.evaluate(f"document.querySelector('{table}').scrollWidth <= window.innerWidth"), table
 
 
 async def test_nothing_answered_says_so_without_a_pace(rstack, page):

@@ -204,7 +204,8 @@ async function trend(r) {
       ({ data }) => (data.status === "scored" ? data : null), () => null))));
   const rows = list.map((x, i) => ({ ...x, domains: full[i] ? full[i].domains : [] }));
   const head = rows.map((row, i) => h("th", { scope: "col" }, `#${i + 1}`,
-    h("span", { class: "exam-trend-date" }, row.attempt_id === r.attempt_id ? "this attempt" : when(row.submitted_at))));
+    h("span", { class: "exam-trend-date" }, row.attempt_id === r.attempt_id ? "this attempt"
+      : new Date(row.submitted_at).toLocaleString([], { dateStyle: "short", timeStyle: "short" }))));
   const cell = (row, code) => {
     const d = row.domains.find((x) => x.code === code);
     return h("td", { class: "num" }, d ? `${d.percent} %` : "—");
@@ -214,7 +215,8 @@ async function trend(r) {
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Area"), ...head)),
     h("tbody", {},
       h("tr", { class: "overall" }, h("th", { scope: "row" }, "Score"),
-        ...rows.map((row) => h("td", { class: "num" }, `${row.percent} % (${row.passed ? "pass" : "not passed"})`))),
+        ...rows.map((row) => h("td", { class: "num" }, `${row.percent} %`,
+          h("span", { class: "exam-trend-date" }, row.passed ? "passed" : "not passed")))),
       ...r.domains.map((d) => h("tr", {}, h("th", { scope: "row" }, d.name), ...rows.map((row) => cell(row, d.code))))));
   return [trendChart(rows, r.cut_score_percent),
     h("div", { class: "table-wrap", role: "region", "aria-label": "Your attempts, by area", tabindex: "0" }, table)];

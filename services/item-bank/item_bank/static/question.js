@@ -12,8 +12,8 @@ export function badge(status) {
 export function question(stem, options, { name = "preview" } = {}) {
   return h("div", { class: "question" },
     h("p", { class: "question-stem" }, stem || "(no question yet)"),
-    h("ul", { class: "options", role: "radiogroup", "aria-label": "Options" },
-      ...(options || []).map((o) => h("li", {},
+    h("div", { class: "options", role: "radiogroup", "aria-label": "Options" },
+      ...(options || []).map((o) => h("div", { class: "option" },
         h("label", {},
           h("input", { type: "radio", name, value: o.label, disabled: true }),
           h("span", {}, `${o.label}. `, o.text || ""))))));

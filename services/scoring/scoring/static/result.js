@@ -38,7 +38,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       caption: "Questions", csv: `result-${id}-review.csv`, rows: r.review, initialSort: { key: "position", dir: 1 },
       columns: [{ key: "position", label: "#", num: true }, { key: "domain", label: "Area" },
                 { key: "selected", label: "Chosen", format: (v) => v || "(blank)" }, { key: "key", label: "Key" },
-                { key: "correct", label: "", render: (row) => h("span", { class: row.correct ? "right" : "wrong" }, row.correct ? "right" : "wrong"),
+                { key: "correct", label: "Result", render: (row) => h("span", { class: row.correct ? "right" : "wrong" }, row.correct ? "right" : "wrong"),
                   value: (row) => (row.correct ? "right" : "wrong") },
                 { key: "rationale", label: "Rationale" }],
     }));
