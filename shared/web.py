@@ -27,6 +27,7 @@ from shared.revocation import REVOCATIONS_KEY, Revocations
 from shared.settings import Settings
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 T = TypeVar("T")
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
@@ -237,23 +238,38 @@ PAGE_CSP = (
 )
 
 
+# Each middleware does one job. MIDDLEWARES lists them outermost first; that order is the
+# one place the request's way through them is decided:
+#   request_id        X-Request-ID taken from the caller (or made), bound to every log line,
+#                     kept on the request and echoed on the response
+#   access            the request's metrics and its log line (debug; server errors and slow
+#                     requests at warning), after every answer below is made
+#   security_headers  nosniff, no referrer, no framing; pages also get their CSP and no-store
+#   problems          any failure below becomes application/problem+json (4xx naming the field,
+#                     503 for a dependency down, a bare logged 500 for the unexpected)
+#   authorization     the bearer token, its revocation, the endpoint's roles (default deny)
+#   body_limit        the endpoint's own body limit (413 on a declared length beyond it)
+# Each one is tested through the real apps (tests/integration/test_foundation_api.py,
+# test_hostile_bodies.py, test_server_header.py and test_route_declarations.py).
+
+
 @web.middleware
-async def request_context_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Binds request_id for every log line, records metrics, and makes every failure a problem+json."""
-    endpoint = endpoint_of(request)
-    limit = request.app[SETTINGS_KEY].max_body_bytes
-    if endpoint is not None and endpoint.max_body is not None:
-        limit = endpoint.max_body
-    # The app-wide limit is the largest any endpoint accepts; narrow it per endpoint.
-    request = request.clone(client_max_size=limit)
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     request_id = request.headers.get(REQUEST_ID_HEADER, "")[:64] or uuid.uuid4().hex
     structlog.contextvars.bind_contextvars(request_id=request_id)
     request[REQUEST_ID_KEY] = request_id
-    started = time.perf_counter()
     try:
-        response = await _handle(request, handler, limit)
+        response = await handler(request)
     finally:
         structlog.contextvars.unbind_contextvars("request_id")
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+@web.middleware
+async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    response = await handler(request)
     route = _route_name(request)
     elapsed = time.perf_counter() - started
     request.app[METRICS_KEY].observe(request.method, route, response.status, elapsed)
@@ -261,8 +277,13 @@ async def request_context_middleware(request: web.Request, handler: Handler) -> 
     # server errors and slow requests always.
     log = _log.warning if response.status >= 500 or elapsed > 1.0 else _log.debug
     log("request", method=request.method, route=route, status=response.status,
-        ms=round(elapsed * 1000, 2), request_id=request_id)
-    response.headers[REQUEST_ID_HEADER] = request_id
+        ms=round(elapsed * 1000, 2), request_id=request.get(REQUEST_ID_KEY))
+    return response
+
+
+@web.middleware
+async def security_headers_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)
     if response.content_type == "text/html":
@@ -271,18 +292,9 @@ async def request_context_middleware(request: web.Request, handler: Handler) -> 
     return response
 
 
-def _route_name(request: web.Request) -> str:
-    info = request.match_info.route.resource
-    if info is None:
-        return "unmatched"
-    return info.canonical
-
-
-async def _handle(request: web.Request, handler: Handler, limit: int) -> web.StreamResponse:
+@web.middleware
+async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
-        await _authorize(request)
-        if request.content_length is not None and request.content_length > limit:
-            raise Problem(413, f"request body too large (limit {limit} bytes)")
         return await handler(request)
     except Problem as problem:
         return problem_response(problem)
@@ -310,6 +322,41 @@ async def _handle(request: web.Request, handler: Handler, limit: int) -> web.Str
     except Exception:
         _log.exception("unhandled_error", method=request.method, path=request.path)
         return problem_response(Problem(500, "an internal error occurred"))
+
+
+@web.middleware
+async def authorization_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    await _authorize(request)
+    return await handler(request)
+
+
+@web.middleware
+async def body_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The app-wide limit is the largest any endpoint accepts; narrowed here to the endpoint's own."""
+    endpoint = endpoint_of(request)
+    limit = request.app[SETTINGS_KEY].max_body_bytes
+    if endpoint is not None and endpoint.max_body is not None:
+        limit = endpoint.max_body
+    if request.content_length is not None and request.content_length > limit:
+        raise Problem(413, f"request body too large (limit {limit} bytes)")
+    return await handler(request.clone(client_max_size=limit))
+
+
+MIDDLEWARES: tuple[Middleware, ...] = (
+    request_id_middleware,
+    access_middleware,
+    security_headers_middleware,
+    problem_middleware,
+    authorization_middleware,
+    body_limit_middleware,
+)
+
+
+def _route_name(request: web.Request) -> str:
+    info = request.match_info.route.resource
+    if info is None:
+        return "unmatched"
+    return info.canonical
 
 
 async def _authorize(request: web.Request) -> None:
@@ -372,7 +419,7 @@ def name_server(app: web.Application) -> None:
 def create_base_app(settings: Settings) -> web.Application:
     """An app with the shared middleware and metrics; per-endpoint body limits are clamped per request."""
     app = web.Application(
-        middlewares=[request_context_middleware],
+        middlewares=MIDDLEWARES,
         client_max_size=max(settings.max_body_bytes, settings.max_import_bytes),
     )
     name_server(app)
