@@ -88,7 +88,8 @@ async def world(database_url: str) -> World:
             assert status == 201, att
             for pos, choice in answers.items():
                 body = {"selected": choice, "flagged": pos == 2}
-                status, saved = await stack.request("PUT", f"/api/attempts/{att['id']}/responses/{pos}", cand, json=body)
+                path = f"/api/attempts/{att['id']}/responses/{pos}"
+                status, saved = await stack.request("PUT", path, cand, json=body)
                 assert status == 200, saved
             assert (await stack.request("POST", f"/api/attempts/{att['id']}/submit", cand))[0] == 200
             w.ids["done"] = str(att["id"])

@@ -104,7 +104,8 @@ async def test_all_answered_with_a_flag_then_a_second_attempt_shows_the_trend(rs
     await _no_nonsense(page)
     time_box = page.locator("#time")
     await expect(time_box).to_contain_text(re.compile(r"Time used\s*(under 1 s|\d+ s) of 20 min"))
-    await expect(time_box).to_contain_text(re.compile(r"about (under 1 s|\d+ s) per answered question; the exam allows about 5 min per question"))
+    await expect(time_box).to_contain_text(
+        re.compile(r"about (under 1 s|\d+ s) per answered question; the exam allows about 5 min per question"))
     await expect(page.locator("#pace-message")).to_have_text(
         re.compile(r"^You answered all 4 questions and submitted with (19|20) min left\."))
     # Question 2 was flagged: marked in the review, and the filter keeps it alone.
