@@ -41,8 +41,8 @@ for extra in ("", "services/scoring", "services/item-bank", "services/exam-deliv
 
 from mockcert.sandbox import create_database, free_port, postgres_server  # noqa: E402
 from mockcert.simulate import BankItem, EventFactory, blueprint_counts, post_events, synthetic_bank  # noqa: E402
+from scoring.analysis.loop import ENGINE_KEY  # noqa: E402
 from scoring.app import create_app  # noqa: E402
-from scoring.engine import ENGINE_KEY  # noqa: E402
 from shared import event_signing  # noqa: E402
 from shared.auth import ADMIN, issue_service_token, issue_user_token  # noqa: E402
 from shared.contracts import LABEL_INDEX  # noqa: E402

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mockcert.simulate import EventFactory, post_events, synthetic_bank
-from scoring.engine import ENGINE_KEY
+from scoring.analysis.loop import ENGINE_KEY
 from shared.auth import issue_service_token
 from tests.e2e.conftest import ui_login
 from tests.support import ADMIN_PASSWORD, TEST_EVENT_SIGNING_KEY, Stack, start_stack

@@ -102,7 +102,7 @@ async def test_stats_panel_says_when_scoring_fails(stack, scored_item, page):
 
 
 async def test_stats_panel_withholds_option_shares_of_a_rarely_answered_item(stack, page):
-    from scoring.disclosure import OPTION_MIN_N
+    from scoring.analysis.disclosure import OPTION_MIN_N
     from tests.support import TEST_EVENT_SIGNING_KEY
 
     _, username, password = await stack.new_account("instructor")

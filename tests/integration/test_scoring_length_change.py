@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from mockcert.simulate import EventFactory, post_events, synthetic_bank
-from scoring.engine import ENGINE_KEY
+from scoring.analysis.loop import ENGINE_KEY
 from scoring.stats import consistency
 from shared.auth import issue_service_token
 from tests.support import TEST_EVENT_SIGNING_KEY, Stack, start_stack

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mockcert.simulate import EventFactory, post_events, synthetic_bank
-from scoring.disclosure import OPTION_MIN_N
+from scoring.analysis.disclosure import OPTION_MIN_N
 from shared.auth import issue_service_token
 from tests.support import TEST_EVENT_SIGNING_KEY, Stack, start_stack
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from mockcert.simulate import BankItem, EventFactory, post_events
-from scoring.engine import ENGINE_KEY
+from scoring.analysis.loop import ENGINE_KEY
 from scoring.stats import irt
 from shared.auth import issue_service_token
 from tests.support import TEST_EVENT_SIGNING_KEY, Stack, start_stack

@@ -10,10 +10,10 @@ import pytest
 
 from exam_delivery import policy as delivery_policy
 from exam_delivery.schemas import AttemptPolicyIn
-from scoring import analytics
-from scoring import policy as scoring_policy
-from scoring import schemas as s
-from scoring.frame import Dense, Frame, ItemMeta, append_rows
+from scoring.analysis import schemas as s
+from scoring.analysis.frame import Dense, Frame, ItemMeta, append_rows
+from scoring.analysis.snapshot import compute_snapshot
+from scoring.results import policy as scoring_policy
 from shared.contracts import AttemptSubmitted, SubmittedResponse
 from shared.settings import Settings
 
@@ -119,13 +119,13 @@ def test_snapshot_leaves_low_answer_attempts_out_unless_asked() -> None:
     dense.sync(frame, meta)
     theta = np.full(frame.n, np.nan)
     now = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
-    default = analytics.compute_snapshot(1, now, frame, meta, dense, None, theta, theta)
-    everything = analytics.compute_snapshot(1, now, frame, meta, dense, None, theta, theta, include_low=True)
+    default = compute_snapshot(1, now, frame, meta, dense, None, theta, theta)
+    everything = compute_snapshot(1, now, frame, meta, dense, None, theta, theta, include_low=True)
     assert default.blueprints.blueprints[0].attempts == 30
     assert everything.blueprints.blueprints[0].attempts == 40
     assert {it.n for it in default.items["bp"]} == {30} and {it.n for it in everything.items["bp"]} == {40}
     q = s.PassRateQuery()
-    assert analytics.pass_rate_table(default, q, None, None).overall.attempts == 30
-    assert analytics.pass_rate_table(default, q, None, None).low_answer_excluded == 10
+    assert default.pass_rates(q, None, None).overall.attempts == 30
+    assert default.pass_rates(q, None, None).low_answer_excluded == 10
     q = s.PassRateQuery(include_low_answer=True)
-    assert analytics.pass_rate_table(default, q, None, None).overall.attempts == 40
+    assert default.pass_rates(q, None, None).overall.attempts == 40

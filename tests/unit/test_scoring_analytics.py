@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from scoring import analytics
-from scoring import schemas as s
-from scoring.frame import Dense, Frame, ItemMeta, append_rows, response_matrix
+from scoring.analysis import analytics, dates
+from scoring.analysis import schemas as s
+from scoring.analysis.frame import Dense, Frame, ItemMeta, append_rows, response_matrix
+from scoring.analysis.snapshot import compute_snapshot
 from scoring.stats import classical, consistency, rates
 from tests.unit.test_stats_classical import kelley_d  # the one naive reference
 
@@ -154,7 +155,7 @@ def snapshot_of(rows, meta, **kw):
     dense.sync(frame, meta)
     nan = np.full(frame.n, np.nan)
     return (
-        analytics.compute_snapshot(
+        compute_snapshot(
             1, dt.datetime(2026, 5, 1, tzinfo=dt.UTC), frame, meta, dense, None, nan, nan, **kw
         ),
         frame,
@@ -213,7 +214,7 @@ def test_incremental_snapshot_equals_a_full_recompute():
     dense.sync(frame2, meta)
     nan = np.full(frame2.n, np.nan)
     now = dt.datetime(2026, 5, 2, tzinfo=dt.UTC)
-    incremental = analytics.compute_snapshot(
+    incremental = compute_snapshot(
         2, now, frame2, meta, dense, None, nan, nan, previous=snap1, changed={"bp-a"}
     )
     full, _, _ = snapshot_of(first + later, meta)
@@ -228,34 +229,34 @@ def test_pass_rates_by_week_month_group_and_filters():
     rows, meta, _ = make_data(n=90, blueprints=("bp-a", "bp-b"))
     snap, frame, _ = snapshot_of(rows, meta)
     all_passed = sum(r["passed"] for r in rows)
-    out = analytics.pass_rate_table(snap, s.PassRateQuery(), None, None)
+    out = snap.pass_rates(s.PassRateQuery(), None, None)
     assert out.overall.attempts == 90 and out.overall.passed == all_passed
     lo, hi = rates.wilson_interval(all_passed, 90)
     assert (out.overall.ci_low, out.overall.ci_high) == (
         pytest.approx(lo, abs=1e-4),
         pytest.approx(hi, abs=1e-4),
     )
-    weeks = analytics.pass_rate_table(snap, s.PassRateQuery(group_by="week"), None, None)
+    weeks = snap.pass_rates(s.PassRateQuery(group_by="week"), None, None)
     # 2026-01-01 is a Thursday in ISO week 1, which starts on Monday 2025-12-29.
     assert weeks.groups[0].label == "2026-W01" and weeks.groups[0].start == "2025-12-29"
     assert weeks.groups[0].attempts == 8  # Thu..Sun, two results a day
     assert sum(g.attempts for g in weeks.groups) == 90
-    months = analytics.pass_rate_table(snap, s.PassRateQuery(group_by="month"), None, None)
+    months = snap.pass_rates(s.PassRateQuery(group_by="month"), None, None)
     assert [g.label for g in months.groups] == ["2026-01", "2026-02"]
     assert months.groups[0].attempts == 62 and months.groups[1].end == "2026-03-01"
-    groups = analytics.pass_rate_table(snap, s.PassRateQuery(group_by="group"), None, None)
+    groups = snap.pass_rates(s.PassRateQuery(group_by="group"), None, None)
     assert {g.label: g.attempts for g in groups.groups} == {"x": 30, "y": 30, "(none)": 30}
-    by_bp = analytics.pass_rate_table(snap, s.PassRateQuery(group_by="blueprint"), None, None)
+    by_bp = snap.pass_rates(s.PassRateQuery(group_by="blueprint"), None, None)
     assert {g.label for g in by_bp.groups} == {"BP-A", "BP-B"}
-    start = analytics.parse_bound("2026-01-10", "from", end=False)
-    stop = analytics.parse_bound("2026-01-11", "to", end=True)
-    window = analytics.pass_rate_table(snap, s.PassRateQuery(blueprint_id="bp-a"), start, stop)
+    start = dates.parse_bound("2026-01-10", "from", end=False)
+    stop = dates.parse_bound("2026-01-11", "to", end=True)
+    window = snap.pass_rates(s.PassRateQuery(blueprint_id="bp-a"), start, stop)
     expected = [r for r in rows if r["blueprint_id"] == "bp-a" and start <= r["submitted"] < stop]
     assert window.overall.attempts == len(expected) > 0
-    nobody = analytics.pass_rate_table(snap, s.PassRateQuery(blueprint_id="nope"), None, None)
+    nobody = snap.pass_rates(s.PassRateQuery(blueprint_id="nope"), None, None)
     assert nobody.overall.attempts == 0 and nobody.overall.pass_rate is None and nobody.groups == []
     with pytest.raises(ValueError):
-        analytics.parse_bound("last tuesday", "from", end=False)
+        dates.parse_bound("last tuesday", "from", end=False)
 
 
 # ------------------------------------------------------------------ figures once they leave the stats core
@@ -399,7 +400,7 @@ def test_ability_lookup_is_built_once_per_snapshot():
     theta = np.linspace(-1, 1, frame.n)
     se = np.full(frame.n, 0.3)
     theta[3] = np.nan
-    snap = analytics.compute_snapshot(1, dt.datetime(2026, 5, 1, tzinfo=dt.UTC), frame, meta, dense, None, theta, se)
+    snap = compute_snapshot(1, dt.datetime(2026, 5, 1, tzinfo=dt.UTC), frame, meta, dense, None, theta, se)
 
     class NoGather(np.ndarray):
         def __getitem__(self, key):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scoring import schemas as s
-from scoring.disclosure import OPTION_MIN_N, small_cells_withheld
+from scoring.analysis import schemas as s
+from scoring.analysis.disclosure import OPTION_MIN_N, small_cells_withheld
 
 
 def row(n: int) -> s.ItemStatsOut:

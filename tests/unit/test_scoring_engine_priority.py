@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 
-from scoring.engine import STATS_THREAD_NICENESS, StatsEngine
+from scoring.analysis.loop import STATS_THREAD_NICENESS, StatsEngine
 from shared.settings import Settings
 
 

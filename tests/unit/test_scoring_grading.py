@@ -7,9 +7,10 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from scoring import grading
+from scoring.results import grading
 from scoring.stats import irt
-from shared.contracts import AttemptSubmitted, SubmittedResponse
+from scoring.wire import iso
+from shared.contracts import LABELS, AttemptSubmitted, SubmittedResponse
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -37,8 +38,8 @@ def event(
         blueprint_name="bp",
         cut_score_percent=cut,
         time_limit_seconds=limit_seconds,
-        started_at=grading.iso(T0),
-        submitted_at=grading.iso(T0 + dt.timedelta(minutes=minutes)),
+        started_at=iso(T0),
+        submitted_at=iso(T0 + dt.timedelta(minutes=minutes)),
         submitted_by=submitted_by,
         responses=list(reversed(responses)),  # order on the wire must not matter
     )
@@ -69,7 +70,7 @@ def test_shuffled_options_are_scored_and_stored_as_original_options():
     by_pos[1].option_order = ["C", "A", "D", "B"]
     by_pos[2].option_order = ["B", "D", "A", "C"]
     choices, keys, orders = grading.encode_choices(ev)
-    assert [grading.LABELS[k] for k in keys.tolist()] == ["C", "D", "D"]  # shown key A -> C; shown B -> D
+    assert [LABELS[k] for k in keys.tolist()] == ["C", "D", "D"]  # shown key A -> C; shown B -> D
     assert choices.tolist() == [2, 0, -1]  # shown A -> C (right); shown C -> A (wrong); omitted
     assert grading.original_keys(ev) == ["C", "D", "D"]
     assert orders.tolist()[2] == [0, 1, 2, 3]  # unshuffled

@@ -31,7 +31,7 @@ Conventions
   correct with `total="percent"` when forms differ in length), and the rest
   score is T minus the item's own contribution.
 * Alpha if item j is deleted, on random forms, is form-aware in the way the
-  form-averaged KR-20 is (`scoring.analytics`): among the n_j candidates who
+  form-averaged KR-20 is (`scoring.analysis.analytics`): among the n_j candidates who
   saw j, each one's form without j has the alpha
       c_n (1 - w_n^2 (s_n - var_j) / var_R),  c_n = (k_n - 1) / (k_n - 2),
   with s_n the sum of the item variances var_i = n_i p_i q_i / (n_i - 1) over

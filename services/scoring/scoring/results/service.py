@@ -1,4 +1,6 @@
-"""Rules and transactions of the scoring service: ingest an event, read a result."""
+"""Rules and transactions of the results: ingest an event, read and list results.
+
+Service functions take the pool and own their transactions."""
 
 from __future__ import annotations
 
@@ -9,11 +11,15 @@ import asyncpg
 import numpy as np
 import structlog
 
-from scoring import grading, policy
-from scoring import repository as repo
-from scoring.schemas import ResultList, ResultOut, ResultSummary, ReviewEntry
+from scoring.analysis import calibrations
+from scoring.results import grading, policy
+from scoring.results import repository as repo
+from scoring.results.repository import ResultRow, StoredResult
+from scoring.results.schemas import ResultList, ResultOut, ResultSummary, ReviewEntry
+from scoring.standard import repository as standards
+from scoring.wire import iso
 from shared.auth import Principal
-from shared.contracts import AttemptSubmitted, EventAck
+from shared.contracts import LABELS, AttemptSubmitted, EventAck
 from shared.errors import field_problem, not_found, validation_problem
 
 _log = structlog.get_logger("mockcert.scoring")
@@ -90,24 +96,24 @@ async def ingest(pool: asyncpg.Pool, event: AttemptSubmitted) -> EventAck:
 
 async def _form_irt(conn: asyncpg.Connection, ids: list[int], blueprint_id: str) -> grading.FormIrt | None:
     """The calibrated parameters of the form and the blueprint's reference form, if all exist."""
-    cal = await repo.latest_calibration(conn, "2pl")
+    cal = await calibrations.latest_calibration(conn, "2pl")
     if cal is None:
         return None
-    params = await repo.form_params(conn, int(cal["id"]), ids)
+    params = await calibrations.form_params(conn, cal.id, ids)
     if any(i not in params for i in ids):
         return None
-    ref = await repo.reference_form(conn, int(cal["id"]), blueprint_id)
-    if ref is None or not ref["a"]:
+    ref = await calibrations.reference_form(conn, cal.id, blueprint_id)
+    if ref is None or not ref.a:
         return None
-    standard = await repo.standard(conn, blueprint_id)  # None only for calibrations from before standards
+    standard = await standards.standard(conn, blueprint_id)  # None only for calibrations from before standards
     ab = np.asarray([params[i] for i in ids], dtype=np.float64)
     return grading.FormIrt(
-        calibration_id=int(cal["id"]),
+        calibration_id=cal.id,
         a=ab[:, 0],
         b=ab[:, 1],
-        ref_a=np.asarray(ref["a"], dtype=np.float64),
-        ref_b=np.asarray(ref["b"], dtype=np.float64),
-        theta_cut=float(standard["theta_cut"]) if standard is not None else None,
+        ref_a=np.asarray(ref.a, dtype=np.float64),
+        ref_b=np.asarray(ref.b, dtype=np.float64),
+        theta_cut=float(standard.theta_cut) if standard is not None else None,
     )
 
 
@@ -118,11 +124,11 @@ def _no_ability(seq: int) -> None:
     return None
 
 
-def _theta(row: asyncpg.Record, ability: Ability) -> tuple[float | None, float | None]:
+def _theta(row: StoredResult | ResultRow, ability: Ability) -> tuple[float | None, float | None]:
     """The ability the result was scored with, else the latest EAP estimate, else none."""
-    if row["theta"] is not None:
-        return _round(row["theta"]), _round(row["theta_se"])
-    latest = ability(int(row["seq"]))
+    if row.theta is not None:
+        return _round(row.theta), _round(row.theta_se)
+    latest = ability(row.seq)
     return latest if latest is not None else (None, None)
 
 
@@ -139,22 +145,22 @@ async def get_result(
         row = await repo.get_result(conn, attempt_id)
         if row is None:
             return None
-        if who.role == "candidate" and row["candidate_id"] != who.id:
+        if who.role == "candidate" and row.candidate_id != who.id:
             raise not_found("no such attempt")
-        ids = np.frombuffer(row["item_ix"], dtype="<i4").tolist()
+        ids = np.frombuffer(row.item_ix, dtype="<i4").tolist()
         versions = await repo.item_versions_by_ids(conn, ids)
-    choices = np.frombuffer(row["choices"], dtype=np.int8).tolist()
-    keys = np.frombuffer(row["keys"], dtype=np.int8).tolist()
-    identity = list(range(len(grading.LABELS)))
+    choices = np.frombuffer(row.choices, dtype=np.int8).tolist()
+    keys = np.frombuffer(row.keys, dtype=np.int8).tolist()
+    identity = list(range(len(LABELS)))
     orders = (
-        np.frombuffer(row["orders"], dtype=np.int8).reshape(-1, 4).tolist()
-        if row["orders"] is not None
+        np.frombuffer(row.orders, dtype=np.int8).reshape(-1, 4).tolist()
+        if row.orders is not None
         else [identity] * len(ids)
     )
     review = []
-    review_after = row["review_after"]
+    review_after = row.review_after
     review_open = who.role != "candidate" or policy.review_open(
-        row["review_mode"], review_after, dt.datetime.now(dt.UTC)
+        row.review_mode, review_after, dt.datetime.now(dt.UTC)
     )
     for position, (iv, choice, key, order) in enumerate(
         zip(ids, choices, keys, orders, strict=True), start=1
@@ -165,62 +171,62 @@ async def get_result(
         review.append(
             ReviewEntry(
                 position=position,
-                item_id=v["item_id"],
-                item_version=int(v["version"]),
-                domain=v["domain"],
+                item_id=v.item_id,
+                item_version=v.version,
+                domain=v.domain,
                 selected=grading.shown_label(order, choice),
                 key=grading.shown_label(order, key) or "",
                 correct=choice == key,
-                rationale=v["rationale"],
-                option_order=[grading.LABELS[o] for o in order],
-                selected_original=None if choice == grading.OMIT else grading.LABELS[choice],
-                key_original=grading.LABELS[key],
+                rationale=v.rationale,
+                option_order=[LABELS[o] for o in order],
+                selected_original=None if choice == grading.OMIT else LABELS[choice],
+                key_original=LABELS[key],
             )
         )
-    domains = grading.domain_results(row["domains"])
+    domains = grading.domain_results(row.domains)
     theta, theta_se = _theta(row, ability)
     diagnostic = grading.diagnose(
         domains,
-        row["started_at"],
-        row["submitted_at"],
-        row["time_limit_seconds"],
-        row["question_count"],
-        row["answered_count"],
-        row["submitted_by"],
-        row["passed"],
+        row.started_at,
+        row.submitted_at,
+        row.time_limit_seconds,
+        row.question_count,
+        row.answered_count,
+        row.submitted_by,
+        row.passed,
     )
     return ResultOut(
-        attempt_id=row["attempt_id"],
-        candidate_id=row["candidate_id"],
-        blueprint_id=row["blueprint_id"],
-        blueprint_name=row["blueprint_name"],
+        attempt_id=row.attempt_id,
+        candidate_id=row.candidate_id,
+        blueprint_id=row.blueprint_id,
+        blueprint_name=row.blueprint_name,
         status="scored",
-        raw_score=row["raw_score"],
-        question_count=row["question_count"],
-        answered_count=row["answered_count"],
-        percent=row["percent"],
-        passed=row["passed"],
-        cut_score_percent=row["cut_score_percent"],
-        cut_used=row["cut_used"],
-        raw_cut=row["raw_cut"],
-        blueprint_cut_score_percent=row["blueprint_cut_percent"],
-        scaled_score=row["scaled_score"],
+        raw_score=row.raw_score,
+        question_count=row.question_count,
+        answered_count=row.answered_count,
+        percent=row.percent,
+        passed=row.passed,
+        cut_score_percent=row.cut_score_percent,
+        cut_used=row.cut_used,
+        raw_cut=row.raw_cut,
+        blueprint_cut_score_percent=row.blueprint_cut_percent,
+        scaled_score=row.scaled_score,
         theta=theta,
         theta_se=theta_se,
         cut_note=grading.cut_note(
-            row["cut_used"], row["blueprint_cut_percent"], row["cut_score_percent"], row["raw_cut"]
+            row.cut_used, row.blueprint_cut_percent, row.cut_score_percent, row.raw_cut
         ),
-        started_at=grading.iso(row["started_at"]),
-        submitted_at=grading.iso(row["submitted_at"]),
-        submitted_by=row["submitted_by"],
-        scored_at=grading.iso(row["scored_at"]),
+        started_at=iso(row.started_at),
+        submitted_at=iso(row.submitted_at),
+        submitted_by=row.submitted_by,
+        scored_at=iso(row.scored_at),
         domains=domains,
         diagnostic=diagnostic,
         review=review,
-        review_mode=row["review_mode"],
+        review_mode=row.review_mode,
         review_available=review_open,
-        review_available_at=grading.iso(review_after) if review_after is not None else None,
-        low_answer=row["low_answer"],
+        review_available_at=iso(review_after) if review_after is not None else None,
+        low_answer=row.low_answer,
     )
 
 
@@ -250,26 +256,26 @@ async def list_results(
     rows = rows[:limit]
     return ResultList(
         results=[_summary(r, ability) for r in rows],
-        next_cursor=str(rows[-1]["seq"]) if more and rows else None,
+        next_cursor=str(rows[-1].seq) if more and rows else None,
     )
 
 
-def _summary(r: asyncpg.Record, ability: Ability) -> ResultSummary:
+def _summary(r: ResultRow, ability: Ability) -> ResultSummary:
     theta, theta_se = _theta(r, ability)
     return ResultSummary(
-        attempt_id=r["attempt_id"],
-        candidate_id=r["candidate_id"],
-        candidate_group=r["candidate_group"],
-        blueprint_id=r["blueprint_id"],
-        blueprint_name=r["blueprint_name"],
-        raw_score=r["raw_score"],
-        question_count=r["question_count"],
-        percent=r["percent"],
-        passed=r["passed"],
-        cut_used=r["cut_used"],
-        scaled_score=r["scaled_score"],
-        submitted_at=grading.iso(r["submitted_at"]),
+        attempt_id=r.attempt_id,
+        candidate_id=r.candidate_id,
+        candidate_group=r.candidate_group,
+        blueprint_id=r.blueprint_id,
+        blueprint_name=r.blueprint_name,
+        raw_score=r.raw_score,
+        question_count=r.question_count,
+        percent=r.percent,
+        passed=r.passed,
+        cut_used=r.cut_used,
+        scaled_score=r.scaled_score,
+        submitted_at=iso(r.submitted_at),
         theta=theta,
         theta_se=theta_se,
-        low_answer=r["low_answer"],
+        low_answer=r.low_answer,
     )

@@ -8,7 +8,7 @@ own open attempt is a 409 (it has no result before it is submitted). Admins
 see any result, and the same states for any attempt.
 
 Scoring holds only scored attempts; for any other id it asks delivery whose the
-attempt is (see `scoring.ownership`), also when scoring holds another
+attempt is (see `scoring.results.ownership`), also when scoring holds another
 candidate's result under that id, so even a delivery outage answers another's id
 exactly as an unknown one (503, retryable).
 """
@@ -19,8 +19,8 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from scoring import service
-from scoring.schemas import ResultOut
+from scoring.results import service
+from scoring.results.schemas import ResultOut
 from shared.auth import Principal
 from shared.contracts import AttemptOwnership
 from shared.errors import Problem, conflict, not_found, uuid_or_404

@@ -13,13 +13,17 @@ submission shows in the statistics one tick (plus one computation) later.
 When a computation is long (100,000 attempts: a few seconds), the loop waits
 three times its duration instead of the tick, so the refresh takes at most
 about a quarter of a core, and never more than 40 s, so a submission still
-shows within a minute.
+shows within a minute. A failed tick (the database away) is retried with the
+shared backoff (`shared.backoff`), from the tick up to 10 s.
 
 Calibration is rarer: when at least `min_attempts` results exist and the
 number of results has grown by a quarter (and by `min_attempts`) since the
 last calibration. It runs in the same worker thread; a PostgreSQL advisory
 lock makes sure only one replica writes a calibration at a time, and every
 replica picks the new one up on its next tick.
+
+Here: the scheduling and the state. The numbers are `analytics`, the answers
+`snapshot` and `presenters`, the stored calibrations `calibrations`.
 """
 
 from __future__ import annotations
@@ -33,19 +37,20 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import asyncpg
 import numpy as np
 import structlog
 from aiohttp import web
 
-from scoring import analytics
-from scoring import repository as repo
-from scoring import schemas as s
-from scoring.frame import Dense, Frame, ItemMeta, append_rows
-from scoring.grading import iso
+from scoring.analysis import analytics, calibrations
+from scoring.analysis import repository as repo
+from scoring.analysis.analytics import CalibrationRun, IrtState, Link
+from scoring.analysis.frame import Dense, Frame, ItemMeta, append_rows
+from scoring.analysis.snapshot import Snapshot, compute_snapshot
 from scoring.stats import irt
+from shared.backoff import backoff_delay
 from shared.db import POOL_KEY
 from shared.errors import Problem
 from shared.settings import Settings
@@ -57,10 +62,20 @@ T = TypeVar("T")
 FETCH_BATCH = 20_000
 MAX_BACKOFF_SECONDS = 40.0  # + one computation: a submission shows within a minute
 BACKOFF_FACTOR = 3.0  # the refresh takes at most about a quarter of a core
+FAILURE_BACKOFF_CAP = 10.0  # a failed tick is retried within this, once the tick is shorter
 READY_TIMEOUT_SECONDS = 30.0
 GAP_SECONDS = 300.0  # far longer than an ingest transaction can stay open
 MAX_GAP_RUN = 10_000  # more seqs skipped at once than transactions in flight: the rest rolled back
 MIN_LINK_ITEMS = 20  # common item versions needed to link a calibration onto the reference scale
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CalibrationOutcome:
+    """What a call to calibrate did: `status` "calibrated" (a calibration is in use, maybe
+    unchanged: `detail` says) or "insufficient_data"."""
+
+    status: Literal["calibrated", "insufficient_data"]
+    detail: str
 
 
 class StatsEngine:
@@ -89,15 +104,15 @@ class StatsEngine:
         self.frame = Frame()
         self.meta = ItemMeta.from_rows([])
         self.dense = Dense()
-        self.irt: dict[str, analytics.IrtState] = {}
+        self.irt: dict[str, IrtState] = {}
         self.theta = np.zeros(0)
         self.theta_se = np.zeros(0)
         self._theta_cal: int | None = None
         self._last_max_seq = 0  # results up to this seq were available to the latest calibration
         self._max_seen = 0  # highest result seq read
         self._gaps: dict[int, float] = {}  # seqs below it not seen yet -> when first missed
-        self.snapshot: analytics.Snapshot | None = None
-        self._with_low: analytics.Snapshot | None = None  # low-answer attempts included, made on demand
+        self.snapshot: Snapshot | None = None
+        self._with_low: Snapshot | None = None  # low-answer attempts included, made on demand
         self.ready = asyncio.Event()
         self.last_compute_seconds = 0.0
         self._version = 0
@@ -115,7 +130,7 @@ class StatsEngine:
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    async def current(self) -> analytics.Snapshot:
+    async def current(self) -> Snapshot:
         """The latest snapshot; waits for the first one after a start."""
         if self.snapshot is None:
             try:
@@ -127,7 +142,7 @@ class StatsEngine:
         assert self.snapshot is not None
         return self.snapshot
 
-    async def including_low(self) -> analytics.Snapshot:
+    async def including_low(self) -> Snapshot:
         """The latest snapshot with low-answer attempts counted too (the dashboards' toggle).
 
         Computed on the first request after each refresh that needs it, under the
@@ -143,10 +158,10 @@ class StatsEngine:
                 self._with_low = await self._compute(snapshot.version, include_low=True)
             return self._with_low
 
-    async def _compute(self, version: int, **options: Any) -> analytics.Snapshot:
+    async def _compute(self, version: int, **options: Any) -> Snapshot:
         """A snapshot of the current frame, abilities and calibration, off the event loop."""
         return await self._run(
-            analytics.compute_snapshot,
+            compute_snapshot,
             version,
             dt.datetime.now(dt.UTC),
             self.frame,
@@ -159,8 +174,16 @@ class StatsEngine:
             **options,
         )
 
-    async def snapshot_for(self, include_low: bool) -> analytics.Snapshot:
+    async def snapshot_for(self, include_low: bool) -> Snapshot:
         return await self.including_low() if include_low else await self.current()
+
+    def blueprint_now(self, blueprint_id: str) -> tuple[int, float] | None:
+        """The blueprint's current question count and percent cut, as the frame has them."""
+        return analytics.blueprint_now(self.frame, blueprint_id)
+
+    def cut_percents(self) -> dict[str, float]:
+        """Each blueprint's current percent cut, as the frame has them."""
+        return analytics.latest_cut_percents(self.frame)
 
     # ------------------------------------------------------------ refresh
 
@@ -189,8 +212,8 @@ class StatsEngine:
             await self._run(self.dense.sync, self.frame, self.meta)
             await self._update_abilities(old_n)
             self._version += 1
-            changed = None if cal_changed else {str(r["blueprint_id"]) for r in rows}
-            self.snapshot = await self._compute(self._version, previous=self.snapshot, changed=changed)
+            new_in = None if cal_changed else {str(r["blueprint_id"]) for r in rows}
+            self.snapshot = await self._compute(self._version, previous=self.snapshot, changed=new_in)
             self.last_compute_seconds = time.perf_counter() - started
             self.ready.set()
             _log.info(
@@ -225,60 +248,17 @@ class StatsEngine:
     async def _load_calibrations(self, conn: asyncpg.Connection) -> bool:
         changed = False
         for model in ("2pl", "rasch"):
-            row = await repo.latest_calibration(conn, model)
+            row = await calibrations.latest_calibration(conn, model)
             have = self.irt.get(model)
-            if row is None or (have is not None and have.calibration_id == row["id"]):
+            if row is None or (have is not None and have.calibration_id == row.id):
                 continue
-            params = await repo.calibration_params(conn, row["id"])
-            full = await repo.calibration_items(conn, row["id"])
-            refs = await repo.calibration_references(conn, row["id"])
-            by_id = {int(r["item_version_id"]): r for r in full}
-            ids = np.asarray([int(r["item_version_id"]) for r in params], dtype=np.int64)
-
-            def col(name: str, ids: np.ndarray = ids, by_id: dict = by_id) -> np.ndarray:
-                return np.asarray(
-                    [np.nan if by_id[int(i)][name] is None else by_id[int(i)][name] for i in ids],
-                    dtype=np.float64,
-                )
-
-            self.irt[model] = analytics.IrtState(
-                calibration_id=int(row["id"]),
-                model=model,
-                calibrated_at=iso(row["calibrated_at"]),
-                n_attempts=int(row["n_attempts"]),
-                converged=bool(row["converged"]),
-                iterations=int(row["iterations"]),
-                loglik=float(row["loglik"]),
-                seconds=float(row["seconds"]),
-                ids=ids,
-                n=col("n").astype(np.int64),
-                a=col("a"),
-                b=col("b"),
-                se_a=col("se_a"),
-                se_b=col("se_b"),
-                infit=col("infit"),
-                outfit=col("outfit"),
-                fit_chi2=col("fit_chi2"),
-                fit_p=col("fit_p"),
-                references={
-                    str(r["blueprint_id"]): (
-                        np.asarray(r["a"], dtype=np.float64),
-                        np.asarray(r["b"], dtype=np.float64),
-                    )
-                    for r in refs
-                },
-                standards=dict(self.standards),
-                linked_to=None if row.get("linked_to") is None else int(row["linked_to"]),
-                link_a=float(row.get("link_a", 1.0)),
-                link_b=float(row.get("link_b", 0.0)),
-                link_common=int(row.get("link_common", 0)),
-            )
+            self.irt[model] = await calibrations.load_state(conn, row, self.standards)
             changed = True
         return changed
 
     async def _load_standards(self, conn: asyncpg.Connection) -> bool:
         """The blueprints' stored standards; True when the 2PL state had to take new ones."""
-        self.standards = {str(r["blueprint_id"]): float(r["theta_cut"]) for r in await repo.all_standards(conn)}
+        self.standards = await calibrations.standards_in_force(conn)
         state = self.irt.get("2pl")
         if state is None or state.standards == self.standards:
             return False
@@ -314,25 +294,23 @@ class StatsEngine:
         grown = self.frame.n - at_last
         return grown >= max(self.min_attempts, math.ceil(0.25 * at_last))
 
-    async def calibrate(self, force: bool = False) -> s.CalibrationStatus:
+    async def _note_latest(self) -> calibrations.CalibrationRow | None:
+        async with self.pool.acquire() as conn:
+            latest = await calibrations.latest_calibration(conn, "2pl")
+        self._last_max_seq = latest.max_seq if latest is not None else 0
+        return latest
+
+    async def calibrate(self, force: bool = False) -> CalibrationOutcome:
         """Calibrate now if there is enough data (and, unless forced, enough new data)."""
         async with self._cal_lock:
             await self.refresh()
             if self.frame.n < self.min_attempts:
-                return self._insufficient(
-                    f"{self.frame.n} results; calibration needs at least {self.min_attempts}"
+                return CalibrationOutcome(
+                    "insufficient_data", f"{self.frame.n} results; calibration needs at least {self.min_attempts}"
                 )
-            async with self.pool.acquire() as conn:
-                latest = await repo.latest_calibration(conn, "2pl")
-            self._last_max_seq = int(latest["max_seq"]) if latest is not None else 0
+            latest = await self._note_latest()
             if not force and latest is not None and not self._due():
-                return s.CalibrationStatus(
-                    status="calibrated",
-                    detail="up to date",
-                    calibration=self.describe("2pl"),
-                    min_attempts=self.min_attempts,
-                    min_item_responses=self.min_item_responses,
-                )
+                return CalibrationOutcome("calibrated", "up to date")
             runs = await self._run(
                 analytics.calibrate,
                 self.frame,
@@ -342,25 +320,15 @@ class StatsEngine:
                 clock=time.perf_counter,
             )
             if not runs:
-                return self._insufficient(
-                    f"no item version has {self.min_item_responses} responses with both "
-                    "right and wrong answers yet"
+                return CalibrationOutcome(
+                    "insufficient_data",
+                    f"no item version has {self.min_item_responses} responses with both right and wrong answers yet",
                 )
             async with self.pool.acquire() as conn, conn.transaction():
-                if not await repo.try_calibration_lock(conn):
-                    return s.CalibrationStatus(
-                        status="calibrated",
-                        detail="another replica is calibrating",
-                        calibration=self.describe("2pl"),
-                        min_attempts=self.min_attempts,
-                        min_item_responses=self.min_item_responses,
-                    )
-                now_latest = await repo.latest_calibration(conn, "2pl")
-                if (
-                    not force
-                    and now_latest is not None
-                    and (latest is None or now_latest["id"] != latest["id"])
-                ):
+                if not await calibrations.try_lock(conn):
+                    return CalibrationOutcome("calibrated", "another replica is calibrating")
+                now_latest = await calibrations.latest_calibration(conn, "2pl")
+                if not force and now_latest is not None and (latest is None or now_latest.id != latest.id):
                     pass  # someone calibrated meanwhile: theirs stands
                 else:
                     links = [await self._link(conn, run) for run in runs]
@@ -368,19 +336,14 @@ class StatsEngine:
                     if refused is not None:
                         self._refused_at_n = self.frame.n
                         _log.warning("calibration_not_linked", detail=refused)
-                        return s.CalibrationStatus(
-                            status="calibrated",
-                            detail=refused,
-                            calibration=self.describe("2pl"),
-                            min_attempts=self.min_attempts,
-                            min_item_responses=self.min_item_responses,
-                        )
+                        return CalibrationOutcome("calibrated", refused)
                     self._refused_at_n = 0
+                    cuts = self.cut_percents()
                     for run, link in zip(runs, links, strict=True):
                         assert not isinstance(link, str)
-                        cal_id = await self._store(conn, run, link)
+                        cal_id = await calibrations.store_run(conn, run, link)
                         if run.model == "2pl":
-                            await self._first_standards(conn, run, link, cal_id)
+                            await calibrations.store_first_standards(conn, run, link, cal_id, cuts)
             await self.refresh()
             _log.info(
                 "calibrated",
@@ -388,24 +351,9 @@ class StatsEngine:
                 items=int(runs[0].keep.sum()),
                 seconds=round(sum(r.seconds for r in runs), 2),
             )
-            return s.CalibrationStatus(
-                status="calibrated",
-                detail="calibrated",
-                calibration=self.describe("2pl"),
-                min_attempts=self.min_attempts,
-                min_item_responses=self.min_item_responses,
-            )
+            return CalibrationOutcome("calibrated", "calibrated")
 
-    def _insufficient(self, detail: str) -> s.CalibrationStatus:
-        return s.CalibrationStatus(
-            status="insufficient_data",
-            detail=detail,
-            calibration=self.describe("2pl"),
-            min_attempts=self.min_attempts,
-            min_item_responses=self.min_item_responses,
-        )
-
-    async def _link(self, conn: asyncpg.Connection, run: analytics.CalibrationRun) -> Link | str:
+    async def _link(self, conn: asyncpg.Connection, run: CalibrationRun) -> Link | str:
         """How to put this run on the reference scale, or why it cannot be.
 
         The first calibration of a model defines the scale. Each later one is linked
@@ -413,193 +361,47 @@ class StatsEngine:
         over the item versions both kept; with fewer than `min_link_items` of them the run
         is not stored and the previous calibration stays in use.
         """
-        previous = await repo.latest_calibration(conn, run.model)
+        previous = await calibrations.latest_calibration(conn, run.model)
         if previous is None:
-            return Link(None, irt.Linking(A=1.0, B=0.0, n_common=0, iterations=0))
-        params = await repo.calibration_params(conn, int(previous["id"]))
-        prev = {int(r["item_version_id"]): (float(r["a"]), float(r["b"])) for r in params}
-        kept = np.flatnonzero(run.keep)
-        common = [j for j in kept.tolist() if int(run.ids[j]) in prev]
+            return Link(None, analytics.REFERENCE_SCALE)
+        prev = await calibrations.item_params(conn, previous.id)
+        common = analytics.common_items(run, prev)
         if len(common) < self.min_link_items:
             return (
                 f"not stored: the new {run.model} calibration shares {len(common)} item versions with "
-                f"calibration {int(previous['id'])}, and {self.min_link_items} are needed to link it to the "
-                f"reference scale; calibration {int(previous['id'])} stays in use"
+                f"calibration {previous.id}, and {self.min_link_items} are needed to link it to the "
+                f"reference scale; calibration {previous.id} stays in use"
             )
         ref = np.asarray([prev[int(run.ids[j])] for j in common], dtype=np.float64)
         linking = await self._run(
             irt.stocking_lord, run.fit.a[common], run.fit.b[common], ref[:, 0], ref[:, 1]
         )
-        return Link(int(previous["id"]), linking)
-
-    async def _store(self, conn: asyncpg.Connection, run: analytics.CalibrationRun, link: Link) -> int:
-        """Store the run on the reference scale (its parameters moved by the link); its id."""
-        fit, keep = run.fit, run.keep
-        A = link.linking.A
-        a, b = link.linking.apply(fit.a, fit.b)
-        se_a, se_b = np.asarray(fit.se_a) / A, A * np.asarray(fit.se_b)
-        cal_id, _ = await repo.insert_calibration(
-            conn,
-            run.model,
-            run.n_attempts,
-            int(keep.sum()),
-            run.max_seq,
-            bool(fit.converged),
-            int(fit.iterations),
-            float(fit.loglik),
-            float(run.seconds),
-            link.linked_to,
-            float(A),
-            float(link.linking.B),
-            int(link.linking.n_common),
-        )
-
-        def opt(x: float) -> float | None:
-            return float(x) if math.isfinite(float(x)) else None
-
-        records = [
-            (
-                cal_id,
-                int(run.ids[j]),
-                int(fit.n[j]),
-                float(a[j]),
-                float(b[j]),
-                opt(se_a[j]),
-                opt(se_b[j]),
-                opt(fit.infit[j]),
-                opt(fit.outfit[j]),
-                opt(fit.fit_chi2[j]),
-                opt(fit.fit_p[j]),
-            )
-            for j in np.flatnonzero(keep).tolist()
-        ]
-        await repo.copy_item_params(conn, records)
-        pos = {int(i): j for j, i in enumerate(run.ids.tolist())}
-        refs = []
-        for blueprint_id, ids in run.references.items():
-            idx = [pos[int(i)] for i in ids.tolist()]
-            refs.append((cal_id, blueprint_id, [float(a[j]) for j in idx], [float(b[j]) for j in idx]))
-        await repo.insert_reference_forms(conn, refs)
-        return cal_id
-
-    async def _first_standards(
-        self, conn: asyncpg.Connection, run: analytics.CalibrationRun, link: Link, cal_id: int
-    ) -> None:
-        """A blueprint placed for the first time gets its standard from this (linked) reference form."""
-        a, b = link.linking.apply(run.fit.a, run.fit.b)
-        pos = {int(i): j for j, i in enumerate(run.ids.tolist())}
-        cuts = self._latest_cut_percents()
-        for blueprint_id, ids in run.references.items():
-            idx = [pos[int(i)] for i in ids.tolist()]
-            if not idx:
-                continue
-            cut = cuts.get(blueprint_id, 70.0)
-            theta_c = irt.equated_theta_cut(a[idx], b[idx], cut / 100.0)
-            reason = f"first calibration: {cut:g} % of the reference form's {len(idx)} calibrated items"
-            if await repo.insert_standard_if_absent(conn, blueprint_id, theta_c, cut, cal_id, reason):
-                await repo.insert_standard_change(
-                    conn, blueprint_id, None, theta_c, "first_calibration", cal_id, "system", reason
-                )
-
-    def describe(self, model: str) -> s.Calibration | None:
-        state = self.irt.get(model)
-        if state is None:
-            return None
-        pos = {int(i): j for j, i in enumerate(self.meta.ids.tolist())}
-        f = analytics._f
-        items = []
-        for q, item_version_id in enumerate(state.ids.tolist()):
-            j = pos.get(int(item_version_id))
-            if j is None:
-                continue
-            items.append(
-                s.IrtItem(
-                    item_id=self.meta.item_id[j],
-                    version=int(self.meta.version[j]),
-                    domain=self.meta.domain[j],
-                    n=int(state.n[q]),
-                    a=round(float(state.a[q]), 4),
-                    b=round(float(state.b[q]), 4),
-                    se_a=f(state.se_a[q]),
-                    se_b=f(state.se_b[q]),
-                    infit=f(state.infit[q]),
-                    outfit=f(state.outfit[q]),
-                    fit_chi2=f(state.fit_chi2[q]),
-                    fit_p=f(state.fit_p[q]),
-                )
-            )
-        items.sort(key=lambda it: (it.item_id, it.version))
-        cuts = []
-        latest_cut = self._latest_cut_percents()
-        for bp_id, (a, _) in sorted(state.references.items()):
-            cut = latest_cut.get(bp_id, 70.0)
-            theta_c = state.theta_cut(bp_id, cut)
-            if theta_c is not None:
-                cuts.append(
-                    s.BlueprintCut(
-                        blueprint_id=bp_id,
-                        reference_items=int(a.shape[0]),
-                        cut_score_percent=cut,
-                        theta_cut=round(theta_c, 4),
-                    )
-                )
-        return s.Calibration(
-            calibration_id=state.calibration_id,
-            model=state.model,
-            calibrated_at=state.calibrated_at,
-            n_attempts=state.n_attempts,
-            n_items=int(state.ids.shape[0]),
-            converged=state.converged,
-            iterations=state.iterations,
-            loglik=round(state.loglik, 3),
-            seconds=round(state.seconds, 3),
-            blueprints=cuts,
-            items=items,
-            linked_to=state.linked_to,
-            link_a=round(state.link_a, 6),
-            link_b=round(state.link_b, 6),
-            link_common=state.link_common,
-        )
-
-    def _latest_cut_percents(self) -> dict[str, float]:
-        f = self.frame
-        out: dict[str, float] = {}
-        if f.n == 0:
-            return out
-        # The last row of each blueprint carries its current cut.
-        codes = f.blueprint[::-1]
-        _, first = np.unique(codes, return_index=True)
-        for i in first.tolist():
-            row = f.n - 1 - i
-            out[f.blueprints.values[int(f.blueprint[row])]] = float(f.cut_percent[row])
-        return out
+        return Link(previous.id, linking)
 
     # ------------------------------------------------------------ loop
 
     async def run_forever(self) -> None:
         interval = max(0.05, self.settings.stats_refresh_seconds)
+        failures = 0
         while True:
             started = time.perf_counter()
             try:
                 await self.refresh()
                 if self.auto_calibrate:
-                    async with self.pool.acquire() as conn:
-                        latest = await repo.latest_calibration(conn, "2pl")
-                    self._last_max_seq = int(latest["max_seq"]) if latest is not None else 0
+                    await self._note_latest()
                     if self._due():
                         await self.calibrate()
+                failures = 0
+                spent = time.perf_counter() - started
+                delay = min(MAX_BACKOFF_SECONDS, max(interval, BACKOFF_FACTOR * spent))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the loop must outlive a database restart
-                _log.warning("stats_refresh_failed", error=type(exc).__name__, detail=str(exc)[:200])
-            spent = time.perf_counter() - started
-            await asyncio.sleep(min(MAX_BACKOFF_SECONDS, max(interval, BACKOFF_FACTOR * spent)))
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Link:
-    linked_to: int | None  # the calibration linked to; None: the run defines the reference scale
-    linking: irt.Linking
+                failures += 1
+                delay = backoff_delay(failures, interval, max(interval, FAILURE_BACKOFF_CAP))
+                _log.warning("stats_refresh_failed", error=type(exc).__name__, detail=str(exc)[:200],
+                             failures=failures, retry_in=round(delay, 2))
+            await asyncio.sleep(delay)
 
 
 ENGINE_KEY = web.AppKey("stats_engine", StatsEngine)

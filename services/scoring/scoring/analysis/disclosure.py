@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import msgspec
 
-from scoring import schemas as s
+from scoring.analysis import schemas as s
 
 OPTION_MIN_N = 10
 

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from shared.contracts import LABEL_INDEX
+
 
 def _empty(dtype: Any) -> NDArray:
     return np.zeros(0, dtype=dtype)
@@ -157,7 +159,7 @@ class ItemMeta:
             item_id=tuple(str(r["item_id"]) for r in rows),
             version=np.asarray([r["version"] for r in rows], dtype=np.int64),
             domain=tuple(str(r["domain"]) for r in rows),
-            key=np.asarray(["ABCD".index(r["key"]) for r in rows], dtype=np.int8),
+            key=np.asarray([LABEL_INDEX[r["key"]] for r in rows], dtype=np.int8),
         )
 
     @property

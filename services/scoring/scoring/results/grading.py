@@ -24,16 +24,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring.schemas import Diagnostic, DomainResult, FocusEntry, Pace
+from scoring.results.schemas import Diagnostic, DomainResult, FocusEntry, Pace
 from scoring.stats import irt
-from shared.contracts import AttemptSubmitted
-from shared.domains import DOMAIN_BY_CODE, DOMAIN_ORDER
+from scoring.wire import domain_name
+from shared import contracts
+from shared.contracts import LABEL_INDEX, LABELS, AttemptSubmitted, Label
+from shared.domains import DOMAIN_ORDER
 from shared.errors import FieldError
-from shared.times import iso_utc
 
-LABELS = ("A", "B", "C", "D")
-LABEL_CODE = {label: i for i, label in enumerate(LABELS)}
-OMIT = -1
+OMIT = -1  # an omitted answer, where options are stored as 0..3 (the index of their label in LABELS)
 TARGET_PERCENT = 70.0  # every area should reach what the whole exam needs
 RUSHED_SHARE = 0.5  # finished in under half the time while failing
 FOCUS_MAX = 5
@@ -45,14 +44,6 @@ def parse_time(value: str) -> dt.datetime:
     if parsed.tzinfo is None:
         raise ValueError("a UTC offset is required")
     return parsed.astimezone(dt.UTC)
-
-
-iso = iso_utc
-
-
-def domain_name(code: str) -> str:
-    domain = DOMAIN_BY_CODE.get(code)
-    return domain.name if domain is not None else code
 
 
 def _domain_sort_key(code: str) -> tuple[int, str]:
@@ -81,11 +72,11 @@ def validate_event(event: AttemptSubmitted) -> list[FieldError]:
         errors.append(FieldError("responses", "positions must be 1..n, each once"))
     seen: set[tuple[str, int]] = set()
     for i, r in enumerate(event.responses):
-        if r.key not in LABEL_CODE:
+        if r.key not in LABEL_INDEX:
             errors.append(FieldError(f"responses[{i}].key", "must be one of A, B, C, D"))
         if r.option_order and sorted(r.option_order) != list(LABELS):
             errors.append(FieldError(f"responses[{i}].option_order", "must be A, B, C, D in the order shown"))
-        if r.selected is not None and r.selected not in LABEL_CODE:
+        if r.selected is not None and r.selected not in LABEL_INDEX:
             errors.append(FieldError(f"responses[{i}].selected", "must be one of A, B, C, D or null"))
         if not r.item_id or r.item_version < 1:
             errors.append(FieldError(f"responses[{i}].item_id", "item_id and item_version >= 1 are required"))
@@ -149,11 +140,11 @@ def encode_choices(event: AttemptSubmitted) -> tuple[NDArray[np.int8], NDArray[n
     for every candidate; the order is kept to give the candidate's labels back.
     """
     ordered = sorted(event.responses, key=lambda r: r.position)
-    orders = np.asarray([[LABEL_CODE[x] for x in (r.option_order or LABELS)] for r in ordered], dtype=np.int8)
+    orders = np.asarray([[LABEL_INDEX[x] for x in (r.option_order or LABELS)] for r in ordered], dtype=np.int8)
     shown_sel = np.array(
-        [OMIT if r.selected is None else LABEL_CODE[r.selected] for r in ordered], dtype=np.int64
+        [OMIT if r.selected is None else LABEL_INDEX[r.selected] for r in ordered], dtype=np.int64
     )
-    shown_key = np.array([LABEL_CODE[r.key] for r in ordered], dtype=np.int64)
+    shown_key = np.array([LABEL_INDEX[r.key] for r in ordered], dtype=np.int64)
     rows = np.arange(len(ordered))
     choices = np.where(shown_sel >= 0, orders[rows, np.maximum(shown_sel, 0)], OMIT).astype(np.int8)
     keys = orders[rows, shown_key].astype(np.int8)
@@ -165,9 +156,12 @@ def original_keys(event: AttemptSubmitted) -> list[str]:
     return [LABELS[k] for k in encode_choices(event)[1].tolist()]
 
 
-def shown_label(order: list[int], original: int) -> str | None:
-    """The label the candidate saw for an original option (None for an omission)."""
-    return None if original == OMIT else LABELS[order.index(original)]
+def shown_label(order: list[int], original: int) -> Label | None:
+    """The label the candidate saw for a stored original option (None for an omission); `order`
+    as stored: the original option (0..3) shown under A, B, C, D."""
+    if original == OMIT:
+        return None
+    return contracts.shown_label([LABELS[o] for o in order], LABELS[original])
 
 
 def grade(event: AttemptSubmitted, form_irt: FormIrt | None = None) -> Graded:

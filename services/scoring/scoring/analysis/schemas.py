@@ -1,4 +1,4 @@
-"""Wire messages of the scoring endpoints (the event itself is in shared.contracts)."""
+"""Wire messages of the statistics endpoints: pass rates, score distributions, item analysis, IRT."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+from scoring.wire import Id
+
 MinN = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
-Limit = Annotated[int, msgspec.Meta(ge=1, le=500)]
 
 # Item fit of a calibration. Yen's Q1, not Orlando-Thissen S-X2 (which PSYCHOMETRICS.md
 # names for the 2PL): S-X2 groups candidates by summed score, and on random forms the
@@ -33,128 +33,6 @@ AlphaIfDeleted = Annotated[
         "alpha of their own form without it (form-averaged, like KR-20 on random forms)."
     ),
 ]
-
-
-# ---------------------------------------------------------------- results
-
-
-class Pending(msgspec.Struct):
-    status: str = "pending"
-
-
-class DomainResult(msgspec.Struct):
-    code: str
-    name: str
-    correct: int
-    total: int
-    percent: float
-    below_target: bool  # under the 70 % a candidate should aim for in every area
-
-
-class ReviewEntry(msgspec.Struct):
-    """One question: `selected` and `key` are the labels the candidate saw;
-    `option_order` maps them to the item's own options (original label shown
-    under A, B, C, D), as `selected_original` and `key_original` are."""
-
-    position: int
-    item_id: str
-    item_version: int
-    domain: str
-    selected: str | None
-    key: str
-    correct: bool
-    rationale: str
-    option_order: list[str]
-    selected_original: str | None
-    key_original: str
-
-
-class Pace(msgspec.Struct):
-    seconds_used: int
-    seconds_allowed: int
-    seconds_per_question_used: float
-    seconds_per_question_allowed: float
-    share_of_time_used: float
-    unanswered: int
-    verdict: Literal["timed_out", "rushed", "on_pace"]
-    message: str
-
-
-class FocusEntry(msgspec.Struct):
-    code: str
-    name: str
-    percent: float
-    points_lost: int
-    reason: str
-
-
-class Diagnostic(msgspec.Struct):
-    target_percent: float
-    weak_domains: list[str]
-    pace: Pace
-    focus: list[FocusEntry]
-
-
-class ResultOut(msgspec.Struct):
-    attempt_id: str
-    candidate_id: str
-    blueprint_id: str
-    blueprint_name: str
-    status: str
-    raw_score: int
-    question_count: int
-    answered_count: int
-    percent: float
-    passed: bool
-    cut_score_percent: float  # the cut this result was decided against (the form's own when equated)
-    cut_used: Literal["raw", "equated"]
-    raw_cut: float  # raw points needed on this form
-    blueprint_cut_score_percent: float
-    scaled_score: int | None
-    theta: float | None  # EAP ability: as scored, else the latest calibration's estimate
-    theta_se: float | None
-    cut_note: str
-    started_at: str
-    submitted_at: str
-    submitted_by: str
-    scored_at: str
-    domains: list[DomainResult]
-    diagnostic: Diagnostic
-    review: list[ReviewEntry]  # empty while the blueprint's policy keeps the review from the candidate
-    review_mode: str = "immediate"  # "immediate", "after_date" or "never" (the policy at submission)
-    review_available: bool = True
-    review_available_at: str | None = None  # with "after_date": when the review opens
-    low_answer: bool = False  # too few answered: left out of pass rates and item statistics by default
-
-
-class ResultSummary(msgspec.Struct):
-    attempt_id: str
-    candidate_id: str
-    candidate_group: str
-    blueprint_id: str
-    blueprint_name: str
-    raw_score: int
-    question_count: int
-    percent: float
-    passed: bool
-    cut_used: str
-    scaled_score: int | None
-    submitted_at: str
-    theta: float | None  # EAP ability: as scored, else the latest calibration's estimate
-    theta_se: float | None
-    low_answer: bool = False
-
-
-class ResultList(msgspec.Struct):
-    results: list[ResultSummary]
-    next_cursor: str | None
-
-
-class ResultQuery(msgspec.Struct, forbid_unknown_fields=True):
-    candidate_id: Id | None = None
-    blueprint_id: Id | None = None
-    limit: Limit = 50
-    cursor: Annotated[str, msgspec.Meta(max_length=40)] | None = None
 
 
 # ---------------------------------------------------------------- pass rates
@@ -400,63 +278,3 @@ class CalibrationStatus(msgspec.Struct):
     calibration: Calibration | None = None
     min_attempts: int = 0
     min_item_responses: int = 0
-
-
-# ---------------------------------------------------------------- the standard
-
-
-class StandardQuery(msgspec.Struct, forbid_unknown_fields=True):
-    blueprint_id: Id
-
-
-class StandardReset(msgspec.Struct, forbid_unknown_fields=True):
-    """An admin's deliberate new standard for a blueprint.
-
-    `rederive`: where the latest calibration's reference form has the blueprint's percent
-    cut as expected score; `theta`: `theta_cut` as given; `raw_cut`: where that reference
-    form's expected score is `raw_cut` points out of the blueprint's current question count.
-    """
-
-    blueprint_id: Id
-    mode: Literal["rederive", "theta", "raw_cut"]
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    theta_cut: Annotated[float, msgspec.Meta(ge=-6.0, le=6.0)] | None = None
-    raw_cut: Annotated[float, msgspec.Meta(gt=0.0, le=1000.0)] | None = None
-
-
-class StandardChange(msgspec.Struct):
-    theta_cut_before: float | None
-    theta_cut_after: float
-    source: str
-    calibration_id: int
-    changed_at: str
-    changed_by: str
-    reason: str
-
-
-class LinkInfo(msgspec.Struct):
-    calibration_id: int
-    calibrated_at: str
-    linked_to: int | None  # None: this calibration defines the reference scale
-    link_a: float
-    link_b: float
-    common_items: int
-
-
-class Standard(msgspec.Struct):
-    """A blueprint's cut on the ability scale: set once, kept while the bank grows."""
-
-    blueprint_id: str
-    status: Literal["set", "not_set"]
-    theta_cut: float | None
-    cut_score_percent: float | None  # the percent cut it was derived from (None when set as theta)
-    source: str | None  # "first_calibration", "rederived", "theta" or "raw_cut"
-    calibration_id: int | None  # the calibration it was set on
-    set_at: str | None
-    set_by: str | None
-    reason: str | None
-    scale_calibration_id: int | None  # the calibration that defines the reference scale
-    linked_since: str | None  # when that calibration ran: every later one is linked onto its scale
-    latest: LinkInfo | None  # the calibration in use and its link
-    blueprint_cut_score_percent: float | None  # the blueprint's percent cut on its latest results
-    history: list[StandardChange]

@@ -1,0 +1,37 @@
+"""SQL of the statistics' read model: the results as the frame takes them, and every item version.
+
+Bulk reads: the frame takes these records as they come (`frame.append_rows`,
+`ItemMeta.from_rows`), 20,000 rows a batch, without a typed copy of each.
+Functions take `conn` first; callers own transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+# The statistics' read model: scalar columns plus the compact form. `seq` is
+# taken at insert, so a result may commit after one with a higher seq: the
+# reader asks again for the seqs it has not seen below the highest it has.
+FRAME_ROWS = """
+SELECT seq, blueprint_id, blueprint_name, candidate_group,
+       extract(epoch FROM submitted_at)::float8 AS submitted,
+       extract(epoch FROM started_at)::float8 AS started, passed, raw_score, question_count,
+       cut_used, blueprint_cut_percent, calibration_id, item_ix, choices, low_answer
+FROM scoring.results
+WHERE seq > $1 OR seq = ANY($2::bigint[])
+ORDER BY seq
+LIMIT $3
+"""
+
+ALL_ITEM_VERSIONS = "SELECT id, item_id, version, domain, key FROM scoring.item_versions ORDER BY id"
+
+
+async def frame_rows(
+    conn: asyncpg.Connection, after_seq: int, missing: Sequence[int], limit: int
+) -> list[asyncpg.Record]:
+    return await conn.fetch(FRAME_ROWS, after_seq, list(missing), limit)
+
+
+async def all_item_versions(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(ALL_ITEM_VERSIONS)
