@@ -184,3 +184,11 @@ async def test_time_out_says_the_exam_was_submitted_as_it_stood(rstack, page, db
         re.compile(r"^Time ran out with 3 questions unanswered, and the exam was submitted as it stood\."))
     await expect(page.locator("#time dd").nth(1)).to_have_text(
         "about 20 min per answered question; the exam allows about 5 min per question")
+    # The admin's view of the same result says it from the same numbers.
+    await page.evaluate(
+        "t => { localStorage.setItem('mockcert.token', t); localStorage.setItem('mockcert.role', 'admin'); }",
+        await stack.admin_token(),
+    )
+    await page.goto(f"{stack.base_url}/admin/results/{attempt_id}")
+    await expect(page.locator("#pace")).to_have_text(
+        "Time ran out after 20 min; the exam's limit is 20 min before any accommodation; 3 questions unanswered.")

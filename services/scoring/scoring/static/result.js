@@ -4,6 +4,22 @@ import { api, h, requireRole, showProblem } from "/static/scoring/common/mockcer
 import { kpi, pageStyles, when } from "/static/scoring/admin.js";
 import { dataTable } from "/static/scoring/tables.js";
 
+// "45 s", "4 min 10 s", "1 h 5 min": never "0.0 minutes".
+function span(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  const hours = Math.floor(s / 3600), m = Math.round((s % 3600) / 60);
+  return hours ? (m ? `${hours} h ${m} min` : `${hours} h`) : `${m} min`;
+}
+
+// Time used from the attempt's timestamps, against the blueprint's limit (before any accommodation).
+function paceLine(p) {
+  const blanks = p.unanswered ? `${p.unanswered} question${p.unanswered === 1 ? "" : "s"} unanswered` : "every question answered";
+  return `${p.verdict === "timed_out" ? "Time ran out" : "Submitted"} after ${span(p.seconds_used)}; `
+    + `the exam's limit is ${span(p.seconds_allowed)} before any accommodation; ${blanks}.`;
+}
+
 document.addEventListener("DOMContentLoaded", async () => {
   requireRole("admin");
   pageStyles();
@@ -25,7 +41,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     document.getElementById("cut-note").textContent = r.cut_note;
     const d = r.diagnostic;
     document.getElementById("diagnostic").replaceChildren(
-      h("p", {}, d.pace.message),
+      h("p", { id: "pace" }, paceLine(d.pace)),
       d.focus.length ? h("div", {}, h("h3", {}, "Focus next on"), h("ol", {}, ...d.focus.map((f) => h("li", {}, h("strong", {}, f.name), `: ${f.reason}`))))
         : h("p", {}, `Every area reached the ${d.target_percent} % target.`));
     document.getElementById("result-domains").replaceChildren(dataTable({
