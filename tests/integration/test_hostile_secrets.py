@@ -2,7 +2,8 @@
 
 A candidate sits the built-in 100-question exam through the entry, exactly as
 the candidate pages do (log in, the dashboard, start, every question, answers,
-changes, flags, the review, the result page polled too early), and pokes at
+changes, flags, the review, the result page polled too early, the open code book
+searched and read during the attempt), and pokes at
 what a curious candidate would (another question's position, the result before
 submission, the all-questions listing, the item bank's API). Every response
 body is recorded, together with every page and every script and stylesheet
@@ -51,6 +52,7 @@ KEY_AS_DATA = re.compile(
 # Ten or more of A-D in a row, bare or as a list ("B","A",...): compared with the form's keys.
 LETTER_RUN = re.compile(r"""[ABCD](?:["',\s]{0,4}[ABCD]){9,}""")
 RUN = 10
+CODE_IN_OPTION = re.compile(r"\b(?:[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}|[A-V]\d{4})\b")  # ICD-10-CM or HCPCS
 
 # The fields each candidate-facing response may hold (None: a value; a dict: an object, or a list of
 # objects, with its own allowlist). From /work/shared/API.md, and docs/exam-delivery.md
@@ -81,6 +83,16 @@ QUESTION = {"position": None, "domain": None, "stem": None, "options": {"label":
             "selected": None, "flagged": None, "domain_name": None, "question_count": None, "part": None,
             "read_only": None}
 ATTEMPT_ROUTE = r"/api/attempts/[^/]+"
+# The open code book (docs/codebook.md): code sets only, the same for everyone.
+ICD_REF = {"code": None, "title": None, "kind": None, "billable": None}
+ICD_NOTES = {"code": None, "title": None, "includes": None, "inclusion_terms": None, "excludes1": None,
+             "excludes2": None, "code_first": None, "use_additional_code": None, "code_also": None, "notes": None}
+ICD_CODE = {**ICD_NOTES, "kind": None, "billable": None, "year": None, "parents": ICD_REF, "children": ICD_REF,
+            "inherited": ICD_NOTES,
+            "seventh_character": {"defined_at": None, "note": None,
+                                  "characters": {"character": None, "meaning": None}}}
+HCPCS_CODE = {"code": None, "descriptor": None, "category": None, "year": None, "note": None}
+CODE_SET = {"name": None, "year": None, "release": None, "codes": None}
 ALLOWLISTS: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
     ("GET", re.compile(r"/api/blueprints"), BLUEPRINT),
     ("GET", re.compile(r"/api/blueprints/[^/]+"), BLUEPRINT),
@@ -99,6 +111,13 @@ ALLOWLISTS: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
     # Before submission the candidate has no result: an empty list (and a 409 problem for the open attempt).
     ("GET", re.compile(r"/api/results"), {"results": {}, "next_cursor": None}),
     ("GET", re.compile(r"/api/results/[^/]+"), {"status": None}),
+    ("GET", re.compile(r"/api/codebook"),
+     {"icd10cm": CODE_SET, "hcpcs": CODE_SET, "cpt": {"name": None, "note": None}}),
+    ("GET", re.compile(r"/api/codebook/icd10cm/search"),
+     {"query": None, "year": None, "hits": {**ICD_REF, "term": None}}),
+    ("GET", re.compile(r"/api/codebook/icd10cm/codes/[^/]+"), ICD_CODE),
+    ("GET", re.compile(r"/api/codebook/hcpcs/search"), {"query": None, "year": None, "hits": HCPCS_CODE}),
+    ("GET", re.compile(r"/api/codebook/hcpcs/codes/[^/]+"), HCPCS_CODE),
 ]
 ASSET_RE = re.compile(r"""(?:src|href)="([^"]+)"|from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)""")
 
@@ -293,6 +312,22 @@ async def test_nothing_a_candidate_receives_before_submission_tells_a_key_or_a_r
                  "/api/stats/items?blueprint_id=cpc-100", "/api/domains"):
         await s.call("GET", path)
     await s.call("PUT", f"{base}/responses/{n + 1}", {"selected": "A"})
+    # The open code book, as the exam screen's panel calls it: searches, and the code of every ICD
+    # and HCPCS option the candidate was shown (answers are chosen among those codes).
+    await s.call("GET", "/api/codebook")
+    for q in ("type 2 diabetes", "E11.9", "S52.5", "fracture of radius", "otitis media"):
+        await s.call("GET", f"/api/codebook/icd10cm/search?q={urllib.parse.quote(q)}")
+    for q in ("injection", "J34", "wheelchair"):
+        await s.call("GET", f"/api/codebook/hcpcs/search?q={urllib.parse.quote(q)}")
+    shown = {code for r in s.seen if r.status == 200 and "/questions/" in r.path
+             for option in json.loads(r.body)["options"] for code in CODE_IN_OPTION.findall(option["text"])}
+    icd_codes = sorted(c for c in shown if "." in c)[:40]
+    hcpcs_codes = sorted(c for c in shown if re.fullmatch(r"[A-V]\d{4}", c))[:20]
+    for code in ["S52.501", "S72.001A", *icd_codes]:
+        await s.call("GET", f"/api/codebook/icd10cm/codes/{code}")
+    for code in ["J3420", *hcpcs_codes]:
+        await s.call("GET", f"/api/codebook/hcpcs/codes/{code}")
+    assert sum(r.path.startswith("/api/codebook/") and r.status == 200 for r in s.seen) >= 12
     await s.page(f"/exam/attempts/{attempt['id']}/review")
     await s.call("GET", base)
     await s.page(f"/exam/attempts/{attempt['id']}/result")  # the result page, opened too early

@@ -1,13 +1,13 @@
 """Who may call what, for every route the item bank declares (derived from the
 app, so a new route cannot be left out): candidates 403, no token 401, staff
-through, the feed for services only."""
+through, the feed for services only; the code book (read-only) for everyone signed in."""
 
 from __future__ import annotations
 
 import re
 import uuid
 
-from shared.auth import PUBLIC, SERVICE, STAFF, issue_service_token
+from shared.auth import ANY_USER, PUBLIC, SERVICE, STAFF, issue_service_token
 from shared.web import ENDPOINTS_KEY
 
 _PARAM = re.compile(r"\{[^}]+\}")
@@ -37,6 +37,8 @@ async def test_every_item_bank_route_declares_staff_service_or_a_public_page(sta
             assert endpoint.path.startswith("/instructor") and not endpoint.in_schema, endpoint.path
         elif endpoint.path.startswith("/internal/"):
             assert endpoint.roles == SERVICE, endpoint.path
+        elif endpoint.path.startswith("/api/codebook"):
+            assert endpoint.roles == ANY_USER and endpoint.method == "GET", endpoint.path
         else:
             assert endpoint.roles == STAFF, endpoint.path
 
@@ -52,6 +54,13 @@ async def test_role_matrix(stack):
             continue
         path = _PARAM.sub(str(uuid.uuid4()), endpoint.path)
         assert await call(stack, endpoint.method, path) == 401, endpoint.path
+        if endpoint.roles == ANY_USER:  # the code book: candidates read it during an attempt
+            for token in (candidate, instructor, admin):
+                status = await call(stack, endpoint.method, path, token)
+                assert status not in (401, 403, 405, 500), (endpoint.method, endpoint.path, status)
+            assert await call(stack, endpoint.method, path, service) == 403, endpoint.path
+            checked += 1
+            continue
         assert await call(stack, endpoint.method, path, candidate) == 403, endpoint.path
         if endpoint.roles == SERVICE:
             for token in (instructor, admin):

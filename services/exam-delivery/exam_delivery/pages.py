@@ -74,6 +74,8 @@ closing the browser does not stop it. Every answer is saved as you go.</p>
 EXAM_BODY = """
 <div class="exam-bar" role="region" aria-label="Exam status">
   <p id="exam-name" class="exam-name"></p>
+  <div id="codebook-host"></div>
+<script type="module" src="/static/codebook.js"></script>
   <p>Time left: <span id="timer" class="timer" role="timer" aria-live="off">--:--:--</span></p>
   <p id="queue-state" class="save-state" role="status" aria-live="polite"></p>
 </div>

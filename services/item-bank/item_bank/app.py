@@ -9,6 +9,7 @@ import structlog
 from aiohttp import web
 
 from item_bank import handlers, pages
+from item_bank.codebook import handlers as codebook
 from item_bank.seeding import SampleBankRefused, seed_sample_bank
 from shared.app_base import service_app
 from shared.db import POOL_KEY
@@ -41,6 +42,8 @@ def create_app(settings: Settings) -> web.Application:
     install(app, handlers.routes)
     install(app, handlers.import_routes(settings))
     install(app, handlers.internal)
+    install(app, codebook.routes)
+    app.cleanup_ctx.append(codebook.start_index)
     install(app, pages.routes)
     pages.install_static(app)
     return app
