@@ -89,18 +89,16 @@ def synthetic_bank(total: int, seed: int = 1) -> list[FeedItemVersion]:
 
 async def prepare_delivery_database(url: str, bank_size: int) -> None:
     """Migrate delivery's schema and feed the bank through delivery's feed consumer."""
-    from exam_delivery.feed import apply_page
-    from exam_delivery.state import Delivery
+    from exam_delivery.items.service import apply_page
     from shared.db import create_pool, migrate
 
     await migrate(url, "delivery", "exam_delivery")
     pool = await create_pool(url, 1, 2)
     try:
-        state = Delivery(settings=Settings(database_url=url), pool=pool)
         rows = synthetic_bank(bank_size)
         for start in range(0, len(rows), 500):
             assert await apply_page(
-                state, 0, FeedPage(items=rows[start : start + 500], next_cursor=0, has_more=False)
+                pool, 0, FeedPage(items=rows[start : start + 500], next_cursor=0, has_more=False)
             )
     finally:
         await pool.close()
@@ -307,7 +305,7 @@ FROM bench_bare.questions q
 LEFT JOIN bench_bare.responses r ON r.attempt_id = $1 AND r.position = q.position
 WHERE q.position = $2
 """
-# The save, with the product's semantics (exam_delivery.repository.SAVE_RESPONSE without its checks):
+# The save, with the product's semantics (exam_delivery.attempts.repository.SAVE_RESPONSE without its checks):
 # $4 says whether `selected` was sent, $5 is the flag or NULL (keep).
 BARE_UPSERT = """
 INSERT INTO bench_bare.responses AS r (attempt_id, position, selected, flagged, saved_at)

@@ -91,8 +91,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_users_create(args: argparse.Namespace) -> int:
     import msgspec
 
-    from exam_delivery.accounts_schemas import UserIn
-    from exam_delivery.accounts_service import create_user
+    from exam_delivery.accounts.schemas import UserIn
+    from exam_delivery.accounts.service import create_user
     from shared.db import create_pool
     from shared.errors import Problem
 
@@ -111,8 +111,7 @@ def cmd_users_create(args: argparse.Namespace) -> int:
         await migrate_all(url)
         pool = await create_pool(url, 1, 2)
         try:
-            async with pool.acquire() as conn:
-                user = await create_user(conn, body)
+            user = await create_user(pool, body)
         except Problem as exc:
             sys.stderr.write(f"refused: {exc.detail}\n")
             return 1

@@ -151,7 +151,7 @@ class Launcher:
     async def bootstrap_accounts(self, env: dict[str, str]) -> list[list[str]]:
         """Create the first accounts before the services start, and remember demo passwords
         in the data folder (mode 600) so every start can show them."""
-        from exam_delivery.accounts_service import bootstrap_accounts
+        from exam_delivery.accounts.service import bootstrap_accounts
         from shared.db import create_pool
         from shared.settings import load_settings
 

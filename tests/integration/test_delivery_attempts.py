@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 
 from exam_delivery.assembly import shown_options
-from exam_delivery.state import DELIVERY_KEY
+from exam_delivery.context import DELIVERY_KEY
 from shared.auth import issue_service_token
 from shared.contracts import shown_label
 from tests.delivery_support import move_attempts_back, pass_deadlines, wait_for, wait_for_bank
@@ -605,7 +605,7 @@ async def test_editing_an_item_later_never_changes_a_live_attempt(dstack, db):
     assert (await dstack.request("POST", path, instructor, json={"to": "in_review"}))[0] == 200
     status, approved = await dstack.request("POST", path, admin, json={"to": "approved"})
     assert status == 200 and approved["status"] == "approved", approved
-    bank_of = lambda: dstack.apps["exam-delivery"][DELIVERY_KEY].items.bank  # noqa: E731
+    bank_of = lambda: dstack.apps["exam-delivery"][DELIVERY_KEY].catalog.items.bank  # noqa: E731
 
     async def followed() -> bool:
         return {i.version for i in bank_of().by_domain["TERM"] if i.item_id == item_id} == {2}
@@ -643,7 +643,7 @@ async def test_measured_difficulties_reach_the_pool(dstack, db):
     url = f"{dstack.urls['exam-delivery']}/internal/item-stats"
     async with dstack.session.post(url, json=stats, headers=auth(service)) as resp:
         assert resp.status == 200 and (await resp.json())["updated"] == 3
-    bank = dstack.apps["exam-delivery"][DELIVERY_KEY].items.bank
+    bank = dstack.apps["exam-delivery"][DELIVERY_KEY].catalog.items.bank
     by_id = {i.item_id: i.difficulty for i in bank.items}
     assert [by_id[r["item_id"]] for r in rows] == [0.25, 0.5, 0.75]
     # A stat from too few responses (n=5) is not used; a candidate may not send stats.

@@ -8,7 +8,7 @@ import uuid
 
 import asyncpg
 
-from exam_delivery import repository as repo
+from exam_delivery.items import repository as repo
 from shared.contracts import FeedItemVersion, FeedOption
 from shared.db import migrate
 

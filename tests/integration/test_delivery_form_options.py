@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from exam_delivery.state import DELIVERY_KEY
+from exam_delivery.context import DELIVERY_KEY
 from shared.auth import issue_service_token
 from shared.settings import load_settings
 from tests.conftest import create_database
@@ -142,7 +142,7 @@ async def test_a_target_difficulty_steers_forms_once_difficulties_are_posted(fst
         for r in rows
     ]
     assert await _post_stats(fstack, stats) == 40
-    bank = fstack.apps["exam-delivery"][DELIVERY_KEY].items.bank
+    bank = fstack.apps["exam-delivery"][DELIVERY_KEY].catalog.items.bank
     assert {i.item_id: i.difficulty for i in bank.by_domain["MED"]} == difficulty
 
     means: dict[float, list[float]] = {}

@@ -15,7 +15,7 @@ from collections import Counter
 import asyncpg
 import pytest
 
-from exam_delivery.state import DELIVERY_KEY
+from exam_delivery.context import DELIVERY_KEY
 from tests.delivery_support import wait_for_bank
 from tests.support import start_stack
 

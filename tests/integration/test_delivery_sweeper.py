@@ -10,8 +10,8 @@ import asyncpg
 from aiohttp import web
 
 from exam_delivery.app import create_app
-from exam_delivery.state import DELIVERY_KEY
-from exam_delivery.sweeper import sweep_once
+from exam_delivery.attempts.sweeper import sweep_once
+from exam_delivery.context import DELIVERY_KEY
 from tests.delivery_support import pass_deadlines, wait_for, wait_for_bank
 from tests.support import free_port, serve_again, start_stack
 
@@ -76,7 +76,7 @@ async def test_two_replicas_sweeping_submit_each_expired_attempt_exactly_once(da
                 await pass_deadlines(conn, attempt_ids)
             finally:
                 await conn.close()
-            replicas = [stack.apps["exam-delivery"][DELIVERY_KEY], second[DELIVERY_KEY]]
+            replicas = [stack.apps["exam-delivery"][DELIVERY_KEY].pool, second[DELIVERY_KEY].pool]
             # Four sweeps at once, two per replica, over the same 40 due attempts, in small batches.
             counts = await asyncio.gather(*(sweep_once(replicas[i % 2], batch=3) for i in range(4)))
             assert sum(counts) == 40, counts
@@ -170,7 +170,7 @@ async def test_an_attempt_that_cannot_be_finalised_never_holds_up_the_others(dat
         database_url, seed_sample_bank=True, sweep_interval_seconds=DORMANT, outbox_poll_seconds=0.2
     ) as stack:
         await wait_for_bank(stack)
-        state = stack.apps["exam-delivery"][DELIVERY_KEY]
+        pool = stack.apps["exam-delivery"][DELIVERY_KEY].pool
         blueprint_id = await _short_blueprint(stack)
         attempt_ids = [uuid.UUID(a) for a in await _start_many(stack, blueprint_id, 6)]
         broken, healthy = attempt_ids[:2], attempt_ids[2:]
@@ -194,7 +194,7 @@ async def test_an_attempt_that_cannot_be_finalised_never_holds_up_the_others(dat
             await pass_deadlines(conn, broken, ago=60)
             await pass_deadlines(conn, healthy)
             # Batches of 2: the first claim holds exactly the two broken attempts.
-            assert await sweep_once(state, batch=2) == 4
+            assert await sweep_once(pool, batch=2) == 4
             rows = {
                 r["id"]: (r["status"], r["events"])
                 for r in await conn.fetch(
@@ -207,10 +207,10 @@ async def test_an_attempt_that_cannot_be_finalised_never_holds_up_the_others(dat
             assert {a: rows[a] for a in healthy} == {a: ("expired", 1) for a in healthy}
             assert {a: rows[a] for a in broken} == {a: ("in_progress", 0) for a in broken}
             # Each sweep tries them again; once repaired, they are submitted like the others.
-            assert await sweep_once(state, batch=2) == 0
+            assert await sweep_once(pool, batch=2) == 0
             for a, form in forms.items():
                 await conn.execute("UPDATE delivery.attempts SET form = $2::jsonb WHERE id = $1", a, form)
-            assert await sweep_once(state, batch=2) == 2
+            assert await sweep_once(pool, batch=2) == 2
             assert (
                 await conn.fetchval(
                     "SELECT count(*) FROM delivery.outbox WHERE attempt_id = ANY($1::uuid[])", attempt_ids

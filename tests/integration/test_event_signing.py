@@ -16,7 +16,7 @@ import asyncpg
 import msgspec
 import pytest
 
-from exam_delivery import repository as delivery_repo
+from exam_delivery.attempts import repository as delivery_repo
 from shared import event_signing
 from shared.auth import issue_service_token
 from shared.contracts import AttemptSubmitted, SubmittedResponse, shown_label
@@ -39,10 +39,10 @@ async def forged_event(database_url: str, attempt: dict, candidate_id: str, sele
     finally:
         await conn.close()
     responses = [
-        SubmittedResponse(position=ln["position"], item_id=ln["item_id"], item_version=ln["version"],
-                          domain=ln["domain"], key=shown_label(ln["option_order"], ln["key"]),
-                          selected=shown_label(ln["option_order"], ln["key"]) if selected_key else None,
-                          option_order=list(ln["option_order"]), rationale=ln["rationale"])
+        SubmittedResponse(position=ln.position, item_id=ln.item_id, item_version=ln.version,
+                          domain=ln.domain, key=shown_label(ln.option_order, ln.key or ""),
+                          selected=shown_label(ln.option_order, ln.key or "") if selected_key else None,
+                          option_order=list(ln.option_order), rationale=ln.rationale or "")
         for ln in lines
     ]
     return AttemptSubmitted(

@@ -549,8 +549,8 @@ async def test_the_feed_survives_a_version_approved_and_retired_between_two_poll
     """Found by the fuzzer above: when the item bank's feed holds two rows for one item version past
     delivery's cursor (approved, then retired before delivery polled), delivery must still apply the
     page; otherwise its feed is stuck at that cursor and no later approval ever reaches candidates."""
-    from exam_delivery.feed import poll_feed
-    from exam_delivery.state import DELIVERY_KEY
+    from exam_delivery.context import DELIVERY_KEY
+    from exam_delivery.items.service import poll_feed
 
     url = await create_database(pg_server_url)
     # The background poller runs once at start, then not for an hour: this test polls by hand.
@@ -561,7 +561,7 @@ async def test_the_feed_survives_a_version_approved_and_retired_between_two_poll
         status, body = await stack.request("POST", f"/api/items/{retired}/transitions", admin, json={"to": "retired"})
         assert status == 200, body
         later = await approved_item(stack, author, admin)
-        await poll_feed(stack.apps["exam-delivery"][DELIVERY_KEY])
+        await poll_feed(stack.apps["exam-delivery"][DELIVERY_KEY].catalog)
         conn = await asyncpg.connect(url)
         try:
             rows = {r["item_id"]: r["status"] for r in await conn.fetch(

@@ -22,8 +22,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
-from exam_delivery import accounts_service
-from exam_delivery.accounts_handlers import THROTTLE_KEY, client_address
+from exam_delivery.accounts import service as accounts_service
+from exam_delivery.accounts.handlers import THROTTLE_KEY, client_address
 from exam_delivery.app import create_app as delivery_app
 from shared.db import POOL_KEY
 from tests.conftest import create_database

@@ -8,18 +8,15 @@ import uuid
 from dataclasses import dataclass, field
 
 import aiohttp
-import asyncpg
 import msgspec
 import pytest
 import structlog
 from aiohttp import web
 
-from exam_delivery import outbox
-from exam_delivery.state import Delivery
+from exam_delivery.clients import ScoringClient
 from shared import event_signing
 from shared.auth import decode_token
 from shared.contracts import AttemptOwnership
-from shared.db import init_connection
 from shared.http import (
     MalformedReply,
     ServiceAuth,
@@ -123,21 +120,20 @@ async def test_any_status_is_an_answer_and_no_answer_is_unreachable(recorder):
         await session.close()
 
 
-async def test_the_outbox_posts_the_signed_bytes_with_the_same_headers(recorder, database_url):
+async def test_the_outbox_posts_the_signed_bytes_with_the_same_headers(recorder):
     settings = _settings("exam-delivery", scoring_url=recorder.url)
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1, init=init_connection)
     session = make_client_session()
     try:
-        state = Delivery(settings=settings, pool=pool, session=session, service_auth=ServiceAuth(settings))
+        auth = ServiceAuth(settings)
+        scoring = ScoringClient(session, auth, settings.scoring_url, settings.event_signing_key)
         payload = {"event_id": str(uuid.uuid4()), "responses": [{"position": 1, "selected": "Ä"}], "n": 1.5}
-        assert await outbox.deliver(state, payload) is None  # 202: acknowledged
+        assert await scoring.deliver(payload) is None  # 202: acknowledged
         recorder.answers["/internal/events"] = (500, b"{}")
-        assert await outbox.deliver(state, payload) == "scoring answered 500"
-        state.settings = msgspec.structs.replace(settings, scoring_url=f"http://127.0.0.1:{free_port()}")
-        assert await outbox.deliver(state, payload) == "scoring unreachable: ClientConnectorError"
+        assert await scoring.deliver(payload) == "scoring answered 500"
+        gone = ScoringClient(session, auth, f"http://127.0.0.1:{free_port()}", settings.event_signing_key)
+        assert await gone.deliver(payload) == "scoring unreachable: ClientConnectorError"
     finally:
         await session.close()
-        await pool.close()
     first, second = recorder.seen
     assert first.body == second.body == msgspec.json.encode(payload)
     assert (first.method, first.path_qs) == ("POST", "/internal/events")

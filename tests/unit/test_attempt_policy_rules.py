@@ -8,8 +8,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from exam_delivery import policy as delivery_policy
-from exam_delivery.schemas import AttemptPolicyIn
+from exam_delivery.blueprints import policy as delivery_policy
+from exam_delivery.blueprints.schemas import AttemptPolicyIn
 from scoring.analysis import schemas as s
 from scoring.analysis.frame import Dense, Frame, ItemMeta, append_rows
 from scoring.analysis.snapshot import compute_snapshot

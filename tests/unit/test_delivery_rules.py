@@ -1,18 +1,15 @@
-"""Blueprint rules and server-owned time, without a database."""
+"""Blueprint rules and the outbox's retry delays, without a database (server-owned time is
+the database's: tests/integration/test_delivery_time_rules.py)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import msgspec
 import pytest
 
-from exam_delivery import timing
-from exam_delivery.blueprints import BUILTIN, check
-from exam_delivery.outbox import MAX_BACKOFF_SECONDS, backoff
-from exam_delivery.schemas import BlueprintIn, ResponseIn
-
-T0 = dt.datetime(2026, 11, 22, 10, 0, 0, tzinfo=dt.UTC)
+from exam_delivery.attempts.outbox import MAX_BACKOFF_SECONDS, retry_delay
+from exam_delivery.attempts.schemas import ResponseIn
+from exam_delivery.blueprints.rules import BUILTIN, check
+from exam_delivery.blueprints.schemas import BlueprintIn
 
 
 def blueprint(**fields) -> BlueprintIn:  # type: ignore[no-untyped-def]
@@ -131,25 +128,6 @@ def test_parts_must_add_up():
     assert [e.field for e in errors] == ["parts"]
 
 
-def test_deadline_is_whole_seconds_rounded_up():
-    assert timing.deadline_for(T0, 3, 1.5) == T0 + dt.timedelta(seconds=5)
-    assert timing.deadline_for(T0, 340 * 60, 1.0) == T0 + dt.timedelta(hours=5, minutes=40)
-    assert timing.seconds_left(T0 + dt.timedelta(seconds=10), T0 + dt.timedelta(seconds=2.5)) == 7
-    assert timing.seconds_left(T0, T0 + dt.timedelta(seconds=1)) == 0
-    assert timing.iso(T0) == "2026-11-22T10:00:00Z"
-
-
-def test_parts_open_one_after_another():
-    ends, cum = [50, 100], [3600, 7200]
-    assert [timing.part_of(ends, p) for p in (1, 50, 51, 100)] == [0, 0, 1, 1]
-    at = T0 + dt.timedelta(minutes=30)
-    assert timing.current_part(T0, 1.0, cum, 0, at) == 0
-    assert timing.current_part(T0, 1.0, cum, 1, at) == 1  # closed by the candidate
-    assert timing.current_part(T0, 1.0, cum, 0, T0 + dt.timedelta(hours=1)) == 1  # time over
-    assert timing.current_part(T0, 1.5, cum, 0, T0 + dt.timedelta(hours=1)) == 0  # accommodation
-    assert timing.current_part(T0, 1.0, cum, 0, T0 + dt.timedelta(hours=2)) == 2
-
-
 def test_response_body_distinguishes_null_from_absent():
     dec = msgspec.json.Decoder(ResponseIn)
     assert dec.decode(b'{"selected": null}').selected is None
@@ -162,10 +140,11 @@ def test_response_body_distinguishes_null_from_absent():
         raise AssertionError("E accepted")
 
 
-def test_backoff_grows_and_is_capped():
-    assert 0.8 <= backoff(1, 1.0) <= 1.2
-    assert 6.4 <= backoff(4, 1.0) <= 9.6
-    assert backoff(50, 1.0) <= MAX_BACKOFF_SECONDS * 1.2
+def test_outbox_retries_back_off_exponentially_capped_with_jitter():
+    assert 0.8 <= retry_delay(1, 1.0) <= 1.2
+    assert 6.4 <= retry_delay(4, 1.0) <= 9.6
+    assert MAX_BACKOFF_SECONDS * 0.8 <= retry_delay(50, 1.0) <= MAX_BACKOFF_SECONDS * 1.2
+    assert len({retry_delay(3, 1.0) for _ in range(20)}) > 1  # replicas failing together do not retry together
 
 
 def test_an_id_that_is_no_uuid_names_nothing():

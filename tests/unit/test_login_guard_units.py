@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from exam_delivery.usernames import allowed, canonical_username
+from exam_delivery.accounts.usernames import allowed, canonical_username
 from shared.auth import Principal
 from shared.revocation import Revocation, Revocations
 

@@ -13,12 +13,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import structlog
 from aiohttp import web
 
-from exam_delivery import repository as repo
-from exam_delivery.blueprints import ensure_builtin
-from exam_delivery.feed import FeedUnavailable, feed_step, refresh_pool
-from exam_delivery.outbox import publish_once
-from exam_delivery.state import DELIVERY_KEY, Delivery
-from exam_delivery.sweeper import sweep_once
+from exam_delivery.attempts import repository as attempts_repo
+from exam_delivery.attempts.outbox import publish_once
+from exam_delivery.attempts.sweeper import sweep_once
+from exam_delivery.blueprints.service import ensure_builtin
+from exam_delivery.clients import FeedUnavailable
+from exam_delivery.context import DELIVERY_KEY, Delivery
+from exam_delivery.items.service import feed_step, refresh_pool
 from shared.loops import EXPECTED_FAILURES
 from shared.loops import run_loop as shared_run_loop
 
@@ -36,7 +37,7 @@ async def run_loop(
 async def reconcile_exposure(state: Delivery) -> None:
     """Rebuild the exposure counts from the recent forms of every replica."""
     async with state.pool.acquire() as conn:
-        forms = await repo.recent_forms(conn, state.exposure.window)
+        forms = await attempts_repo.recent_forms(conn, state.exposure.window)
     state.exposure.reset(forms)
 
 
@@ -46,7 +47,7 @@ def feed_loop_step(state: Delivery) -> Callable[[], Awaitable[None]]:
     async def step() -> None:
         nonlocal last_reconcile
         try:
-            await feed_step(state)
+            await feed_step(state.catalog)
         finally:
             if time.monotonic() - last_reconcile >= EXPOSURE_RECONCILE_SECONDS:
                 last_reconcile = time.monotonic()
@@ -55,24 +56,33 @@ def feed_loop_step(state: Delivery) -> Callable[[], Awaitable[None]]:
     return step
 
 
+async def sweep_step(state: Delivery) -> None:
+    if await sweep_once(state.pool):
+        state.outbox_wake.set()
+
+
+async def publish_step(state: Delivery) -> None:
+    await publish_once(state.pool, state.scoring, state.settings.outbox_poll_seconds, state.metrics)
+
+
 async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     state = app[DELIVERY_KEY]
     settings = state.settings
     await ensure_builtin(state.pool)
-    await refresh_pool(state)  # the whole read model, even if the item bank is not up yet
+    await refresh_pool(state.catalog)  # the whole read model, even if the item bank is not up yet
     await reconcile_exposure(state)
     tasks = [
         asyncio.create_task(run_loop("feed", feed_loop_step(state), settings.feed_poll_seconds), name="feed"),
         asyncio.create_task(
-            run_loop("sweeper", lambda: sweep_once(state), settings.sweep_interval_seconds),
+            run_loop("sweeper", lambda: sweep_step(state), settings.sweep_interval_seconds),
             name="sweeper",
         ),
         asyncio.create_task(
-            run_loop("outbox", lambda: publish_once(state), settings.outbox_poll_seconds, state.outbox_wake),
+            run_loop("outbox", lambda: publish_step(state), settings.outbox_poll_seconds, state.outbox_wake),
             name="outbox",
         ),
     ]
-    _log.info("background_started", items=len(state.items.bank), loops=[t.get_name() for t in tasks])
+    _log.info("background_started", items=len(state.catalog.items.bank), loops=[t.get_name() for t in tasks])
     try:
         yield
     finally:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from exam_delivery import repository as repo
 from exam_delivery.assembly import Bank, BankItem, order_sensitive
+from exam_delivery.items import repository as repo
+from exam_delivery.items.repository import ItemVersionRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +32,18 @@ class ItemContent:
     difficulty: float | None
 
 
-def content_of(row: asyncpg.Record) -> ItemContent:
+def content_of(row: ItemVersionRow) -> ItemContent:
     return ItemContent(
-        item_id=row["item_id"],
-        version=row["version"],
-        domain=row["domain"],
-        stem=row["stem"],
-        options={o["label"]: o["text"] for o in row["options"]},
-        key=row["key"],
-        rationale=row["rationale"],
-        status=row["status"],
-        code_set_year=row["code_set_year"],
-        difficulty=row["difficulty"],
+        item_id=row.item_id,
+        version=row.version,
+        domain=row.domain,
+        stem=row.stem,
+        options={o.label: o.text for o in row.options},
+        key=row.key,
+        rationale=row.rationale,
+        status=row.status,
+        code_set_year=row.code_set_year,
+        difficulty=row.difficulty,
     )
 
 
@@ -62,7 +63,7 @@ class ItemPool:
             for row in rows:
                 content = content_of(row)
                 self.versions[(content.item_id, content.version)] = content
-                self.rev = max(self.rev, int(row["rev"]))
+                self.rev = max(self.rev, row.rev)
             self.bank = self._build_bank()
             return len(rows)
 

@@ -1,4 +1,5 @@
-"""SQL of the accounts. Functions take the connection first: the caller owns the transaction."""
+"""SQL of the accounts. Functions take the connection first (the caller owns the
+transaction) and return typed rows."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import datetime as dt
 import uuid
 
 import asyncpg
+import msgspec
+
+from exam_delivery.rows import many, one
 
 USER_COLUMNS = "id, username, role, display_name, time_multiplier, group_name, disabled, created_at"
 
@@ -100,34 +104,76 @@ COUNT_USERS = "SELECT count(*) FROM delivery.users"
 SELECT_MULTIPLIER = "SELECT time_multiplier, group_name FROM delivery.users WHERE id = $1"
 
 
+class User(msgspec.Struct, frozen=True):
+    """USER_COLUMNS."""
+
+    id: uuid.UUID
+    username: str
+    role: str
+    display_name: str
+    time_multiplier: float
+    group_name: str
+    disabled: bool
+    created_at: dt.datetime
+
+
+class UpdatedUser(User, frozen=True):
+    token_gen: int
+    revoked_seq: int | None
+
+
+class Credentials(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    username: str
+    password_hash: str
+    role: str
+    display_name: str
+    disabled: bool
+    token_gen: int
+
+
+class RevocationRow(msgspec.Struct, frozen=True):
+    user_id: str
+    token_gen: int
+    revoked_seq: int
+    jti: str | None
+    expires_at: dt.datetime | None
+
+
+class Reservation(msgspec.Struct, frozen=True):
+    attempts: int
+    window_start: dt.datetime
+    retry_after: float
+
+
 async def insert_user(
     conn: asyncpg.Connection, *, username: str, canonical: str, password_hash: str, role: str,
     display_name: str = "", time_multiplier: float = 1.0, group: str = "",
-) -> asyncpg.Record | None:
-    return await conn.fetchrow(
+) -> User | None:
+    return one(User, await conn.fetchrow(
         INSERT_USER, uuid.uuid4(), username, password_hash, role, display_name, time_multiplier, group, canonical
-    )
+    ))
 
 
-async def by_canonical_username(conn: asyncpg.Connection, canonical: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(SELECT_BY_USERNAME, canonical)
+async def by_canonical_username(conn: asyncpg.Connection, canonical: str) -> Credentials | None:
+    return one(Credentials, await conn.fetchrow(SELECT_BY_USERNAME, canonical))
 
 
-async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow(SELECT_USER, user_id)
+async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> User | None:
+    return one(User, await conn.fetchrow(SELECT_USER, user_id))
 
 
-async def list_users(conn: asyncpg.Connection, role: str | None) -> list[asyncpg.Record]:
-    return await conn.fetch(LIST_USERS, role)
+async def list_users(conn: asyncpg.Connection, role: str | None) -> list[User]:
+    return many(User, await conn.fetch(LIST_USERS, role))
 
 
 async def update_user(
     conn: asyncpg.Connection, user_id: uuid.UUID, *, display_name: str | None, time_multiplier: float | None,
     group: str | None, password_hash: str | None, disabled: bool | None, role: str | None,
-) -> asyncpg.Record | None:
-    return await conn.fetchrow(
+) -> UpdatedUser | None:
+    return one(UpdatedUser, await conn.fetchrow(
         UPDATE_USER, user_id, display_name, time_multiplier, group, password_hash, disabled, role
-    )
+    ))
 
 
 async def count_admins(conn: asyncpg.Connection) -> int:
@@ -138,8 +184,8 @@ async def count_users(conn: asyncpg.Connection) -> int:
     return int(await conn.fetchval(COUNT_USERS))
 
 
-async def revocations_after(conn: asyncpg.Connection, seq: int, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(REVOCATIONS_AFTER, seq, limit)
+async def revocations_after(conn: asyncpg.Connection, seq: int, limit: int) -> list[RevocationRow]:
+    return many(RevocationRow, await conn.fetch(REVOCATIONS_AFTER, seq, limit))
 
 
 async def lock_account_changes(conn: asyncpg.Connection) -> None:
@@ -157,9 +203,9 @@ async def prune_revoked_tokens(conn: asyncpg.Connection) -> None:
     await conn.execute(PRUNE_REVOKED_TOKENS)
 
 
-async def reserve_login(conn: asyncpg.Connection, key: str, limit: int, window_seconds: float) -> asyncpg.Record:
-    row = await conn.fetchrow(RESERVE_LOGIN, key, limit, window_seconds)
-    assert row is not None
+async def reserve_login(conn: asyncpg.Connection, key: str, limit: int, window_seconds: float) -> Reservation:
+    row = one(Reservation, await conn.fetchrow(RESERVE_LOGIN, key, limit, window_seconds))
+    assert row is not None  # an upsert always returns its row
     return row
 
 

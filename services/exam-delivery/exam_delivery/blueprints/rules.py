@@ -1,7 +1,8 @@
-"""Blueprints as data: the two built-in CPC formats and the ones admins define.
+"""Rules of blueprints, pure (no I/O): the two built-in CPC formats, what a blueprint an
+admin defines must meet, and its shape on the wire.
 
 A blueprint is immutable once created (attempts copy what they need of it), so
-each replica caches them by id for good.
+each replica caches them by id for good (blueprints/service.py).
 """
 
 from __future__ import annotations
@@ -11,18 +12,10 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-import asyncpg
-import structlog
-
-from exam_delivery import repository as repo
 from exam_delivery.assembly import Bank
-from exam_delivery.schemas import BlueprintDomain, BlueprintIn, BlueprintOut, BlueprintPart
-from exam_delivery.state import Delivery
+from exam_delivery.blueprints.schemas import BlueprintDomain, BlueprintIn, BlueprintOut, BlueprintPart
 from shared.domains import DOMAIN_BY_CODE, DOMAIN_ORDER, DOMAINS
-from shared.errors import FieldError, Problem, field_problem, not_found, validation_problem
-from shared.times import iso_utc
-
-_log = structlog.get_logger("mockcert.delivery.blueprints")
+from shared.errors import FieldError
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,26 +77,6 @@ BUILTIN: tuple[Blueprint, ...] = (
     ),
 )
 
-
-_iso = iso_utc
-
-
-def from_row(row: asyncpg.Record) -> Blueprint:
-    return Blueprint(
-        id=row["id"],
-        name=row["name"],
-        question_count=row["question_count"],
-        time_limit_seconds=row["time_limit_seconds"],
-        cut_score_percent=float(row["cut_score_percent"]),
-        domains=tuple((d["code"], int(d["count"])) for d in row["domains"]),
-        parts=tuple(
-            Part(p["name"], int(p["question_count"]), int(p["time_limit_seconds"])) for p in row["parts"]
-        ),
-        shuffle_options=row["shuffle_options"],
-        target_difficulty=row["target_difficulty"],
-        builtin=row["builtin"],
-        created_at=_iso(row["created_at"]),
-    )
 
 
 def to_out(bp: Blueprint, bank: Bank) -> BlueprintOut:
@@ -195,7 +168,7 @@ def shortfall_errors(bp: Blueprint, bank: Bank, field_prefix: str = "domains") -
     ]
 
 
-def _insert_args(bp: Blueprint, created_by: uuid.UUID | None) -> tuple[object, ...]:
+def insert_args(bp: Blueprint, created_by: uuid.UUID | None) -> tuple[object, ...]:
     return (
         bp.id,
         bp.name,
@@ -212,68 +185,3 @@ def _insert_args(bp: Blueprint, created_by: uuid.UUID | None) -> tuple[object, .
         bp.builtin,
         created_by,
     )
-
-
-async def ensure_builtin(pool: asyncpg.Pool) -> None:
-    async with pool.acquire() as conn:
-        for bp in BUILTIN:
-            await repo.insert_blueprint(conn, *_insert_args(bp, None))
-
-
-async def get(state: Delivery, blueprint_id: str) -> Blueprint:
-    cached = state.blueprints.get(blueprint_id)
-    if cached is not None:
-        return cached
-    async with state.pool.acquire() as conn:
-        row = await repo.get_blueprint(conn, blueprint_id)
-    if row is None:
-        raise not_found("no such blueprint")
-    bp = from_row(row)
-    state.blueprints[bp.id] = bp
-    return bp
-
-
-async def list_all(state: Delivery) -> list[BlueprintOut]:
-    from exam_delivery import policy
-
-    async with state.pool.acquire() as conn:
-        rows = await repo.list_blueprints(conn)
-    policies = await policy.all_by_blueprint(state)
-    bank = state.items.bank
-    out = [to_out(from_row(r), bank) for r in rows]
-    default = policy.default_policy(state.settings)
-    for bp in out:
-        bp.policy = policies.get(bp.id) or policy.to_out(bp.id, default)
-    return out
-
-
-async def create(state: Delivery, body: BlueprintIn, created_by: str) -> BlueprintOut:
-    from exam_delivery import policy
-
-    bp, errors = check(body)
-    rules, policy_errors = (
-        policy.check(body.policy, state.settings, "policy.") if body.policy is not None else (None, [])
-    )
-    if bp is None or policy_errors:
-        raise validation_problem(errors + policy_errors)
-    from exam_delivery.feed import refresh_now
-
-    await refresh_now(state)  # judge against the bank as it is now, not as last polled
-    short = shortfall_errors(bp, state.items.bank)
-    if short:
-        raise Problem(
-            422,
-            "the approved bank cannot fill this blueprint: " + "; ".join(e.message for e in short),
-            errors=short,
-        )
-    async with state.pool.acquire() as conn, conn.transaction():
-        row = await repo.insert_blueprint(conn, *_insert_args(bp, uuid.UUID(created_by)))
-        if row is None:
-            raise field_problem("id", f"a blueprint with id {bp.id!r} exists", status=409)
-        policy_row = await policy.store(conn, row["id"], rules, created_by) if rules is not None else None
-    created = from_row(row)
-    state.blueprints[created.id] = created
-    _log.info("blueprint_created", blueprint_id=created.id, question_count=created.question_count)
-    out = to_out(created, state.items.bank)
-    out.policy = policy.to_out(created.id, policy.from_row(policy_row, state.settings))
-    return out

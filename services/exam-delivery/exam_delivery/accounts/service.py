@@ -1,4 +1,6 @@
-"""Rules of the accounts: login, users, accommodations, the bootstrap admin and demo accounts."""
+"""Rules of the accounts: login, users, accommodations, the bootstrap admin and demo accounts.
+
+Service functions take the pool and own their transactions."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import uuid
 import asyncpg
 import structlog
 
-from exam_delivery import accounts_repository as repo
-from exam_delivery.accounts_schemas import LoginOut, UserIn, UserOut, UserPatch
-from exam_delivery.attempts import move_deadlines
-from exam_delivery.usernames import ALLOWED_DESCRIPTION, allowed, canonical_username
+from exam_delivery.accounts import repository as repo
+from exam_delivery.accounts.repository import User
+from exam_delivery.accounts.schemas import LoginOut, UserIn, UserList, UserOut, UserPatch
+from exam_delivery.accounts.usernames import ALLOWED_DESCRIPTION, allowed, canonical_username
+from exam_delivery.attempts.service import move_deadlines
 from shared.auth import Principal, hash_password, issue_user_token, verify_password
 from shared.errors import Problem, field_problem, not_found, uuid_or_404
 from shared.revocation import Revocation, RevocationPage, Revocations
@@ -22,16 +25,16 @@ from shared.times import iso_utc
 _log = structlog.get_logger("mockcert.accounts")
 
 
-def user_out(row: asyncpg.Record) -> UserOut:
+def user_out(row: User) -> UserOut:
     return UserOut(
-        id=str(row["id"]),
-        username=row["username"],
-        role=row["role"],
-        display_name=row["display_name"],
-        time_multiplier=float(row["time_multiplier"]),
-        group=row["group_name"],
-        disabled=row["disabled"],
-        created_at=iso_utc(row["created_at"]),
+        id=str(row.id),
+        username=row.username,
+        role=row.role,
+        display_name=row.display_name,
+        time_multiplier=row.time_multiplier,
+        group=row.group_name,
+        disabled=row.disabled,
+        created_at=iso_utc(row.created_at),
     )
 
 
@@ -62,11 +65,11 @@ class LoginThrottle:
         async with conn.transaction():
             for key, limit in keys:
                 row = await repo.reserve_login(conn, key, limit, self.window)
-                if row["attempts"] > limit:
-                    retry = int(row["retry_after"]) + 1
+                if row.attempts > limit:
+                    retry = int(row.retry_after) + 1
                     raise Problem(429, "too many failed logins; wait before trying again",
                                   headers={"Retry-After": str(retry)})
-                granted.append((key, row["window_start"]))
+                granted.append((key, row.window_start))
         return granted
 
     async def release(self, conn: asyncpg.Connection, granted: list[tuple[str, dt.datetime]]) -> None:
@@ -97,16 +100,15 @@ async def login(
     async with pool.acquire() as conn:
         granted = await throttle.reserve(conn, canonical, address)
         row = await repo.by_canonical_username(conn, canonical)
-    stored = row["password_hash"] if row is not None and not row["disabled"] else None
-    if not await verify_password(stored, password):
+    stored = row.password_hash if row is not None and not row.disabled else None
+    if not await verify_password(stored, password) or row is None:
         raise Problem(401, "wrong username or password")  # the reservation stays: a failure counted
-    assert row is not None
     async with pool.acquire() as conn:
         await throttle.release(conn, granted)
-    token, expires = issue_user_token(settings, str(row["id"]), row["role"], row["username"], row["token_gen"])
-    return LoginOut(token=token, role=row["role"], user_id=str(row["id"]),
-                    expires_at=iso_utc(expires), username=row["username"],
-                    display_name=row["display_name"])
+    token, expires = issue_user_token(settings, str(row.id), row.role, row.username, row.token_gen)
+    return LoginOut(token=token, role=row.role, user_id=str(row.id),
+                    expires_at=iso_utc(expires), username=row.username,
+                    display_name=row.display_name)
 
 
 async def logout(pool: asyncpg.Pool, user: Principal, revocations: Revocations) -> None:
@@ -123,13 +125,15 @@ async def logout(pool: asyncpg.Pool, user: Principal, revocations: Revocations) 
         revocations.apply([Revocation(user.id, 0, seq, jti=user.jti, expires=user.expires)])
 
 
-async def create_user(conn: asyncpg.Connection, body: UserIn) -> UserOut:
+async def create_user(pool: asyncpg.Pool, body: UserIn) -> UserOut:
     canonical = checked_username(body.username)
-    row = await repo.insert_user(
-        conn, username=body.username, canonical=canonical,
-        password_hash=await hash_password(body.password), role=body.role,
-        display_name=body.display_name, time_multiplier=body.time_multiplier, group=body.group,
-    )
+    password_hash = await hash_password(body.password)
+    async with pool.acquire() as conn:
+        row = await repo.insert_user(
+            conn, username=body.username, canonical=canonical,
+            password_hash=password_hash, role=body.role,
+            display_name=body.display_name, time_multiplier=body.time_multiplier, group=body.group,
+        )
     if row is None:
         raise field_problem("username", "this username is taken", status=409)
     return user_out(row)
@@ -139,11 +143,25 @@ def parse_user_id(raw: str) -> uuid.UUID:
     return uuid_or_404(raw, "user")
 
 
+async def get_user(pool: asyncpg.Pool, user_id: uuid.UUID) -> UserOut:
+    async with pool.acquire() as conn:
+        row = await repo.get_user(conn, user_id)
+    if row is None:
+        raise not_found("no such user")
+    return user_out(row)
+
+
+async def list_users(pool: asyncpg.Pool, role: str | None) -> UserList:
+    async with pool.acquire() as conn:
+        rows = await repo.list_users(conn, role)
+    return UserList(users=[user_out(r) for r in rows])
+
+
 async def patch_user(
-    conn: asyncpg.Connection, user_id: uuid.UUID, body: UserPatch, revocations: Revocations
+    pool: asyncpg.Pool, user_id: uuid.UUID, body: UserPatch, revocations: Revocations
 ) -> UserOut:
     password_hash = await hash_password(body.password) if body.password is not None else None
-    async with conn.transaction():
+    async with pool.acquire() as conn, conn.transaction():
         # Revocations are numbered by a sequence and followed by "after this number": one
         # account change at a time makes number order commit order, so no poller can move
         # past a number that commits later. Account changes are rare; this costs nothing.
@@ -161,17 +179,17 @@ async def patch_user(
         if body.time_multiplier is not None:
             # An accommodation moves the deadline of the candidate's open attempts, in the same transaction.
             await move_deadlines(conn, user_id, body.time_multiplier)
-    if row["revoked_seq"] is not None:
+    if row.revoked_seq is not None:
         # This replica refuses the old tokens from the next request on; the others within a poll.
-        revocations.apply([Revocation(str(row["id"]), row["token_gen"], row["revoked_seq"])])
+        revocations.apply([Revocation(str(row.id), row.token_gen, row.revoked_seq)])
     return user_out(row)
 
 
 async def revocations_after(pool: asyncpg.Pool, seq: int, limit: int) -> RevocationPage:
     async with pool.acquire() as conn:
         rows = await repo.revocations_after(conn, seq, limit)
-    out = [Revocation(r["user_id"], r["token_gen"], r["revoked_seq"], jti=r["jti"] or "",
-                      expires=int(r["expires_at"].timestamp()) if r["expires_at"] is not None else 0)
+    out = [Revocation(r.user_id, r.token_gen, r.revoked_seq, jti=r.jti or "",
+                      expires=int(r.expires_at.timestamp()) if r.expires_at is not None else 0)
            for r in rows]
     return RevocationPage(revocations=out, cursor=out[-1].seq if out else seq)
 

@@ -20,9 +20,8 @@ import uuid
 import asyncpg
 import structlog
 
-from exam_delivery import attempts
-from exam_delivery import repository as repo
-from exam_delivery.state import Delivery
+from exam_delivery.attempts import repository as repo
+from exam_delivery.attempts.service import finalize
 
 _log = structlog.get_logger("mockcert.delivery.sweeper")
 BATCH = 50
@@ -30,26 +29,25 @@ BATCH = 50
 _CONNECTION_LOST = (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError)
 
 
-async def sweep_once(state: Delivery, batch: int = BATCH) -> int:
-    """Submit every attempt past its deadline; return how many this replica submitted."""
+async def sweep_once(pool: asyncpg.Pool, batch: int = BATCH) -> int:
+    """Submit every attempt past its deadline; return how many this replica submitted (the caller
+    wakes the outbox when any)."""
     total = 0
     failed: list[uuid.UUID] = []  # left open by this sweep: not claimed again by it
     while True:
-        async with state.pool.acquire() as conn, conn.transaction():
+        async with pool.acquire() as conn, conn.transaction():
             rows = await repo.claim_expired(conn, batch, failed)
             for row in rows:
                 try:
                     async with conn.transaction():  # a savepoint: a failure undoes this attempt only
-                        await attempts.finalize(conn, row)
+                        await finalize(conn, row)
                 except _CONNECTION_LOST:
                     raise
                 except Exception:
-                    failed.append(row["id"])
-                    _log.exception("sweep_attempt_failed", attempt_id=str(row["id"]))
+                    failed.append(row.id)
+                    _log.exception("sweep_attempt_failed", attempt_id=str(row.id))
                 else:
                     total += 1
         if len(rows) < batch:
             break
-    if total:
-        state.outbox_wake.set()
     return total

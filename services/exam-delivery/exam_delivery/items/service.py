@@ -10,44 +10,36 @@ replica restarting while the item bank is down still has the whole pool.
 
 from __future__ import annotations
 
-import msgspec
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import asyncpg
 import structlog
 
-from exam_delivery import repository as repo
-from exam_delivery.state import Delivery
+from exam_delivery.clients import FeedUnavailable, ItemBankClient
+from exam_delivery.items import repository as repo
+from exam_delivery.items.pool import ItemPool
 from shared.contracts import FeedPage, ItemStatsSummary
-from shared.http import MalformedReply, ServiceUnreachable, call_service, decode_reply
 
-PAGE_SIZE = 500
-_page_decoder = msgspec.json.Decoder(FeedPage)
 _log = structlog.get_logger("mockcert.delivery.feed")
+# A start that finds the pool short looks at the feed again, at most this often.
+ON_DEMAND_REFRESH_SECONDS = 1.0
 
 
-class FeedUnavailable(Exception):
-    pass
+@dataclass
+class Catalog:
+    """This replica's view of the approved items: the shared read model, the pool in memory, the feed."""
+
+    pool: asyncpg.Pool
+    client: ItemBankClient
+    items: ItemPool = field(default_factory=ItemPool)
+    last_on_demand_refresh: float = 0.0  # monotonic time of the last refresh a start asked for
 
 
-async def fetch_page(state: Delivery, cursor: int, limit: int = PAGE_SIZE) -> FeedPage:
-    assert state.session is not None and state.service_auth is not None
-    url = f"{state.settings.item_bank_url}/internal/feed"
-    try:
-        reply = await call_service(
-            state.session, "GET", url, state.service_auth,
-            timeout=10, params={"cursor": str(cursor), "limit": str(limit)},
-        )
-    except ServiceUnreachable as exc:
-        raise FeedUnavailable(f"item bank unreachable: {exc.kind}") from exc
-    if reply.status != 200:
-        raise FeedUnavailable(f"item bank answered {reply.status}")
-    try:
-        return decode_reply(_page_decoder, reply.body)
-    except MalformedReply as exc:
-        raise FeedUnavailable(f"malformed feed page: {exc}") from exc
-
-
-async def apply_page(state: Delivery, cursor: int, page: FeedPage) -> bool:
+async def apply_page(pool: asyncpg.Pool, cursor: int, page: FeedPage) -> bool:
     """Apply one page read from `cursor`; False when another replica moved the cursor first."""
-    async with state.pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn, conn.transaction():
         current = await repo.lock_feed_cursor(conn)
         if current != cursor:
             return False
@@ -56,16 +48,16 @@ async def apply_page(state: Delivery, cursor: int, page: FeedPage) -> bool:
     return True
 
 
-async def poll_feed(state: Delivery) -> int:
+async def poll_feed(catalog: Catalog) -> int:
     """Follow the feed to its end; return the number of rows applied by this replica."""
-    async with state.pool.acquire() as conn:
+    async with catalog.pool.acquire() as conn:
         cursor = await repo.feed_cursor(conn)
     applied = 0
     while True:
-        page = await fetch_page(state, cursor)
+        page = await catalog.client.feed_page(cursor)
         if not page.items:
             break
-        if not await apply_page(state, cursor, page):
+        if not await apply_page(catalog.pool, cursor, page):
             break  # another replica is applying the feed; our pool follows the read model anyway
         applied += len(page.items)
         cursor = max(cursor, page.next_cursor)
@@ -76,33 +68,41 @@ async def poll_feed(state: Delivery) -> int:
     return applied
 
 
-async def refresh_pool(state: Delivery) -> int:
-    async with state.pool.acquire() as conn:
-        return await state.items.refresh(conn)
+async def refresh_pool(catalog: Catalog) -> int:
+    async with catalog.pool.acquire() as conn:
+        return await catalog.items.refresh(conn)
 
 
-async def refresh_now(state: Delivery) -> None:
+async def refresh_now(catalog: Catalog) -> None:
     """Poll the feed (if the item bank answers) and refresh the pool from the read model."""
     try:
-        await poll_feed(state)
+        await poll_feed(catalog)
     except FeedUnavailable as exc:
         _log.warning("feed_unavailable", error=str(exc))
-    await refresh_pool(state)
+    await refresh_pool(catalog)
 
 
-async def feed_step(state: Delivery) -> None:
+async def refresh_if_short(catalog: Catalog, domains: Sequence[tuple[str, int]]) -> None:
+    """An empty or stale pool: look again before refusing (at most once a second, not once per start)."""
+    now = time.monotonic()
+    if catalog.items.bank.shortfall(domains) and now - catalog.last_on_demand_refresh >= ON_DEMAND_REFRESH_SECONDS:
+        catalog.last_on_demand_refresh = now
+        await refresh_now(catalog)
+
+
+async def feed_step(catalog: Catalog) -> None:
     """One turn of the background poller."""
     try:
-        await poll_feed(state)
+        await poll_feed(catalog)
     finally:
-        await refresh_pool(state)
+        await refresh_pool(catalog)
 
 
 # Difficulties are used for assembly only from this many responses on (as the flags of item analysis).
 DIFFICULTY_MIN_N = 30
 
 
-async def apply_item_stats(state: Delivery, stats: list[ItemStatsSummary]) -> int:
+async def apply_item_stats(catalog: Catalog, stats: list[ItemStatsSummary]) -> int:
     """Store the proportion correct of item versions measured by scoring; return rows changed."""
     rows = [
         (s.item_id, s.version, float(s.p), s.n)
@@ -111,8 +111,8 @@ async def apply_item_stats(state: Delivery, stats: list[ItemStatsSummary]) -> in
     ]
     if not rows:
         return 0
-    async with state.pool.acquire() as conn, conn.transaction():
+    async with catalog.pool.acquire() as conn, conn.transaction():
         await repo.lock_feed_cursor(conn)  # one writer of revs at a time, so replicas never miss one
         changed = await repo.set_difficulties(conn, rows)
-    await refresh_pool(state)
+    await refresh_pool(catalog)
     return changed

@@ -12,27 +12,20 @@ candidate has at most one open attempt (`attempts_one_open`).
 The review policy and the share travel to scoring in the `attempt.submitted`
 event, as they stand at submission: scoring decides what the candidate sees
 without asking delivery (see docs/exam-delivery.md).
+
+The rules here are pure; blueprints/service.py reads and stores policies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import uuid
 from dataclasses import dataclass
 
-import asyncpg
-import structlog
-
-from exam_delivery import blueprints
-from exam_delivery import repository as repo
-from exam_delivery.schemas import AttemptPolicyIn, AttemptPolicyOut, Eligibility
-from exam_delivery.state import Delivery
-from shared.errors import FieldError, Problem, ProblemBody, validation_problem
+from exam_delivery.blueprints.schemas import AttemptPolicyIn, AttemptPolicyOut
+from shared.errors import FieldError, Problem, ProblemBody
 from shared.settings import Settings
 from shared.times import iso_utc
-
-_log = structlog.get_logger("mockcert.delivery.policy")
 
 DEFAULT_MIN_ANSWERED_SHARE = 0.5  # fewer than half answered: out of pass rates and item statistics
 REVIEW_MODES = ("immediate", "after_date", "never")
@@ -57,20 +50,6 @@ def default_policy(settings: Settings) -> Policy:
         review_after=None,
         min_answered_share=DEFAULT_MIN_ANSWERED_SHARE,
         default=True,
-    )
-
-
-def from_row(row: asyncpg.Record | None, settings: Settings) -> Policy:
-    """The policy of a row of POLICY_COLUMNS or ATTEMPT_HISTORY (NULL columns: none set)."""
-    if row is None or row["cooldown_seconds"] is None:
-        return default_policy(settings)
-    return Policy(
-        max_attempts=row["max_attempts"],
-        cooldown_seconds=int(row["cooldown_seconds"]),
-        review_mode=row["review_mode"],
-        review_after=row["review_after"],
-        min_answered_share=float(row["min_answered_share"]),
-        updated_at=row.get("updated_at"),
     )
 
 
@@ -209,95 +188,3 @@ class AttemptRefused(Problem):
             next_attempt_at=iso_utc(self.next_at) if self.next_at else None,
             retry_after_seconds=self.retry_after,
         )
-
-
-async def enforce(conn: asyncpg.Connection, settings: Settings, candidate_id: uuid.UUID, blueprint_id: str) -> None:
-    """Raise AttemptRefused when the blueprint's policy refuses this candidate a new attempt now."""
-    row = await repo.attempt_history(conn, candidate_id, blueprint_id)
-    p = from_row(row, settings)
-    verdict = judge(p, int(row["used"]), row["last_end"], row["db_now"])
-    if not verdict.can_start:
-        _log.info(
-            "attempt_refused",
-            blueprint_id=blueprint_id,
-            status=verdict.status,
-            attempts_used=int(row["used"]),
-        )
-        raise AttemptRefused(verdict, p, int(row["used"]))
-
-
-async def for_submission(conn: asyncpg.Connection, blueprint_id: str) -> tuple[str, str | None, float]:
-    """(review_mode, review_after, min_answered_share) for the event; defaults when none is set."""
-    row = await repo.get_policy(conn, blueprint_id)
-    if row is None:
-        return "immediate", None, DEFAULT_MIN_ANSWERED_SHARE
-    after = row["review_after"]
-    return row["review_mode"], iso_utc(after) if after else None, float(row["min_answered_share"])
-
-
-# ---------------------------------------------------------------- service
-
-
-async def get(state: Delivery, blueprint_id: str) -> AttemptPolicyOut:
-    bp = await blueprints.get(state, blueprint_id)
-    async with state.pool.acquire() as conn:
-        row = await repo.get_policy(conn, bp.id)
-    return to_out(bp.id, from_row(row, state.settings))
-
-
-async def store(conn: asyncpg.Connection, blueprint_id: str, p: Policy, admin_id: str) -> asyncpg.Record:
-    return await repo.upsert_policy(
-        conn,
-        blueprint_id,
-        p.max_attempts,
-        p.cooldown_seconds,
-        p.review_mode,
-        p.review_after,
-        p.min_answered_share,
-        uuid.UUID(admin_id),
-    )
-
-
-async def put(state: Delivery, blueprint_id: str, body: AttemptPolicyIn, admin_id: str) -> AttemptPolicyOut:
-    bp = await blueprints.get(state, blueprint_id)
-    p, errors = check(body, state.settings)
-    if p is None:
-        raise validation_problem(errors)
-    async with state.pool.acquire() as conn:
-        row = await store(conn, bp.id, p, admin_id)
-    _log.info(
-        "attempt_policy_set",
-        blueprint_id=bp.id,
-        max_attempts=p.max_attempts,
-        cooldown_seconds=p.cooldown_seconds,
-        review_mode=p.review_mode,
-        min_answered_share=p.min_answered_share,
-    )
-    return to_out(bp.id, from_row(row, state.settings))
-
-
-async def all_by_blueprint(state: Delivery) -> dict[str, AttemptPolicyOut]:
-    async with state.pool.acquire() as conn:
-        rows = await repo.list_policies(conn)
-    return {r["blueprint_id"]: to_out(r["blueprint_id"], from_row(r, state.settings)) for r in rows}
-
-
-async def eligibility(state: Delivery, blueprint_id: str, candidate_id: str) -> Eligibility:
-    bp = await blueprints.get(state, blueprint_id)
-    async with state.pool.acquire() as conn:
-        row = await repo.attempt_history(conn, uuid.UUID(candidate_id), bp.id)
-    p = from_row(row, state.settings)
-    used = int(row["used"])
-    verdict = judge(p, used, row["last_end"], row["db_now"])
-    return Eligibility(
-        blueprint_id=bp.id,
-        can_start=verdict.can_start,
-        attempts_used=used,
-        max_attempts=p.max_attempts,
-        attempts_remaining=None if p.max_attempts is None else max(0, p.max_attempts - used),
-        cooldown_seconds=p.cooldown_seconds,
-        next_attempt_at=iso_utc(verdict.next_at) if verdict.next_at else None,
-        reason=verdict.reason,
-        review_mode=p.review_mode,
-        review_after=iso_utc(p.review_after) if p.review_after else None,
-    )

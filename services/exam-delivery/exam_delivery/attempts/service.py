@@ -1,9 +1,12 @@
-"""Rules of attempts: start (assembly), state, questions, answers, parts, submission.
+"""Service of attempts: start (assembly), state, questions, answers, parts, submission.
 
-Guarantees, and where they come from:
+Service functions take the pool and own their transactions. Guarantees, and where
+they come from:
 - an answer is acknowledged only after its statement committed (autocommit);
 - the deadline, the status and the part are checked by the database, on its
-  clock, in the statement that writes the answer;
+  clock, in the statement that writes the answer (`delivery.answer_refusal`, the one
+  home of "may this answer be written now?", which also says why not);
+- parts (the open one, when each closes) are counted by the database too;
 - submission (by the candidate or the sweeper) holds the attempt row FOR UPDATE
   and writes the `attempt.submitted` event in the same transaction (outbox); the
   save statement locks the row FOR SHARE, so no answer lands after submission.
@@ -11,8 +14,8 @@ Guarantees, and where they come from:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import time
 import uuid
 from typing import Any
 
@@ -20,11 +23,10 @@ import asyncpg
 import msgspec
 import structlog
 
-from exam_delivery import blueprints, policy, timing
-from exam_delivery import repository as repo
 from exam_delivery.assembly import BankShortfall, FormItem, assemble, shown_options
-from exam_delivery.feed import refresh_now
-from exam_delivery.schemas import (
+from exam_delivery.attempts import repository as repo
+from exam_delivery.attempts.repository import Attempt, FormEntry, LockedAttempt
+from exam_delivery.attempts.schemas import (
     AttemptList,
     AttemptListEntry,
     AttemptOut,
@@ -39,10 +41,14 @@ from exam_delivery.schemas import (
     ResponseOut,
     SubmitOut,
 )
-from exam_delivery.state import Delivery
+from exam_delivery.blueprints import service as blueprints
+from exam_delivery.context import Delivery
+from exam_delivery.items.pool import ItemContent
+from exam_delivery.items.service import Catalog, refresh_if_short
 from shared.contracts import AttemptOwnership, AttemptSubmitted, SubmittedResponse, shown_label
 from shared.domains import DOMAIN_BY_CODE
 from shared.errors import FieldError, Problem, conflict, field_problem, not_found, uuid_or_404
+from shared.times import iso_utc
 
 _log = structlog.get_logger("mockcert.delivery.attempts")
 LIST_LIMIT = 200
@@ -68,14 +74,11 @@ def form_json(items: list[FormItem]) -> list[dict[str, Any]]:
 async def start(state: Delivery, candidate_id: str, blueprint_id: str) -> AttemptStarted:
     cid = uuid.UUID(candidate_id)
     try:
-        bp = await blueprints.get(state, blueprint_id)
+        bp = await blueprints.get(state.pool, state.blueprints, blueprint_id)
     except Problem:
         raise field_problem("blueprint_id", f"no such blueprint {blueprint_id!r}", status=422) from None
-    if state.items.bank.shortfall(bp.domains) and time.monotonic() - state.last_on_demand_refresh >= 1.0:
-        # An empty or stale pool: look again before refusing (at most once a second, not once per start).
-        state.last_on_demand_refresh = time.monotonic()
-        await refresh_now(state)
-    bank = state.items.bank
+    await refresh_if_short(state.catalog, bp.domains)
+    bank = state.catalog.items.bank
     target = bp.target_difficulty if bp.target_difficulty is not None else bank.target_for(bp.domains)
     shuffle = state.settings.shuffle_options if bp.shuffle_options is None else bp.shuffle_options
     attempt_id = uuid.uuid4()
@@ -83,15 +86,15 @@ async def start(state: Delivery, candidate_id: str, blueprint_id: str) -> Attemp
         context = await repo.start_context(conn, cid)
         if context is None:
             raise not_found("no such user")
-        if context["open_id"] is not None:
-            raise conflict(f"attempt {context['open_id']} is still in progress: finish or submit it first")
-        await policy.enforce(conn, state.settings, cid, bp.id)
+        if context.open_id is not None:
+            raise conflict(f"attempt {context.open_id} is still in progress: finish or submit it first")
+        await blueprints.enforce(conn, state.settings, cid, bp.id)
         try:
             form = assemble(
                 bank,
                 bp.domains,
                 rng=state.rng,
-                seen=frozenset(context["seen"]),
+                seen=frozenset(context.seen),
                 exposure=state.exposure,
                 shuffle=shuffle,
                 target_difficulty=target,
@@ -138,33 +141,28 @@ async def start(state: Delivery, candidate_id: str, blueprint_id: str) -> Attemp
         over_exposed=form.over_exposed,
     )
     return AttemptStarted(
-        id=str(row["id"]),
+        id=str(row.id),
         blueprint_id=bp.id,
         blueprint_name=bp.name,
         status="in_progress",
-        started_at=timing.iso(row["started_at"]),
-        deadline=timing.iso(row["deadline"]),
-        seconds_remaining=row["seconds_remaining"],
+        started_at=iso_utc(row.started_at),
+        deadline=iso_utc(row.deadline),
+        seconds_remaining=row.seconds_remaining,
         question_count=bp.question_count,
-        time_multiplier=float(row["time_multiplier"]),
+        time_multiplier=row.time_multiplier,
     )
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _parts(row: asyncpg.Record, now: dt.datetime) -> tuple[list[PartState], int]:
-    ends: list[int] = list(row["part_ends"])
-    if not ends:
+def _parts(row: Attempt) -> tuple[list[PartState], int]:
+    """The parts' states and the 0-based open part, as the database counted them."""
+    if not row.part_ends:
         return [], 0
-    closes = timing.part_close_times(row["started_at"], row["time_multiplier"], row["part_cum_seconds"])
-    cur = timing.current_part(
-        row["started_at"], row["time_multiplier"], row["part_cum_seconds"], row["parts_closed"], now
-    )
-    if row["status"] != "in_progress":
-        cur = len(ends)
+    cur = row.current_part if row.status == "in_progress" else len(row.part_ends)
     out, first = [], 1
-    for j, (name, end, closes_at) in enumerate(zip(row["part_names"], ends, closes, strict=True)):
+    for j, (name, end, closes_at) in enumerate(zip(row.part_names, row.part_ends, row.part_closes, strict=True)):
         state = "closed" if j < cur else ("open" if j == cur else "upcoming")
         out.append(
             PartState(
@@ -172,7 +170,7 @@ def _parts(row: asyncpg.Record, now: dt.datetime) -> tuple[list[PartState], int]
                 name=name,
                 first_position=first,
                 last_position=end,
-                closes_at=timing.iso(closes_at),
+                closes_at=iso_utc(closes_at),
                 state=state,
             )
         )  # type: ignore[arg-type]
@@ -180,66 +178,65 @@ def _parts(row: asyncpg.Record, now: dt.datetime) -> tuple[list[PartState], int]
     return out, cur
 
 
-async def get(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> AttemptOut:
-    async with state.pool.acquire() as conn:
+async def get(pool: asyncpg.Pool, attempt_id: uuid.UUID, candidate_id: str) -> AttemptOut:
+    async with pool.acquire() as conn:
         row = await repo.get_attempt(conn, attempt_id, uuid.UUID(candidate_id))
     if row is None:
         raise not_found("no such attempt")
-    now = row["db_now"]
-    answered = set(row["answered"])
-    flagged = set(row["flagged"])
-    parts, cur = _parts(row, now)
-    ends = list(row["part_ends"])
-    open_ = row["status"] == "in_progress"
+    answered = set(row.answered)
+    flagged = set(row.flagged)
+    parts, cur = _parts(row)
+    has_parts = bool(row.part_ends)
+    open_ = row.status == "in_progress"
     items = []
-    for pos, entry in enumerate(row["form"], start=1):
-        part = timing.part_of(ends, pos) if ends else 0
+    for pos, entry in enumerate(row.form, start=1):
+        part = row.item_parts[pos - 1] if has_parts else 0
         items.append(
             ItemState(
                 position=pos,
-                domain=entry["domain"],
+                domain=entry.domain,
                 answered=pos in answered,
                 flagged=pos in flagged,
                 part=part + 1,
-                locked=bool(ends) and open_ and part != cur,
+                locked=has_parts and open_ and part != cur,
             )
         )
     return AttemptOut(
-        id=str(row["id"]),
-        blueprint_id=row["blueprint_id"],
-        blueprint_name=row["blueprint_name"],
-        status=row["status"],
-        started_at=timing.iso(row["started_at"]),
-        deadline=timing.iso(row["deadline"]),
-        seconds_remaining=timing.seconds_left(row["deadline"], now) if open_ else 0,
-        question_count=row["question_count"],
+        id=str(row.id),
+        blueprint_id=row.blueprint_id,
+        blueprint_name=row.blueprint_name,
+        status=row.status,
+        started_at=iso_utc(row.started_at),
+        deadline=iso_utc(row.deadline),
+        seconds_remaining=row.seconds_remaining if open_ else 0,
+        question_count=row.question_count,
         answered_count=len(answered),
         flagged_count=len(flagged),
         items=items,
-        time_multiplier=float(row["time_multiplier"]),
-        submitted_at=timing.iso(row["submitted_at"]) if row["submitted_at"] else None,
-        submitted_by=row["submitted_by"],
+        time_multiplier=row.time_multiplier,
+        submitted_at=iso_utc(row.submitted_at) if row.submitted_at else None,
+        submitted_by=row.submitted_by,
         parts=parts,
-        current_part=(cur + 1 if cur < len(ends) else 0) if ends else 1,
+        current_part=(cur + 1 if cur < len(row.part_ends) else 0) if has_parts else 1,
     )
 
 
-async def list_own(state: Delivery, candidate_id: str) -> AttemptList:
-    async with state.pool.acquire() as conn:
+async def list_own(pool: asyncpg.Pool, candidate_id: str) -> AttemptList:
+    async with pool.acquire() as conn:
         rows = await repo.list_attempts(conn, uuid.UUID(candidate_id), LIST_LIMIT)
     return AttemptList(
         attempts=[
             AttemptListEntry(
-                id=str(r["id"]),
-                blueprint_id=r["blueprint_id"],
-                blueprint_name=r["blueprint_name"],
-                status=r["status"],
-                started_at=timing.iso(r["started_at"]),
-                deadline=timing.iso(r["deadline"]),
-                seconds_remaining=r["seconds_remaining"] if r["status"] == "in_progress" else 0,
-                question_count=r["question_count"],
-                answered_count=r["answered_count"],
-                submitted_at=timing.iso(r["submitted_at"]) if r["submitted_at"] else None,
+                id=str(r.id),
+                blueprint_id=r.blueprint_id,
+                blueprint_name=r.blueprint_name,
+                status=r.status,
+                started_at=iso_utc(r.started_at),
+                deadline=iso_utc(r.deadline),
+                seconds_remaining=r.seconds_remaining if r.status == "in_progress" else 0,
+                question_count=r.question_count,
+                answered_count=r.answered_count,
+                submitted_at=iso_utc(r.submitted_at) if r.submitted_at else None,
             )
             for r in rows
         ]
@@ -248,15 +245,15 @@ async def list_own(state: Delivery, candidate_id: str) -> AttemptList:
 
 def _question(
     position: int,
-    entry: dict[str, Any],
-    content: Any,
+    entry: FormEntry,
+    content: ItemContent,
     selected: str | None,
     flagged: bool,
     question_count: int,
     part: int,
     read_only: bool,
 ) -> QuestionOut:
-    domain = entry["domain"]
+    domain = entry.domain
     known = DOMAIN_BY_CODE.get(domain)
     return QuestionOut(
         position=position,
@@ -265,7 +262,7 @@ def _question(
         stem=content.stem,
         options=[
             OptionOut(label=label, text=text)
-            for label, text in shown_options(entry["order"], content.options)
+            for label, text in shown_options(entry.order, content.options)
         ],
         selected=selected,
         flagged=flagged,
@@ -275,63 +272,52 @@ def _question(
     )
 
 
-async def question(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, position: int) -> QuestionOut:
-    async with state.pool.acquire() as conn:
+async def question(
+    pool: asyncpg.Pool, catalog: Catalog, attempt_id: uuid.UUID, candidate_id: str, position: int
+) -> QuestionOut:
+    async with pool.acquire() as conn:
         row = await repo.get_question(conn, attempt_id, uuid.UUID(candidate_id), position)
         if row is None:
             raise not_found("no such attempt")
-        entry = row["entry"]
-        if entry is None or position > row["question_count"]:
+        entry = row.entry
+        if entry is None or position > row.question_count:
             raise not_found("no such question")
-        key = (entry["item_id"], int(entry["version"]))
-        content = state.items.content(*key)
+        key = (entry.item_id, entry.version)
+        content = catalog.items.content(*key)
         if content is None:
-            content = (await state.items.contents(conn, [key])).get(key)
+            content = (await catalog.items.contents(conn, [key])).get(key)
     if content is None:
         raise Problem(
             503, "the question's content is not available yet; retry shortly", headers={"Retry-After": "2"}
         )
-    ends = list(row["part_ends"])
-    part = timing.part_of(ends, position) if ends else 0
-    open_ = row["status"] == "in_progress"
-    if open_ and ends:
-        cur = timing.current_part(
-            row["started_at"],
-            row["time_multiplier"],
-            row["part_cum_seconds"],
-            row["parts_closed"],
-            row["db_now"],
-        )
-        if part < cur:
+    part = row.part if row.has_parts else 0
+    open_ = row.status == "in_progress"
+    if open_ and row.has_parts:
+        if part < row.current_part:
             raise conflict(f"part {part + 1} is closed: its questions cannot be revisited")
-        if part > cur:
+        if part > row.current_part:
             raise conflict(f"part {part + 1} is not open yet")
     return _question(
-        position,
-        entry,
-        content,
-        row["selected"],
-        bool(row["flagged"]),
-        row["question_count"],
-        part + 1,
-        read_only=not open_,
+        position, entry, content, row.selected, row.flagged, row.question_count, part + 1, read_only=not open_
     )
 
 
-async def all_questions(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> QuestionList:
+async def all_questions(
+    pool: asyncpg.Pool, catalog: Catalog, attempt_id: uuid.UUID, candidate_id: str
+) -> QuestionList:
     """Every question with the candidate's answers, once the attempt is over (the result's review)."""
-    async with state.pool.acquire() as conn:
+    async with pool.acquire() as conn:
         row = await repo.get_attempt(conn, attempt_id, uuid.UUID(candidate_id))
         if row is None:
             raise not_found("no such attempt")
-        if row["status"] == "in_progress":
+        if row.status == "in_progress":
             raise conflict("the questions are listed together once the attempt is submitted")
-        keys = [(e["item_id"], int(e["version"])) for e in row["form"]]
-        contents = await state.items.contents(conn, keys)
-        responses = {r["position"]: r for r in await repo.all_responses(conn, attempt_id)}
-    ends = list(row["part_ends"])
+        keys = [(e.item_id, e.version) for e in row.form]
+        contents = await catalog.items.contents(conn, keys)
+        responses = {r.position: r for r in await repo.all_responses(conn, attempt_id)}
+    has_parts = bool(row.part_ends)
     out = []
-    for pos, (entry, key) in enumerate(zip(row["form"], keys, strict=True), start=1):
+    for pos, (entry, key) in enumerate(zip(row.form, keys, strict=True), start=1):
         content = contents.get(key)
         if content is None:
             raise Problem(
@@ -343,10 +329,10 @@ async def all_questions(state: Delivery, attempt_id: uuid.UUID, candidate_id: st
                 pos,
                 entry,
                 content,
-                r["selected"] if r else None,
-                bool(r and r["flagged"]),
-                row["question_count"],
-                (timing.part_of(ends, pos) if ends else 0) + 1,
+                r.selected if r else None,
+                bool(r and r.flagged),
+                row.question_count,
+                (row.item_parts[pos - 1] if has_parts else 0) + 1,
                 True,
             )
         )
@@ -356,8 +342,16 @@ async def all_questions(state: Delivery, attempt_id: uuid.UUID, candidate_id: st
 # ---------------------------------------------------------------- answers
 
 
+# Why the database refused a save (`delivery.answer_refusal`), as the candidate reads it.
+_REFUSALS = {
+    "time_over": "time is over: answers can no longer change",
+    "part_upcoming": "this question's part is not open yet",
+    "part_closed": "this question's part is closed: its answers can no longer change",
+}
+
+
 async def save(
-    state: Delivery, attempt_id: uuid.UUID, candidate_id: str, position: int, body: ResponseIn
+    pool: asyncpg.Pool, attempt_id: uuid.UUID, candidate_id: str, position: int, body: ResponseIn
 ) -> ResponseOut:
     set_selected = body.selected is not msgspec.UNSET
     flagged = None if body.flagged is msgspec.UNSET else body.flagged
@@ -365,52 +359,37 @@ async def save(
         raise field_problem("selected", "send `selected` (A-D or null), `flagged`, or both")
     selected = body.selected if set_selected else None
     cid = uuid.UUID(candidate_id)
-    async with state.pool.acquire() as conn:
+    async with pool.acquire() as conn:
         row = await repo.save_response(conn, attempt_id, cid, position, selected, set_selected, flagged)
         if row is not None:
             return ResponseOut(
-                position=row["position"],
-                selected=row["selected"],
-                flagged=row["flagged"],
-                saved_at=timing.iso(row["saved_at"]),
+                position=row.position, selected=row.selected, flagged=row.flagged, saved_at=iso_utc(row.saved_at)
             )
         why = await repo.save_refusal(conn, attempt_id, cid, position)
     if why is None:
         raise not_found("no such attempt")
-    if position > why["question_count"]:
+    if why.refusal == "no_question":
         raise not_found("no such question")
-    if why["status"] != "in_progress":
-        raise conflict(f"the attempt is {why['status']}: answers can no longer change")
-    if why["past_deadline"]:
-        raise conflict("time is over: answers can no longer change")
-    if why["part_upcoming"]:
-        raise conflict("this question's part is not open yet")
-    if why["part_locked"]:
-        raise conflict("this question's part is closed: its answers can no longer change")
-    raise conflict("the answer could not be saved; retry")
+    if why.refusal == "closed":
+        raise conflict(f"the attempt is {why.status}: answers can no longer change")
+    raise conflict(_REFUSALS.get(why.refusal or "", "the answer could not be saved; retry"))
 
 
 # ---------------------------------------------------------------- parts
 
 
-async def close_part(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, part: int) -> PartClosed:
+async def close_part(pool: asyncpg.Pool, attempt_id: uuid.UUID, candidate_id: str, part: int) -> PartClosed:
     cid = uuid.UUID(candidate_id)
-    async with state.pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn, conn.transaction():
         row = await repo.lock_attempt(conn, attempt_id, cid)
         if row is None:
             raise not_found("no such attempt")
-        ends = list(row["part_ends"])
+        ends = row.part_ends
         if not ends or not 1 <= part <= len(ends):
             raise not_found("no such part")
-        if row["status"] != "in_progress" or row["past_deadline"]:
+        if row.status != "in_progress" or row.past_deadline:
             raise conflict("the attempt is over")
-        cur = timing.current_part(
-            row["started_at"],
-            row["time_multiplier"],
-            row["part_cum_seconds"],
-            row["parts_closed"],
-            row["db_now"],
-        )
+        cur = row.current_part
         if part - 1 < cur:
             return PartClosed(id=str(attempt_id), part=part, current_part=cur + 1)  # already closed: harmless
         if part - 1 > cur:
@@ -425,64 +404,58 @@ async def close_part(state: Delivery, attempt_id: uuid.UUID, candidate_id: str, 
 # ---------------------------------------------------------------- submission
 
 
-async def finalize(conn: asyncpg.Connection, row: asyncpg.Record) -> str:
+async def finalize(conn: asyncpg.Connection, row: LockedAttempt) -> str:
     """Close a locked, open attempt and write its event. Call inside a transaction holding FOR UPDATE.
 
     Past its deadline, the attempt is "expired" (submitted by the server as it
     stood at the deadline, `submitted_at` = the deadline); otherwise "submitted".
     """
-    past = bool(row["past_deadline"])
-    status, by = ("expired", "sweeper") if past else ("submitted", "candidate")
-    submitted_at: dt.datetime = max(row["started_at"], min(row["db_now"], row["deadline"]))
-    lines = await repo.submission_lines(conn, row["id"])
+    status, by = ("expired", "sweeper") if row.past_deadline else ("submitted", "candidate")
+    submitted_at: dt.datetime = max(row.started_at, min(row.db_now, row.deadline))
+    lines = await repo.submission_lines(conn, row.id)
     responses = []
     for line in lines:
-        if line["key"] is None:
-            raise RuntimeError(
-                f"item version {line['item_id']} v{line['version']} missing from the read model"
-            )
-        order = line["option_order"]
+        if line.key is None:
+            raise RuntimeError(f"item version {line.item_id} v{line.version} missing from the read model")
         responses.append(
             SubmittedResponse(
-                position=line["position"],
-                item_id=line["item_id"],
-                item_version=line["version"],
-                domain=line["domain"],
-                key=shown_label(order, line["key"]),
-                selected=line["selected"],
-                option_order=list(order),
-                flagged=line["flagged"],
-                rationale=line["rationale"],
+                position=line.position,
+                item_id=line.item_id,
+                item_version=line.version,
+                domain=line.domain,
+                key=shown_label(line.option_order, line.key),
+                selected=line.selected,
+                option_order=list(line.option_order),
+                flagged=line.flagged,
+                rationale=line.rationale or "",
             )
         )
-    review_mode, review_after, min_share = await policy.for_submission(conn, row["blueprint_id"])
+    review_mode, review_after, min_share = await blueprints.for_submission(conn, row.blueprint_id)
     event_id = uuid.uuid4()
     event = AttemptSubmitted(
         event_id=str(event_id),
-        attempt_id=str(row["id"]),
-        candidate_id=str(row["candidate_id"]),
-        blueprint_id=row["blueprint_id"],
-        blueprint_name=row["blueprint_name"],
-        cut_score_percent=float(row["cut_score_percent"]),
-        time_limit_seconds=row["time_limit_seconds"],
-        started_at=timing.iso(row["started_at"]),
-        submitted_at=timing.iso(submitted_at),
+        attempt_id=str(row.id),
+        candidate_id=str(row.candidate_id),
+        blueprint_id=row.blueprint_id,
+        blueprint_name=row.blueprint_name,
+        cut_score_percent=row.cut_score_percent,
+        time_limit_seconds=row.time_limit_seconds,
+        started_at=iso_utc(row.started_at),
+        submitted_at=iso_utc(submitted_at),
         submitted_by=by,
         responses=responses,
-        candidate_group=row["candidate_group"],
+        candidate_group=row.candidate_group,
         review_mode=review_mode,
         review_after=review_after,
         min_answered_share=min_share,
     )
-    closed = await repo.close_attempt(
-        conn, row["id"], status, submitted_at, by, event_id, msgspec.to_builtins(event)
-    )
+    closed = await repo.close_attempt(conn, row.id, status, submitted_at, by, event_id, msgspec.to_builtins(event))
     if not closed:
         raise RuntimeError("attempt was not open")  # unreachable under FOR UPDATE; never write a second event
     answered = sum(1 for r in responses if r.selected is not None)
     _log.info(
         "attempt_submitted",
-        attempt_id=str(row["id"]),
+        attempt_id=str(row.id),
         status=status,
         by=by,
         answered=answered,
@@ -491,38 +464,41 @@ async def finalize(conn: asyncpg.Connection, row: asyncpg.Record) -> str:
     return status
 
 
-async def submit(state: Delivery, attempt_id: uuid.UUID, candidate_id: str) -> SubmitOut:
-    async with state.pool.acquire() as conn, conn.transaction():
+async def submit(
+    pool: asyncpg.Pool, outbox_wake: asyncio.Event, attempt_id: uuid.UUID, candidate_id: str
+) -> SubmitOut:
+    async with pool.acquire() as conn, conn.transaction():
         row = await repo.lock_attempt(conn, attempt_id, uuid.UUID(candidate_id))
         if row is None:
             raise not_found("no such attempt")
-        if row["status"] != "in_progress":
-            return SubmitOut(id=str(attempt_id), status=row["status"])  # a second submit is harmless
+        if row.status != "in_progress":
+            return SubmitOut(id=str(attempt_id), status=row.status)  # a second submit is harmless
         status = await finalize(conn, row)
-    state.outbox_wake.set()
+    outbox_wake.set()
     return SubmitOut(id=str(attempt_id), status=status)
 
 
-async def ownership(state: Delivery, attempt_id: uuid.UUID) -> AttemptOwnership:
+async def ownership(pool: asyncpg.Pool, attempt_id: uuid.UUID) -> AttemptOwnership:
     """Whose attempt it is and whether it is closed (for scoring's result lookups; service only)."""
-    async with state.pool.acquire() as conn:
+    async with pool.acquire() as conn:
         row = await repo.attempt_ownership(conn, attempt_id)
     if row is None:
         raise not_found("no such attempt")
-    return AttemptOwnership(attempt_id=str(row["id"]), candidate_id=str(row["candidate_id"]),
-                            status=row["status"], closed=row["closed"])
+    return AttemptOwnership(attempt_id=str(row.id), candidate_id=str(row.candidate_id),
+                            status=row.status, closed=row.closed)
 
 
 async def move_deadlines(conn: asyncpg.Connection, candidate_id: uuid.UUID, multiplier: float) -> int:
     """An accommodation: the candidate's open attempts get deadline = start + limit x multiplier.
 
-    Runs in the caller's transaction (the accounts' PATCH of the user)."""
+    The attempts' public function for the accounts: runs in the caller's transaction (the PATCH
+    of the user)."""
     rows = await repo.move_deadlines(conn, candidate_id, multiplier)
     for r in rows:
         _log.info(
             "deadline_moved",
-            attempt_id=str(r["id"]),
-            deadline=timing.iso(r["deadline"]),
+            attempt_id=str(r.id),
+            deadline=iso_utc(r.deadline),
             time_multiplier=multiplier,
         )
     return len(rows)
