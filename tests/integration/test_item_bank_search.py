@@ -240,3 +240,92 @@ async def test_decomposed_accents_find_the_text_stored_in_nfc(stack):
     assert status == 201, again
     status, fetched = await stack.request("GET", f"/api/items/{again['id']}", author)
     assert word in fetched["stem"] and decomposed_word not in fetched["stem"]
+
+
+async def test_a_word_finds_that_word_only_and_the_count_says_how_many(stack):
+    """'laterality' finds the items that contain it, never 'Later on the same day' nor 'lateral'."""
+    _, author = await stack.new_user("instructor")
+    tag = f"t{uuid.uuid4().hex[:6]}"
+    bodies = {
+        "laterality": item("arthr", stem="Which character of the code gives the laterality of the arthr?", tags=[tag]),
+        "later": item("hepat", stem="Later on the same day the patient returns for the hepat visit.", tags=[tag]),
+        "lateral": item("nephr", stem="A lateral bone view is taken of the nephr region here.", tags=[tag]),
+        "plural": item("gastr", stem="Both lateralities are documented for the gastr finding.", tags=[tag]),
+    }
+    ids = {}
+    for name, body in bodies.items():
+        status, created = await stack.request("POST", "/api/items", author, json=body)
+        assert status == 201, created
+        ids[name] = created["id"]
+    status, page = await stack.request("GET", f"/api/items?tag={tag}&q=laterality", author)
+    assert status == 200, page
+    assert sorted(i["id"] for i in page["items"]) == sorted([ids["laterality"], ids["plural"]])
+    assert page["total"] == 2
+    status, page = await stack.request("GET", f"/api/items?tag={tag}&q=later", author)
+    assert [i["id"] for i in page["items"]] == [ids["later"]] and page["total"] == 1
+    status, page = await stack.request("GET", f"/api/items?tag={tag}&q=lat*", author)  # a prefix, asked for
+    assert page["total"] == 4
+    # The count is of every page together, the pages as before.
+    status, page = await stack.request("GET", f"/api/items?tag={tag}&limit=1", author)
+    assert len(page["items"]) == 1 and page["total"] == 4 and page["next_cursor"]
+    status, page = await stack.request("GET", f"/api/items?tag={tag}&q=%21%21%21", author)
+    assert page == {"items": [], "next_cursor": None, "total": 0}
+
+
+async def test_codes_are_found_exactly_or_by_prefix(stack):
+    _, author = await stack.new_user("instructor")
+    tag = f"t{uuid.uuid4().hex[:6]}"
+    diabetes = item(
+        "endo",
+        stem="Type 2 diabetes mellitus without complications is reported with which code for the endo?",
+        options=[
+            {"label": "A", "text": "E11.9"},
+            {"label": "B", "text": "E10.9"},
+            {"label": "C", "text": "E11.65"},
+            {"label": "D", "text": "R73.9"},
+        ],
+        rationale="E11.9 is type 2 without complications; E10.9 is type 1, E11.65 with hyperglycemia.",
+        tags=[tag],
+    )
+    drug = item(
+        "inj",
+        stem="An injection of vitamin B-12 up to 1,000 mcg (J3420) is given with 96372 for the inj.",
+        tags=[tag],
+    )
+    ids = []
+    for body in (diabetes, drug):
+        status, created = await stack.request("POST", "/api/items", author, json=body)
+        assert status == 201, created
+        ids.append(created["id"])
+    for q, expected in (
+        ("E11.9", [ids[0]]),
+        ("e119", [ids[0]]),
+        ("E11", [ids[0]]),  # a category: every code under it
+        ("E11.65", [ids[0]]),
+        ("E11.8", []),
+        ("J3420", [ids[1]]),
+        ("j3420", [ids[1]]),
+        ("96372", [ids[1]]),
+        ("99213", []),
+    ):
+        status, page = await stack.request("GET", f"/api/items?tag={tag}&q={quote(q)}", author)
+        assert status == 200, page
+        assert [i["id"] for i in page["items"]] == expected, q
+    async with stack.apps["item-bank"][POOL_KEY].acquire() as conn:
+        codes = await conn.fetchval(
+            "SELECT codes FROM item_bank.item_versions WHERE item_id = $1", uuid.UUID(ids[0])
+        )
+    assert {"E11", "E119", "E116", "E1165", "E10", "E109", "R73", "R739"} == set(codes)
+
+
+async def test_an_item_is_found_by_its_id_or_the_first_eight_hex_digits(stack):
+    _, author = await stack.new_user("instructor")
+    status, created = await stack.request("POST", "/api/items", author, json=item("oste"))
+    assert status == 201, created
+    item_id = created["id"]
+    for q in (item_id, item_id.upper(), item_id[:8], item_id.replace("-", "")[:12]):
+        status, page = await stack.request("GET", f"/api/items?q={quote(q)}", author)
+        assert status == 200, page
+        assert item_id in [i["id"] for i in page["items"]], q
+    status, page = await stack.request("GET", f"/api/items?q={item_id}", author)
+    assert page["total"] == 1

@@ -266,7 +266,9 @@ async def test_file_level_problems(stack):
     status, body = await post_import(stack, token, b"\xff\xfe not utf-8", "text/csv")
     assert status == 422 and body["errors"][0]["field"] == "body"
     status, body = await post_import(stack, token, b"", "text/csv")
-    assert status == 200 and body == {"created": 0, "refused": 0, "rows": []}
+    assert status == 200 and body == {
+        "created": 0, "refused": 0, "rows": [], "updated": 0, "unchanged": 0, "dry_run": False
+    }
 
 
 async def test_import_body_limit(pg_server_url):
@@ -396,7 +398,8 @@ async def test_export_filters_by_status_and_streams_csv_header(stack):
     header = csv_data.splitlines()[0].decode()
     assert (
         header
-        == "domain,stem,option_a,option_b,option_c,option_d,key,rationale,tags,code_set_year,references"
+        == "id,version,status,domain,stem,option_a,option_b,option_c,option_d,key,rationale,tags,code_set_year,"
+        "references"
     )
     csv_stems = [row["stem"] for row in csv.DictReader(io.StringIO(csv_data.decode()))]
     assert sorted(csv_stems) == sorted(approved_stems)

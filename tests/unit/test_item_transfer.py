@@ -28,8 +28,17 @@ ITEM = {
 }
 
 
+ITEM_ID = "6c1f5a52-3d0e-4f7b-9a51-0b8a2e1d9c47"
+
+
 def record(item=ITEM):
-    return {**{k: v for k, v in item.items() if k != "references"}, "refs": item["references"]}
+    return {
+        **{k: v for k, v in item.items() if k != "references"},
+        "refs": item["references"],
+        "item_id": ITEM_ID,
+        "version": 2,
+        "status": "approved",
+    }
 
 
 def test_jsonl_rows_are_numbered_by_line():
@@ -44,9 +53,23 @@ def test_export_then_parse_is_identity_in_both_formats():
     jsonl = b"".join(jsonl_lines([record()]))
     (row,) = parse_jsonl(jsonl, 2026)
     assert row.content is not None and row.content.references == tuple(ITEM["references"])
+    assert str(row.item_id) == ITEM_ID and row.base_version == 2  # which item, from which version
     data = csv_header() + b"".join(csv_lines([record()]))
     (row2,) = parse_csv(data, 2026)
     assert row2.content == row.content
+    assert str(row2.item_id) == ITEM_ID and row2.base_version == 2 and row2.keep == ()
+
+
+def test_ids_and_versions_that_are_not_refuse_the_row():
+    rows = parse_jsonl(
+        (json.dumps({**ITEM, "id": "not-a-uuid"}) + "\n" + json.dumps({**ITEM, "version": 0}) + "\n").encode(), 2026
+    )
+    assert [e.field for e in rows[0].errors] == ["id"]
+    assert [e.field for e in rows[1].errors] == ["version"]
+    data = csv_header() + b"".join(csv_lines([record()]))
+    data = data.replace(ITEM_ID.encode(), b"nope").replace(b",2,approved,", b",two,published,")
+    (row,) = parse_csv(data, 2026)
+    assert {e.field for e in row.errors} == {"id", "version", "status"}
 
 
 def test_csv_header_problems_are_file_level():

@@ -13,6 +13,8 @@ from aiohttp import web
 from item_bank import service, transfer
 from item_bank.schemas import (
     AuditList,
+    BulkIn,
+    BulkOut,
     DiffOut,
     DiffQuery,
     DomainOut,
@@ -27,14 +29,17 @@ from item_bank.schemas import (
     RolloverPage,
     RolloverQuery,
     SearchQuery,
+    TagList,
+    TagsQuery,
+    TemplateQuery,
     TransitionIn,
     VersionList,
 )
 from shared.auth import SERVICE, STAFF
 from shared.contracts import FeedPage
 from shared.db import POOL_KEY
-from shared.domains import DOMAINS
-from shared.errors import Problem, validation_problem
+from shared.domains import DOMAIN_BY_CODE, DOMAINS
+from shared.errors import Problem, field_problem, validation_problem
 from shared.settings import Settings
 from shared.web import (
     REQUEST_ID_HEADER,
@@ -118,20 +123,42 @@ async def rollover(request: web.Request) -> web.Response:
     return json_response(page)
 
 
+_EXPORT_TYPES = {
+    "jsonl": ("application/x-ndjson", "jsonl"),
+    "csv": ("text/csv", "csv"),
+    "moodle": ("application/xml", "xml"),
+    "qti": ("application/zip", "zip"),
+}
+
+
 @routes.get(
     "/api/items/export",
     roles=STAFF,
     query=ExportQuery,
     content_type="application/x-ndjson",
-    summary="Every item's latest version as JSON lines or CSV (streamed)",
+    summary="The latest version of every item the filters select (those of the item list: domain, tag, "
+    "status, author, code_set_year, q) as JSON lines, CSV, Moodle XML or a QTI 2.1 package, with id, "
+    "version and status",
 )
 async def export_items(request: web.Request) -> web.StreamResponse:
     query = read_query(request, ExportQuery)
-    ctype = "text/csv" if query.format == "csv" else "application/x-ndjson"
+    ctype, extension = _EXPORT_TYPES[query.format]
+    filters = service.search_filters(
+        domain=query.domain,
+        tag=query.tag,
+        status=query.status,
+        author=query.author,
+        code_set_year=query.code_set_year,
+        q=query.q,
+    )
+    charset = "" if query.format == "qti" else "; charset=utf-8"
+    name = "mockcert-items" + ("-moodle" if query.format == "moodle" else "-qti" if query.format == "qti" else "")
     response = web.StreamResponse(
         headers={
-            "Content-Type": f"{ctype}; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="mockcert-items.{query.format}"',
+            "Content-Type": f"{ctype}{charset}",
+            "Content-Disposition": f'attachment; filename="{name}.{extension}"'
+            if query.format in ("moodle", "qti")
+            else f'attachment; filename="mockcert-items.{query.format}"',
             "Cache-Control": "no-store",
             REQUEST_ID_HEADER: request[REQUEST_ID_KEY],
             **SECURITY_HEADERS,
@@ -146,11 +173,61 @@ async def export_items(request: web.Request) -> web.StreamResponse:
             started = True
         await response.write(chunk)
 
-    await service.export(request.app[POOL_KEY], query.status, query.format, write)
+    await service.export(request.app[POOL_KEY], filters, query.format, write)
     if not started:
         await response.prepare(request)
     await response.write_eof()
     return response
+
+
+@routes.get(
+    "/api/items/import/template",
+    roles=STAFF,
+    query=TemplateQuery,
+    content_type="text/csv",
+    summary="A file to start an import from: the CSV header or JSON-lines shape, with one example item",
+)
+async def import_template(request: web.Request) -> web.Response:
+    query = read_query(request, TemplateQuery)
+    ctype = "text/csv" if query.format == "csv" else "application/x-ndjson"
+    return web.Response(
+        body=transfer.template(query.format, _year(request)),
+        headers={
+            "Content-Type": f"{ctype}; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="mockcert-items-template.{query.format}"',
+        },
+    )
+
+
+@routes.post(
+    "/api/items/bulk",
+    roles=STAFF,
+    body=BulkIn,
+    response=BulkOut,
+    summary="One action on up to 500 items (send for review, approve, return with a comment, retire, tag), "
+    "each item in its own transaction and audit entry; refusals are reported per item",
+    problems=((422, "more than 500 ids, a return without a comment, tag without tags"),),
+)
+async def bulk_items(request: web.Request) -> web.Response:
+    body = await read_json(request, BulkIn)
+    out = await service.bulk(request.app[POOL_KEY], principal(request), body, _year(request))
+    return json_response(out)
+
+
+async def _tags(request: web.Request) -> web.Response:
+    query = read_query(request, TagsQuery)
+    async with request.app[POOL_KEY].acquire() as conn:
+        out = await service.tags_in_use(conn, query.prefix, query.limit)
+    return json_response(out)
+
+
+routes.get(
+    "/api/items/tags",
+    roles=STAFF,
+    query=TagsQuery,
+    response=TagList,
+    summary="Tags in use on the items' latest versions, by prefix, most used first (tag autocomplete)",
+)(_tags)
 
 
 def import_routes(settings: Settings) -> RouteTable:
@@ -163,22 +240,30 @@ def import_routes(settings: Settings) -> RouteTable:
         query=ImportQuery,
         response=ImportReport,
         max_body=settings.max_import_bytes,
-        summary="Import JSON lines (application/x-ndjson) or CSV (text/csv); rows arrive as drafts",
+        summary="Import JSON lines (application/x-ndjson), CSV (text/csv), Moodle XML (application/xml) or a "
+        "QTI 2.1 package (application/zip), or say ?format=; new rows arrive as drafts, rows naming an item "
+        "of this bank update it; ?dry_run=true reports without writing",
     )
     async def import_items(request: web.Request) -> web.Response:
         query = read_query(request, ImportQuery)
         fmt = query.format or transfer.FORMATS.get(request.content_type)
         if fmt is None:
-            raise Problem(415, "send JSON lines as application/x-ndjson or CSV as text/csv (or add ?format=)")
+            raise Problem(
+                415,
+                "send JSON lines as application/x-ndjson, CSV as text/csv, Moodle XML as application/xml or a "
+                "QTI package as application/zip (or add ?format=)",
+            )
+        if query.domain is not None and query.domain not in DOMAIN_BY_CODE:
+            raise field_problem("domain", f"unknown domain {query.domain!r}")
         data = await request.read()
         try:
             # Parsing and checking a large file is CPU work: off the event loop.
             rows = await asyncio.get_running_loop().run_in_executor(
-                None, transfer.parse, data, fmt, _year(request)
+                None, transfer.parse, data, fmt, _year(request), query.domain
             )
         except transfer.FileProblem as exc:
             raise validation_problem(exc.errors, detail=f"the file cannot be read: {exc}") from None
-        report = await service.import_rows(request.app[POOL_KEY], principal(request), rows)
+        report = await service.import_rows(request.app[POOL_KEY], principal(request), rows, dry_run=query.dry_run)
         return json_response(report)
 
     return table

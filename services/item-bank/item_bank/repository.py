@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 
@@ -105,23 +105,39 @@ ORDER BY f.seq
 LIMIT $2
 """
 
-# One statement for every combination of filters: each is skipped when its
-# parameter is NULL. The keyset (created_at, item_id) pages newest first.
-SEARCH = f"""
-SELECT {_VERSION_COLUMNS}, {_ITEM_COLUMNS}
-FROM item_bank.item_versions v
-JOIN item_bank.items i ON i.id = v.item_id
-WHERE v.is_latest
+# One filter for every combination: each is skipped when its parameter is NULL. Words are a
+# to_tsquery('simple', ...) text built by item_bank.search (quoted lexemes only); codes are
+# matched by containment in the codes the database extracted (exact code or prefix, one GIN
+# index); an id prefix is hex digits compared with the id's own (dashes left out).
+_SEARCH_FILTER = """
+v.is_latest
   AND ($1::text IS NULL OR v.domain = $1)
   AND ($2::text IS NULL OR v.tags @> ARRAY[$2::text])
   AND ($3::text IS NULL OR v.status = $3)
   AND ($4::text IS NULL OR v.item_author_id = $4 OR i.created_by_name = $4)
   AND ($5::int IS NULL OR v.code_set_year = $5)
   AND ($6::int IS NULL OR v.code_set_year < $6)
-  AND ($7::text IS NULL OR v.search @@ websearch_to_tsquery('english', $7))
-  AND ($8::timestamptz IS NULL OR (v.created_at, v.item_id) < ($8::timestamptz, $9::uuid))
+  AND ($7::text IS NULL OR v.search_words @@ to_tsquery('simple', $7))
+  AND ($8::text[] IS NULL OR v.codes @> $8::text[])
+  AND ($9::text IS NULL OR left(replace(v.item_id::text, '-', ''), length($9)) = $9)
+"""
+
+# The keyset (created_at, item_id) pages newest first.
+SEARCH = f"""
+SELECT {_VERSION_COLUMNS}, {_ITEM_COLUMNS}
+FROM item_bank.item_versions v
+JOIN item_bank.items i ON i.id = v.item_id
+WHERE {_SEARCH_FILTER}
+  AND ($10::timestamptz IS NULL OR (v.created_at, v.item_id) < ($10::timestamptz, $11::uuid))
 ORDER BY v.created_at DESC, v.item_id DESC
-LIMIT $10
+LIMIT $12
+"""
+
+COUNT_SEARCH = f"""
+SELECT count(*)
+FROM item_bank.item_versions v
+JOIN item_bank.items i ON i.id = v.item_id
+WHERE {_SEARCH_FILTER}
 """
 
 ROLLOVER = f"""
@@ -141,11 +157,31 @@ JOIN item_bank.item_versions v ON v.item_id = i.id AND v.version = i.approved_ve
 WHERE v.code_set_year < $1
 """
 
-EXPORT = """
-SELECT v.domain, v.stem, v.options, v.key, v.rationale, v.tags, v.code_set_year, v.refs
+EXPORT = f"""
+SELECT v.item_id, v.version, v.status, v.domain, v.stem, v.options, v.key, v.rationale, v.tags,
+       v.code_set_year, v.refs
 FROM item_bank.item_versions v
-WHERE v.is_latest AND ($1::text IS NULL OR v.status = $1)
+JOIN item_bank.items i ON i.id = v.item_id
+WHERE {_SEARCH_FILTER}
 ORDER BY v.item_id
+"""
+
+# The latest version of several items (bulk actions, import updates), each with its item row.
+GET_CURRENT_MANY = f"""
+SELECT {_VERSION_COLUMNS}, {_ITEM_COLUMNS}
+FROM item_bank.items i
+JOIN item_bank.item_versions v ON v.item_id = i.id AND v.version = i.latest_version
+WHERE i.id = ANY($1::uuid[])
+"""
+
+# Tags in use on the latest versions, most used first (the editor's autocomplete).
+TAGS_IN_USE = """
+SELECT t.tag, count(*) AS items
+FROM item_bank.item_versions v, unnest(v.tags) AS t (tag)
+WHERE v.is_latest AND ($1::text = '' OR left(t.tag, length($1)) = $1)
+GROUP BY t.tag
+ORDER BY count(*) DESC, t.tag
+LIMIT $2
 """
 
 HAS_ITEMS = "SELECT EXISTS (SELECT 1 FROM item_bank.items)"
@@ -257,23 +293,37 @@ async def read_feed(conn: asyncpg.Connection, cursor: int, limit: int) -> list[a
     return await conn.fetch(READ_FEED, cursor, limit)
 
 
+class Filters(NamedTuple):
+    """The search filters, in the order of the statements' parameters $1..$9."""
+
+    domain: str | None = None
+    tag: str | None = None
+    status: str | None = None
+    author: str | None = None
+    code_set_year: int | None = None
+    older_than_year: int | None = None
+    tsquery: str | None = None
+    codes: list[str] | None = None
+    id_prefix: str | None = None
+
+
 async def search(
-    conn: asyncpg.Connection,
-    *,
-    domain: str | None,
-    tag: str | None,
-    status: str | None,
-    author: str | None,
-    code_set_year: int | None,
-    older_than_year: int | None,
-    q: str | None,
-    after: tuple[dt.datetime, uuid.UUID] | None,
-    limit: int,
+    conn: asyncpg.Connection, filters: Filters, *, after: tuple[dt.datetime, uuid.UUID] | None, limit: int
 ) -> list[asyncpg.Record]:
     after_ts, after_id = after if after is not None else (None, None)
-    return await conn.fetch(
-        SEARCH, domain, tag, status, author, code_set_year, older_than_year, q, after_ts, after_id, limit
-    )
+    return await conn.fetch(SEARCH, *filters, after_ts, after_id, limit)
+
+
+async def count_search(conn: asyncpg.Connection, filters: Filters) -> int:
+    return int(await conn.fetchval(COUNT_SEARCH, *filters))
+
+
+async def get_current_many(conn: asyncpg.Connection, item_ids: Sequence[uuid.UUID]) -> list[asyncpg.Record]:
+    return await conn.fetch(GET_CURRENT_MANY, list(item_ids))
+
+
+async def tags_in_use(conn: asyncpg.Connection, prefix: str, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(TAGS_IN_USE, prefix, limit)
 
 
 async def rollover(
@@ -288,10 +338,11 @@ async def count_rollover(conn: asyncpg.Connection, year: int) -> int:
 
 
 async def export_rows(
-    conn: asyncpg.Connection, status: str | None, prefetch: int = 500
+    conn: asyncpg.Connection, filters: Filters, prefetch: int = 500
 ) -> AsyncIterator[asyncpg.Record]:
-    """Stream the latest version of every item (a server-side cursor: call inside a transaction)."""
-    async for row in conn.cursor(EXPORT, status, prefetch=prefetch):
+    """Stream the latest version of every item the filters select (a server-side cursor: call
+    inside a transaction)."""
+    async for row in conn.cursor(EXPORT, *filters, prefetch=prefetch):
         yield row
 
 

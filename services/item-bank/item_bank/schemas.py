@@ -88,6 +88,7 @@ class ItemOut(msgspec.Struct):
 class ItemPage(msgspec.Struct):
     items: list[ItemOut]
     next_cursor: str | None
+    total: int = 0  # how many items the search matches in all (every page together)
 
 
 class VersionOut(msgspec.Struct):
@@ -192,13 +193,84 @@ class FeedQuery(msgspec.Struct, forbid_unknown_fields=True):
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 500
 
 
+ExportFormat = Literal["jsonl", "csv", "moodle", "qti"]
+
+
 class ExportQuery(msgspec.Struct, forbid_unknown_fields=True):
-    format: Literal["jsonl", "csv"] = "jsonl"
+    """The export takes the list's filters, so what is exported is what the list shows."""
+
+    format: ExportFormat = "jsonl"
     status: Status | None = None
+    domain: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    tag: Annotated[str, msgspec.Meta(max_length=MAX_TAG)] | None = None
+    author: Annotated[str, msgspec.Meta(max_length=128)] | None = None
+    code_set_year: Annotated[int, msgspec.Meta(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
+    q: Annotated[str, msgspec.Meta(max_length=500)] | None = None
 
 
 class ImportQuery(msgspec.Struct, forbid_unknown_fields=True):
-    format: Literal["jsonl", "csv"] | None = None
+    format: ExportFormat | None = None
+    dry_run: bool = False  # report what would be created, updated, unchanged or refused; write nothing
+    # The content area for rows whose file names none (a Moodle category or QTI metadata that
+    # matches no area): a code of GET /api/domains.
+    domain: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+
+
+class TemplateQuery(msgspec.Struct, forbid_unknown_fields=True):
+    format: Literal["jsonl", "csv"] = "csv"
+
+
+class ImportItemIn(ItemIn, forbid_unknown_fields=True, kw_only=True):
+    """One JSON-lines import row: an item body, with the id, version and status an export wrote.
+
+    A row naming an item of this bank updates it (a new draft version when the content differs);
+    `version` is the version the file was exported from; `status` is informational."""
+
+    id: ItemId | None = None
+    version: VersionNumber | None = None
+    status: Status | None = None
+
+
+BulkAction = Literal["submit_for_review", "approve", "return", "retire", "tag"]
+MAX_BULK = 500
+
+
+class BulkIn(msgspec.Struct, forbid_unknown_fields=True):
+    ids: Annotated[list[ItemId], msgspec.Meta(min_length=1, max_length=MAX_BULK)]
+    action: BulkAction
+    comment: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    tags: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=MAX_TAG)]], msgspec.Meta(max_length=MAX_TAGS)
+    ] = []
+
+
+class BulkResult(msgspec.Struct, omit_defaults=True):
+    id: str
+    ok: bool
+    status: str | None = None  # the item's status after the action
+    version: int | None = None  # the version acted on (or written, for tags)
+    error: str | None = None  # why this item was refused
+
+
+class BulkOut(msgspec.Struct):
+    action: str
+    done: int
+    refused: int
+    results: list[BulkResult]
+
+
+class TagsQuery(msgspec.Struct, forbid_unknown_fields=True):
+    prefix: Annotated[str, msgspec.Meta(max_length=MAX_TAG)] = ""
+    limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+
+
+class TagOut(msgspec.Struct):
+    tag: str
+    items: int  # latest versions carrying it
+
+
+class TagList(msgspec.Struct):
+    tags: list[TagOut]
 
 
 class FieldErrorOut(msgspec.Struct):
@@ -208,10 +280,13 @@ class FieldErrorOut(msgspec.Struct):
 
 class ImportRow(msgspec.Struct, omit_defaults=True):
     row: int
-    status: Literal["created", "refused"]
+    status: Literal["created", "updated", "unchanged", "refused"]
     id: str | None = None
     errors: list[FieldErrorOut] = []
     warnings: list[FieldErrorOut] = []  # the item linter's warnings on this row
+    version: int | None = None  # the version written (or that would be, in a dry run)
+    source: str | None = None  # the question's name or identifier in a Moodle or QTI file
+    not_carried: list[str] = []  # what the file held that an item cannot (images, answer feedback…)
 
 
 class LintFindingOut(msgspec.Struct):
@@ -233,11 +308,17 @@ class ImportReport(msgspec.Struct):
     created: int
     refused: int
     rows: list[ImportRow]
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False  # nothing was written: the statuses say what an import would do
 
 
 class ExportRow(msgspec.Struct):
-    """One exported item: the same fields an import takes, plus where it came from."""
+    """One exported item: the same fields an import takes, plus which item and version it is."""
 
+    id: str
+    version: int
+    status: str
     domain: str
     stem: str
     options: list[Option]

@@ -7,21 +7,27 @@ write produces are appended in the same transaction.
 
 from __future__ import annotations
 
-import unicodedata
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
+import msgspec
 import structlog
 
-from item_bank import cursors, transfer
+from item_bank import cursors, interchange, transfer
 from item_bank import repository as repo
+from item_bank import search as search_terms
 from item_bank.diff import diff_versions
+from item_bank.interchange import NO_RATIONALE
 from item_bank.lint import lint_item
 from item_bank.schemas import (
     AuditEntry,
     AuditList,
+    BulkIn,
+    BulkOut,
+    BulkResult,
     DiffOut,
     FieldErrorOut,
     ImportReport,
@@ -34,13 +40,15 @@ from item_bank.schemas import (
     Option,
     RolloverPage,
     SearchQuery,
+    TagList,
+    TagOut,
     TransitionIn,
     VersionList,
     VersionOut,
 )
 from item_bank.transfer import Row
 from item_bank.validation import ItemContent, check_item, clean_tag
-from item_bank.workflow import check_editable, check_transition
+from item_bank.workflow import EDITABLE_FROM, check_editable, check_transition
 from shared.auth import Principal
 from shared.contracts import FeedItemVersion, FeedOption, FeedPage
 from shared.errors import FieldError, Problem, field_problem, not_found, uuid_or_404, validation_problem
@@ -125,6 +133,8 @@ def lint(body: ItemIn) -> LintOut:
 def check_lint_for_review(version: asyncpg.Record) -> None:
     """A version with lint errors (an invalid code, two keys, repeated options) does not go to review."""
     errors = [f for f in lint_item(dict(version)) if f.level == "error"]
+    if version["rationale"].strip() == NO_RATIONALE:
+        raise field_problem("rationale", "write the rationale (the imported question had none) before review")
     if errors:
         raise Problem(
             422,
@@ -178,46 +188,62 @@ async def update(
 ) -> ItemOut:
     """A new version (draft). The approved version, if any, stays in service until this one is approved."""
     content = checked(body, current_year)
-    actor_id, actor_name = _actor(user)
     async with pool.acquire() as conn:
         async with conn.transaction():
-            item = await repo.lock_item(conn, item_id)
-            if item is None:
-                raise not_found("no such item")
-            latest = item["latest_version"]
-            if body.base_version is not None and body.base_version != latest:
-                raise Problem(
-                    409,
-                    f"the item changed since version {body.base_version} "
-                    f"(it is at version {latest}); reload it and edit again",
-                )
-            current = await repo.get_version(conn, item_id, latest)
-            assert current is not None
-            check_editable(current["status"])
-            new_version = latest + 1
-            await repo.unset_latest(conn, item_id)
-            await repo.insert_version(
-                conn,
-                item_id,
-                new_version,
-                content,
-                status="draft",
-                author_id=actor_id,
-                author_name=actor_name,
-                item_author_id=item["created_by"],
-            )
-            await repo.set_pointers(conn, item_id, new_version, item["approved_version"])
-            await repo.insert_audit(
-                conn,
-                item_id,
-                new_version,
-                "edited",
-                actor_id=actor_id,
-                actor_name=actor_name,
-                to_status="draft",
-            )
+            await write_version(conn, user, item_id, content, base_version=body.base_version)
         row = await repo.get_current(conn, item_id)
     return item_out(row)
+
+
+async def write_version(
+    conn: asyncpg.Connection,
+    user: Principal,
+    item_id: uuid.UUID,
+    content: ItemContent,
+    *,
+    base_version: int | None,
+    action: str = "edited",
+    comment: str = "",
+) -> int:
+    """Write the item's next version as a draft; return its number. Call inside a transaction."""
+    actor_id, actor_name = _actor(user)
+    item = await repo.lock_item(conn, item_id)
+    if item is None:
+        raise not_found("no such item")
+    latest = item["latest_version"]
+    if base_version is not None and base_version != latest:
+        raise Problem(
+            409,
+            f"the item changed since version {base_version} "
+            f"(it is at version {latest}); reload it and edit again",
+        )
+    current = await repo.get_version(conn, item_id, latest)
+    assert current is not None
+    check_editable(current["status"])
+    new_version = latest + 1
+    await repo.unset_latest(conn, item_id)
+    await repo.insert_version(
+        conn,
+        item_id,
+        new_version,
+        content,
+        status="draft",
+        author_id=actor_id,
+        author_name=actor_name,
+        item_author_id=item["created_by"],
+    )
+    await repo.set_pointers(conn, item_id, new_version, item["approved_version"])
+    await repo.insert_audit(
+        conn,
+        item_id,
+        new_version,
+        action,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        to_status="draft",
+        comment=comment,
+    )
+    return new_version
 
 
 async def transition(pool: asyncpg.Pool, user: Principal, item_id: uuid.UUID, body: TransitionIn) -> ItemOut:
@@ -356,26 +382,57 @@ async def diff(conn: asyncpg.Connection, item_id: uuid.UUID, from_version: int, 
     )
 
 
+def search_filters(
+    *,
+    domain: str | None = None,
+    tag: str | None = None,
+    status: str | None = None,
+    author: str | None = None,
+    code_set_year: int | None = None,
+    older_than_year: int | None = None,
+    q: str | None = None,
+) -> repo.Filters | None:
+    """The repository's filters for what a person typed; None when the text holds nothing to find."""
+    terms = search_terms.parse(q) if q and q.strip() else None
+    if terms is not None and terms.empty:
+        return None
+    return repo.Filters(
+        domain=domain,
+        tag=clean_tag(tag) if tag else None,
+        status=status,
+        author=author,
+        code_set_year=code_set_year,
+        older_than_year=older_than_year,
+        tsquery=terms.tsquery if terms else None,
+        codes=list(terms.codes) if terms and terms.codes else None,
+        id_prefix=terms.id_prefix if terms else None,
+    )
+
+
 async def search(conn: asyncpg.Connection, query: SearchQuery, current_year: int) -> ItemPage:
     after = cursors.decode_time_id(query.cursor) if query.cursor else None
-    # Search keys in the stored form (NFC), so a decomposed é finds the stored é.
-    q = unicodedata.normalize("NFC", query.q).strip() if query.q else None
-    rows = await repo.search(
-        conn,
+    filters = search_filters(
         domain=query.domain,
-        tag=clean_tag(query.tag) if query.tag else None,
+        tag=query.tag,
         status=query.status,
         author=query.author,
         code_set_year=query.code_set_year,
         older_than_year=current_year if query.stale_code_set else None,
-        q=q or None,
-        after=after,
-        limit=query.limit + 1,
+        q=query.q,
     )
+    if filters is None:
+        return ItemPage(items=[], next_cursor=None, total=0)
+    rows = await repo.search(conn, filters, after=after, limit=query.limit + 1)
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     next_cursor = cursors.encode_time_id(rows[-1]["created_at"], rows[-1]["item_id"]) if more else None
-    return ItemPage(items=[item_out(r) for r in rows], next_cursor=next_cursor)
+    total = await repo.count_search(conn, filters)
+    return ItemPage(items=[item_out(r) for r in rows], next_cursor=next_cursor, total=total)
+
+
+async def tags_in_use(conn: asyncpg.Connection, prefix: str, limit: int) -> TagList:
+    rows = await repo.tags_in_use(conn, clean_tag(prefix), limit)
+    return TagList(tags=[TagOut(tag=r["tag"], items=r["items"]) for r in rows])
 
 
 async def rollover(conn: asyncpg.Connection, year: int, cursor: str | None, limit: int) -> RolloverPage:
@@ -445,79 +502,298 @@ def _warnings(row: Row) -> list[FieldErrorOut]:
     return [FieldErrorOut(w.field, w.message) for w in row.warnings]
 
 
-async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row]) -> ImportReport:
-    """Store every valid row as a new draft item; report each row.
+def _stored_content(record: asyncpg.Record) -> ItemContent:
+    return ItemContent(
+        domain=record["domain"],
+        stem=record["stem"],
+        options=tuple((o["label"], o["text"]) for o in record["options"]),
+        key=record["key"],
+        rationale=record["rationale"],
+        tags=tuple(record["tags"]),
+        code_set_year=record["code_set_year"],
+        references=tuple(record["refs"]),
+    )
 
-    Valid rows are written in chunks, each chunk one transaction; should a chunk
-    fail in the database, its rows are retried one transaction each, so a row
-    that cannot be stored is refused alone and never half-written.
+
+_KEEP_FIELDS = {"tags": "tags", "code_set_year": "code_set_year", "references": "references"}
+
+
+def import_decision(row: Row, current: asyncpg.Record) -> tuple[str, ItemContent | None, list[FieldErrorOut]]:
+    """What a row naming an existing item does to it: unchanged, updated (with this content) or refused."""
+    assert row.content is not None
+    stored = _stored_content(current)
+    content = row.content
+    keep = {f: getattr(stored, f) for f in row.keep if f in _KEEP_FIELDS}
+    if keep:
+        content = msgspec.structs.replace(content, **keep)
+    if content == stored:
+        return "unchanged", None, []
+    if row.base_version is not None and row.base_version != current["version"]:
+        return "refused", None, [FieldErrorOut(
+            "version",
+            f"the item changed since this row was exported (version {row.base_version}; it is now at "
+            f"version {current['version']}): export it again and redo the change",
+        )]
+    if current["status"] not in EDITABLE_FROM:
+        return "refused", None, [FieldErrorOut(
+            "id", "the item's latest version is in review: send it back to draft before importing a change"
+        )]
+    return "updated", content, []
+
+
+def _refused(row: Row, errors: list[FieldErrorOut]) -> ImportRow:
+    return ImportRow(
+        row=row.row,
+        status="refused",
+        id=str(row.item_id) if row.item_id else None,
+        errors=errors,
+        warnings=_warnings(row),
+        source=row.source,
+        not_carried=list(row.not_carried),
+    )
+
+
+def _done(row: Row, status: str, item_id: uuid.UUID, version: int | None) -> ImportRow:
+    return ImportRow(
+        row=row.row,
+        status=status,  # type: ignore[arg-type]
+        id=str(item_id),
+        warnings=_warnings(row),
+        version=version,
+        source=row.source,
+        not_carried=list(row.not_carried),
+    )
+
+
+async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row], *, dry_run: bool = False) -> ImportReport:
+    """Store every valid row; report each row.
+
+    A row without an id, or with an id this bank does not hold, creates a new draft item (under
+    that id). A row naming an item of this bank updates it: "unchanged" when its content is the
+    item's latest, a new draft version when not (refused if the item changed since the row's
+    version, or is in review). A dry run reads the same way and writes nothing.
+
+    New items are written in chunks, each chunk one transaction; should a chunk fail in the
+    database, its rows are retried one transaction each, so a row that cannot be stored is
+    refused alone and never half-written. Each update is one transaction of its own.
     """
     report: dict[int, ImportRow] = {}
+    valid: list[Row] = []
+    first_row: dict[uuid.UUID, int] = {}
     for row in rows:
         if row.content is None:
-            report[row.row] = ImportRow(
-                row=row.row,
-                status="refused",
-                errors=[FieldErrorOut(e.field, e.message) for e in row.errors],
-                warnings=_warnings(row),
+            report[row.row] = _refused(row, [FieldErrorOut(e.field, e.message) for e in row.errors])
+        elif row.item_id is not None and row.item_id in first_row:
+            report[row.row] = _refused(
+                row, [FieldErrorOut("id", f"the same item is in row {first_row[row.item_id]} already")]
             )
-    valid = [row for row in rows if row.content is not None]
+        else:
+            if row.item_id is not None:
+                first_row[row.item_id] = row.row
+            valid.append(row)
     async with pool.acquire() as conn:
-        for start in range(0, len(valid), IMPORT_CHUNK):
-            chunk = [(row, uuid.uuid4()) for row in valid[start : start + IMPORT_CHUNK]]
-            records = [_records(user, item_id, row.content) for row, item_id in chunk]  # type: ignore[arg-type]
-            try:
-                async with conn.transaction():
-                    await repo.insert_batch(
-                        conn, [r[0] for r in records], [r[1] for r in records], [r[2] for r in records]
-                    )
-            except _STORE_ERRORS:
-                for (row, item_id), record in zip(chunk, records, strict=True):
-                    try:
-                        async with conn.transaction():
-                            await repo.insert_batch(conn, [record[0]], [record[1]], [record[2]])
-                    except _STORE_ERRORS as exc:
-                        _log.warning("import_row_not_stored", row=row.row, error=type(exc).__name__)
-                        report[row.row] = ImportRow(
-                            row=row.row,
-                            status="refused",
-                            errors=[FieldErrorOut("row", "the database refused this row")],
-                        )
-                    else:
-                        report[row.row] = ImportRow(
-                            row=row.row, status="created", id=str(item_id), warnings=_warnings(row)
-                        )
-            else:
-                for row, item_id in chunk:
-                    report[row.row] = ImportRow(
-                        row=row.row, status="created", id=str(item_id), warnings=_warnings(row)
-                    )
+        named = [row.item_id for row in valid if row.item_id is not None]
+        existing = {r["item_id"]: r for r in await repo.get_current_many(conn, named)} if named else {}
+        creates = [row for row in valid if row.item_id is None or row.item_id not in existing]
+        updates = [row for row in valid if row.item_id is not None and row.item_id in existing]
+        if dry_run:
+            for row in creates:
+                report[row.row] = _done(row, "created", row.item_id, 1) if row.item_id else ImportRow(
+                    row=row.row, status="created", warnings=_warnings(row), version=1, source=row.source,
+                    not_carried=list(row.not_carried))
+            for row in updates:
+                current = existing[row.item_id]  # type: ignore[index]
+                decision, _, errors = import_decision(row, current)
+                report[row.row] = (
+                    _refused(row, errors) if decision == "refused"
+                    else _done(row, decision, current["item_id"],
+                               current["version"] + 1 if decision == "updated" else current["version"])
+                )
+        else:
+            await _create_rows(conn, user, creates, report)
+            for row in updates:
+                report[row.row] = await _update_row(conn, user, row)
     ordered = [report[k] for k in sorted(report)]
-    created = sum(1 for r in ordered if r.status == "created")
-    return ImportReport(created=created, refused=len(ordered) - created, rows=ordered)
+    counts = {status: sum(1 for r in ordered if r.status == status)
+              for status in ("created", "updated", "unchanged", "refused")}
+    return ImportReport(
+        created=counts["created"],
+        refused=counts["refused"],
+        rows=ordered,
+        updated=counts["updated"],
+        unchanged=counts["unchanged"],
+        dry_run=dry_run,
+    )
+
+
+async def _update_row(conn: asyncpg.Connection, user: Principal, row: Row) -> ImportRow:
+    assert row.item_id is not None
+    try:
+        async with conn.transaction():
+            item = await repo.lock_item(conn, row.item_id)
+            current = await repo.get_current(conn, row.item_id) if item is not None else None
+            if current is None:
+                return _refused(row, [FieldErrorOut("id", "no such item")])
+            decision, content, errors = import_decision(row, current)
+            if decision == "refused":
+                return _refused(row, errors)
+            if decision == "unchanged" or content is None:
+                return _done(row, "unchanged", row.item_id, current["version"])
+            version = await write_version(
+                conn, user, row.item_id, content, base_version=None, action="imported",
+                comment="updated from an imported file",
+            )
+            return _done(row, "updated", row.item_id, version)
+    except Problem as exc:
+        return _refused(row, [FieldErrorOut("id", exc.detail or exc.title)])
+    except _STORE_ERRORS as exc:
+        _log.warning("import_row_not_stored", row=row.row, error=type(exc).__name__)
+        return _refused(row, [FieldErrorOut("row", "the database refused this row")])
+
+
+async def _create_rows(
+    conn: asyncpg.Connection, user: Principal, valid: list[Row], report: dict[int, ImportRow]
+) -> None:
+    for start in range(0, len(valid), IMPORT_CHUNK):
+        chunk = [(row, row.item_id or uuid.uuid4()) for row in valid[start : start + IMPORT_CHUNK]]
+        records = [_records(user, item_id, row.content) for row, item_id in chunk]  # type: ignore[arg-type]
+        try:
+            async with conn.transaction():
+                await repo.insert_batch(
+                    conn, [r[0] for r in records], [r[1] for r in records], [r[2] for r in records]
+                )
+        except _STORE_ERRORS:
+            for (row, item_id), record in zip(chunk, records, strict=True):
+                try:
+                    async with conn.transaction():
+                        await repo.insert_batch(conn, [record[0]], [record[1]], [record[2]])
+                except _STORE_ERRORS as exc:
+                    _log.warning("import_row_not_stored", row=row.row, error=type(exc).__name__)
+                    report[row.row] = ImportRow(
+                        row=row.row,
+                        status="refused",
+                        errors=[FieldErrorOut("row", "the database refused this row")],
+                        source=row.source,
+                    )
+                else:
+                    report[row.row] = _done(row, "created", item_id, 1)
+        else:
+            for row, item_id in chunk:
+                report[row.row] = _done(row, "created", item_id, 1)
 
 
 EXPORT_BATCH = 500
 
 
 async def export(
-    pool: asyncpg.Pool, status: str | None, fmt: str, write: Callable[[bytes], Awaitable[None]]
+    pool: asyncpg.Pool, filters: repo.Filters | None, fmt: str, write: Callable[[bytes], Awaitable[None]]
 ) -> int:
-    """Stream the latest version of every item, in one consistent snapshot; return the count."""
+    """Stream the latest version of every item the filters select, in one consistent snapshot;
+    return the count. A QTI package is a zip: it is built whole (off the event loop), then sent."""
     count = 0
-    lines = transfer.csv_lines if fmt == "csv" else transfer.jsonl_lines
+    state: dict[str, str | None] = {}
     if fmt == "csv":
+        lines: Callable[[list[asyncpg.Record]], Any] = transfer.csv_lines
         await write(transfer.csv_header())
-    async with pool.acquire() as conn:
-        async with conn.transaction(isolation="repeatable_read", readonly=True):
-            batch: list[asyncpg.Record] = []
-            async for record in repo.export_rows(conn, status, prefetch=EXPORT_BATCH):
-                batch.append(record)
-                if len(batch) >= EXPORT_BATCH:
-                    await write(b"".join(lines(batch)))
+    elif fmt == "moodle":
+        lines = lambda batch: interchange.moodle_questions(batch, state)  # noqa: E731
+        await write(interchange.moodle_header())
+    else:
+        lines = transfer.jsonl_lines
+    collected: list[asyncpg.Record] = []
+    if filters is not None:
+        async with pool.acquire() as conn:
+            async with conn.transaction(isolation="repeatable_read", readonly=True):
+                batch: list[asyncpg.Record] = []
+                async for record in repo.export_rows(conn, filters, prefetch=EXPORT_BATCH):
+                    batch.append(record)
+                    if len(batch) >= EXPORT_BATCH:
+                        if fmt == "qti":
+                            collected += batch
+                        else:
+                            await write(b"".join(lines(batch)))
+                        count += len(batch)
+                        batch = []
+                if batch:
+                    if fmt == "qti":
+                        collected += batch
+                    else:
+                        await write(b"".join(lines(batch)))
                     count += len(batch)
-                    batch = []
-            if batch:
-                await write(b"".join(lines(batch)))
-                count += len(batch)
+    if fmt == "moodle":
+        await write(interchange.moodle_footer())
+    elif fmt == "qti":
+        package = await asyncio.get_running_loop().run_in_executor(None, interchange.qti_package, collected)
+        await write(package)
     return count
+
+
+# ------------------------------------------------------------------ bulk actions
+
+_BULK_MOVES = {"submit_for_review": "in_review", "approve": "approved", "return": "draft", "retire": "retired"}
+
+
+def check_bulk(body: BulkIn) -> None:
+    """Refuse the whole request for what no item could do: a return without a comment, tags missing."""
+    if body.action == "return" and not body.comment.strip():
+        raise field_problem("comment", "say why in a comment when sending versions back to draft")
+    if body.action == "tag" and not [t for t in body.tags if t.strip()]:
+        raise field_problem("tags", "name at least one tag to add")
+
+
+async def bulk(pool: asyncpg.Pool, user: Principal, body: BulkIn, current_year: int) -> BulkOut:
+    """Do one action to many items, each in its own transaction, exactly as one at a time would:
+    the workflow refuses per item (self-approval, an illegal move) and the report says which."""
+    check_bulk(body)
+    results: list[BulkResult] = []
+    seen: set[str] = set()
+    for raw in body.ids:
+        if raw in seen:
+            continue
+        seen.add(raw)
+        try:
+            item_id = uuid.UUID(raw)
+        except ValueError:
+            results.append(BulkResult(id=raw, ok=False, error="not an item id"))
+            continue
+        try:
+            results.append(await _bulk_one(pool, user, item_id, body, current_year))
+        except Problem as exc:
+            detail = exc.detail or exc.title
+            if exc.errors and exc.status == 422:
+                detail = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
+            results.append(BulkResult(id=str(item_id), ok=False, error=detail))
+    done = sum(1 for r in results if r.ok)
+    return BulkOut(action=body.action, done=done, refused=len(results) - done, results=results)
+
+
+async def _bulk_one(
+    pool: asyncpg.Pool, user: Principal, item_id: uuid.UUID, body: BulkIn, current_year: int
+) -> BulkResult:
+    async with pool.acquire() as conn:
+        current = await repo.get_current(conn, item_id)
+    if current is None:
+        raise not_found("no such item")
+    if body.action == "tag":
+        tags = list(current["tags"])
+        added = [t for t in dict.fromkeys(clean_tag(t) for t in body.tags) if t and t not in tags]
+        if not added:
+            return BulkResult(id=str(item_id), ok=True, status=current["status"], version=current["version"])
+        mapping = _as_mapping(current)
+        mapping["tags"] = tags + added
+        mapping["options"] = [Option(label=o["label"], text=o["text"]) for o in current["options"]]
+        content = checked(ItemIn(**mapping), current_year)
+        async with pool.acquire() as conn:
+            async with conn.transaction():
+                version = await write_version(
+                    conn, user, item_id, content, base_version=current["version"], action="tagged",
+                    comment="tags added: " + ", ".join(added),
+                )
+        return BulkResult(id=str(item_id), ok=True, status="draft", version=version)
+    to = _BULK_MOVES[body.action]
+    version = None
+    if body.action == "retire" and current["approved_version"] is not None:
+        version = current["approved_version"]  # the version in service, even under a newer draft
+    out = await transition(pool, user, item_id, TransitionIn(to=to, comment=body.comment, version=version))  # type: ignore[arg-type]
+    return BulkResult(id=str(item_id), ok=True, status=out.status if version is None else to,
+                      version=version or out.version)

@@ -1,33 +1,46 @@
 """Import and export formats: JSON lines and CSV carrying the same fields. Pure.
 
-JSON lines: one object per line, exactly the body of POST /api/items.
+JSON lines: one object per line, the body of POST /api/items, with the `id`, `version` and
+`status` an export writes (optional on import).
 CSV: a header row, then one item per row, with the columns
-    domain, stem, option_a, option_b, option_c, option_d, key, rationale, tags, code_set_year, references
-where `tags` is `;`-separated (a tag cannot contain `;`) and `references` is a
-JSON array of strings (a plain `;`-separated list is accepted on import too).
+    id, version, status, domain, stem, option_a, option_b, option_c, option_d, key, rationale, tags,
+    code_set_year, references
+(id, version, status, tags, code_set_year and references may be left out) where `tags` is
+`;`-separated (a tag cannot contain `;`) and `references` is a JSON array of strings (a plain
+`;`-separated list is accepted on import too).
 Text cells are written safe to open in a spreadsheet (a leading `'` before text
 that begins with `=`, `+`, `-`, `@`, tab or carriage return: shared/csvcells.py),
 and the import takes that quote off again, so export then import gives back the
 text exactly.
+
+A row with the id of an item of this bank updates that item (a new draft version when the
+content differs, "unchanged" when not); a row whose `version` is older than the item's latest
+is refused rather than overwriting an edit made since the export. A row with an id this bank
+does not hold creates the item under that id, so a bank moved to another installation and back
+keeps its ids.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import msgspec
 
 from item_bank.lint import lint_item
-from item_bank.schemas import ExportRow, ItemIn, Option
-from item_bank.validation import ItemContent, check_item
+from item_bank.schemas import ExportRow, ImportItemIn, ItemIn, Option
+from item_bank.validation import ItemContent, ItemLike, check_item
 from shared import csvcells
 from shared.contracts import LABELS
 from shared.errors import FieldError, from_msgspec
 
 CSV_COLUMNS = (
+    "id",
+    "version",
+    "status",
     "domain",
     "stem",
     "option_a",
@@ -48,9 +61,13 @@ FORMATS = {
     "application/x-jsonlines": "jsonl",
     "text/csv": "csv",
     "application/csv": "csv",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/zip": "qti",
+    "application/x-zip-compressed": "qti",
 }
 
-_item_decoder = msgspec.json.Decoder(ItemIn)
+_item_decoder = msgspec.json.Decoder(ImportItemIn)
 _encoder = msgspec.json.Encoder()
 
 
@@ -67,18 +84,39 @@ class Row(msgspec.Struct):
     content: ItemContent | None
     errors: list[FieldError]
     warnings: list[FieldError] = []  # the item linter's warnings (a row with lint errors is refused)
+    item_id: uuid.UUID | None = None  # the item the row names (an export's id), if any
+    base_version: int | None = None  # the version the row was exported from
+    # Fields the file's format cannot carry: an update keeps the item's own values of these.
+    keep: tuple[str, ...] = ()
+    source: str | None = None  # the question's name or identifier in a Moodle or QTI file
+    not_carried: list[str] = []  # what the file held that an item cannot
 
 
-def _check(row: int, body: ItemIn, current_year: int) -> Row:
+def _check(row: int, body: ItemLike, current_year: int, **extra: Any) -> Row:
     content, errors = check_item(body, current_year)
     if content is None:
-        return Row(row=row, content=content, errors=errors)
+        return Row(row=row, content=content, errors=errors, **extra)
     found = lint_item(content)
     lint_errors = [FieldError(f.field, f.message) for f in found if f.level == "error"]
     warnings = [FieldError(f.field, f.message) for f in found if f.level == "warning"]
     if lint_errors:
-        return Row(row=row, content=None, errors=lint_errors, warnings=warnings)
-    return Row(row=row, content=content, errors=[], warnings=warnings)
+        return Row(row=row, content=None, errors=lint_errors, warnings=warnings, **extra)
+    return Row(row=row, content=content, errors=[], warnings=warnings, **extra)
+
+
+def parse_id(raw: str | None) -> uuid.UUID | None:
+    """An item id as a file carries it; ValueError when it is not one."""
+    if raw is None or not raw.strip():
+        return None
+    return uuid.UUID(raw.strip())
+
+
+def _identity(row: int, raw_id: str | None, version: int | None) -> dict[str, Any] | Row:
+    try:
+        item_id = parse_id(raw_id)
+    except ValueError:
+        return Row(row=row, content=None, errors=[FieldError("id", "not an item id (a uuid from an export)")])
+    return {"item_id": item_id, "base_version": version}
 
 
 def parse_jsonl(data: bytes, current_year: int) -> list[Row]:
@@ -93,7 +131,11 @@ def parse_jsonl(data: bytes, current_year: int) -> list[Row]:
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             rows.append(Row(row=number, content=None, errors=from_msgspec(exc).errors))
             continue
-        rows.append(_check(number, body, current_year))
+        identity = _identity(number, body.id, body.version)
+        if isinstance(identity, Row):
+            rows.append(identity)
+            continue
+        rows.append(_check(number, body, current_year, **identity))
     return rows
 
 
@@ -169,6 +211,22 @@ def parse_csv(data: bytes, current_year: int) -> list[Row]:
             "rationale": cells["rationale"],
             "tags": _split_tags(cells.get("tags", "")),
         }
+        version: int | None = None
+        raw_version = cells.get("version", "").strip()
+        if raw_version:
+            try:
+                version = int(raw_version)
+                if not 1 <= version <= 2**31 - 1:
+                    raise ValueError
+            except ValueError:
+                errors.append(FieldError("version", f"not a version number: {raw_version!r}"))
+        status = cells.get("status", "").strip()
+        if status and status not in ("draft", "in_review", "approved", "retired"):
+            errors.append(FieldError("status", f"not a status: {status!r}"))
+        identity = _identity(number, cells.get("id"), version)
+        if isinstance(identity, Row):
+            errors += identity.errors
+            identity = {}
         year = cells.get("code_set_year", "").strip()
         if year:
             try:
@@ -187,12 +245,20 @@ def parse_csv(data: bytes, current_year: int) -> list[Row]:
         except msgspec.ValidationError as exc:
             rows.append(Row(row=number, content=None, errors=from_msgspec(exc).errors))
             continue
-        rows.append(_check(number, item, current_year))
+        # Columns the file left out: an update keeps the item's own values of these.
+        keep = tuple(c for c in ("tags", "code_set_year", "references") if c not in header)
+        rows.append(_check(number, item, current_year, keep=keep, **identity))
     return rows
 
 
-def parse(data: bytes, fmt: str, current_year: int) -> list[Row]:
-    return parse_csv(data, current_year) if fmt == "csv" else parse_jsonl(data, current_year)
+def parse(data: bytes, fmt: str, current_year: int, default_domain: str | None = None) -> list[Row]:
+    if fmt == "csv":
+        return parse_csv(data, current_year)
+    if fmt in ("moodle", "qti", "xml"):
+        from item_bank import interchange
+
+        return interchange.parse(data, fmt, current_year, default_domain)
+    return parse_jsonl(data, current_year)
 
 
 # ------------------------------------------------------------------ export
@@ -200,6 +266,9 @@ def parse(data: bytes, fmt: str, current_year: int) -> list[Row]:
 
 def export_row(record: Any) -> ExportRow:
     return ExportRow(
+        id=str(record["item_id"]),
+        version=record["version"],
+        status=record["status"],
         domain=record["domain"],
         stem=record["stem"],
         options=[Option(label=o["label"], text=o["text"]) for o in record["options"]],
@@ -225,6 +294,9 @@ def csv_lines(records: Iterable[Any]) -> Iterator[bytes]:
         options = {o["label"]: o["text"] for o in record["options"]}
         yield csvcells.row(
             [
+                str(record["item_id"]),
+                record["version"],
+                record["status"],
                 record["domain"],
                 record["stem"],
                 options["A"],
@@ -238,3 +310,50 @@ def csv_lines(records: Iterable[Any]) -> Iterator[bytes]:
                 _encoder.encode(list(record["refs"])).decode(),
             ]
         )
+
+
+# ------------------------------------------------------------------ template
+
+_TEMPLATE_ITEM = {
+    "domain": "ICD",
+    "stem": "A patient with type 2 diabetes mellitus without complications is seen for a routine visit. "
+    "Which ICD-10-CM code is reported?",
+    "options": [
+        {"label": "A", "text": "E11.9"},
+        {"label": "B", "text": "E10.9"},
+        {"label": "C", "text": "E11.65"},
+        {"label": "D", "text": "R73.9"},
+    ],
+    "key": "A",
+    "rationale": "E11.9 is type 2 diabetes without complications. E10.9 is type 1; E11.65 needs "
+    "hyperglycemia documented; R73.9 is hyperglycemia without a diabetes diagnosis.",
+    "tags": ["diabetes", "endocrine"],
+    "code_set_year": None,
+    "references": ["ICD-10-CM Tabular List, category E11"],
+}
+
+
+def template(fmt: str, current_year: int) -> bytes:
+    """A file to start from: the header (CSV) and one example row, without an id (a new item)."""
+    item = {**_TEMPLATE_ITEM, "code_set_year": current_year}
+    if fmt == "jsonl":
+        return _encoder.encode(item) + b"\n"
+    options = {o["label"]: o["text"] for o in item["options"]}  # type: ignore[index, union-attr]
+    return csv_header() + csvcells.row(
+        [
+            "",
+            "",
+            "",
+            item["domain"],
+            item["stem"],
+            options["A"],
+            options["B"],
+            options["C"],
+            options["D"],
+            item["key"],
+            item["rationale"],
+            ";".join(item["tags"]),  # type: ignore[arg-type]
+            item["code_set_year"],
+            _encoder.encode(item["references"]).decode(),
+        ]
+    )
