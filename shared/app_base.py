@@ -10,7 +10,7 @@ delivery) and how its pool treats a connection handed back.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 from aiohttp import web
 
@@ -30,13 +30,15 @@ def service_app(
     package: str,
     revocations: RevocationSource,
     pool_reset: Reset | None = None,
+    gauges: Mapping[str, str] | None = None,
 ) -> web.Application:
     """The app with everything but the service's own routes and resources.
 
     `revocations` builds, for the app, the call that reads revocations after a cursor
     (`shared.revocation.from_delivery(settings)` outside delivery); `pool_reset` replaces
-    asyncpg's reset query on release (None: asyncpg's own)."""
-    app = create_base_app(settings)
+    asyncpg's reset query on release (None: asyncpg's own); `gauges` names the gauges the
+    service sets on its /metrics (name -> help text)."""
+    app = create_base_app(settings, gauges=gauges)
 
     async def migrations(app: web.Application) -> AsyncIterator[None]:
         await migrate(settings.database_url, schema, package)

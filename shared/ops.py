@@ -11,6 +11,7 @@ from aiohttp import web
 
 from shared.auth import PUBLIC, SERVICE
 from shared.db import POOL_KEY
+from shared.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from shared.openapi import build_openapi
 from shared.settings import Settings
 from shared.web import ENDPOINTS_KEY, METRICS_KEY, SETTINGS_KEY, RouteTable, install, json_response
@@ -84,9 +85,8 @@ def ops_routes(title: str, version: str = "0.1.0") -> RouteTable:
 
     @routes.get("/metrics", roles=PUBLIC, summary="Prometheus metrics", content_type="text/plain")
     async def metrics(request: web.Request) -> web.Response:
-        text = request.app[METRICS_KEY].render()
-        return web.Response(text=text, content_type="text/plain", charset="utf-8",
-                            headers={"X-Prometheus-Format": "0.0.4"})
+        body = request.app[METRICS_KEY].render().encode("utf-8")
+        return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE, "X-Prometheus-Format": "0.0.4"})
 
     @routes.get("/openapi.json", roles=PUBLIC, summary="This service's OpenAPI document")
     async def openapi(request: web.Request) -> web.Response:

@@ -416,15 +416,16 @@ def name_server(app: web.Application) -> None:
     app.on_response_prepare.append(_name_server)
 
 
-def create_base_app(settings: Settings) -> web.Application:
-    """An app with the shared middleware and metrics; per-endpoint body limits are clamped per request."""
+def create_base_app(settings: Settings, *, gauges: Mapping[str, str] | None = None) -> web.Application:
+    """An app with the shared middleware and metrics; per-endpoint body limits are clamped per request.
+    `gauges` names the gauges the service sets on its metrics (name -> help text)."""
     app = web.Application(
         middlewares=MIDDLEWARES,
         client_max_size=max(settings.max_body_bytes, settings.max_import_bytes),
     )
     name_server(app)
     app[SETTINGS_KEY] = settings
-    app[METRICS_KEY] = Metrics(settings.service)
+    app[METRICS_KEY] = Metrics(settings.service, gauges)
     app[ENDPOINTS_KEY] = []
     app[ROUTE_ENDPOINTS_KEY] = {}
     app[REVOCATIONS_KEY] = Revocations()
