@@ -36,11 +36,12 @@ from typing import NamedTuple
 from shared.contracts import IDENTITY_ORDER, LABELS
 
 _PERMUTATIONS: tuple[str, ...] = tuple("".join(p) for p in itertools.permutations(LABELS))
+_LABEL = f"[{''.join(LABELS)}]"  # one option label, in a pattern
 # Options that point at other options ("all of the above", "A and B") only make
 # sense in their written order: such items are never shuffled.
 _ORDER_SENSITIVE = re.compile(
     r"\b(?:all|none|both|neither)\s+of\s+(?:the\s+)?(?:above|these|them|the\s+options)\b"
-    r"|\b(?:options?\s+)?[A-D]\s*(?:and|or|&|,)\s*[A-D]\b",
+    r"|\b(?:options?\s+)?{L}\s*(?:and|or|&|,)\s*{L}\b".replace("{L}", _LABEL),
     re.IGNORECASE,
 )
 # Forms are kept within this distance of the target mean difficulty when the bank allows.
@@ -51,12 +52,14 @@ DIFFICULTY_TOLERANCE = 0.01
 # they are shuffled. "Answer B", "Option C", "Choice D" are relabelled for the
 # order a candidate saw when the result is shown (static/result.js); any other
 # letter reference ("B is wrong", "(C)", "A:") keeps the item in written order.
-REFERENCE = re.compile(r"\b((?i:options?|answers?|choices?))\s+([A-D])\b")
+REFERENCE = re.compile(r"\b((?i:options?|answers?|choices?))\s+({L})\b".replace("{L}", _LABEL))
 _OTHER_LETTER_REFERENCE = re.compile(
-    r"\b(?i:letter)\s+[A-D]\b"
-    r"|\b[A-D]\s+(?i:is|was|are|were|would\s+be)\s+(?i:correct|incorrect|right|wrong|not|the|a|an|also|true|false)\b"
-    r"|\(\s*[A-D]\s*\)"
-    r"|(?:^|[\s;])[A-D][):]\s"
+    (
+        r"\b(?i:letter)\s+{L}\b"
+        r"|\b{L}\s+(?i:is|was|are|were|would\s+be)\s+(?i:correct|incorrect|right|wrong|not|the|a|an|also|true|false)\b"
+        r"|\(\s*{L}\s*\)"
+        r"|(?:^|[\s;]){L}[):]\s"
+    ).replace("{L}", _LABEL)
 )
 
 

@@ -45,7 +45,7 @@ from exam_delivery.blueprints import service as blueprints
 from exam_delivery.context import Delivery
 from exam_delivery.items.pool import ItemContent
 from exam_delivery.items.service import Catalog, refresh_if_short
-from shared.contracts import AttemptOwnership, AttemptSubmitted, SubmittedResponse, shown_label
+from shared.contracts import LABELS, AttemptOwnership, AttemptSubmitted, SubmittedResponse, shown_label
 from shared.domains import DOMAIN_BY_CODE
 from shared.errors import FieldError, Problem, conflict, field_problem, not_found, uuid_or_404
 from shared.times import iso_utc
@@ -356,7 +356,7 @@ async def save(
     set_selected = body.selected is not msgspec.UNSET
     flagged = None if body.flagged is msgspec.UNSET else body.flagged
     if not set_selected and flagged is None:
-        raise field_problem("selected", "send `selected` (A-D or null), `flagged`, or both")
+        raise field_problem("selected", f"send `selected` ({LABELS[0]}-{LABELS[-1]} or null), `flagged`, or both")
     selected = body.selected if set_selected else None
     cid = uuid.UUID(candidate_id)
     async with pool.acquire() as conn:
