@@ -20,12 +20,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from scoring.analysis.frame import Dense, Frame, ItemMeta, gather, response_matrix
-from scoring.stats import classical, irt, rates
+from scoring.stats import classical, consistency, irt, rates
 from shared.domains import DOMAIN_ORDER
 
 FLAG_MIN_N = 30  # no flag on fewer responses to an item version
@@ -359,6 +360,144 @@ def domain_subscores(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: 
     return DomainSubscores(codes=codes, correct=correct, total=total, col_domain=dom_of_meta[st.cols])
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreFigures:
+    """Test-level figures of a blueprint over the results of its current length."""
+
+    rows: NDArray[np.int64]  # the results counted: those of the current length
+    scope: ScopeStats  # item n and p over those rows
+    k: int  # the current question count
+    cut_percent: float
+    raw_cut: float
+    other_length: int  # results of another length, left out
+    mean: float
+    median: float
+    sd: float
+    skewness: float
+    kurtosis: float
+    minimum: int
+    maximum: int
+    edges: NDArray[np.float64]  # histogram bin edges (raw score)
+    counts: NDArray[np.int64]
+    kr20: float  # form-averaged
+    sem: float
+    csem_at_cut: float  # Lord's conditional SEM at the raw cut
+    passed: int
+    equated: int  # results decided against their form's equated cut
+
+
+def score_figures(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats) -> ScoreFigures:
+    """Distribution, reliability and SEMs of a blueprint's results of its current length.
+
+    The current length is that of the blueprint's latest started attempt (`current_row`);
+    results of an older length are counted in `other_length` and enter none of the figures.
+    """
+    latest = current_row(frame, rows)
+    k = int(frame.k[latest])
+    cut_percent = float(frame.cut_percent[latest])
+    same = frame.k[rows] == k
+    other = int(rows.shape[0] - int(same.sum()))
+    if other:
+        rows = rows[same]
+        st = scope_of(frame, meta, rows)  # item variances from the current-length results alone
+    T = frame.raw[rows].astype(np.float64)
+    raw_cut = cut_percent * k / 100.0
+    mean, median, sd, skew, kurt = distribution(T)
+    width = max(1, math.ceil((k + 1) / 60))
+    edges = np.arange(0, k + width + 1, width, dtype=np.float64)
+    counts, _ = np.histogram(T, bins=edges)
+    rel = form_averaged_kr20(T, k, st.n.astype(np.float64), np.nan_to_num(st.p))
+    sem = sd * math.sqrt(1.0 - rel) if math.isfinite(rel) and rel <= 1.0 else float("nan")
+    csem = float(classical.lord_csem(raw_cut, k)) if k > 1 else float("nan")
+    return ScoreFigures(
+        rows=rows,
+        scope=st,
+        k=k,
+        cut_percent=cut_percent,
+        raw_cut=raw_cut,
+        other_length=other,
+        mean=mean,
+        median=median,
+        sd=sd,
+        skewness=skew,
+        kurtosis=kurt,
+        minimum=int(T.min()),
+        maximum=int(T.max()),
+        edges=edges,
+        counts=counts,
+        kr20=rel,
+        sem=sem,
+        csem_at_cut=csem,
+        passed=int(frame.passed[rows].sum()),
+        equated=int(frame.equated[rows].sum()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DomainFigures:
+    code: str
+    items_per_form: float
+    mean_percent: float
+    sd_percent: float  # NaN from a single result
+    reliability: float  # the area's own form-averaged KR-20
+
+
+def domain_figures(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats) -> list[DomainFigures]:
+    """Per content area the rows sat: mean subscore percent, its SD, the area's own KR-20."""
+    sub = domain_subscores(frame, meta, rows, st)
+    out = []
+    for d, code in enumerate(sub.codes):
+        sat = sub.total[:, d] > 0
+        if not sat.any():
+            continue
+        score = sub.correct[sat, d]
+        pct = 100.0 * score / sub.total[sat, d]
+        k_d = float(sub.total[sat, d].mean())
+        in_d = sub.col_domain == d
+        # Whoever saw an item of the area is among `sat`: the n_j need no rescaling.
+        rel = form_averaged_kr20(score, k_d, st.n[in_d].astype(np.float64), np.nan_to_num(st.p[in_d]))
+        sd = float(pct.std(ddof=1)) if pct.size > 1 else float("nan")
+        out.append(DomainFigures(code, k_d, float(pct.mean()), sd, rel))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Rudner:
+    accuracy: float
+    consistency: float
+    theta_cut: float
+    n: int  # results with an ability estimate
+    calibration_id: int
+
+
+def rudner(
+    frame: Frame,
+    rows: NDArray[np.int64],
+    bp_id: str,
+    cut_percent: float,
+    state: IrtState | None,
+    theta: NDArray,
+    theta_se: NDArray,
+) -> Rudner | None:
+    """Rudner's accuracy and consistency, when a calibration places this blueprint's cut."""
+    if state is None or theta.shape[0] != frame.n:
+        return None
+    th, se = theta[rows], theta_se[rows]
+    ok = np.isfinite(th) & np.isfinite(se)
+    theta_c = state.theta_cut(bp_id, cut_percent)
+    if not ok.any() or theta_c is None:
+        return None
+    dec = irt.rudner(th[ok], se[ok], theta_c)
+    return Rudner(dec.accuracy, dec.consistency, theta_c, int(ok.sum()), state.calibration_id)
+
+
+def subkoviak(T: NDArray[np.float64], k: int, raw_cut: float, rel: float) -> consistency.DecisionConsistency | None:
+    """Subkoviak's classical agreement and kappa (before a calibration places the cut); None
+    where the scores give none."""
+    dec = consistency.subkoviak(T, k, raw_cut, rel)
+    return dec if math.isfinite(dec.agreement) else None
+
+
 # ---------------------------------------------------------------- pass rates
 
 
@@ -388,6 +527,24 @@ def pass_rate_selection(
         low_excluded = int((sel & f.low).sum())
         sel &= ~f.low
     return sel, low_excluded
+
+
+GroupBy = Literal["none", "week", "month", "blueprint", "group"]
+
+
+def pass_rate_groups(frame: Frame, sel: NDArray[np.bool_], group_by: GroupBy) -> rates.PassRates:
+    """Pass rates of the selected rows, overall ("none") or per week (epoch day of its Monday),
+    month (months since 1970-01), blueprint code or group code."""
+    passed = frame.passed[sel]
+    if group_by == "week":
+        return rates.pass_rates(passed, monday_of(frame.submitted[sel]))
+    if group_by == "month":
+        return rates.pass_rates(passed, month_of(frame.submitted[sel]))
+    if group_by == "blueprint":
+        return rates.pass_rates(passed, frame.blueprint[sel])
+    if group_by == "group":
+        return rates.pass_rates(passed, frame.group[sel])
+    return rates.pass_rates(passed)
 
 
 def monday_of(submitted: NDArray[np.float64]) -> NDArray[np.int64]:

@@ -8,7 +8,6 @@ request only selects and encodes.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -18,7 +17,7 @@ from scoring.analysis import analytics, dates, disclosure
 from scoring.analysis import schemas as s
 from scoring.analysis.analytics import DEFAULT_CUT_PERCENT, IrtState, ItemAnalysis, ScopeStats
 from scoring.analysis.frame import Frame, ItemMeta
-from scoring.stats import classical, consistency, irt, rates
+from scoring.stats import consistency, rates
 from scoring.wire import domain_name, finite_or_none, iso
 from shared.contracts import LABELS
 from shared.domains import DOMAIN_ORDER
@@ -99,98 +98,63 @@ def score_distribution(
     theta: NDArray,
     theta_se: NDArray,
 ) -> s.ScoreDistribution:
-    """Test-level and per-area figures of a blueprint, over the results of its current length.
-
-    The current length is that of the blueprint's latest started attempt (`current_row`);
-    results of an older length are counted in `other_length_excluded` and enter none of
-    the figures here (item statistics, pass rates and summaries still count them).
-    """
-    latest = analytics.current_row(frame, rows)
-    k = int(frame.k[latest])
-    cut_percent = float(frame.cut_percent[latest])
-    same = frame.k[rows] == k
-    other = int(rows.shape[0] - int(same.sum()))
-    if other:
-        rows = rows[same]
-        st = analytics.scope_of(frame, meta, rows)  # item variances from the current-length results alone
-    T = frame.raw[rows].astype(np.float64)
-    raw_cut = cut_percent * k / 100.0
-    mean, median, sd, skew, kurt = analytics.distribution(T)
-    width = max(1, math.ceil((k + 1) / 60))
-    edges = np.arange(0, k + width + 1, width, dtype=np.float64)
-    hist, _ = np.histogram(T, bins=edges)
-    rel = analytics.form_averaged_kr20(T, k, st.n.astype(np.float64), np.nan_to_num(st.p))
-    sem = sd * math.sqrt(1.0 - rel) if math.isfinite(rel) and rel <= 1.0 else float("nan")
-    csem = float(classical.lord_csem(raw_cut, k)) if k > 1 else float("nan")
-    passed = int(frame.passed[rows].sum())
-    equated = int(frame.equated[rows].sum())
-    decision = rudner(frame, rows, bp_id, cut_percent, state, theta, theta_se)
+    """Test-level and per-area figures of a blueprint, over the results of its current length
+    (`analytics.score_figures`); item statistics, pass rates and summaries still count the others."""
+    fig = analytics.score_figures(frame, meta, rows, st)
+    rows, n = fig.rows, int(fig.rows.shape[0])
+    decision = decision_of_rudner(analytics.rudner(frame, rows, bp_id, fig.cut_percent, state, theta, theta_se))
     if decision is None:
-        decision = subkoviak(T, k, raw_cut, rel)
+        scores = frame.raw[rows].astype(np.float64)
+        decision = decision_of_subkoviak(analytics.subkoviak(scores, fig.k, fig.raw_cut, fig.kr20), fig.raw_cut)
     return s.ScoreDistribution(
         blueprint_id=bp_id,
         blueprint_name=frame.blueprints.extra.get(bp_id, bp_id),
         computed_at=computed_at,
-        n=int(rows.shape[0]),
-        question_count=k,
-        mean=finite_or_none(mean),
-        median=finite_or_none(median),
-        sd=finite_or_none(sd),
-        skewness=finite_or_none(skew),
-        kurtosis=finite_or_none(kurt),
-        min=int(T.min()),
-        max=int(T.max()),
-        mean_percent=finite_or_none(100.0 * mean / k, 2),
+        n=n,
+        question_count=fig.k,
+        mean=finite_or_none(fig.mean),
+        median=finite_or_none(fig.median),
+        sd=finite_or_none(fig.sd),
+        skewness=finite_or_none(fig.skewness),
+        kurtosis=finite_or_none(fig.kurtosis),
+        min=fig.minimum,
+        max=fig.maximum,
+        mean_percent=finite_or_none(100.0 * fig.mean / fig.k, 2),
         histogram=[
-            s.HistogramBin(low=float(edges[i]), high=float(edges[i + 1]), count=int(hist[i]))
-            for i in range(hist.shape[0])
+            s.HistogramBin(low=float(fig.edges[i]), high=float(fig.edges[i + 1]), count=int(fig.counts[i]))
+            for i in range(fig.counts.shape[0])
         ],
-        cut_score_percent=cut_percent,
-        raw_cut=round(raw_cut, 2),
-        kr20=finite_or_none(rel),
-        sem=finite_or_none(sem),
-        csem_at_cut=finite_or_none(csem),
-        passed=passed,
-        pass_rate=finite_or_none(passed / rows.shape[0]),
-        cut_used={"raw": int(rows.shape[0]) - equated, "equated": equated},
-        domains=domain_means(frame, meta, rows, st),
+        cut_score_percent=fig.cut_percent,
+        raw_cut=round(fig.raw_cut, 2),
+        kr20=finite_or_none(fig.kr20),
+        sem=finite_or_none(fig.sem),
+        csem_at_cut=finite_or_none(fig.csem_at_cut),
+        passed=fig.passed,
+        pass_rate=finite_or_none(fig.passed / n),
+        cut_used={"raw": n - fig.equated, "equated": fig.equated},
+        domains=domain_means(frame, meta, rows, fig.scope),
         decision=decision,
-        other_length_excluded=other,
+        other_length_excluded=fig.other_length,
     )
 
 
-def rudner(
-    frame: Frame,
-    rows: NDArray[np.int64],
-    bp_id: str,
-    cut_percent: float,
-    state: IrtState | None,
-    theta: NDArray,
-    theta_se: NDArray,
-) -> s.DecisionAccuracy | None:
-    """Rudner's accuracy and consistency, when a calibration places this blueprint's cut."""
-    if state is None or theta.shape[0] != frame.n:
+def decision_of_rudner(dec: analytics.Rudner | None) -> s.DecisionAccuracy | None:
+    """Rudner's accuracy and consistency, when a calibration places the blueprint's cut."""
+    if dec is None:
         return None
-    th, se = theta[rows], theta_se[rows]
-    ok = np.isfinite(th) & np.isfinite(se)
-    theta_c = state.theta_cut(bp_id, cut_percent)
-    if not ok.any() or theta_c is None:
-        return None
-    dec = irt.rudner(th[ok], se[ok], theta_c)
     return s.DecisionAccuracy(
         method="rudner",
         accuracy=round(dec.accuracy, 4),
         consistency=round(dec.consistency, 4),
-        theta_cut=round(theta_c, 4),
-        n=int(ok.sum()),
-        calibration_id=state.calibration_id,
+        theta_cut=round(dec.theta_cut, 4),
+        n=dec.n,
+        calibration_id=dec.calibration_id,
     )
 
 
-def subkoviak(T: NDArray[np.float64], k: int, raw_cut: float, rel: float) -> s.DecisionAccuracy | None:
+def decision_of_subkoviak(dec: consistency.DecisionConsistency | None, raw_cut: float) -> s.DecisionAccuracy | None:
     """Subkoviak's classical agreement and kappa, before a calibration places the cut."""
-    dec = consistency.subkoviak(T, k, raw_cut, rel)
-    if not math.isfinite(dec.agreement):
+    if dec is None:
         return None
     return s.DecisionAccuracy(
         method="subkoviak",
@@ -204,29 +168,17 @@ def subkoviak(T: NDArray[np.float64], k: int, raw_cut: float, rel: float) -> s.D
 
 def domain_means(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats) -> list[s.DomainMean]:
     """Per content area: mean subscore percent, its SD, and the area's own form-averaged KR-20."""
-    sub = analytics.domain_subscores(frame, meta, rows, st)
-    out = []
-    for d, code in enumerate(sub.codes):
-        sat = sub.total[:, d] > 0
-        if not sat.any():
-            continue
-        score = sub.correct[sat, d]
-        pct = 100.0 * score / sub.total[sat, d]
-        k_d = float(sub.total[sat, d].mean())
-        in_d = sub.col_domain == d
-        # Whoever saw an item of the area is among `sat`: the n_j need no rescaling.
-        rel = analytics.form_averaged_kr20(score, k_d, st.n[in_d].astype(np.float64), np.nan_to_num(st.p[in_d]))
-        out.append(
-            s.DomainMean(
-                code=code,
-                name=domain_name(code),
-                items_per_form=round(k_d, 2),
-                mean_percent=finite_or_none(pct.mean(), 2),
-                sd_percent=finite_or_none(pct.std(ddof=1), 2) if pct.size > 1 else None,
-                reliability=finite_or_none(rel),
-            )
+    return [
+        s.DomainMean(
+            code=d.code,
+            name=domain_name(d.code),
+            items_per_form=round(d.items_per_form, 2),
+            mean_percent=finite_or_none(d.mean_percent, 2),
+            sd_percent=finite_or_none(d.sd_percent, 2),
+            reliability=finite_or_none(d.reliability),
         )
-    return out
+        for d in analytics.domain_figures(frame, meta, rows, st)
+    ]
 
 
 def blueprint_summary(
@@ -254,41 +206,42 @@ def blueprint_summary(
 def pass_rate_table(
     frame: Frame, computed_at: str, n_attempts: int, q: s.PassRateQuery, start: float | None, stop: float | None
 ) -> s.PassRates:
+    """The pass-rate table of a query over the frame (`start`/`stop` in epoch seconds)."""
     f = frame
     sel, low_excluded = analytics.pass_rate_selection(
         f, q.blueprint_id, q.candidate_group, start, stop, q.include_low_answer
     )
-    passed = f.passed[sel]
+    any_selected = bool(sel.any())
     overall = (
-        _groups(rates.pass_rates(passed), lambda g: "all")[0]
-        if passed.size
+        _groups(analytics.pass_rate_groups(f, sel, "none"), lambda g: "all")[0]
+        if any_selected
         else s.PassRateGroup(label="all", attempts=0, passed=0, pass_rate=None, ci_low=None, ci_high=None)
     )
     groups: list[s.PassRateGroup] = []
-    if passed.size and q.group_by == "none":
+    if not any_selected:
+        pass
+    elif q.group_by == "none":
         groups = [overall]
-    elif passed.size and q.group_by == "week":
+    elif q.group_by == "week":
         groups = _groups(
-            rates.pass_rates(passed, analytics.monday_of(f.submitted[sel])),
+            analytics.pass_rate_groups(f, sel, "week"),
             lambda g: dates.week_label(int(g)),
             lambda g: (dates.day(int(g)), dates.day(int(g) + 7)),
         )
-    elif passed.size and q.group_by == "month":
+    elif q.group_by == "month":
         groups = _groups(
-            rates.pass_rates(passed, analytics.month_of(f.submitted[sel])),
+            analytics.pass_rate_groups(f, sel, "month"),
             lambda g: dates.month(int(g)).strftime("%Y-%m"),
             lambda g: (dates.month(int(g)).isoformat(), dates.month(int(g) + 1).isoformat()),
         )
-    elif passed.size and q.group_by == "blueprint":
+    elif q.group_by == "blueprint":
         names = f.blueprints
         groups = _groups(
-            rates.pass_rates(passed, f.blueprint[sel]),
+            analytics.pass_rate_groups(f, sel, "blueprint"),
             lambda g: names.extra.get(names.values[int(g)], names.values[int(g)]),
         )
-    elif passed.size and q.group_by == "group":
-        groups = _groups(
-            rates.pass_rates(passed, f.group[sel]), lambda g: f.groups.values[int(g)] or "(none)"
-        )
+    elif q.group_by == "group":
+        groups = _groups(analytics.pass_rate_groups(f, sel, "group"), lambda g: f.groups.values[int(g)] or "(none)")
     return s.PassRates(
         group_by=q.group_by,
         groups=groups,

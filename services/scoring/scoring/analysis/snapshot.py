@@ -10,7 +10,6 @@ vectorised operations on arrays of length N, cached per snapshot and query.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +19,7 @@ from scoring.analysis import analytics, presenters
 from scoring.analysis import schemas as s
 from scoring.analysis.analytics import FLAG_MIN_N, IrtState, ScopeStats
 from scoring.analysis.frame import Dense, Frame, ItemMeta
-from scoring.wire import iso
+from scoring.wire import finite_or_none, iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +48,8 @@ class Snapshot:
         if i >= sorted_seq.shape[0] or sorted_seq[i] != seq:
             return None
         row = int(self.seq_order[i])
-        t, se = float(self.theta[row]), float(self.theta_se[row])
-        return (round(t, 4), round(se, 4)) if math.isfinite(t) and math.isfinite(se) else None
+        t, se = finite_or_none(self.theta[row]), finite_or_none(self.theta_se[row])
+        return (t, se) if t is not None and se is not None else None
 
     def default_blueprint(self) -> str | None:
         if not self.blueprints.blueprints:
