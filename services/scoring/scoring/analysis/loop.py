@@ -392,16 +392,27 @@ class StatsEngine:
                     if self._due():
                         await self.calibrate()
                 failures = 0
-                spent = time.perf_counter() - started
-                delay = min(MAX_BACKOFF_SECONDS, max(interval, BACKOFF_FACTOR * spent))
+                delay = pace_delay(time.perf_counter() - started, interval)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the loop must outlive a database restart
                 failures += 1
-                delay = backoff_delay(failures, interval, max(interval, FAILURE_BACKOFF_CAP))
+                delay = failure_delay(failures, interval)
                 _log.warning("stats_refresh_failed", error=type(exc).__name__, detail=str(exc)[:200],
                              failures=failures, retry_in=round(delay, 2))
             await asyncio.sleep(delay)
+
+
+def pace_delay(spent: float, interval: float) -> float:
+    """Seconds to the next tick after one that took `spent`: the tick, or three times a long
+    computation (about a quarter of a core at most), never more than MAX_BACKOFF_SECONDS."""
+    return min(MAX_BACKOFF_SECONDS, max(interval, BACKOFF_FACTOR * spent))
+
+
+def failure_delay(failures: int, interval: float) -> float:
+    """Seconds to the next try after `failures` failed ticks in a row: the shared backoff from
+    the tick, doubled after each further failure, at most FAILURE_BACKOFF_CAP (or the tick)."""
+    return backoff_delay(failures, interval, max(interval, FAILURE_BACKOFF_CAP))
 
 
 ENGINE_KEY = web.AppKey("stats_engine", StatsEngine)
