@@ -1,6 +1,7 @@
-"""The exam screen's countdown in a real browser: the warnings when 30 and 5
-minutes remain, and an accommodation granted mid-attempt reaching the timer at
-the next re-sync with the server."""
+"""The exam screen's countdown in a real browser: the warnings when 30, 5 and 1
+minutes remain (and, opened below a mark, the time really left by the server's
+count), and an accommodation granted mid-attempt reaching the timer at the next
+re-sync with the server."""
 
 from __future__ import annotations
 
@@ -57,24 +58,31 @@ async def _candidate_in_attempt(stack: Stack, page: Page, seconds: int) -> tuple
 
 
 @pytest.mark.parametrize(
-    ("mark", "text", "cls"),
+    ("mark", "text", "cls", "before"),
     [
-        (1800, "30 minutes left.", "warn"),
-        (300, "5 minutes left: make sure every question has an answer.", "bad"),
+        (1800, "30 minutes left.", "warn", None),
+        (300, "5 minutes left: make sure every question has an answer.", "bad", None),
+        # Opened at 1:08, the page says at once what is left, then the 1-minute warning replaces it.
+        (60, "1 minute left: your exam is submitted as it stands when the time is over.", "last",
+         "Less than 2 minutes left: make sure every question has an answer."),
     ],
-    ids=["30-minutes", "5-minutes"],
+    ids=["30-minutes", "5-minutes", "1-minute"],
 )
-async def test_a_warning_shows_when_the_countdown_crosses_its_mark(tstack, page, mark, text, cls):
+async def test_a_warning_shows_when_the_countdown_crosses_its_mark(tstack, page, mark, text, cls, before):
     # The attempt starts 8 s above the mark (less the part of a second the server rounds off).
     await _candidate_in_attempt(tstack, page, mark + 8)
     timer, warning = page.locator("#timer"), page.locator("#time-warning")
     await expect(timer).to_have_text(re.compile(rf"^{mark // 3600}:{mark % 3600 // 60:02d}:0\d$"))
-    await expect(warning).to_be_hidden()
+    if before is None:
+        await expect(warning).to_be_hidden()
+    else:
+        await expect(warning).to_have_text(before)
     await expect(timer).not_to_have_class(re.compile(rf"\b{cls}\b"))
 
-    await expect(warning).to_be_visible(timeout=20_000)
-    await expect(warning).to_have_text(text)
+    await expect(warning).to_have_text(text, timeout=20_000)
+    await expect(warning).to_be_visible()
     await expect(warning).to_have_attribute("role", "alert")
+    await expect(page.locator("#exam-top #time-warning")).to_be_visible()  # in the bar that stays on screen
     await expect(timer).to_have_class(re.compile(rf"\b{cls}\b"))
     left = await timer.inner_text()
     h, m, s = (int(x) for x in left.split(":"))
@@ -82,14 +90,25 @@ async def test_a_warning_shows_when_the_countdown_crosses_its_mark(tstack, page,
     await page.screenshot(path=str(artifact(f"candidate-timer-warning-{mark // 60}-min.png")), full_page=True)
 
 
-async def test_a_candidate_who_opens_the_exam_below_a_mark_is_warned_at_once(tstack, page):
-    """Reloading (or coming back) with four minutes left must not hide the 5-minute warning."""
-    await _candidate_in_attempt(tstack, page, 240)
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (240, "Less than 4 minutes left: make sure every question has an answer."),
+        (118, "Less than 2 minutes left: make sure every question has an answer."),
+        (50, "Less than 1 minute left: your exam is submitted as it stands when the time is over."),
+    ],
+    ids=["4-minutes", "1-58", "under-1-minute"],
+)
+async def test_a_candidate_who_opens_the_exam_below_a_mark_is_warned_at_once(tstack, page, seconds, text):
+    """Reloading (or coming back) below a mark must not hide the warning, and it says the
+    time the server says is left (1:58 left is "less than 2 minutes", never "5 minutes")."""
+    await _candidate_in_attempt(tstack, page, seconds)
     warning = page.locator("#time-warning")
     await expect(warning).to_be_visible()
-    await expect(warning).to_have_text("5 minutes left: make sure every question has an answer.")
+    await expect(warning).to_have_text(text)
     await page.reload()
-    await expect(warning).to_have_text("5 minutes left: make sure every question has an answer.")
+    await expect(page.locator("#q-heading")).to_have_text("Question 1 of 4")
+    await expect(warning).to_have_text(text)
 
 
 async def test_an_accommodation_mid_attempt_reaches_the_timer_at_the_next_resync(tstack, page):

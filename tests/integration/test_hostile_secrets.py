@@ -111,6 +111,8 @@ ALLOWLISTS: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
     # Before submission the candidate has no result: an empty list (and a 409 problem for the open attempt).
     ("GET", re.compile(r"/api/results"), {"results": {}, "next_cursor": None}),
     ("GET", re.compile(r"/api/results/[^/]+"), {"status": None}),
+    # The content areas' names, for the review grid (never an item's content).
+    ("GET", re.compile(r"/api/domains"), {"code": None, "name": None, "classic_count": None, "current_count": None}),
     ("GET", re.compile(r"/api/codebook"),
      {"icd10cm": CODE_SET, "hcpcs": CODE_SET, "cpt": {"name": None, "note": None}}),
     ("GET", re.compile(r"/api/codebook/icd10cm/search"),

@@ -71,16 +71,41 @@ closing the browser does not stop it. Every answer is saved as you go.</p>
 </section>
 """
 
-EXAM_BODY = """
-<div class="exam-bar" role="region" aria-label="Exam status">
-  <p id="exam-name" class="exam-name"></p>
-  <div id="codebook-host"></div>
-<script type="module" src="/static/codebook.js"></script>
-  <p>Time left: <span id="timer" class="timer" role="timer" aria-live="off">--:--:--</span></p>
-  <p id="queue-state" class="save-state" role="status" aria-live="polite"></p>
+# The exam pages (question screen and review) share one top bar: exam name, where the
+# candidate is, a large clock they may hide, the save state, "Save and leave" (never the
+# site's navigation or "Log out" while an attempt is open) and a row for tools.
+EXAM_TOP = """
+<link rel="stylesheet" href="/static/exam.css">
+<div id="exam-top" class="exam-top" role="region" aria-label="Exam status and tools">
+  <div class="exam-top-row">
+    <p id="exam-name" class="exam-name"></p>
+    <p id="q-count" class="exam-count">{count}</p>
+    <div class="exam-clock">
+      <span id="clock-box" class="clock-box"><span id="clock-label" class="clock-label">Time left</span>
+      <span id="timer" class="timer" role="timer" aria-labelledby="clock-label" aria-live="off">--:--:--</span></span>
+      <span id="clock-hidden-note" class="clock-label" hidden>Clock hidden</span>
+      <button type="button" id="clock-toggle" class="exam-tool" aria-controls="clock-box">Hide clock</button>
+    </div>
+  </div>
+  <div id="exam-tools" class="exam-tools">
+    {tools}
+    <p id="queue-state" class="save-state" role="status" aria-live="polite"></p>
+    <span class="exam-tools-end">{links}
+      <button type="button" id="leave" class="exam-tool">Save and leave</button></span>
+  </div>
+  <div id="save-alert" class="exam-offline" role="status" aria-live="polite" hidden></div>
+  <div id="time-warning" role="alert" class="exam-alert" hidden></div>
 </div>
-<div id="time-warning" role="alert" class="exam-alert" hidden></div>
-<div id="save-alert" role="alert" class="exam-alert bad" hidden></div>
+"""
+
+EXAM_BODY = EXAM_TOP.format(
+    count="Question – of –",
+    # The code book mounts its button here; per-question tools (strike-out, highlight,
+    # a note) go in #question-tools.
+    tools='<div id="codebook-host"></div>\n    <div id="question-tools" class="question-tools"></div>',
+    links='<a id="review-link" class="button exam-tool" href="#">Review and submit</a>',
+) + """
+<script type="module" src="/static/codebook.js"></script>
 <div class="exam-layout">
 <section class="exam-question" aria-labelledby="q-heading">
   <h2 id="q-heading" tabindex="-1">Question</h2>
@@ -90,47 +115,49 @@ EXAM_BODY = """
     <legend id="options-legend">Choose one answer</legend>
     <ul class="options" id="options"></ul>
   </fieldset>
-  <p id="answer-state" class="save-state" aria-live="polite"></p>
-  <div class="exam-actions">
+  <div class="exam-answer-row">
+    <p id="answer-state" class="save-state" aria-live="polite"></p>
+    <button type="button" id="clear">Clear answer</button>
+  </div>
+  <div class="exam-actions exam-move" role="group" aria-label="Move and flag">
     <button type="button" id="prev"><kbd>P</kbd>revious</button>
     <button type="button" id="flag" aria-pressed="false"><kbd>F</kbd>lag for review</button>
-    <button type="button" id="clear">Clear answer</button>
     <button type="button" id="next" class="primary"><kbd>N</kbd>ext</button>
   </div>
   <div id="part-box" class="exam-part" hidden></div>
-  <p><a id="review-link" class="button" href="#">Review and submit</a></p>
-  <p class="muted">Keyboard: <kbd>A</kbd>–<kbd>D</kbd> answer, <kbd>N</kbd> next, <kbd>P</kbd> previous,
+  <p class="muted kbd-hint">Keyboard: <kbd>A</kbd>–<kbd>D</kbd> answer, <kbd>N</kbd> next, <kbd>P</kbd> previous,
   <kbd>F</kbd> flag for review.</p>
 </section>
 <nav class="exam-nav" aria-labelledby="nav-h">
   <h2 id="nav-h">Questions</h2>
-  <p class="muted legend"><span class="key answered">answered</span> <span class="key flagged">flagged</span>
-  <span class="key current">current</span> <span class="key pending">not saved yet</span></p>
+  <ul class="muted legend">
+    <li><span class="key answered" id="key-answered"></span> answered</li>
+    <li><span class="key" id="key-unanswered"></span> not answered</li>
+    <li><span class="key" id="key-flagged"></span> flagged</li>
+    <li><span class="key current">1</span> current</li>
+    <li><span class="key pending"></span> not saved yet</li>
+  </ul>
   <ol class="navigator" id="navigator"></ol>
 </nav>
 </div>
 """
 
-REVIEW_BODY = """
-<div class="exam-bar" role="region" aria-label="Exam status">
-  <p id="exam-name" class="exam-name"></p>
-  <p>Time left: <span id="timer" class="timer" role="timer" aria-live="off">--:--:--</span></p>
-  <p id="queue-state" class="save-state" role="status" aria-live="polite"></p>
-</div>
-<div id="time-warning" role="alert" class="exam-alert" hidden></div>
-<div id="save-alert" role="alert" class="exam-alert bad" hidden></div>
-<section class="panel" aria-labelledby="sum-h">
+REVIEW_BODY = EXAM_TOP.format(count="Review", tools="", links="") + """
+<section class="review-head" aria-labelledby="sum-h">
 <h2 id="sum-h">Before you submit</h2>
 <p id="review-summary">Loading…</p>
 </section>
-<div class="row">
-<section aria-labelledby="unanswered-h"><h2 id="unanswered-h">Unanswered</h2>
-<div id="unanswered"></div></section>
-<section aria-labelledby="flagged-h"><h2 id="flagged-h">Flagged for review</h2>
-<div id="flagged"></div></section>
+<div class="review-filters" role="group" aria-label="Show questions">
+  <button type="button" data-filter="all" aria-pressed="true">All</button>
+  <button type="button" data-filter="unanswered" aria-pressed="false">Unanswered</button>
+  <button type="button" data-filter="flagged" aria-pressed="false">Flagged</button>
 </div>
-<p class="exam-actions"><a id="back-link" class="button" href="#">Back to the questions</a>
-<button type="button" id="submit" class="primary">Submit exam</button></p>
+<p id="review-shown" class="muted" role="status" aria-live="polite"></p>
+<ul id="review-grid" class="review-grid" aria-label="Questions"></ul>
+<div class="review-submit">
+  <a id="back-link" class="button" href="#">Back to the questions</a>
+  <button type="button" id="submit" class="primary">Submit exam</button>
+</div>
 """
 
 RESULT_BODY = """

@@ -35,7 +35,7 @@ from item_bank.schemas import (
     TransitionIn,
     VersionList,
 )
-from shared.auth import SERVICE, STAFF
+from shared.auth import ANY_USER, SERVICE, STAFF
 from shared.contracts import FeedPage
 from shared.db import POOL_KEY
 from shared.domains import DOMAIN_BY_CODE, DOMAINS
@@ -64,7 +64,12 @@ def _year(request: web.Request) -> int:
     return request.app[SETTINGS_KEY].current_code_set_year
 
 
-@routes.get("/api/domains", roles=STAFF, response=list[DomainOut], summary="The 17 CPC content areas")
+@routes.get(
+    "/api/domains",
+    roles=ANY_USER,
+    response=list[DomainOut],
+    summary="The 17 CPC content areas (every signed-in user: the exam's review names the areas)",
+)
 async def list_domains(request: web.Request) -> web.Response:
     return json_response(_DOMAINS)
 

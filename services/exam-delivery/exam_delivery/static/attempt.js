@@ -1,13 +1,18 @@
 // The exam screen: one question at a time, a navigator, flags, keyboard
 // shortcuts, a countdown driven by the server, and answers that are never lost
-// (a local queue sends each change until the server acknowledges it).
+// (a local queue sends each change until the server acknowledges it). The next
+// few questions are fetched ahead (stems and options: the server never sends a
+// key), so moving on works through a lost connection.
 
 import { ApiError, flash, h, requireRole } from "/static/common/mockcert.js";
 import {
-  Countdown, LABELS, SaveQueue, attemptIdFromPath, confirmDialog, renderQueueState, request, showBox, warningText,
+  Countdown, LABELS, SaveQueue, attemptIdFromPath, confirmDialog, examChrome, icon, renderQueueState, request, showBox,
+  warningText,
 } from "/static/exam-common.js";
 
 const RESYNC_MS = 30000;
+const PREFETCH = 3; // questions fetched ahead of the one on screen
+const WARNING_FADE_MS = 60000; // the 30-minute warning steps aside after a minute; 5 and 1 stay
 const id = attemptIdFromPath();
 const base = `/api/attempts/${encodeURIComponent(id)}`;
 const el = (x) => document.getElementById(x);
@@ -20,6 +25,8 @@ let over = false;
 const questions = new Map(); // position -> question as the server sent it
 const local = new Map(); // position -> {selected?, flagged?} changed on this page (wins over the server's copy)
 let shown = 0; // the position whose question is on screen (0 while one loads)
+let loadFailed = false; // the question on screen could not be fetched (offline): shown again when back online
+const loading = new Map(); // position -> the request in flight (a prefetch and a click share it)
 const queue = new SaveQueue(id, () => { renderQueueState(queue); renderNavigator(); renderAnswerState(); });
 queue.onClosed = (err) => {
   if (queue.closed) finish("Answers are closed: " + err.message);
@@ -63,7 +70,11 @@ function renderNavigator() {
     const a = answered(it.position);
     const f = flagged(it.position);
     const p = queue.has(it.position);
-    b.className = [a ? "answered" : "", f ? "flagged" : "", p ? "pending" : ""].join(" ").trim();
+    const cls = [a ? "answered" : "", f ? "flagged" : "", p ? "pending" : ""].join(" ").trim();
+    if (b.className !== cls || !b.firstChild) {
+      b.className = cls;
+      b.replaceChildren(...[h("span", {}, String(it.position)), a && icon("check"), f && icon("flag")].filter(Boolean));
+    }
     b.setAttribute("aria-current", it.position === current ? "true" : "false");
     b.disabled = over || it.locked;
     const parts = [`Question ${it.position}`, a ? "answered" : "not answered"];
@@ -88,11 +99,39 @@ function renderAnswerState() {
   box.className = "save-state saved";
 }
 
+// Questions fetched are kept in memory and in this tab's sessionStorage (stems and options
+// as the server sends them, never a key), so a question fetched ahead shows offline.
+const cacheKey = (pos) => `mockcert.question.${id}.${pos}`;
+
+function cachedQuestion(pos) {
+  try { return JSON.parse(sessionStorage.getItem(cacheKey(pos)) || "null"); } catch { return null; }
+}
+
+function cacheQuestion(pos, q) {
+  try { sessionStorage.setItem(cacheKey(pos), JSON.stringify(q)); } catch { /* full or blocked: memory only */ }
+}
+
 async function loadQuestion(pos) {
   if (questions.has(pos)) return questions.get(pos);
-  const { data } = await request("GET", `${base}/questions/${pos}`);
-  questions.set(pos, data);
-  return data;
+  if (!loading.has(pos)) {
+    loading.set(pos, request("GET", `${base}/questions/${pos}`)
+      .then(({ data }) => { questions.set(pos, data); cacheQuestion(pos, data); return data; })
+      .finally(() => loading.delete(pos)));
+  }
+  try {
+    return await loading.get(pos);
+  } catch (err) {
+    const kept = err instanceof ApiError ? null : cachedQuestion(pos); // no connection: the copy kept in this tab
+    if (kept) { questions.set(pos, kept); return kept; }
+    throw err;
+  }
+}
+
+// Fetch the next few open questions in the background; failures are quiet (they load on demand).
+function prefetch(from) {
+  for (let pos = from + 1; pos <= Math.min(items.length, from + PREFETCH); pos++) {
+    if (!items[pos - 1].locked && !questions.has(pos)) loadQuestion(pos).catch(() => {});
+  }
 }
 
 async function go(pos, { focus = true } = {}) {
@@ -103,6 +142,7 @@ async function go(pos, { focus = true } = {}) {
   history.replaceState(null, "", `#q=${pos}`);
   renderNavigator();
   el("q-heading").textContent = `Question ${pos} of ${items.length}`;
+  el("q-count").textContent = `Question ${pos} of ${items.length}`;
   el("prev").disabled = pos === 1 || items[pos - 2].locked;
   el("next").disabled = pos === items.length || items[pos].locked;
   if (!questions.has(pos)) {
@@ -116,13 +156,22 @@ async function go(pos, { focus = true } = {}) {
   try {
     q = await loadQuestion(pos);
   } catch (err) {
-    el("stem").textContent = "";
+    if (current !== pos) return;
     el("options").replaceChildren();
-    flash(err instanceof ApiError ? err.message : "The question could not be loaded: check your connection.", "error");
-    if (err instanceof ApiError && err.status === 409) await resync();
+    if (err instanceof ApiError) {
+      el("stem").textContent = "";
+      flash(err.message, "error");
+      if (err.status === 409) await resync();
+    } else {
+      // Offline and not fetched ahead: said where the question would be, and gone once it shows.
+      loadFailed = true;
+      el("stem").textContent = "This question could not be loaded: no connection to the server. "
+        + "It shows here as soon as the connection returns; your answers so far are kept.";
+    }
     return;
   }
   if (current !== pos) return; // the candidate moved on while it loaded
+  loadFailed = false;
   el("q-domain").textContent = q.domain_name;
   el("stem").textContent = q.stem;
   const chosen = selectedOf(pos);
@@ -135,6 +184,21 @@ async function go(pos, { focus = true } = {}) {
   renderFlag();
   renderAnswerState();
   if (focus) el("q-heading").focus();
+  prefetch(pos);
+  // Per-question tools (strike-out, highlight, a note) follow the question on screen.
+  document.dispatchEvent(new CustomEvent("mockcert:question", { detail: { attemptId: id, position: pos, question: q } }));
+}
+
+// Back online: a question that could not be loaded is fetched and shown, the rest fetched ahead.
+function onOnline() {
+  if (over) return;
+  if (loadFailed || shown !== current) {
+    loadFailed = false;
+    go(current, { focus: false });
+  } else {
+    prefetch(current);
+  }
+  resync();
 }
 
 function renderFlag() {
@@ -142,12 +206,14 @@ function renderFlag() {
   const b = el("flag");
   b.setAttribute("aria-pressed", f ? "true" : "false");
   b.classList.toggle("on", f);
-  b.replaceChildren(h("kbd", {}, "F"), f ? "lagged for review" : "lag for review");
+  b.replaceChildren(icon("flag"), h("span", {}, h("kbd", {}, "F"), f ? "lagged" : "lag for review"));
 }
 
 // The local copy of a position follows every change, saved or not (the queue says which are saved).
 function remember(pos, change) {
   local.set(pos, { ...(local.get(pos) || {}), ...change });
+  const kept = cachedQuestion(pos);
+  if (kept) cacheQuestion(pos, { ...kept, ...change }); // the tab's copy never shows an older answer
   if ("selected" in change) items[pos - 1].answered = change.selected !== null;
   if ("flagged" in change) items[pos - 1].flagged = change.flagged;
 }
@@ -259,9 +325,15 @@ function finish(message) {
 document.addEventListener("DOMContentLoaded", async () => {
   requireRole("candidate");
   el("review-link").href = `/exam/attempts/${encodeURIComponent(id)}/review`;
+  examChrome(id, queue);
+  let fade = null;
   countdown = new Countdown(el("timer"), {
-    onWarning: (mark) => showBox("time-warning", warningText(mark)),
-    onZero: () => finish("Time is over. Your exam is being submitted as it stands."),
+    onWarning: (mark, left, late) => {
+      clearTimeout(fade);
+      showBox("time-warning", warningText(mark, left, late));
+      if (mark >= 1800) fade = setTimeout(() => { if (!over) showBox("time-warning", ""); }, WARNING_FADE_MS);
+    },
+    onZero: () => { clearTimeout(fade); finish("Time is over. Your exam is being submitted as it stands."); },
   });
   let first;
   try {
@@ -273,6 +345,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
   if (first.status !== "in_progress") { location.replace(`/exam/attempts/${encodeURIComponent(id)}/result`); return; }
   el("exam-name").textContent = first.blueprint_name;
+  el("key-answered").replaceChildren(icon("check"));
+  el("key-flagged").replaceChildren(icon("flag"));
   document.title = `${first.blueprint_name} · mockcert`;
   applySummary(first);
   renderQueueState(queue);
@@ -281,7 +355,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   el("flag").addEventListener("click", toggleFlag);
   el("clear").addEventListener("click", clearAnswer);
   document.addEventListener("keydown", onKey);
-  window.addEventListener("beforeunload", (ev) => { if (queue.size()) { ev.preventDefault(); ev.returnValue = ""; } });
+  window.addEventListener("online", onOnline);
   setInterval(resync, RESYNC_MS);
   const wanted = Number((location.hash.match(/q=(\d+)/) || [])[1] || 0);
   const start = wanted && items[wanted - 1] && !items[wanted - 1].locked

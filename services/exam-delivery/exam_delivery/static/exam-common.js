@@ -1,5 +1,6 @@
 // What the exam pages share: the queue of unsaved answers, the countdown driven
-// by the server's deadline, a confirmation dialog, and small formatters.
+// by the server's deadline, the exam's top bar (clock, "Save and leave", the
+// offline banner), a confirmation dialog, icons, and small formatters.
 
 import { ApiError, h, logout, session } from "/static/common/mockcert.js";
 
@@ -50,6 +51,7 @@ export class SaveQueue {
     this.timer = null;
     this.lastError = "";
     window.addEventListener("online", () => this.flush());
+    window.addEventListener("offline", () => this.onChange());
   }
 
   size() { return Object.keys(this.pending).length; }
@@ -149,7 +151,12 @@ export class SaveQueue {
   }
 }
 
-// A countdown to the server's deadline: `sync` takes the server's seconds_remaining.
+// The warnings: when 30, 5 and 1 minutes are left (largest first: crossing two at once
+// ends on the smaller).
+export const WARNING_MARKS = [1800, 300, 60];
+
+// A countdown to the server's deadline: `sync` takes the server's seconds_remaining, so the
+// warnings follow the server's clock (an accommodation, a re-sync), never the page's start.
 export class Countdown {
   constructor(el, { onWarning = () => {}, onZero = () => {} } = {}) {
     this.el = el;
@@ -175,13 +182,15 @@ export class Countdown {
     this.el.textContent = clock(left);
     this.el.classList.toggle("warn", left <= 1800 && left > 300);
     this.el.classList.toggle("bad", left <= 300);
+    this.el.classList.toggle("last", left <= 60);
     if (this.last === null) {
-      // Opened (or reloaded) with under 5 minutes left: the urgent warning at once, as if just
-      // crossed (under 30 minutes the timer's colour says it; an alert would only interrupt).
-      if (left <= 300 && left > 0) this.onWarning(300, left);
+      // Opened (or reloaded) with under 5 minutes left: a warning at once that says the time
+      // really left by the server's count (under 30 minutes the timer's colour says it; an
+      // alert would only interrupt).
+      if (left <= 300 && left > 0) this.onWarning(left <= 60 ? 60 : 300, left, true);
     } else {
-      for (const mark of [1800, 300]) {
-        if (this.last > mark && left <= mark && left > 0) this.onWarning(mark, left);
+      for (const mark of WARNING_MARKS) {
+        if (this.last > mark && left <= mark && left > 0) this.onWarning(mark, left, false);
       }
     }
     this.last = left;
@@ -205,17 +214,31 @@ export function duration(seconds) {
 
 export function when(iso) { return iso ? new Date(iso).toLocaleString() : "—"; }
 
-export function warningText(mark) {
-  return mark >= 1800 ? "30 minutes left." : "5 minutes left: make sure every question has an answer.";
+// What a warning says. `late`: the page opened (or reloaded) already below the mark, so it
+// says the time actually left ("Less than 2 minutes left"), never the mark it missed.
+export function warningText(mark, left = mark, late = false) {
+  const last = "1 minute left: your exam is submitted as it stands when the time is over.";
+  const fill = "make sure every question has an answer.";
+  if (!late) {
+    if (mark >= 1800) return "30 minutes left.";
+    if (mark >= 300) return `5 minutes left: ${fill}`;
+    return last;
+  }
+  const minutes = Math.ceil(left / 60);
+  if (left % 60 === 0) return minutes === 1 ? last : `${minutes} minutes left: ${fill}`;
+  if (minutes === 1) return "Less than 1 minute left: your exam is submitted as it stands when the time is over.";
+  return `Less than ${minutes} minutes left: ${fill}`;
 }
 
 // A modal confirmation (<dialog>: focus is trapped and Escape cancels). Resolves true on confirm.
-export function confirmDialog(title, text, confirmLabel) {
+// `text` is a sentence, or a list of nodes (paragraphs, a list) for a longer body.
+export function confirmDialog(title, text, confirmLabel, cancelLabel = "Cancel") {
   return new Promise((resolve) => {
     const yes = h("button", { type: "button", class: "primary" }, confirmLabel);
-    const no = h("button", { type: "button" }, "Cancel");
-    const dialog = h("dialog", { class: "exam-dialog", "aria-labelledby": "dialog-title" },
-      h("h2", { id: "dialog-title" }, title), h("p", {}, text), h("p", { class: "exam-actions" }, no, yes));
+    const no = h("button", { type: "button" }, cancelLabel);
+    const body = Array.isArray(text) ? h("div", { id: "dialog-text" }, ...text) : h("p", { id: "dialog-text" }, text);
+    const dialog = h("dialog", { class: "exam-dialog", "aria-labelledby": "dialog-title", "aria-describedby": "dialog-text" },
+      h("h2", { id: "dialog-title" }, title), body, h("p", { class: "exam-actions" }, no, yes));
     const done = (value) => { dialog.close(); dialog.remove(); resolve(value); };
     yes.addEventListener("click", () => done(true));
     no.addEventListener("click", () => done(false));
@@ -241,6 +264,23 @@ export function queueText(queue) {
   return { text: `Saving ${n} change(s)…`, cls: "pending" };
 }
 
+// The banner under the top bar: offline (or the server refusing for now), with the number
+// of answers waiting in this browser; gone once they are all sent.
+export function offlineText(queue) {
+  const n = queue.size();
+  const answers = `${n} answer${n === 1 ? "" : "s"}`;
+  if (queue.closed) return "";
+  if (!navigator.onLine) {
+    return n ? `Offline: ${answers} waiting. They are kept in this browser and sent when the connection returns.`
+      : "Offline: no answers waiting. New answers are kept in this browser and sent when the connection returns.";
+  }
+  if (queue.failing && n) {
+    return `Not saved yet: ${answers} waiting (${queue.lastError}). They are kept in this browser and sent again `
+      + "automatically; do not clear your browser data.";
+  }
+  return "";
+}
+
 export function renderQueueState(queue) {
   const el = document.getElementById("queue-state");
   if (el) {
@@ -248,8 +288,77 @@ export function renderQueueState(queue) {
     el.textContent = text;
     el.className = `save-state ${cls}`;
   }
-  showBox("save-alert", queue.failing && queue.size()
-    ? `${queue.size()} change(s) are not saved on the server yet (${queue.lastError}). They are kept in this browser and `
-      + "sent again automatically. Do not clear your browser data; check your connection."
-    : "");
+  showBox("save-alert", offlineText(queue));
+}
+
+// Small icons drawn in the text's colour (aria-hidden: a word always says the same).
+const ICONS = {
+  check: [["M2.5 8.5l3.5 3.5 7.5-8", false]],
+  flag: [["M3.5 15V1.5", false], ["M4 2h9l-2.5 3.5L13 9H4z", true]],
+};
+
+export function icon(name) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", `icon icon-${name}`);
+  for (const [d, filled] of ICONS[name]) {
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", d);
+    if (filled) path.setAttribute("class", "fill");
+    svg.append(path);
+  }
+  return svg;
+}
+
+// The exam's top bar, on the question screen and the review: the site's header goes (no
+// navigation, no "Log out" during an exam), the clock can be hidden (remembered per attempt),
+// and "Save and leave" sends what is waiting, says the clock keeps running, and goes to the
+// dashboard. Leaving with answers still unsent asks before the browser's own prompt would.
+export function examChrome(attemptId, queue) {
+  const header = document.querySelector("body > header.topbar");
+  if (header) header.hidden = true;
+  const top = document.getElementById("exam-top");
+  const flashBox = document.getElementById("flash");
+  if (top && flashBox) top.after(flashBox); // messages under the bar, not above it
+
+  const clockKey = `mockcert.clock-hidden.${attemptId}`;
+  const toggle = document.getElementById("clock-toggle");
+  const showClock = (hidden) => {
+    document.getElementById("clock-box").hidden = hidden;
+    document.getElementById("clock-hidden-note").hidden = !hidden;
+    toggle.textContent = hidden ? "Show clock" : "Hide clock";
+  };
+  let hidden = false;
+  try { hidden = localStorage.getItem(clockKey) === "1"; } catch { /* storage blocked: shown */ }
+  showClock(hidden);
+  toggle.addEventListener("click", () => {
+    hidden = !hidden;
+    try { if (hidden) localStorage.setItem(clockKey, "1"); else localStorage.removeItem(clockKey); } catch { /* kept for this page */ }
+    showClock(hidden);
+  });
+
+  let leaving = false;
+  document.getElementById("leave").addEventListener("click", async () => {
+    const ok = await confirmDialog("Save and leave?", [
+      h("p", {}, "Your answers are saved on the server. The clock keeps running while you are away: "
+        + "the exam is submitted as it stands at its deadline, whether or not you come back."),
+      h("p", {}, "To carry on, open the exam again from My exams before the time is over."),
+    ], "Save and leave", "Stay in the exam");
+    if (!ok) return;
+    if (!(await queue.drain(5000))) {
+      const n = queue.size();
+      const still = await confirmDialog("Some answers are not saved yet",
+        `${n} answer${n === 1 ? " is" : "s are"} kept only in this browser for now: they are sent when you open `
+        + "this exam again here. Leave anyway?", "Leave anyway", "Stay in the exam");
+      if (!still) return;
+    }
+    leaving = true;
+    location.href = "/exam";
+  });
+  window.addEventListener("beforeunload", (ev) => {
+    if (!leaving && queue.size()) { ev.preventDefault(); ev.returnValue = ""; }
+  });
 }

@@ -1,9 +1,12 @@
-// The review screen: what is unanswered or flagged, then a confirmed submission.
-// Unsaved changes are sent first; the exam is not submitted while any is waiting.
+// The review screen: every question in a grid (answered, unanswered, flagged, its
+// content area), filters, and a submission confirmed in a dialog that counts what is
+// unanswered and flagged. Unsaved changes are sent first; the exam is not submitted
+// while any is waiting.
 
 import { ApiError, flash, h, requireRole } from "/static/common/mockcert.js";
 import {
-  Countdown, SaveQueue, attemptIdFromPath, confirmDialog, renderQueueState, request, showBox, warningText,
+  Countdown, SaveQueue, attemptIdFromPath, confirmDialog, examChrome, icon, renderQueueState, request, showBox,
+  warningText,
 } from "/static/exam-common.js";
 
 const id = attemptIdFromPath();
@@ -13,6 +16,13 @@ const resultUrl = `${examUrl}/result`;
 const el = (x) => document.getElementById(x);
 const queue = new SaveQueue(id, () => { renderQueueState(queue); if (summary) render(); });
 let summary = null;
+let filter = "all";
+let areas = new Map(); // domain code -> area name (GET /api/domains); never the code on screen
+const FILTERS = {
+  all: { label: "All", test: () => true, empty: "" },
+  unanswered: { label: "Unanswered", test: (r) => !r.answered, empty: "Every question has an answer." },
+  flagged: { label: "Flagged", test: (r) => r.flagged, empty: "No question is flagged." },
+};
 
 function state(item) {
   const c = queue.change(item.position);
@@ -22,30 +32,73 @@ function state(item) {
   };
 }
 
-function list(positions, empty) {
-  if (!positions.length) return h("p", { class: "muted" }, empty);
-  return h("ul", { class: "exam-review-list" }, ...positions.map((it) => h("li", {},
-    it.locked
-      ? h("span", {}, `Question ${it.position} (${it.domain}, closed part)`)
-      : h("a", { href: `${examUrl}#q=${it.position}` }, `Question ${it.position}`, h("span", { class: "muted" }, ` (${it.domain})`)))));
+function cell(r) {
+  const area = areas.get(r.domain);
+  const label = [`Question ${r.position}`, r.answered ? "answered" : "not answered"];
+  if (r.flagged) label.push("flagged");
+  if (area) label.push(area);
+  if (r.locked) label.push("closed part, cannot be reopened");
+  return h("li", {}, h("button", {
+    type: "button", class: `review-cell ${r.answered ? "answered" : "unanswered"}${r.flagged ? " flagged" : ""}`,
+    "data-pos": r.position, "aria-label": label.join(", "), disabled: r.locked,
+    onclick: () => { location.href = `${examUrl}#q=${r.position}`; },
+  },
+  h("span", { class: "cell-num" }, String(r.position)),
+  h("span", { class: "cell-state" }, r.answered ? icon("check") : null, r.answered ? "Answered" : "Unanswered"),
+  r.flagged ? h("span", { class: "cell-flag" }, icon("flag"), "Flagged") : null,
+  area ? h("span", { class: "cell-area" }, area) : null,
+  r.locked ? h("span", { class: "cell-area" }, "Closed part") : null));
+}
+
+function rowsNow() {
+  return summary.items.map((it) => ({ ...it, ...state(it) }));
 }
 
 function render() {
-  const rows = summary.items.map((it) => ({ ...it, ...state(it) }));
+  const rows = rowsNow();
   const unanswered = rows.filter((r) => !r.answered);
   const flagged = rows.filter((r) => r.flagged);
   const done = rows.length - unanswered.length;
   el("review-summary").textContent =
     `You answered ${done} of ${rows.length} questions; ${unanswered.length} unanswered, ${flagged.length} flagged for review.`;
-  el("unanswered").replaceChildren(list(unanswered, "Every question has an answer."));
-  el("flagged").replaceChildren(list(flagged, "No question is flagged."));
+  for (const b of document.querySelectorAll(".review-filters button")) {
+    const f = b.dataset.filter;
+    b.textContent = `${FILTERS[f].label} (${rows.filter(FILTERS[f].test).length})`;
+    b.setAttribute("aria-pressed", f === filter ? "true" : "false");
+  }
+  const shown = rows.filter(FILTERS[filter].test);
+  el("review-grid").replaceChildren(...shown.map(cell));
+  el("review-shown").textContent = shown.length
+    ? `Showing ${filter === "all" ? "all" : FILTERS[filter].label.toLowerCase()} questions: ${shown.length}.`
+    : FILTERS[filter].empty;
 }
 
+function setFilter(f) {
+  filter = f;
+  render();
+}
+
+async function loadAreas() {
+  try {
+    const { data } = await request("GET", "/api/domains");
+    areas = new Map(data.map((d) => [d.code, d.name]));
+    if (summary) render();
+  } catch { /* offline: the grid shows without area names until the next visit */ }
+}
+
+function plural(n, one, many) { return `${n} ${n === 1 ? one : many}`; }
+
 async function submit() {
-  const unanswered = summary.items.filter((it) => !state(it).answered).length;
-  const ok = await confirmDialog("Submit your exam?",
-    `${unanswered ? `${unanswered} question(s) have no answer. ` : ""}After submitting you cannot change any answer.`,
-    "Submit exam");
+  const rows = rowsNow();
+  const unanswered = rows.filter((r) => !r.answered).length;
+  const flagged = rows.filter((r) => r.flagged).length;
+  const ok = await confirmDialog("Submit your exam?", [
+    h("p", {}, `You answered ${rows.length - unanswered} of ${rows.length} questions.`),
+    h("ul", { class: "dialog-counts" },
+      h("li", {}, unanswered ? `${plural(unanswered, "question", "questions")} unanswered` : "No question unanswered"),
+      h("li", {}, flagged ? `${plural(flagged, "question", "questions")} flagged for review` : "No question flagged")),
+    h("p", {}, "After submitting you cannot change any answer."),
+  ], "Submit exam", "Back to the review");
   if (!ok) return;
   const button = el("submit");
   button.disabled = true;
@@ -67,8 +120,13 @@ async function submit() {
 document.addEventListener("DOMContentLoaded", async () => {
   requireRole("candidate");
   el("back-link").href = examUrl;
+  examChrome(id, queue);
+  for (const b of document.querySelectorAll(".review-filters button")) {
+    b.addEventListener("click", () => setFilter(b.dataset.filter));
+  }
+  loadAreas();
   const countdown = new Countdown(el("timer"), {
-    onWarning: (mark) => showBox("time-warning", warningText(mark)),
+    onWarning: (mark, left, late) => showBox("time-warning", warningText(mark, left, late)),
     onZero: () => { showBox("time-warning", "Time is over. Your exam is being submitted as it stands."); setTimeout(() => { location.href = resultUrl; }, 3000); },
   });
   try {
@@ -83,7 +141,6 @@ document.addEventListener("DOMContentLoaded", async () => {
   render();
   renderQueueState(queue);
   el("submit").addEventListener("click", submit);
-  window.addEventListener("beforeunload", (ev) => { if (queue.size()) { ev.preventDefault(); ev.returnValue = ""; } });
   queue.flush();
   setInterval(async () => {
     try { countdown.sync((await request("GET", base)).data.seconds_remaining); } catch { /* offline: keep counting */ }
