@@ -168,6 +168,22 @@ async def test_no_serious_violation(world, page, axe, role, path, ready):
     await axe(page, _name(role, path))
 
 
+NARROW = [p for p in PAGES if p[0] == "candidate" and p[1] != "/admin"]
+
+
+@pytest.mark.parametrize(("role", "path", "ready"), NARROW, ids=[_name(r, p) for r, p, _ in NARROW])
+async def test_candidate_pages_at_390_px(world, page, axe, role, path, ready):
+    """A phone: no serious violation, and nothing to scroll sideways."""
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await _open(page, world, role, path, ready)
+    await axe(page, _name(role, path) + "-390")
+    width = await page.evaluate("document.scrollingElement.scrollWidth")
+    wide = await page.evaluate(
+        "[...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > innerWidth)"
+        ".slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`)")
+    assert width <= 390, f"{path} is {width} px wide at 390 px: {wide}"
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 async def test_no_serious_violation_on_the_exam_offline_with_an_answer_waiting(world, page, context, axe, width):
     await page.set_viewport_size({"width": width, "height": 900})

@@ -68,13 +68,15 @@ async function begin(bp) {
 function attemptsTable(attempts) {
   const done = attempts.filter((a) => a.status !== "in_progress");
   if (!done.length) return h("p", { class: "muted" }, "No finished attempts yet.");
-  return h("table", {},
+  const short = (iso) => new Date(iso).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+  // On a phone the table scrolls inside its own (focusable) region, never the page.
+  return h("div", { class: "table-wrap", role: "region", "aria-label": "Your attempts", tabindex: "0" }, h("table", { class: "exam-attempts" },
     h("thead", {}, h("tr", {}, ...["Exam", "Started", "Status", "Answered", "Result"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, ...done.map((a) => h("tr", {},
-      h("td", {}, a.blueprint_name), h("td", {}, when(a.started_at)),
+      h("td", {}, a.blueprint_name), h("td", {}, short(a.started_at)),
       h("td", {}, a.status === "expired" ? "submitted when time ran out" : "submitted"),
       h("td", {}, `${a.answered_count} of ${a.question_count}`),
-      h("td", {}, h("a", { href: `/exam/attempts/${encodeURIComponent(a.id)}/result` }, "See result"))))));
+      h("td", {}, h("a", { href: `/exam/attempts/${encodeURIComponent(a.id)}/result` }, "See result")))))));
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
