@@ -64,7 +64,7 @@ async def test_import_page_reports_created_and_refused_rows(stack, page):
     await login_as(page, stack, author)
     await page.goto(f"{stack.base_url}/instructor/import")
     await expect(page.locator("#report")).to_have_text("No import yet.")
-    await page.get_by_label("File (.jsonl or .csv)").set_input_files(
+    await page.get_by_label("File (").set_input_files(
         files=[{"name": "mixed.jsonl", "mimeType": "application/x-ndjson", "buffer": data}]
     )
     await page.get_by_role("button", name="Import").click()
@@ -112,7 +112,7 @@ async def test_review_queue_sends_back_with_a_comment_kept_in_the_audit_trail(st
     await card.get_by_label("Comment (required to send back)").fill(comment)
     await card.get_by_role("button", name="Send back to draft").click()
     await expect(card).to_contain_text("Sent back to draft")
-    await card.get_by_role("link", name=re.compile(r"HCPCS v1")).click()
+    await card.get_by_role("link", name=re.compile(r"HCPCS Level II v1")).click()
     await page.wait_for_url(f"{stack.base_url}/instructor/items/{created['id']}")
 
     await expect(page.locator("#item-head .status-badge")).to_have_text("draft")

@@ -329,3 +329,10 @@ async def test_an_item_is_found_by_its_id_or_the_first_eight_hex_digits(stack):
         assert item_id in [i["id"] for i in page["items"]], q
     status, page = await stack.request("GET", f"/api/items?q={item_id}", author)
     assert page["total"] == 1
+    # Eight hex digits may also be a word of the text (a marker, a reference number): both are found.
+    word = uuid.uuid4().hex[:8]
+    status, marked = await stack.request(
+        "POST", "/api/items", author, json=item("oste", stem=f"Which term about the oste is in case {word}?")
+    )
+    status, page = await stack.request("GET", f"/api/items?q={word}", author)
+    assert marked["id"] in [i["id"] for i in page["items"]]

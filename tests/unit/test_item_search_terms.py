@@ -67,6 +67,7 @@ def test_item_ids_full_or_eight_hex_digits():
     assert id_prefix(full) == full.replace("-", "")
     assert parse(full).id_prefix == full.replace("-", "")
     assert parse("3F2A9C1E").id_prefix == "3f2a9c1e"
+    assert parse("a86adadf").tsquery == "'a86adadf'"  # or a word of the text that looks like one
     assert parse("3f2a9c1e-4b").id_prefix == "3f2a9c1e4b"
     assert id_prefix("3f2a9c1") is None  # seven: too short to name one item
     assert id_prefix("deadbeefzz") is None

@@ -29,7 +29,11 @@ LIST_BODY = f"""
 <form id="filters" class="panel filters" role="search" aria-label="Find items">
 <div class="row">
   <div class="field"><label for="f-q">Text in question or options</label>
-    <input id="f-q" name="q" type="search" data-field="q" placeholder="e.g. laterality, J3420"></div>
+    <input id="f-q" name="q" type="search" data-field="q" placeholder="e.g. laterality, E11.9, J3420, an item id"
+      aria-describedby="f-q-help">
+    <p id="f-q-help" class="muted">Whole words (<code>lateral*</code> for a prefix, <code>"a phrase"</code>,
+    <code>OR</code>, <code>-word</code>), codes exactly or by prefix (E11.9, E11, J3420, 99213), or an item id
+    (its first 8 characters are enough).</p></div>
   <div class="field"><label for="f-domain">Domain</label>
     <select id="f-domain" name="domain" data-field="domain"><option value="">All domains</option>
     {_DOMAIN_OPTIONS}</select></div>
@@ -50,8 +54,34 @@ LIST_BODY = f"""
 </form>
 <section aria-labelledby="results-h">
 <h2 id="results-h">Items</h2>
+<p id="result-count" role="status" aria-live="polite"></p>
+<form id="bulk-bar" class="panel bulk-bar" aria-labelledby="bulk-h" novalidate>
+  <h3 id="bulk-h">With the selected items (<span id="bulk-count">0</span>)</h3>
+  <p class="muted">Tick items in the list (or all shown), then choose an action: each item is done on its own,
+  and the report says which the workflow refused and why.</p>
+  <div class="row">
+    <div class="field"><label for="bulk-comment">Comment (required to return to draft)</label>
+      <input id="bulk-comment" name="comment" type="text" maxlength="2000" data-field="comment"></div>
+    <div class="field"><label for="bulk-tags">Tags to add (comma-separated)</label>
+      <input id="bulk-tags" name="tags" type="text" list="tag-list" autocomplete="off" data-field="tags"></div>
+  </div>
+  <p>
+    <button type="button" data-action="submit_for_review">Send for review</button>
+    <button type="button" data-action="approve">Approve</button>
+    <button type="button" data-action="return">Return to draft</button>
+    <button type="button" data-action="retire" class="danger">Retire</button>
+    <button type="button" data-action="tag">Add tags</button>
+  </p>
+  <datalist id="tag-list"></datalist>
+  <div id="bulk-report" aria-live="polite"></div>
+</form>
 <div id="results" aria-live="polite"></div>
 <p><button type="button" id="more" hidden>Show more</button></p>
+<p>Export the items these filters find:
+  <button type="button" class="export" data-format="jsonl">JSON lines</button>
+  <button type="button" class="export" data-format="csv">CSV</button>
+  <button type="button" class="export" data-format="moodle">Moodle XML</button>
+  <button type="button" class="export" data-format="qti">QTI 2.1 package</button></p>
 </section>
 """
 
@@ -88,8 +118,9 @@ EDITOR_BODY = f"""
     <textarea id="rationale" name="rationale" rows="5" maxlength="8000" required
       data-field="rationale"></textarea>
   </div>
-  <div class="field"><label for="tags">Tags (comma-separated)</label>
-    <input id="tags" name="tags" type="text" data-field="tags"></div>
+  <div class="field"><label for="tags">Tags (comma-separated; suggestions are the tags in use)</label>
+    <input id="tags" name="tags" type="text" list="tag-list" autocomplete="off" data-field="tags">
+    <datalist id="tag-list"></datalist></div>
   <div class="field"><label for="code_set_year">Code-set year</label>
     <input id="code_set_year" name="code_set_year" type="number" min="2000" max="2100"
       data-field="code_set_year"
@@ -110,7 +141,7 @@ EDITOR_BODY = f"""
 
 ITEM_BODY = """
 <div id="item-head" class="panel" aria-live="polite"></div>
-<div id="actions" class="panel" aria-labelledby="actions-h">
+<div id="actions" class="panel" aria-labelledby="actions-h" tabindex="-1">
   <h2 id="actions-h">Review</h2>
   <div id="action-buttons"></div>
   <form id="transition-form" novalidate>
@@ -124,7 +155,7 @@ ITEM_BODY = """
   <h3>Key and rationale</h3>
   <div id="current-key"></div>
 </section>
-<section class="panel" aria-labelledby="stats-h">
+<section class="panel" aria-labelledby="stats-h" id="statistics">
   <h2 id="stats-h">Item statistics</h2>
   <div id="stats" aria-live="polite"><p class="muted">Loading…</p></div>
 </section>
@@ -147,21 +178,40 @@ ITEM_BODY = """
 
 REVIEW_BODY = """
 <p>Versions waiting for review, newest first. You cannot approve a version you wrote.</p>
+<form id="bulk-bar" class="panel bulk-bar" aria-labelledby="bulk-h" novalidate>
+  <h2 id="bulk-h">With the selected versions (<span id="bulk-count">0</span>)</h2>
+  <p><label><input type="checkbox" id="select-all"> Select all shown</label></p>
+  <div class="field"><label for="bulk-comment">Comment (required to return to draft)</label>
+    <input id="bulk-comment" name="comment" type="text" maxlength="2000" data-field="comment"></div>
+  <p><button type="button" class="primary" data-action="approve">Approve selected</button>
+    <button type="button" data-action="return">Return selected to draft</button></p>
+  <div id="bulk-report" aria-live="polite"></div>
+</form>
 <div id="queue" aria-live="polite"></div>
 <p><button type="button" id="more" hidden>Show more</button></p>
 """
 
-IMPORT_BODY = """
+IMPORT_BODY = f"""
 <form id="import-form" class="panel" novalidate>
   <p>JSON lines (one item per line, the fields of the item form) or CSV with the columns
-  <code>domain, stem, option_a, option_b, option_c, option_d, key, rationale, tags, code_set_year,
-  references</code>
-  (tags separated by <code>;</code>, references as a JSON array). Imported items arrive as drafts.</p>
-  <div class="field"><label for="file">File (.jsonl or .csv)</label>
-    <input id="file" name="file" type="file" accept=".jsonl,.ndjson,.json,.csv,text/csv" required
-      data-field="body">
+  <code>id, version, status, domain, stem, option_a, option_b, option_c, option_d, key, rationale, tags,
+  code_set_year, references</code>
+  (tags separated by <code>;</code>, references as a JSON array; id, version and status come from an export
+  and may be left empty for new items). A <strong>Moodle XML</strong> file (multiple-choice questions with
+  one correct answer; the category names the area) or an <strong>IMS QTI 2.1</strong> package (.zip) is
+  read too. New items arrive as drafts; a row with the id of an item of this bank updates that item with a
+  new draft version (unchanged rows are left alone).</p>
+  <p>Start from a template: <button type="button" class="template" data-format="csv">CSV template</button>
+    <button type="button" class="template" data-format="jsonl">JSON lines template</button></p>
+  <div class="field"><label for="file">File (.jsonl, .csv, .xml or .zip)</label>
+    <input id="file" name="file" type="file" required data-field="body"
+      accept=".jsonl,.ndjson,.json,.csv,.xml,.zip,text/csv,application/xml,application/zip">
   </div>
-  <p><button class="primary" type="submit">Import</button></p>
+  <div class="field"><label for="import-domain">Area for questions whose file names none (Moodle, QTI)</label>
+    <select id="import-domain" name="domain" data-field="domain"><option value="">None: refuse them</option>
+    {_DOMAIN_OPTIONS}</select></div>
+  <p><button type="button" id="dry-run">Check only (dry run)</button>
+    <button class="primary" type="submit">Import</button></p>
 </form>
 <section class="panel" aria-labelledby="report-h">
   <h2 id="report-h">Report</h2>
@@ -169,8 +219,12 @@ IMPORT_BODY = """
 </section>
 <section class="panel" aria-labelledby="export-h">
   <h2 id="export-h">Export</h2>
+  <p>Every item's latest version, with its id, version and status (to export only what a search finds, use the
+  export buttons under the item list).</p>
   <p><button type="button" id="export-jsonl">Download JSON lines</button>
-  <button type="button" id="export-csv">Download CSV</button></p>
+  <button type="button" id="export-csv">Download CSV</button>
+  <button type="button" id="export-moodle">Download Moodle XML</button>
+  <button type="button" id="export-qti">Download QTI 2.1 package</button></p>
 </section>
 """
 

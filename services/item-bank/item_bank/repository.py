@@ -108,7 +108,8 @@ LIMIT $2
 # One filter for every combination: each is skipped when its parameter is NULL. Words are a
 # to_tsquery('simple', ...) text built by item_bank.search (quoted lexemes only); codes are
 # matched by containment in the codes the database extracted (exact code or prefix, one GIN
-# index); an id prefix is hex digits compared with the id's own (dashes left out).
+# index); an id prefix is hex digits compared with the id's own (dashes left out), or the
+# same text as a word.
 _SEARCH_FILTER = """
 v.is_latest
   AND ($1::text IS NULL OR v.domain = $1)
@@ -117,9 +118,14 @@ v.is_latest
   AND ($4::text IS NULL OR v.item_author_id = $4 OR i.created_by_name = $4)
   AND ($5::int IS NULL OR v.code_set_year = $5)
   AND ($6::int IS NULL OR v.code_set_year < $6)
-  AND ($7::text IS NULL OR v.search_words @@ to_tsquery('simple', $7))
   AND ($8::text[] IS NULL OR v.codes @> $8::text[])
-  AND ($9::text IS NULL OR left(replace(v.item_id::text, '-', ''), length($9)) = $9)
+  AND (
+    ($9::text IS NULL AND ($7::text IS NULL OR v.search_words @@ to_tsquery('simple', $7)))
+    -- What looks like an id may also be a word of the text ("a86adadf"): either matches.
+    OR ($9::text IS NOT NULL AND (
+        left(replace(v.item_id::text, '-', ''), length($9)) = $9
+        OR ($7::text IS NOT NULL AND v.search_words @@ to_tsquery('simple', $7))))
+  )
 """
 
 # The keyset (created_at, item_id) pages newest first.

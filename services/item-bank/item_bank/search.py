@@ -37,7 +37,7 @@ _STRIP = str.maketrans({"'": " ", "\\": " ", ":": " ", "&": " ", "|": " ", "!": 
 class Terms(msgspec.Struct, frozen=True):
     """The search box's text, understood. Empty parts are None."""
 
-    id_prefix: str | None = None  # lower-case hex digits, no dashes
+    id_prefix: str | None = None  # lower-case hex digits, no dashes (the text may also be a word)
     codes: tuple[str, ...] = ()  # upper case, no dots: every one must be in the item's codes
     tsquery: str | None = None  # for to_tsquery('simple', ...)
     empty: bool = False  # the text held nothing searchable: nothing matches
@@ -138,7 +138,8 @@ def parse(q: str) -> Terms:
         return Terms(empty=True)
     prefix = id_prefix(text)
     if prefix is not None:
-        return Terms(id_prefix=prefix)
+        # An id, or the same characters as a word of the text: either finds the item.
+        return Terms(id_prefix=prefix, tsquery=_clause(text))
     codes: list[str] = []
     parts: list[str] = []  # clauses and "|" markers, in order
     for token in _TOKEN.findall(text):

@@ -1,5 +1,5 @@
 import { api, flash, h, requireRole, showProblem } from "/static/item-bank/common/mockcert.js";
-import { itemIdFromPath, question } from "/static/item-bank/question.js";
+import { itemIdFromPath, question, suggestTags } from "/static/item-bank/question.js";
 
 const LABELS = ["A", "B", "C", "D"];
 let baseVersion = null;
@@ -37,7 +37,7 @@ function preview(form) {
   const body = read(form);
   const target = document.getElementById("preview");
   target.replaceChildren(
-    question(body.stem, body.options),
+    question(body.stem, body.options, { key: body.key || null }),
     h("p", { class: "muted" }, body.key ? `Key: ${body.key}` : "No key chosen yet"));
 }
 
@@ -119,6 +119,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     }
   }
   form.addEventListener("input", () => { preview(form); scheduleLint(form); });
+  form.tags.addEventListener("input", () => suggestTags(api, form.tags));
+  form.tags.addEventListener("focus", () => suggestTags(api, form.tags));
   form.addEventListener("change", () => { preview(form); scheduleLint(form); });
   preview(form);
   if (itemId) scheduleLint(form);

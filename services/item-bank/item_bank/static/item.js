@@ -1,8 +1,25 @@
 import { api, flash, fmtPercent, h, requireRole, session, showProblem } from "/static/item-bank/common/mockcert.js";
-import { STATUS_LABEL, badge, itemIdFromPath, question, when } from "/static/item-bank/question.js";
+import { STATUS_LABEL, areaNames, badge, itemIdFromPath, question, when } from "/static/item-bank/question.js";
 
 const itemId = itemIdFromPath();
 let current = null;
+let names = {};
+
+// What each statistical flag means and what to do about it (the item quality table's flags).
+const FLAG_ADVICE = {
+  too_hard: ["Too hard (under 20 % correct)",
+    "Check the key first; then whether the stem asks what the rationale answers. Edit, or retire if it cannot be fixed."],
+  doubtful: ["Hard (20–30 % correct)", "Read the distractors: is one also defensible? Edit the item if so."],
+  review_difficulty: ["Easy (90–96 % correct)", "Make a distractor more plausible, or keep it as an easy item."],
+  too_easy: ["Too easy (96 % or more correct)",
+    "The distractors do not work: edit them, or retire the item."],
+  weak_discrimination: ["Low discrimination",
+    "Strong and weak candidates answer it alike: look for ambiguity in the stem or a second right answer; edit."],
+  non_functioning_distractor: ["A distractor does not work",
+    "Replace the distractor nobody (or the strong candidates) chooses; edit."],
+  possible_miskey: ["Possible miskey",
+    "Strong candidates prefer a distractor: check the key against the code book. Edit the key, or retire."],
+};
 
 function fmt(x, digits = 2) {
   return x === null || x === undefined ? "—" : Number(x).toFixed(digits);
@@ -13,9 +30,14 @@ function renderHead(item) {
     ? (item.approved_version === item.version ? "this version is in service"
       : `version ${item.approved_version} is in service until this one is approved`)
     : "no version in service";
+  const area = names[item.domain] || item.domain;
   document.getElementById("item-head").replaceChildren(...[
-    h("p", {}, h("strong", {}, `${item.domain} · version ${item.version} of ${item.versions} `), badge(item.status),
+    h("p", {}, h("strong", { id: "item-area", title: item.domain }, area),
+      h("strong", {}, ` · version ${item.version} of ${item.versions} `), badge(item.status),
       " ", h("span", { class: "muted" }, inService)),
+    h("p", {}, "Item id ", h("code", { id: "item-id" }, item.id), " ",
+      h("button", { type: "button", class: "small", onclick: () => navigator.clipboard?.writeText(item.id)
+        .then(() => flash("Item id copied.", "ok"), () => {}) }, "Copy id")),
     h("p", { class: "muted" }, `Written by ${item.author_name} on ${when(item.updated_at)}; item created by `
       + `${item.created_by_name} on ${when(item.created_at)}. Code set ${item.code_set_year}.`),
     item.tags.length ? h("p", {}, "Tags: ", ...item.tags.map((t) => h("span", { class: "badge" }, t))) : null,
@@ -24,11 +46,11 @@ function renderHead(item) {
       : h("p", {}, h("a", { class: "button", href: `/instructor/items/${item.id}/edit` },
         item.status === "approved" ? "Edit (writes a new version)" : "Edit")),
   ].filter(Boolean));
-  document.title = `Item ${item.domain} v${item.version} · mockcert`;
+  document.title = `Item ${item.id.slice(0, 8)} · ${area} v${item.version} · mockcert`;
 }
 
 function renderCurrent(item) {
-  document.getElementById("current").replaceChildren(question(item.stem, item.options));
+  document.getElementById("current").replaceChildren(question(item.stem, item.options, { key: item.key }));
   document.getElementById("current-key").replaceChildren(...[
     h("p", {}, h("strong", {}, `Key: ${item.key}`)),
     h("p", { class: "question-stem" }, item.rationale),
@@ -131,7 +153,17 @@ async function renderStats() {
   const rows = (data && Array.isArray(data.items) ? data.items : []).filter((s) => !s.item_id || s.item_id === itemId);
   if (!rows.length) { box.replaceChildren(h("p", { class: "muted" }, "No statistics yet.")); return; }
   rows.sort((a, b) => b.version - a.version);
-  box.replaceChildren(h("table", {},
+  const flagged = [...new Set(rows.flatMap((s) => s.flags || []))];
+  const advice = flagged.length ? h("div", { id: "what-to-do" },
+    h("h3", {}, "What to do"),
+    h("ul", {}, ...flagged.map((f) => h("li", { dataset: { flag: f } },
+      h("strong", {}, (FLAG_ADVICE[f] || [f])[0]), ": ", (FLAG_ADVICE[f] || [f, ""])[1]))),
+    h("p", {},
+      current && current.status !== "in_review"
+        ? h("a", { class: "button", href: `/instructor/items/${itemId}/edit` }, "Edit this item") : null, " ",
+      h("a", { href: "#actions" }, current && current.approved_version ? "Retire it (Review, above)"
+        : "Review and status (above)"))) : null;
+  box.replaceChildren(...[h("table", {},
     h("thead", {}, h("tr", {}, ...["Version", "Responses (n)", "Difficulty (p)", "Discrimination (r_pb)",
       "Corrected r_pb", "Options chosen", "Flags"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, ...rows.map((s) => h("tr", {},
@@ -140,7 +172,8 @@ async function renderStats() {
       h("td", { title: s.suppression_reason || null }, s.options_suppressed
         ? `withheld: fewer than ${data.option_min_n} responses`
         : (s.options || []).map((o) => `${o.label} ${fmtPercent(o.share, 0)}`).join(", ")),
-      h("td", {}, ...(s.flags || []).map((f) => h("span", { class: "badge flag" }, f))))))));
+      h("td", {}, ...(s.flags || []).map((f) => h("span", { class: "badge flag", title: f },
+        (FLAG_ADVICE[f] || [f])[0]))))))), advice].filter(Boolean));
 }
 
 async function load() {
@@ -163,6 +196,7 @@ async function load() {
 
 document.addEventListener("DOMContentLoaded", async () => {
   requireRole("instructor", "admin");
+  names = await areaNames(api);
   const saved = new URLSearchParams(location.search).get("saved");
   document.getElementById("diff-form").addEventListener("submit", showDiff);
   document.getElementById("transition-form").addEventListener("submit", (ev) => ev.preventDefault());

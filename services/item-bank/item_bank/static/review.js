@@ -1,7 +1,15 @@
 import { api, flash, h, requireRole, session, showProblem } from "/static/item-bank/common/mockcert.js";
-import { question, shortText, when } from "/static/item-bank/question.js";
+import { areaNames, bulkReport, itemLink, question, shortText, when } from "/static/item-bank/question.js";
 
 let cursor = null;
+let names = {};
+const selected = new Set();
+
+function updateCount() {
+  document.getElementById("bulk-count").textContent = String(selected.size);
+  const boxes = [...document.querySelectorAll("#queue input.select-item")];
+  document.getElementById("select-all").checked = boxes.length > 0 && boxes.every((b) => b.checked);
+}
 
 function card(item) {
   const me = session().user;
@@ -12,8 +20,10 @@ function card(item) {
   const act = async (to) => {
     try {
       await api("POST", `/api/items/${item.id}/transitions`, { to, comment: comment.value, version: item.version });
+      selected.delete(item.id);
+      updateCount();
       section.replaceChildren(h("p", {}, `${to === "approved" ? "Approved" : "Sent back to draft"}: `,
-        h("a", { href: `/instructor/items/${item.id}` }, `${item.domain} v${item.version}`), " ",
+        h("a", { href: `/instructor/items/${item.id}` }, `${names[item.domain] || item.domain} v${item.version}`), " ",
         h("span", { class: "muted" }, shortText(item.stem, 160))));
       flash(to === "approved" ? "Approved." : "Sent back to draft.", "ok");
     } catch (err) {
@@ -29,10 +39,15 @@ function card(item) {
       h("button", { type: "button", onclick: () => act("draft") }, "Send back to draft")),
     own ? h("p", { class: "muted" }, "You wrote this version: another instructor must approve it.") : null,
   ].filter(Boolean));
-  const section = h("section", { class: "panel", "aria-label": `${item.domain} item by ${item.author_name}` },
-    h("h2", {}, h("a", { href: `/instructor/items/${item.id}` }, `${item.domain} · version ${item.version}`)),
-    h("p", { class: "muted" }, `By ${item.author_name}, ${when(item.updated_at)}`),
-    question(item.stem, item.options, { name: `q-${item.id}` }),
+  const area = names[item.domain] || item.domain;
+  const box = h("input", { type: "checkbox", class: "select-item", value: item.id,
+    "aria-label": `Select ${area} item ${item.id.slice(0, 8)}`,
+    onchange: (ev) => { if (ev.target.checked) selected.add(item.id); else selected.delete(item.id); updateCount(); } });
+  const section = h("section", { class: "panel", "aria-label": `${area} item by ${item.author_name}`,
+    dataset: { id: item.id } },
+    h("h2", {}, box, " ", h("a", { href: `/instructor/items/${item.id}` }, `${area} · version ${item.version}`)),
+    h("p", { class: "muted" }, "Item ", itemLink(item.id), ` · by ${item.author_name}, ${when(item.updated_at)}`),
+    question(item.stem, item.options, { name: `q-${item.id}`, key: item.key }),
     h("p", {}, h("strong", {}, `Key: ${item.key}. `), item.rationale),
     form);
   return section;
@@ -49,14 +64,47 @@ async function load(append) {
     more.hidden = !cursor;
     const cards = page.items.map(card);
     if (append) box.append(...cards);
-    else box.replaceChildren(...(cards.length ? cards : [h("p", { class: "muted" }, "Nothing is waiting for review.")]));
+    else {
+      selected.clear();
+      box.replaceChildren(...(cards.length ? cards : [h("p", { class: "muted" }, "Nothing is waiting for review.")]));
+    }
+    updateCount();
   } catch (err) {
     showProblem(err, null);
   }
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+async function runBulk(action) {
+  const bar = document.getElementById("bulk-bar");
+  if (!selected.size) { flash("Select at least one version first.", "error"); return; }
+  const body = { ids: [...selected], action };
+  const comment = bar.elements.comment.value.trim();
+  if (comment) body.comment = comment;
+  try {
+    const r = await api("POST", "/api/items/bulk", body);
+    document.getElementById("bulk-report").replaceChildren(...bulkReport(r));
+    flash(`${r.done} done, ${r.refused} refused.`, r.refused ? "warn" : "ok");
+    await load(false);
+  } catch (err) {
+    showProblem(err, bar);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
   requireRole("instructor", "admin");
   document.getElementById("more").addEventListener("click", () => load(true));
+  const bar = document.getElementById("bulk-bar");
+  bar.addEventListener("submit", (ev) => ev.preventDefault());
+  for (const button of bar.querySelectorAll("button[data-action]")) {
+    button.addEventListener("click", () => runBulk(button.dataset.action));
+  }
+  document.getElementById("select-all").addEventListener("change", (ev) => {
+    for (const b of document.querySelectorAll("#queue input.select-item")) {
+      b.checked = ev.target.checked;
+      if (b.checked) selected.add(b.value); else selected.delete(b.value);
+    }
+    updateCount();
+  });
+  names = await areaNames(api);
   load(false);
 });
