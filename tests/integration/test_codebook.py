@@ -98,6 +98,11 @@ async def test_a_code_page_has_its_place_notes_and_inherited_notes(stack, candid
     inherited = {n["code"]: n for n in e119["inherited"]}
     assert "E11" in inherited and inherited["E11"]["excludes1"] == e11["excludes1"]
 
+    # A category alone in its block (B20): under its chapter, and its page answers.
+    status, b20 = await get(stack, "/api/codebook/icd10cm/codes/B20", candidate)
+    assert status == 200 and b20["kind"] == "category" and b20["billable"]
+    assert [p["code"] for p in b20["parents"]] == ["1"]
+
     status, body = await get(stack, "/api/codebook/icd10cm/codes/I10", candidate)
     assert "high blood pressure" in body["includes"] and body["excludes1"] and body["excludes2"]
 

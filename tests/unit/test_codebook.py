@@ -33,6 +33,17 @@ def test_the_index_holds_the_whole_shipped_release(index):
     assert index.find("E11.99") is None
 
 
+def test_the_tree_has_no_loop_and_every_code_hangs_under_a_chapter(index):
+    # The package names a block that holds a single category like the category (B20, Z66): one
+    # entry, the category, under the chapter; never a code that is its own parent.
+    assert not [e.code for e in index.entries.values() if e.parent == e.code or e.code in e.children]
+    assert {index.ancestors(e)[0].kind for e in index.entries.values() if e.kind != "chapter"} == {"chapter"}
+    for code in ("B20", "Z66", "T07"):
+        entry = index.entries[code]
+        assert entry.kind == "category" and [a.code for a in index.ancestors(entry)] == [entry.parent]
+    assert index.entries["T07"].children == ["T07.XXXA", "T07.XXXD", "T07.XXXS"]
+
+
 @pytest.mark.parametrize("query, expected, within", [
     ("type 2 diabetes", "E11.9", 5), ("Type 2 Diabetes Mellitus", "E11", 1), ("high blood pressure", "I10", 1),
     ("colles fracture", "S52.53", 3), ("otitis media", "H66.9", 3), ("kidney stones", "N20.0", 1),

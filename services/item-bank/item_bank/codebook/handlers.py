@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import AsyncIterator
 
 import structlog
@@ -43,10 +44,19 @@ CPT_NOTE = ("The CPT manual is the candidate's own, as at the real exam: CPT des
 NOT_FOUND = (404, "no such code in this code set")
 
 
+_build_lock = threading.Lock()
+
+
 @functools.cache
-def _icd_index() -> icd.Index:
-    """The index is plain data, the same for every app of the process: built once."""
+def _built_index() -> icd.Index:
     return icd.build()
+
+
+def _icd_index() -> icd.Index:
+    """The index is plain, read-only data, the same for every app of the process: built once,
+    by one thread (two apps starting at once wait for the same build)."""
+    with _build_lock:
+        return _built_index()
 
 
 @functools.cache

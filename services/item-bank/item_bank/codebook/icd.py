@@ -199,9 +199,9 @@ class Index:
 
     def ancestors(self, entry: Entry) -> list[Entry]:
         """From the chapter down to the parent."""
-        chain = []
+        chain: list[Entry] = []
         parent = entry.parent
-        while parent is not None:
+        while parent is not None and parent != entry.code and len(chain) < 10:  # the tree is at most 8 deep
             chain.append(self.entries[parent])
             parent = self.entries[parent].parent
         return chain[::-1]
@@ -243,15 +243,22 @@ def seventh_character(index: Index, entry: Entry) -> tuple[str, str, list[tuple[
 def build() -> Index:
     """Every code of the shipped release, and the search index over titles and listed terms."""
     entries: dict[str, Entry] = {}
-    for order, code in enumerate(cm.get_all_codes(True)):
+    for order, code in enumerate(_tabular_order()):
         if code in entries:
             continue  # a block named like a code (B99): the code is the one looked up
-        kind = _KINDS[_kind_of(code)]
+        parent = cm.get_parent(code) or None
+        if parent == code:
+            # A block that holds one category of the same name (B20, Z66): one entry, the category,
+            # directly under the chapter.
+            parent = cm.get_parent(code, prioritize_blocks=True) or None
+            kind: Kind = "category"
+        else:
+            kind = _KINDS[_kind_of(code)]
         entries[code] = Entry(code=code, title=clean(cm.get_description(code)), kind=kind,
                               billable=kind not in ("chapter", "block") and cm.is_leaf(code),
-                              order=order, parent=cm.get_parent(code) or None)
+                              order=order, parent=parent)
     for entry in entries.values():
-        if entry.parent is not None:
+        if entry.parent is not None and entry.parent != entry.code:
             entries[entry.parent].children.append(entry.code)
     by_compact = {e.code.replace(".", ""): e.code for e in entries.values() if e.kind not in ("chapter", "block")}
 
@@ -289,6 +296,24 @@ def build() -> Index:
     return Index(entries=entries, by_compact=by_compact, compact_sorted=sorted(by_compact),
                  doc_code=doc_code, doc_term=doc_term, doc_score=doc_score, postings=postings,
                  vocabulary=sorted(postings))
+
+
+def _tabular_order() -> list[str]:
+    """Every code, chapters first and each followed by what lies under it, as the tabular list
+    prints them. Walked here rather than taken from `cm.get_all_codes`, which fills a module-level
+    list on its first call: two threads calling it at once can each see it half-filled."""
+    chapters = []
+    number = 1
+    while cm.is_valid_item(str(number)) and cm.is_chapter(str(number)):
+        chapters.append(str(number))
+        number += 1
+    out: list[str] = []
+    stack = chapters[::-1]
+    while stack:
+        code = stack.pop()
+        out.append(code)
+        stack.extend(reversed(cm.get_children(code)))
+    return out
 
 
 def _kind_of(code: str) -> str:
