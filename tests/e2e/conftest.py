@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -71,3 +72,38 @@ MED_ITEM = {
 def artifact(name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+# axe-core, pinned in tests/e2e/axe/package-lock.json and installed there by `npm ci` (make test-e2e).
+AXE_JS = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: `make test-e2e` installs it (npm ci in tests/e2e/axe)")
+    return AXE_JS.read_text()
+
+
+@pytest.fixture
+def axe(axe_source: str):
+    """`await axe(page, name)`: run axe-core on the page as it is; fail on a serious or critical violation."""
+
+    async def check(page: Page, name: str) -> None:
+        # Evaluated through the browser's debugging protocol: the pages' strict CSP stays in force.
+        await page.evaluate(axe_source)
+        result = await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")
+        bad = [v for v in result["violations"] if v["impact"] in AXE_BLOCKING]
+        if bad:
+            artifact(f"axe-{name}.json").write_text(json.dumps(bad, indent=1))
+            await page.screenshot(path=str(artifact(f"axe-{name}.png")), full_page=True)
+        report = "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} at "
+            + "; ".join(" ".join(n["target"]) + f" [{n.get('failureSummary', '').splitlines()[-1].strip()}]"
+                        for n in v["nodes"][:6])
+            for v in bad
+        )
+        assert not bad, f"axe on {name}:\n{report}"
+
+    return check

@@ -6,21 +6,16 @@ critical violation."""
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
 
 from tests.delivery_support import wait_for, wait_for_bank
-from tests.e2e.conftest import MED_ITEM, artifact
+from tests.e2e.conftest import MED_ITEM
 from tests.support import Stack, start_stack
-
-AXE_JS = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = ("serious", "critical")
 
 
 @dataclass
@@ -28,36 +23,6 @@ class World:
     stack: Stack
     sessions: dict[str, tuple[str, str]] = field(default_factory=dict)  # role -> (token, username)
     ids: dict[str, str] = field(default_factory=dict)
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS} is missing: `make test-e2e` installs it (npm ci in tests/e2e/axe)")
-    return AXE_JS.read_text()
-
-
-@pytest.fixture
-def axe(axe_source: str):
-    """`await axe(page, name)`: run axe-core on the page as it is; fail on serious or critical violations."""
-
-    async def check(page: Page, name: str) -> None:
-        # Evaluated through the browser's debugging protocol: the pages' strict CSP stays in force.
-        await page.evaluate(axe_source)
-        result = await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")
-        bad = [v for v in result["violations"] if v["impact"] in BLOCKING]
-        if bad:
-            artifact(f"axe-{name}.json").write_text(json.dumps(bad, indent=1))
-            await page.screenshot(path=str(artifact(f"axe-{name}.png")), full_page=True)
-        report = "\n".join(
-            f"- {v['id']} ({v['impact']}): {v['help']} at "
-            + "; ".join(" ".join(n["target"]) + f" [{n.get('failureSummary', '').splitlines()[-1].strip()}]"
-                        for n in v["nodes"][:6])
-            for v in bad
-        )
-        assert not bad, f"axe on {name}:\n{report}"
-
-    return check
 
 
 async def _item(stack: Stack, token: str, **extra) -> str:
