@@ -53,6 +53,8 @@ RETURNING {USER_COLUMNS}, token_gen, revoked_seq
 """
 
 LOCK_ACCOUNT_CHANGES = "SELECT pg_advisory_xact_lock(hashtext('mockcert-account-changes'))"
+# Several replicas may boot together: one bootstraps the first accounts, the others see its work.
+LOCK_BOOTSTRAP = "SELECT pg_advisory_xact_lock(hashtext('mockcert-bootstrap-accounts'))"
 
 # Both kinds of revocation, in one order: token generations of accounts and single
 # tokens ended by "Log out" (a jti, with the expiry after which nobody needs it).
@@ -190,6 +192,10 @@ async def revocations_after(conn: asyncpg.Connection, seq: int, limit: int) -> l
 
 async def lock_account_changes(conn: asyncpg.Connection) -> None:
     await conn.execute(LOCK_ACCOUNT_CHANGES)
+
+
+async def lock_bootstrap(conn: asyncpg.Connection) -> None:
+    await conn.execute(LOCK_BOOTSTRAP)
 
 
 async def insert_revoked_token(

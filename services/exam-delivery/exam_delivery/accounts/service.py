@@ -212,7 +212,7 @@ async def bootstrap_accounts(pool: asyncpg.Pool, settings: Settings) -> list[tup
     created: list[tuple[str, str, str]] = []
     async with pool.acquire() as conn, conn.transaction():
         # Several replicas may boot together: one bootstraps, the others see its work.
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('mockcert-bootstrap-accounts'))")
+        await repo.lock_bootstrap(conn)
         if await repo.count_admins(conn) > 0:
             return created
         if settings.admin_user and settings.admin_password:
