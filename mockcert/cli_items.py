@@ -137,7 +137,7 @@ async def import_file(
         raise ImportFailed(f"cannot read {path} as {fmt}: {exc}") from None
     total = sum(n for _, n, _ in chunks)
     bar = Progress(total, progress) if progress is not None else None
-    report: dict[str, Any] = {"created": 0, "refused": 0, "rows": []}
+    report: dict[str, Any] = {"created": 0, "refused": 0, "updated": 0, "unchanged": 0, "rows": []}
     ctype = "text/csv" if fmt == "csv" else "application/x-ndjson"
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=300)
     async with aiohttp.ClientSession(timeout=timeout) as session:
@@ -167,6 +167,9 @@ async def import_file(
                     report["rows"].append(row)
                 report["created"] += body["created"]
                 report["refused"] += body["refused"]
+                # Rows naming items of the bank (an export edited and imported back) update them.
+                report["updated"] += body.get("updated", 0)
+                report["unchanged"] += body.get("unchanged", 0)
                 done += count
                 if bar:
                     bar.show(done, report["created"], report["refused"])
@@ -214,7 +217,9 @@ def cmd_items_import(args: argparse.Namespace) -> int:
         return 2
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=1) + "\n")
-    sys.stdout.write(f"{report['created']} created, {report['refused']} refused ({path.name}, {fmt})\n")
+    counts = [f"{report['created']} created"]
+    counts += [f"{report[k]} {k}" for k in ("updated", "unchanged") if report.get(k)]
+    sys.stdout.write(f"{', '.join(counts)}, {report['refused']} refused ({path.name}, {fmt})\n")
     for row in report["rows"]:
         if row["status"] == "refused":
             reasons = "; ".join(f"{e['field']}: {e['message']}" for e in row.get("errors", []))

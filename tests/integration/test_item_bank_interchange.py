@@ -281,3 +281,25 @@ async def test_hostile_xml_and_packages_are_refused_and_nothing_is_written(stack
     status, problem = await post_import(stack, author, b"<quiz/>", "application/xml", "?domain=NOPE")
     assert status == 422 and problem["errors"][0]["field"] == "domain"
     assert await count_items(stack) == before
+
+
+async def test_cli_import_of_an_export_says_unchanged_and_updated(stack, tmp_path, capsys):
+    import asyncio
+
+    from tests.integration.test_item_bank_transfer import make_instructor, run_cli
+
+    username, password = await make_instructor(stack)
+    token = await stack.login(username, password)
+    tag = f"c{uuid.uuid4().hex[:6]}"
+    for _ in range(2):
+        status, created = await stack.request("POST", "/api/items", token, json=item(tag))
+        assert status == 201, created
+    lines = [json.loads(line) for line in (await export(stack, token, format="jsonl", tag=tag)).splitlines()]
+    lines[0]["rationale"] += " Also see Section I.B."
+    path = tmp_path / "edited.jsonl"
+    path.write_bytes(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
+    argv = ["items", "import", str(path), "--url", stack.base_url, "--username", username, "--password", password,
+            "--quiet"]
+    code = await asyncio.get_running_loop().run_in_executor(None, run_cli, argv)
+    out, _ = capsys.readouterr()
+    assert code == 0 and "0 created, 1 updated, 1 unchanged, 0 refused" in out
