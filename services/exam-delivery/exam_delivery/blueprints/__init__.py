@@ -1,0 +1,1 @@
+"""Blueprints and their attempt policies."""

@@ -1,0 +1,1 @@
+"""The item read model: the item bank's feed, difficulties, the approved pool in memory."""
