@@ -43,9 +43,9 @@ async def _blueprint(stack: Stack) -> str:
     return str(bp["id"])
 
 
-async def _candidate(stack: Stack) -> tuple[str, str, str]:
+async def _candidate(stack: Stack, **extra) -> tuple[str, str, str]:
     """(username, password, token) of a new candidate."""
-    _, username, password = await stack.new_account("candidate", display_name="Pat Result")
+    _, username, password = await stack.new_account("candidate", display_name="Pat Result", **extra)
     return username, password, await stack.login(username, password)
 
 
@@ -169,9 +169,10 @@ async def test_nothing_answered_says_so_without_a_pace(rstack, page):
 
 
 async def test_time_out_says_the_exam_was_submitted_as_it_stood(rstack, page, db):
+    """With a 1.5x accommodation: 30 minutes of a 20-minute exam."""
     stack = rstack
     blueprint_id = await _blueprint(stack)
-    username, password, token = await _candidate(stack)
+    username, password, token = await _candidate(stack, time_multiplier=1.5)
     attempt_id = await _attempt(stack, token, blueprint_id, {1: "B"})
     await pass_deadlines(db, [attempt_id])  # the server's sweeper submits it as it stands
     await _scored(stack, token, attempt_id)
@@ -179,11 +180,11 @@ async def test_time_out_says_the_exam_was_submitted_as_it_stood(rstack, page, db
     await page.wait_for_url(f"{stack.base_url}/exam")
     await _open_result(page, stack, attempt_id)
     await _no_nonsense(page)
-    await expect(page.locator("#time dd").first).to_have_text("20 min of 20 min")
+    await expect(page.locator("#time dd").first).to_have_text("30 min of 30 min (with your time accommodation)")
     await expect(page.locator("#pace-message")).to_have_text(
         re.compile(r"^Time ran out with 3 questions unanswered, and the exam was submitted as it stood\."))
     await expect(page.locator("#time dd").nth(1)).to_have_text(
-        "about 20 min per answered question; the exam allows about 5 min per question")
+        "about 30 min per answered question; the exam allows about 7 min 30 s per question")
     # The admin's view of the same result says it from the same numbers.
     await page.evaluate(
         "t => { localStorage.setItem('mockcert.token', t); localStorage.setItem('mockcert.role', 'admin'); }",
@@ -191,4 +192,4 @@ async def test_time_out_says_the_exam_was_submitted_as_it_stood(rstack, page, db
     )
     await page.goto(f"{stack.base_url}/admin/results/{attempt_id}")
     await expect(page.locator("#pace")).to_have_text(
-        "Time ran out after 20 min; the exam's limit is 20 min before any accommodation; 3 questions unanswered.")
+        "Time ran out after 30 min; the exam's limit is 20 min before any accommodation; 3 questions unanswered.")
