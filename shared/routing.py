@@ -17,6 +17,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/api/domains", "item-bank"),
     ("/api/items", "item-bank"),
     ("/api/codebook", "item-bank"),
+    ("/api/tags", "item-bank"),
     ("/api/results", "scoring"),
     ("/api/stats", "scoring"),
     ("/api/health", "exam-delivery"),

@@ -124,9 +124,10 @@ async def test_tag_writes_a_new_version_and_tags_autocomplete(stack):
     status, problem = await bulk(stack, author, ids=ids, action="tag")
     assert status == 422 and problem["errors"][0]["field"] == "tags"
 
-    status, tags = await stack.request("GET", f"/api/items/tags?prefix={tag[:8]}", author)
-    assert status == 200, tags
-    assert tags["tags"] == [{"tag": tag, "items": 2}]
+    for path in ("/api/tags", "/api/items/tags"):
+        status, tags = await stack.request("GET", f"{path}?prefix={tag[:8]}", author)
+        assert status == 200, tags
+        assert tags["tags"] == [{"tag": tag, "items": 2}]
     status, tags = await stack.request("GET", "/api/items/tags?prefix=SUFF", author)
     assert tags["tags"][0]["tag"] == "suffixes" and tags["tags"][0]["items"] >= 3
     status, problem = await stack.request("GET", "/api/items/tags?limit=0", author)

@@ -227,11 +227,18 @@ async def _tags(request: web.Request) -> web.Response:
 
 
 routes.get(
-    "/api/items/tags",
+    "/api/tags",
     roles=STAFF,
     query=TagsQuery,
     response=TagList,
     summary="Tags in use on the items' latest versions, by prefix, most used first (tag autocomplete)",
+)(_tags)
+routes.get(
+    "/api/items/tags",
+    roles=STAFF,
+    query=TagsQuery,
+    response=TagList,
+    summary="The same as /api/tags, under the items' path",
 )(_tags)
 
 

@@ -73,7 +73,7 @@ export function itemIdFromPath() {
   return m ? m[1] : null;
 }
 
-// Tag suggestions from the tags in use (GET /api/items/tags) in the input's <datalist>: the
+// Tag suggestions from the tags in use (GET /api/tags) in the input's <datalist>: the
 // part after the last comma is the prefix, each suggestion the whole value with that tag.
 let tagTimer = null;
 export function suggestTags(api, input) {
@@ -83,7 +83,7 @@ export function suggestTags(api, input) {
     const prefix = parts.pop().trim();
     const before = parts.map((t) => t.trim()).filter(Boolean);
     try {
-      const r = await api("GET", `/api/items/tags?prefix=${encodeURIComponent(prefix)}&limit=15`);
+      const r = await api("GET", `/api/tags?prefix=${encodeURIComponent(prefix)}&limit=15`);
       const list = document.getElementById(input.getAttribute("list"));
       list.replaceChildren(...r.tags.filter((t) => !before.includes(t.tag)).map((t) =>
         h("option", { value: [...before, t.tag].join(", ") }, `${t.tag} (${t.items})`)));
