@@ -17,13 +17,13 @@ from shared.settings import Settings, SettingsError, load_settings
 
 
 def run_service(service: str, create_app: Callable[[Settings], web.Application]) -> None:
-    configure_logging(service)
-    log = get_logger()
     try:
         settings = load_settings(service)
     except SettingsError as exc:
-        log.error("bad_settings", error=str(exc))
+        configure_logging(service, Settings().log_level)
+        get_logger().error("bad_settings", error=str(exc))
         sys.exit(2)
+    configure_logging(service, settings.log_level)
     asyncio.run(_serve(settings, create_app))
 
 

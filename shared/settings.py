@@ -38,6 +38,7 @@ class Settings(msgspec.Struct, kw_only=True):
     port: int = DEFAULT_PORTS["item-bank"]  # load_settings: the service's own (DEFAULT_PORTS)
     database_url: str = ""
     mode: str = "production"  # "demo" relaxes the secret checks and creates demo accounts
+    log_level: str = "INFO"  # DEBUG adds a line per request
     jwt_secret: str = ""
     service_secret: str = ""
     # Ed25519 keys of the `attempt.submitted` events (base64url raw 32 bytes): delivery signs
@@ -122,6 +123,7 @@ ENV_SOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "port": ("MOCKCERT_{SERVICE}_PORT",),
     "database_url": ("DATABASE_URL",),
     "mode": ("MOCKCERT_MODE",),
+    "log_level": ("MOCKCERT_LOG_LEVEL",),
     "jwt_secret": ("MOCKCERT_JWT_SECRET",),
     "service_secret": ("MOCKCERT_SERVICE_SECRET",),
     "event_signing_key": ("MOCKCERT_EVENT_SIGNING_KEY",),
