@@ -248,9 +248,10 @@ PAGE_CSP = (
 #   problems          any failure below becomes application/problem+json (4xx naming the field,
 #                     503 for a dependency down, a bare logged 500 for the unexpected)
 #   authorization     the bearer token, its revocation, the endpoint's roles (default deny)
-#   body_limit        the endpoint's own body limit (413 on a declared length beyond it)
-# Each one is tested through the real apps (tests/integration/test_foundation_api.py,
-# test_hostile_bodies.py, test_server_header.py and test_route_declarations.py).
+#   body_limit        the endpoint's own body limit (413 for a declared length beyond it, or
+#                     when reading past it)
+# The order is tested in tests/integration/test_middleware_order.py, each job through the
+# real apps (test_foundation_api.py, test_hostile_bodies.py, test_route_declarations.py).
 
 
 @web.middleware
