@@ -62,10 +62,13 @@ class SubmittedResponse(msgspec.Struct):
     item_id: str
     item_version: int
     domain: str
-    key: str
+    key: str  # the key as the candidate saw it (under option_order)
     selected: str | None
     option_order: list[str] = []  # original labels as shown A..D, when options were shuffled
     flagged: bool = False
+    # The item's own key (its original label): scoring grades and analyses on it and checks
+    # it against `key` under `option_order`. Empty only in events from older deliveries.
+    item_key: str = ""
     rationale: str = ""
 
 

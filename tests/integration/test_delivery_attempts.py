@@ -343,6 +343,9 @@ async def test_a_3_second_attempt_is_submitted_by_the_sweeper_with_no_client(dst
     )
     assert payload["submitted_by"] == "sweeper" and len(payload["responses"]) == 4
     assert [r["selected"] for r in payload["responses"]] == [None, "B", None, None]
+    # The event carries the item's own key beside the key as shown, and the two agree.
+    for r in payload["responses"]:
+        assert r["item_key"] in "ABCD" and r["item_key"] == (r["option_order"] or "ABCD")["ABCD".index(r["key"])]
 
     async def scored():
         status, body = await dstack.request("GET", f"/api/results/{attempt}", token)

@@ -212,3 +212,19 @@ def test_equated_decision_and_scale_agree_at_every_raw_score():
 def test_cut_note_says_which_cut_was_used():
     assert "raw cut of 70 %" in grading.cut_note("raw", 70.0, 70.0, 105.0)
     assert "equated cut" in grading.cut_note("equated", 70.0, 68.2, 102.3)
+
+
+def test_the_items_own_key_is_graded_and_checked_against_the_shown_key():
+    ev = event([("EM", "A", "A"), ("EM", "B", "C")])
+    by_pos = {r.position: r for r in ev.responses}
+    by_pos[1].option_order = ["C", "A", "D", "B"]
+    by_pos[2].option_order = ["B", "D", "A", "C"]
+    by_pos[1].item_key, by_pos[2].item_key = "C", "D"  # what delivery sends: the item's own key
+    assert grading.validate_event(ev) == []
+    assert grading.original_keys(ev) == ["C", "D"]
+    # The item's key is what is graded on, not the shown key mapped back: keep them consistent or refuse.
+    second = f"responses[{ev.responses.index(by_pos[2])}].item_key"
+    by_pos[2].item_key = "A"
+    assert [e.field for e in grading.validate_event(ev)] == [second]
+    by_pos[2].item_key = "Q"
+    assert [e.field for e in grading.validate_event(ev)] == [second]

@@ -428,6 +428,7 @@ async def finalize(conn: asyncpg.Connection, row: LockedAttempt) -> str:
                 option_order=list(line.option_order),
                 flagged=line.flagged,
                 rationale=line.rationale or "",
+                item_key=line.key,
             )
         )
     review_mode, review_after, min_share = await blueprints.for_submission(conn, row.blueprint_id)

@@ -76,6 +76,11 @@ def validate_event(event: AttemptSubmitted) -> list[FieldError]:
             errors.append(FieldError(f"responses[{i}].key", "must be one of A, B, C, D"))
         if r.option_order and sorted(r.option_order) != list(LABELS):
             errors.append(FieldError(f"responses[{i}].option_order", "must be A, B, C, D in the order shown"))
+        if r.item_key and r.item_key not in LABEL_INDEX:
+            errors.append(FieldError(f"responses[{i}].item_key", "must be one of A, B, C, D"))
+        elif (r.item_key and r.key in LABEL_INDEX and not (r.option_order and sorted(r.option_order) != list(LABELS))
+              and contracts.original_label(r.option_order, r.key) != r.item_key):
+            errors.append(FieldError(f"responses[{i}].item_key", "does not match key under option_order"))
         if r.selected is not None and r.selected not in LABEL_INDEX:
             errors.append(FieldError(f"responses[{i}].selected", "must be one of A, B, C, D or null"))
         if not r.item_id or r.item_version < 1:
@@ -134,8 +139,8 @@ class Graded:
 def encode_choices(event: AttemptSubmitted) -> tuple[NDArray[np.int8], NDArray[np.int8], NDArray[np.int8]]:
     """Choices and keys as ORIGINAL options (0..3, -1 omitted), and the order shown (N x 4).
 
-    The event carries the labels the candidate saw and, when the options were
-    shuffled, `option_order` (the original label shown under A, B, C, D).
+    The event carries the labels the candidate saw, the item's own key and, when the
+    options were shuffled, `option_order` (the original label shown under A, B, C, D).
     Statistics need the original options, so that "B" means the same option
     for every candidate; the order is kept to give the candidate's labels back.
     """
@@ -144,10 +149,12 @@ def encode_choices(event: AttemptSubmitted) -> tuple[NDArray[np.int8], NDArray[n
     shown_sel = np.array(
         [OMIT if r.selected is None else LABEL_INDEX[r.selected] for r in ordered], dtype=np.int64
     )
-    shown_key = np.array([LABEL_INDEX[r.key] for r in ordered], dtype=np.int64)
     rows = np.arange(len(ordered))
     choices = np.where(shown_sel >= 0, orders[rows, np.maximum(shown_sel, 0)], OMIT).astype(np.int8)
-    keys = orders[rows, shown_key].astype(np.int8)
+    # The item's own key as the event carries it; events from older deliveries give only the
+    # key as shown, mapped back through the order (validate_event checks the two agree).
+    keys = np.array([LABEL_INDEX[r.item_key] if r.item_key else orders[i, LABEL_INDEX[r.key]]
+                     for i, r in enumerate(ordered)], dtype=np.int8)
     return choices, keys, orders
 
 
