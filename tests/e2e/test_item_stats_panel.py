@@ -131,3 +131,34 @@ async def test_stats_panel_withholds_option_shares_of_a_rarely_answered_item(sta
     assert by_head["Responses (n)"] == "3"
     assert by_head["Options chosen"] == f"withheld: fewer than {OPTION_MIN_N} responses"
     assert "%" in by_head["Difficulty (p)"]  # the item-level figures are still shown
+
+
+async def test_flags_say_what_they_mean_and_what_to_do(stack, page):
+    """An item the strong candidates get wrong (negative discrimination) is flagged; the item page
+    names the flag in words and says what to do, with the editor one click away."""
+    _, username, password = await stack.new_account("instructor")
+    token = await stack.login(username, password)
+    body = {**MED_ITEM, "stem": "Which CPT section reports this immunization administration that strong ones miss?"}
+    status, item = await stack.request("POST", "/api/items", token, json=body)
+    assert status == 201, item
+    rng = np.random.default_rng(63)
+    ours = BankItem(item["id"], 1, "MED", "C", item["rationale"], a=-2.0, b=0.0)
+    bank = [*synthetic_bank(rng, {"EM": 6, "ICD": 6}), ours]
+    factory = EventFactory(bank, {"EM": 4, "ICD": 4, "MED": 1}, blueprint_id="cpc-flag", blueprint_name="cpc-flag")
+    events = [factory.event(rng, float(rng.normal(0.0, 1.0))) for _ in range(CANDIDATES)]
+    await post_events(stack.session, stack.urls["scoring"], issue_service_token(stack.settings["exam-delivery"]),
+                      events, signing_key=TEST_EVENT_SIGNING_KEY)
+    flags: list[str] = []
+    for _ in range(200):
+        status, stats = await stack.request("GET", f"/api/stats/items?item_id={item['id']}&min_n=0", token)
+        if status == 200 and stats["items"] and stats["items"][0]["n"] == CANDIDATES:
+            flags = stats["items"][0]["flags"]
+            break
+        await asyncio.sleep(0.05)
+    assert "weak_discrimination" in flags, flags
+    await open_item(stack, page, {"id": item["id"], "login": (username, password)})
+    advice = page.locator("#what-to-do")
+    await expect(advice).to_contain_text("Low discrimination")
+    await expect(page.locator("#stats tbody .badge.flag", has_text="Low discrimination")).to_have_count(1)
+    await advice.get_by_role("link", name="Edit this item").click()
+    await page.wait_for_url(f"{stack.base_url}/instructor/items/{item['id']}/edit")

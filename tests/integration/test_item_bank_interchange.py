@@ -86,7 +86,7 @@ async def test_export_follows_the_filters_and_carries_id_version_status(stack):
 async def test_export_edit_reimport_makes_new_versions_not_new_items(stack):
     _, author = await stack.new_user("instructor")
     tag = f"r{uuid.uuid4().hex[:6]}"
-    for n in range(3):
+    for _ in range(3):
         status, created = await stack.request("POST", "/api/items", author, json=item(tag))
         assert status == 201, created
     for fmt, ctype in (("jsonl", "application/x-ndjson"), ("csv", "text/csv")):
@@ -136,7 +136,8 @@ async def test_stale_rows_and_items_in_review_are_refused(stack):
     exported = [json.loads(line) for line in (await export(stack, author, format="jsonl", tag=tag)).splitlines()]
     by_id = {line["id"]: line for line in exported}
     # Someone edits the first item after the export; the second goes to review.
-    status, _ = await stack.request("PUT", f"/api/items/{ids[0]}", author, json=item(tag, stem=by_id[ids[0]]["stem"] + " v2"))
+    edit = item(tag, stem=by_id[ids[0]]["stem"] + " v2")
+    status, _ = await stack.request("PUT", f"/api/items/{ids[0]}", author, json=edit)
     await stack.request("POST", f"/api/items/{ids[1]}/transitions", author, json={"to": "in_review"})
     for line in exported:
         line["rationale"] += " More detail."
@@ -196,7 +197,8 @@ async def test_moodle_file_as_moodle_writes_it_imports_with_area_and_tags_and_go
     assert "img in the text (left out)" in rows["Type 2 diabetes without complications"]["not_carried"]
     assert rows["Five answers"]["errors"][0]["field"] == "options"
     assert rows["True or false"]["errors"][0]["field"] == "type"
-    status, diabetes = await stack.request("GET", f"/api/items/{rows['Type 2 diabetes without complications']['id']}", author)
+    diabetes_id = rows["Type 2 diabetes without complications"]["id"]
+    status, diabetes = await stack.request("GET", f"/api/items/{diabetes_id}", author)
     assert diabetes["domain"] == "ICD" and diabetes["tags"] == ["diabetes", "endocrine"] and diabetes["key"] == "A"
     assert diabetes["status"] == "draft"
     status, drug = await stack.request("GET", f"/api/items/{rows['Ceftriaxone injection']['id']}", author)
