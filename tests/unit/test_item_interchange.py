@@ -258,3 +258,28 @@ def test_a_package_without_a_manifest_or_items():
         archive.writestr("items/a.xml", b"<x/>")
     with pytest.raises(FileProblem, match="imsmanifest.xml"):
         interchange.parse(buffer.getvalue(), "qti", YEAR)
+
+
+def test_a_real_zip_bomb_is_refused_from_its_directory_alone():
+    """80 MiB of zeros packs into well under 1 MiB: refused on the declared sizes, never unpacked."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("imsmanifest.xml", b"<manifest/>")
+        with archive.open("items/zeros.xml", "w", force_zip64=True) as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(80):
+                member.write(chunk)
+    data = buffer.getvalue()
+    assert len(data) < 1 << 20
+    with pytest.raises(FileProblem, match="unpacks to"):
+        interchange.parse(data, "qti", YEAR)
+
+
+QUADRATIC = (
+    b'<?xml version="1.0"?><!DOCTYPE q [<!ENTITY a "' + b"x" * 50_000 + b'">]><quiz>' + b"&a;" * 1000 + b"</quiz>"
+)
+
+
+def test_quadratic_blowup_is_refused():
+    with pytest.raises(FileProblem, match="DOCTYPE"):
+        interchange.parse(QUADRATIC, "moodle", YEAR)
