@@ -136,10 +136,15 @@ async def test_rollover_page_lists_approved_items_of_an_older_code_set(stack, pa
     await expect(page.locator("#rollover-intro")).to_contain_text(f"older than {current}")
     row = page.locator("#rollover tbody tr", has_text=f"{marker} old")
     await expect(row).to_have_count(1)
-    await expect(row.locator("td")).to_have_text([re.compile(marker), "HCPCS", str(current - 2), "v1"])
+    await expect(row.locator("td")).to_have_text(
+        [old_id[:8], re.compile(marker), "HCPCS Level II", str(current - 2), "v1"]
+    )
     await expect(page.locator("#rollover tbody tr", has_text=f"{marker} new")).to_have_count(0)
     await page.screenshot(path=str(artifact("instructor-rollover.png")), full_page=True)
-    await row.get_by_role("link").click()
+    await row.get_by_role("link", name=re.compile(marker)).click()
+    await page.wait_for_url(f"{stack.base_url}/instructor/items/{old_id}")
+    await page.go_back()
+    await page.locator("#rollover tbody tr", has_text=f"{marker} old").locator("a.item-id").click()
     await page.wait_for_url(f"{stack.base_url}/instructor/items/{old_id}")
 
 

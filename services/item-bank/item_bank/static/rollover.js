@@ -1,7 +1,8 @@
 import { api, h, requireRole, showProblem } from "/static/item-bank/common/mockcert.js";
-import { shortText } from "/static/item-bank/question.js";
+import { areaNames, itemLink, shortText } from "/static/item-bank/question.js";
 
 let cursor = null;
+let names = {};
 
 async function load(append) {
   const box = document.getElementById("rollover");
@@ -16,13 +17,15 @@ async function load(append) {
       `${page.total} approved item(s) in service were written for a code set older than ${page.current_code_set_year}. `
       + "Review them at the annual code update: edit (a new version) or retire.";
     const rows = page.items.map((v, i) => h("tr", {},
+      h("td", {}, itemLink(page.item_ids[i])),
       h("td", {}, h("a", { href: `/instructor/items/${page.item_ids[i]}` }, shortText(v.stem, 110))),
-      h("td", {}, v.domain), h("td", {}, String(v.code_set_year)), h("td", {}, `v${v.version}`)));
+      h("td", { title: v.domain }, names[v.domain] || v.domain), h("td", {}, String(v.code_set_year)),
+      h("td", {}, `v${v.version}`)));
     let body = box.querySelector("tbody");
     if (!append || !body) {
       body = h("tbody", {});
       box.replaceChildren(h("table", {},
-        h("thead", {}, h("tr", {}, ...["Question", "Domain", "Code set", "Version"].map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", {}, h("tr", {}, ...["Id", "Question", "Area", "Code set", "Version"].map((t) => h("th", { scope: "col" }, t)))),
         body));
     }
     body.append(...rows);
@@ -32,8 +35,9 @@ async function load(append) {
   }
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+document.addEventListener("DOMContentLoaded", async () => {
   requireRole("instructor", "admin");
   document.getElementById("more").addEventListener("click", () => load(true));
+  names = await areaNames(api);
   load(false);
 });
