@@ -11,6 +11,7 @@ with a 400 before routing, so no spelling reaches `/internal/*` or `/metrics`.""
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import os
 import sys
@@ -127,7 +128,9 @@ async def proxy(request: web.Request) -> web.StreamResponse:
     last_error: Exception | None = None
     for base in upstreams.order():
         try:
-            async with session.request(request.method, base + target_path, data=body or None,
+            # A file-like body (its length still sent): aiohttp warns (ResourceWarning) on one of
+            # a megabyte or more given as bytes. A new one per try: a failed try may have read it.
+            async with session.request(request.method, base + target_path, data=io.BytesIO(body) if body else None,
                                        headers=headers, allow_redirects=False) as upstream:
                 payload = await upstream.read()
                 out_headers = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP}

@@ -160,6 +160,8 @@ def running_nginx(stack: Stack) -> Iterator[int]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -11,6 +11,7 @@ and kept as given.
 
 from __future__ import annotations
 
+import io
 import json
 import unicodedata
 import uuid
@@ -174,7 +175,8 @@ async def people(hstack):
 async def send(stack, method: str, path: str, token: str | None, body: Any) -> tuple[int, str, Any]:
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     headers = {"Content-Type": "application/json", **(auth(token) if token else {})}
-    async with stack.session.request(method, stack.base_url + path, data=data, headers=headers) as resp:
+    # A file-like body: aiohttp warns (ResourceWarning) on a megabyte body given as bytes.
+    async with stack.session.request(method, stack.base_url + path, data=io.BytesIO(data), headers=headers) as resp:
         raw = await resp.read()
         ctype = resp.headers.get("Content-Type", "")
         return resp.status, ctype, json.loads(raw) if "json" in ctype else raw
