@@ -27,6 +27,7 @@ from tests.support import auth, start_stack
 
 PROBLEM = "application/problem+json"
 VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+TOOLS_OF = "SELECT position, struck, highlights, note, saved_at FROM delivery.question_tools WHERE attempt_id = $1"
 
 
 @pytest.fixture(scope="module")
@@ -77,22 +78,28 @@ async def test_candidate_b_gets_404_on_every_route_and_verb_of_candidate_as_atte
     status, saved = await stack.request("PUT", f"/api/attempts/{a_attempt}/responses/1", a_token,
                                         json={"selected": "C", "flagged": True})
     assert status == 200, saved
+    status, saved = await stack.request("PUT", f"/api/attempts/{a_attempt}/tools/1", a_token,
+                                        json={"struck": ["B"], "highlights": [{"start": 0, "end": 3}], "note": "A's"})
+    assert status == 200, saved
     before = await db_conn.fetch(
         "SELECT position, selected, flagged, saved_at FROM delivery.responses WHERE attempt_id = $1 ORDER BY 1",
         uuid.UUID(a_attempt))
+    tools_before = await db_conn.fetch(TOOLS_OF, uuid.UUID(a_attempt))
     missing = str(uuid.uuid4())
 
     attempt_routes = [ep for ep in stack.apps["exam-delivery"][ENDPOINTS_KEY] if "{attempt_id}" in ep.path]
     assert {ep.path for ep in attempt_routes} >= {
         "/api/attempts/{attempt_id}", "/api/attempts/{attempt_id}/questions/{position}",
         "/api/attempts/{attempt_id}/responses/{position}", "/api/attempts/{attempt_id}/submit",
+        "/api/attempts/{attempt_id}/tools/{position}",
     }
     paths = sorted({ep.path for ep in attempt_routes})
     declared = {(ep.method, ep.path) for ep in attempt_routes}
     checked = 0
     for path in paths:
         for verb in VERBS:
-            body = {"selected": "A", "flagged": False} if verb in ("PUT", "POST", "PATCH") else None
+            body = ({"struck": ["A"], "highlights": [{"start": 0, "end": 2}], "note": "B's"} if "/tools/" in path
+                    else {"selected": "A", "flagged": False}) if verb in ("PUT", "POST", "PATCH") else None
             theirs = await raw(stack, verb, stack.base_url + fill(path, {"attempt_id": a_attempt}), b_token,
                                json=body)
             nobody = await raw(stack, verb, stack.base_url + fill(path, {"attempt_id": missing}), b_token, json=body)
@@ -113,6 +120,7 @@ async def test_candidate_b_gets_404_on_every_route_and_verb_of_candidate_as_atte
         "SELECT position, selected, flagged, saved_at FROM delivery.responses WHERE attempt_id = $1 ORDER BY 1",
         uuid.UUID(a_attempt))
     assert after == before
+    assert await db_conn.fetch(TOOLS_OF, uuid.UUID(a_attempt)) == tools_before
     status, state = await stack.request("GET", f"/api/attempts/{a_attempt}", a_token)
     assert status == 200 and state["status"] == "in_progress" and state["answered_count"] == 1
     # B's own list does not show A's attempt.

@@ -63,7 +63,7 @@ BLUEPRINT = {"id": None, "name": None, "question_count": None, "time_limit_secon
              "domains": {"code": None, "count": None},
              "parts": {"name": None, "question_count": None, "time_limit_seconds": None},
              "builtin": None, "available": None, "shuffle_options": None, "target_difficulty": None,
-             "created_at": None,
+             "created_at": None, "code_book": None,
              # docs/exam-delivery.md, "Attempt policy"
              "policy": {"blueprint_id": None, "max_attempts": None, "cooldown_seconds": None, "review_mode": None,
                         "review_after": None, "min_answered_share": None, "default": None, "updated_at": None}}
@@ -73,7 +73,7 @@ ELIGIBILITY = {"blueprint_id": None, "can_start": None, "attempts_used": None, "
 ATTEMPT_STARTED = {"id": None, "blueprint_id": None, "status": None, "started_at": None, "deadline": None,
                    "seconds_remaining": None, "question_count": None, "blueprint_name": None, "time_multiplier": None}
 ATTEMPT = {**ATTEMPT_STARTED, "answered_count": None, "flagged_count": None, "submitted_at": None,
-           "submitted_by": None, "current_part": None,
+           "submitted_by": None, "current_part": None, "code_book": None,
            "items": {"position": None, "domain": None, "answered": None, "flagged": None, "part": None, "locked": None},
            "parts": {"number": None, "name": None, "first_position": None, "last_position": None, "closes_at": None,
                      "state": None}}
@@ -81,7 +81,11 @@ ATTEMPT_ENTRY = {k: ATTEMPT[k] for k in ("id", "blueprint_id", "blueprint_name",
                                          "seconds_remaining", "question_count", "answered_count", "submitted_at")}
 QUESTION = {"position": None, "domain": None, "stem": None, "options": {"label": None, "text": None},
             "selected": None, "flagged": None, "domain_name": None, "question_count": None, "part": None,
-            "read_only": None}
+            "read_only": None,
+            # docs/exam-delivery.md, "Question tools": the candidate's own marks
+            "tools": {"struck": None, "highlights": {"start": None, "end": None}, "note": None}}
+TOOLS = {"position": None, "struck": None, "highlights": {"start": None, "end": None}, "note": None,
+         "saved_at": None}
 ATTEMPT_ROUTE = r"/api/attempts/[^/]+"
 # The open code book (docs/codebook.md): code sets only, the same for everyone.
 ICD_REF = {"code": None, "title": None, "kind": None, "billable": None}
@@ -104,6 +108,7 @@ ALLOWLISTS: list[tuple[str, re.Pattern[str], dict[str, Any]]] = [
     ("GET", re.compile(ATTEMPT_ROUTE + r"/questions/[^/]+"), QUESTION),
     ("PUT", re.compile(ATTEMPT_ROUTE + r"/responses/[^/]+"),
      {"position": None, "selected": None, "flagged": None, "saved_at": None}),
+    ("PUT", re.compile(ATTEMPT_ROUTE + r"/tools/[^/]+"), TOOLS),
     ("POST", re.compile(r"/api/auth/login"),
      {"token": None, "role": None, "user_id": None, "expires_at": None, "username": None, "display_name": None}),
     ("GET", re.compile(r"/api/me"), {"id": None, "username": None, "role": None, "display_name": None,
@@ -296,8 +301,14 @@ async def test_nothing_a_candidate_receives_before_submission_tells_a_key_or_a_r
     n = state["question_count"]
     assert n == 100
 
-    # Every question, answered in turn; some answers changed, some flagged, some cleared.
+    # Every question, answered in turn; some answers changed, some flagged, some cleared; the tools
+    # (options struck out, highlights, a note) used on some, before the question is read again.
     for pos in range(1, n + 1):
+        if pos % 5 == 0:
+            status, tools = await s.call("PUT", f"{base}/tools/{pos}", {
+                "struck": ["ABCD"[pos % 4], "ABCD"[(pos + 2) % 4]], "highlights": [{"start": 0, "end": 4}],
+                "note": f"Question {pos}: check the modifier and the guideline."})
+            assert status == 200, tools
         status, q = await s.call("GET", f"{base}/questions/{pos}")
         assert status == 200 and len(q["options"]) == 4
         status, _ = await s.call("PUT", f"{base}/responses/{pos}", {"selected": "ABCD"[pos % 4]})
@@ -314,6 +325,8 @@ async def test_nothing_a_candidate_receives_before_submission_tells_a_key_or_a_r
                  "/api/stats/items?blueprint_id=cpc-100", "/api/domains"):
         await s.call("GET", path)
     await s.call("PUT", f"{base}/responses/{n + 1}", {"selected": "A"})
+    await s.call("PUT", f"{base}/tools/{n + 1}", {"note": "beyond the form"})
+    await s.call("PUT", f"{base}/tools/1", {"highlights": [{"start": 0, "end": 100000}]})
     # The open code book, as the exam screen's panel calls it: searches, and the code of every ICD
     # and HCPCS option the candidate was shown (answers are chosen among those codes).
     await s.call("GET", "/api/codebook")
@@ -338,6 +351,9 @@ async def test_nothing_a_candidate_receives_before_submission_tells_a_key_or_a_r
     before = list(s.seen)
     assert sum(r.path.startswith("/static/") for r in before) >= 4, [r.path for r in before]
     assert sum("/questions/" in r.path and r.status == 200 for r in before) == n
+    assert sum("/tools/" in r.path and r.status == 200 for r in before) == n // 5
+    assert all(json.loads(r.body)["tools"]["note"] for r in before
+               if r.status == 200 and r.path.endswith(tuple(f"/questions/{p}" for p in range(5, n + 1, 5))))
     leaks = scan(before, rationales)
     assert not leaks, "before submission the candidate received:\n" + "\n".join(leaks[:30])
 

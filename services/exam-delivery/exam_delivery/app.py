@@ -17,6 +17,7 @@ from exam_delivery.background import background_ctx
 from exam_delivery.blueprints import handlers as blueprints_handlers
 from exam_delivery.context import delivery_ctx, no_reset
 from exam_delivery.items import handlers as items_handlers
+from exam_delivery.tools import handlers as tools_handlers
 from shared.app_base import service_app
 from shared.db import POOL_KEY
 from shared.loops import run_loop
@@ -68,6 +69,7 @@ def create_app(settings: Settings) -> web.Application:
     install(app, accounts_handlers.internal)
     install(app, blueprints_handlers.routes)
     install(app, attempts_handlers.routes)
+    install(app, tools_handlers.routes)
     install(app, items_handlers.internal)
     install(app, attempts_handlers.internal)
     install(app, pages.routes)

@@ -68,7 +68,8 @@ SELECT {ATTEMPT_COLUMNS}, a.form, c.db_now, {PART_COLUMNS},
        coalesce((SELECT array_agg(r.position ORDER BY r.position) FROM delivery.responses r
                   WHERE r.attempt_id = a.id AND r.selected IS NOT NULL), '{{}}') AS answered,
        coalesce((SELECT array_agg(r.position ORDER BY r.position) FROM delivery.responses r
-                  WHERE r.attempt_id = a.id AND r.flagged), '{{}}') AS flagged
+                  WHERE r.attempt_id = a.id AND r.flagged), '{{}}') AS flagged,
+       coalesce((SELECT b.code_book FROM delivery.blueprints b WHERE b.id = a.blueprint_id), true) AS code_book
 FROM delivery.attempts a, LATERAL (SELECT clock_timestamp() AS db_now) AS c
 WHERE a.id = $1 AND a.candidate_id = $2
 """
@@ -84,15 +85,19 @@ ORDER BY a.started_at DESC
 LIMIT $2
 """
 
-# One question: the attempt's state, the pinned entry of the form, the saved response.
+# One question: the attempt's state, the pinned entry of the form, the saved response and the
+# candidate's tools (migration 007).
 SELECT_QUESTION = """
 SELECT a.status, a.question_count, cardinality(a.part_ends) > 0 AS has_parts,
        delivery.part_of(a.part_ends, $3) AS part,
        delivery.current_part(a.started_at, a.time_multiplier, a.part_cum_seconds, a.parts_closed,
                              clock_timestamp()) AS current_part,
-       a.form -> ($3 - 1) AS entry, r.selected, coalesce(r.flagged, false) AS flagged
+       a.form -> ($3 - 1) AS entry, r.selected, coalesce(r.flagged, false) AS flagged,
+       coalesce(t.struck, '{}') AS struck, coalesce(t.highlights, '[]') AS highlights,
+       coalesce(t.note, '') AS note
 FROM delivery.attempts a
 LEFT JOIN delivery.responses r ON r.attempt_id = a.id AND r.position = $3
+LEFT JOIN delivery.question_tools t ON t.attempt_id = a.id AND t.position = $3
 WHERE a.id = $1 AND a.candidate_id = $2
 """
 
@@ -258,6 +263,7 @@ class Attempt(AttemptColumns, frozen=True):
     seconds_remaining: int
     answered: list[int]
     flagged: list[int]
+    code_book: bool = True
 
 
 class LockedAttempt(AttemptColumns, frozen=True):
@@ -288,6 +294,9 @@ class QuestionRow(msgspec.Struct, frozen=True):
     entry: FormEntry | None
     selected: str | None
     flagged: bool
+    struck: list[str] = []  # the candidate's tools (question_tools)
+    highlights: list[tuple[int, int]] = []
+    note: str = ""
 
 
 class ResponseRow(msgspec.Struct, frozen=True):

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from exam_delivery.tools.schemas import QuestionTools
 from shared.contracts import Label
 
 # ---------------------------------------------------------------- attempts
@@ -62,6 +63,7 @@ class AttemptOut(msgspec.Struct):
     submitted_by: str | None = None
     parts: list[PartState] = []
     current_part: int = 1  # 1-based; 0 once every part is over
+    code_book: bool = True  # the blueprint offers the open code book
 
 
 class AttemptListEntry(msgspec.Struct):
@@ -97,6 +99,7 @@ class QuestionOut(msgspec.Struct):
     question_count: int
     part: int = 1
     read_only: bool = False  # the attempt is over (review after submission)
+    tools: QuestionTools = msgspec.field(default_factory=QuestionTools)  # strike-outs, highlights, note
 
 
 class QuestionList(msgspec.Struct):

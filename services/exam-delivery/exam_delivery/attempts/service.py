@@ -45,6 +45,7 @@ from exam_delivery.blueprints import service as blueprints
 from exam_delivery.context import Delivery
 from exam_delivery.items.pool import ItemContent
 from exam_delivery.items.service import Catalog, refresh_if_short
+from exam_delivery.tools.schemas import Highlight, QuestionTools
 from shared.contracts import LABELS, AttemptOwnership, AttemptSubmitted, SubmittedResponse, shown_label
 from shared.domains import DOMAIN_BY_CODE
 from shared.errors import FieldError, Problem, conflict, field_problem, not_found, uuid_or_404
@@ -218,6 +219,7 @@ async def get(pool: asyncpg.Pool, attempt_id: uuid.UUID, candidate_id: str) -> A
         submitted_by=row.submitted_by,
         parts=parts,
         current_part=(cur + 1 if cur < len(row.part_ends) else 0) if has_parts else 1,
+        code_book=row.code_book,
     )
 
 
@@ -297,9 +299,13 @@ async def question(
             raise conflict(f"part {part + 1} is closed: its questions cannot be revisited")
         if part > row.current_part:
             raise conflict(f"part {part + 1} is not open yet")
-    return _question(
+    out = _question(
         position, entry, content, row.selected, row.flagged, row.question_count, part + 1, read_only=not open_
     )
+    out.tools = QuestionTools(
+        struck=row.struck, highlights=[Highlight(start=s, end=e) for s, e in row.highlights], note=row.note
+    )
+    return out
 
 
 async def all_questions(

@@ -13,12 +13,12 @@ import msgspec
 from exam_delivery.rows import many, one
 
 BLUEPRINT_COLUMNS = """id, name, question_count, time_limit_seconds, cut_score_percent, domains, parts,
-    shuffle_options, target_difficulty, builtin, created_by, created_at"""
+    shuffle_options, target_difficulty, builtin, created_by, created_at, code_book"""
 
 INSERT_BLUEPRINT = f"""
 INSERT INTO delivery.blueprints (id, name, question_count, time_limit_seconds, cut_score_percent, domains,
-                                 parts, shuffle_options, target_difficulty, builtin, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                 parts, shuffle_options, target_difficulty, builtin, created_by, code_book)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (id) DO NOTHING
 RETURNING {BLUEPRINT_COLUMNS}
 """
@@ -51,6 +51,7 @@ class BlueprintRow(msgspec.Struct, frozen=True):
     builtin: bool
     created_by: uuid.UUID | None
     created_at: dt.datetime
+    code_book: bool = True
 
 
 async def insert_blueprint(conn: asyncpg.Connection, *args: Any) -> BlueprintRow | None:

@@ -38,6 +38,7 @@ class Blueprint:
     target_difficulty: float | None = None
     builtin: bool = False
     created_at: str = ""
+    code_book: bool = True  # the exam screen offers the open code book
 
     def part_ends(self) -> list[int]:
         """Last position of each part."""
@@ -98,6 +99,7 @@ def to_out(bp: Blueprint, bank: Bank) -> BlueprintOut:
         shuffle_options=bp.shuffle_options,
         target_difficulty=bp.target_difficulty,
         created_at=bp.created_at,
+        code_book=bp.code_book,
     )
 
 
@@ -148,6 +150,7 @@ def check(body: BlueprintIn) -> tuple[Blueprint | None, list[FieldError]]:
         parts=tuple(Part(p.name, p.question_count, p.time_limit_seconds) for p in body.parts),
         shuffle_options=body.shuffle_options,
         target_difficulty=body.target_difficulty,
+        code_book=body.code_book,
     )
     return blueprint, []
 
@@ -184,4 +187,5 @@ def insert_args(bp: Blueprint, created_by: uuid.UUID | None) -> tuple[object, ..
         bp.target_difficulty,
         bp.builtin,
         created_by,
+        bp.code_book,
     )

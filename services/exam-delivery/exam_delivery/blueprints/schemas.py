@@ -82,6 +82,7 @@ class BlueprintIn(msgspec.Struct, forbid_unknown_fields=True):
     shuffle_options: bool | None = None
     target_difficulty: Share | None = None
     policy: AttemptPolicyIn | None = None  # None: the service's defaults
+    code_book: bool = True  # the exam screen offers the open code book
 
 
 class BlueprintOut(msgspec.Struct):
@@ -98,3 +99,4 @@ class BlueprintOut(msgspec.Struct):
     target_difficulty: float | None = None
     created_at: str = ""
     policy: AttemptPolicyOut | None = None
+    code_book: bool = True

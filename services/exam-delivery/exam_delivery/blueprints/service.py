@@ -43,6 +43,7 @@ def from_row(row: BlueprintRow) -> Blueprint:
         target_difficulty=row.target_difficulty,
         builtin=row.builtin,
         created_at=iso_utc(row.created_at),
+        code_book=row.code_book,
     )
 
 
