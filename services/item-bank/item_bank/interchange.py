@@ -452,10 +452,10 @@ def _safe_member(name: str) -> str | None:
 def open_package(data: bytes) -> dict[str, zipfile.ZipInfo]:
     """Check a zip package before reading any of it; return its members by normalised path."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError):
         raise FileProblem([FieldError("body", "not a zip package")]) from None
-    infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise FileProblem([FieldError("body", f"{len(infos)} files in the package: at most {MAX_MEMBERS}")])
     total = sum(i.file_size for i in infos)
