@@ -203,6 +203,8 @@ async def test_the_review_grid_filters_names_areas_and_counts_in_the_submit_dial
     await expect(grid.nth(1)).to_contain_text("Flagged")
     await expect(grid.nth(1).locator("svg.icon-flag")).to_have_count(1)
     await expect(grid.nth(2)).to_contain_text("Unanswered")
+    named = re.compile(rf"^Question 2\s+Answered\s+Flagged\s+{re.escape(areas[1])}$")
+    await expect(grid.nth(1)).to_have_accessible_name(named)  # what it shows, "Question" for screen readers
 
     await page.get_by_role("button", name="Unanswered (9)").click()
     await expect(grid).to_have_count(9)
@@ -327,7 +329,7 @@ async def test_the_exam_at_390_px_scrolls_no_sideways_and_keeps_next_in_reach(xs
     assert bar and opt and opt["y"] + opt["height"] <= bar["y"] + 1, (opt, bar)
     await page.screenshot(path=str(artifact("exam-390.png")))
 
-    await page.get_by_role("link", name="Review and submit").click()
+    await page.get_by_role("link", name="Review", exact=True).click()  # "Review and submit" on wider screens
     await page.wait_for_url(re.compile(r"/review$"))
     await expect(page.locator("#review-grid button")).to_have_count(20)
     await _fits(page)

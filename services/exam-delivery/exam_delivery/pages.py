@@ -103,7 +103,8 @@ EXAM_BODY = EXAM_TOP.format(
     # The code book mounts its button here; per-question tools (strike-out, highlight,
     # a note) go in #question-tools.
     tools='<div id="codebook-host"></div>\n    <div id="question-tools" class="question-tools"></div>',
-    links='<a id="review-link" class="button exam-tool" href="#">Review and submit</a>',
+    links='<a id="review-link" class="button exam-tool" href="#">'
+    'Review<span class="narrow-hide"> and submit</span></a>',
 ) + """
 <script type="module" src="/static/codebook.js"></script>
 <div class="exam-layout">
@@ -121,7 +122,8 @@ EXAM_BODY = EXAM_TOP.format(
   </div>
   <div class="exam-actions exam-move" role="group" aria-label="Move and flag">
     <button type="button" id="prev"><kbd>P</kbd>revious</button>
-    <button type="button" id="flag" aria-pressed="false"><kbd>F</kbd>lag for review</button>
+    <button type="button" id="flag" aria-pressed="false"
+      ><kbd>F</kbd>lag<span class="flag-more"> for review</span></button>
     <button type="button" id="next" class="primary"><kbd>N</kbd>ext</button>
   </div>
   <div id="part-box" class="exam-part" hidden></div>

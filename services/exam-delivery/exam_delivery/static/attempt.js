@@ -206,7 +206,8 @@ function renderFlag() {
   const b = el("flag");
   b.setAttribute("aria-pressed", f ? "true" : "false");
   b.classList.toggle("on", f);
-  b.replaceChildren(icon("flag"), h("span", {}, h("kbd", {}, "F"), f ? "lagged" : "lag for review"));
+  const text = f ? "lagged" : ["lag", h("span", { class: "flag-more" }, " for review")];
+  b.replaceChildren(icon("flag"), h("span", {}, h("kbd", {}, "F"), text));
 }
 
 // The local copy of a position follows every change, saved or not (the queue says which are saved).

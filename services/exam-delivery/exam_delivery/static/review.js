@@ -32,18 +32,16 @@ function state(item) {
   };
 }
 
+// A question of the grid: its name is what it shows ("Question 4 Unanswered Flagged <area>"),
+// the word "Question" for screen readers only.
 function cell(r) {
   const area = areas.get(r.domain);
-  const label = [`Question ${r.position}`, r.answered ? "answered" : "not answered"];
-  if (r.flagged) label.push("flagged");
-  if (area) label.push(area);
-  if (r.locked) label.push("closed part, cannot be reopened");
   return h("li", {}, h("button", {
     type: "button", class: `review-cell ${r.answered ? "answered" : "unanswered"}${r.flagged ? " flagged" : ""}`,
-    "data-pos": r.position, "aria-label": label.join(", "), disabled: r.locked,
+    "data-pos": r.position, disabled: r.locked,
     onclick: () => { location.href = `${examUrl}#q=${r.position}`; },
   },
-  h("span", { class: "cell-num" }, String(r.position)),
+  h("span", { class: "cell-num" }, h("span", { class: "sr-only" }, "Question "), String(r.position)),
   h("span", { class: "cell-state" }, r.answered ? icon("check") : null, r.answered ? "Answered" : "Unanswered"),
   r.flagged ? h("span", { class: "cell-flag" }, icon("flag"), "Flagged") : null,
   area ? h("span", { class: "cell-area" }, area) : null,
