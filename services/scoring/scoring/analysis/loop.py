@@ -47,8 +47,9 @@ from aiohttp import web
 from scoring.analysis import analytics, calibrations
 from scoring.analysis import repository as repo
 from scoring.analysis.analytics import CalibrationRun, IrtState, Link
-from scoring.analysis.frame import Dense, Frame, ItemMeta, append_rows
-from scoring.analysis.snapshot import Snapshot, compute_snapshot
+from scoring.analysis.frame import Frame, ItemMeta, append_rows
+from scoring.analysis.snapshot import Snapshot, compute_from_tallies
+from scoring.analysis.sufficient import Columns, Tallies
 from scoring.stats import irt
 from shared.backoff import backoff_delay
 from shared.db import POOL_KEY
@@ -101,13 +102,12 @@ class StatsEngine:
         self.min_link_items = min_link_items
         self.standards: dict[str, float] = {}  # blueprint id -> theta_c on the reference scale
         self._refused_at_n = 0  # results when a calibration last could not be linked
-        self.frame = Frame()
+        self.columns = Columns()  # the results' scalar columns and abilities (no forms)
+        self.tallies = Tallies()  # the sufficient statistics of every result read
         self.meta = ItemMeta.from_rows([])
-        self.dense = Dense()
         self.irt: dict[str, IrtState] = {}
-        self.theta = np.zeros(0)
-        self.theta_se = np.zeros(0)
         self._theta_cal: int | None = None
+        self.rebuilds = 0  # full rebuilds since the start (the first read included)
         self._last_max_seq = 0  # results up to this seq were available to the latest calibration
         self._max_seen = 0  # highest result seq read
         self._gaps: dict[int, float] = {}  # seqs below it not seen yet -> when first missed
@@ -122,6 +122,19 @@ class StatsEngine:
                                             initializer=_yield_cpu_to_requests)
 
     # ------------------------------------------------------------ plumbing
+
+    @property
+    def frame(self) -> Frame:
+        """The results' scalar columns (pass rates, the calibration schedule); forms are not kept."""
+        return self.columns.frame
+
+    @property
+    def theta(self) -> np.ndarray:
+        return self.columns.theta.view()
+
+    @property
+    def theta_se(self) -> np.ndarray:
+        return self.columns.theta_se.view()
 
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -161,15 +174,17 @@ class StatsEngine:
     async def _compute(self, version: int, **options: Any) -> Snapshot:
         """A snapshot of the current frame, abilities and calibration, off the event loop."""
         return await self._run(
-            compute_snapshot,
+            compute_from_tallies,
             version,
             dt.datetime.now(dt.UTC),
             self.frame,
             self.meta,
-            self.dense,
+            self.tallies,
             self.irt.get("2pl"),
             self.theta,
             self.theta_se,
+            self.columns.seq_order,
+            self.columns.sorted_seq,
             flag_min_n=self.flag_min_n,
             **options,
         )
@@ -178,51 +193,94 @@ class StatsEngine:
         return await self.including_low() if include_low else await self.current()
 
     def blueprint_now(self, blueprint_id: str) -> tuple[int, float] | None:
-        """The blueprint's current question count and percent cut, as the frame has them."""
-        return analytics.blueprint_now(self.frame, blueprint_id)
+        """The blueprint's current question count and percent cut: its latest started result's."""
+        code = self.frame.blueprints.index().get(blueprint_id)
+        cur = self.tallies.latest.get(code) if code is not None else None
+        if cur is None or code is None:
+            return None
+        return self.tallies.latest_k[code], cur.cut_percent
 
     def cut_percents(self) -> dict[str, float]:
-        """Each blueprint's current percent cut, as the frame has them."""
-        return analytics.latest_cut_percents(self.frame)
+        """Each blueprint's percent cut on its last result read."""
+        values = self.frame.blueprints.values
+        return {values[code]: cut for code, (_, cut) in sorted(self.tallies.last_cut.items())}
 
     # ------------------------------------------------------------ refresh
 
     async def refresh(self) -> bool:
         """Read new results and a new calibration; recompute the snapshot if anything changed."""
         async with self._lock:
-            rows: list[asyncpg.Record] = []
+            started = time.perf_counter()
+            new = 0
+            old_n = self.frame.n
             async with self.pool.acquire() as conn:
-                while True:
+                cal_changed = await self._load_calibrations(conn)
+                cal_changed = await self._load_standards(conn) or cal_changed
+                self.meta = ItemMeta.from_rows(await repo.all_item_versions(conn))
+                if not self.tallies.keys_agree(self.meta):
+                    # The statistics' definition changed under the counts (an item version's key):
+                    # count every result again.
+                    _log.warning("stats_rebuild", reason="item version key changed")
+                    self._reset()
+                    old_n = 0
+                if self.frame.n == 0:
+                    self.rebuilds += 1
+                    state = self.irt.get("2pl")
+                    self._theta_cal = state.calibration_id if state is not None else None  # EAP as counted
+                while True:  # the new results, a batch at a time: memory bounded by the batch
                     batch = await repo.frame_rows(conn, self._max_seen, sorted(self._gaps), FETCH_BATCH)
-                    rows.extend(self._take(batch))
+                    rows = self._take(batch)
+                    if rows:
+                        used = np.unique(np.frombuffer(b"".join(r["item_ix"] for r in rows), dtype="<i4"))
+                        if not np.isin(used, self.meta.ids).all():  # registered after the meta was read
+                            self.meta = ItemMeta.from_rows(await repo.all_item_versions(conn))
+                        new += len(rows)
+                        try:
+                            await self._run(self._count, rows)
+                        except Exception:
+                            self._reset()  # half-counted: count everything again on the next tick
+                            raise
                     if len(batch) < FETCH_BATCH:
                         break
                 self._expire_gaps()
-                cal_changed = await self._load_calibrations(conn)
-                cal_changed = await self._load_standards(conn) or cal_changed
-                if rows or cal_changed or self.meta.size == 0:
-                    self.meta = ItemMeta.from_rows(await repo.all_item_versions(conn))
-            changed = bool(rows) or cal_changed or self.snapshot is None
+            changed = bool(new) or cal_changed or self.snapshot is None
             if not changed:
                 return False
-            started = time.perf_counter()
-            old_n = self.frame.n
-            if rows:
-                self.frame = await self._run(append_rows, self.frame, rows)
-            await self._run(self.dense.sync, self.frame, self.meta)
             await self._update_abilities(old_n)
             self._version += 1
-            new_in = None if cal_changed else {str(r["blueprint_id"]) for r in rows}
-            self.snapshot = await self._compute(self._version, previous=self.snapshot, changed=new_in)
+            self._with_low = None
+            self.snapshot = await self._compute(self._version)
             self.last_compute_seconds = time.perf_counter() - started
             self.ready.set()
             _log.info(
                 "stats_refreshed",
                 attempts=self.frame.n,
-                new=len(rows),
+                new=new,
                 seconds=round(self.last_compute_seconds, 3),
             )
             return True
+
+    def _count(self, rows: list[asyncpg.Record]) -> None:
+        """Append a batch of new results: their scalar columns, their counts, their abilities
+        under the current calibration (when it is the one the others were estimated with)."""
+        f = append_rows(Frame(blueprints=self.frame.blueprints, groups=self.frame.groups), rows)
+        base = self.columns.n
+        self.tallies.add(f, self.meta, base)
+        self.columns.append(f)
+        state = self.irt.get("2pl")
+        if state is not None and self._theta_cal == state.calibration_id and self.columns.theta.n == base:
+            theta, se = analytics.abilities(f, self.meta, state, np.arange(f.n, dtype=np.int64))
+        else:
+            theta = se = np.full(f.n, np.nan)
+        self.columns.theta.extend(theta)
+        self.columns.theta_se.extend(se)
+
+    def _reset(self) -> None:
+        self.columns = Columns()
+        self.tallies = Tallies()
+        self._theta_cal = None
+        self._max_seen = 0
+        self._gaps = {}
 
     def _take(self, batch: list[asyncpg.Record]) -> list[asyncpg.Record]:
         """Rows not read before; seqs skipped below the highest become gaps to ask for again."""
@@ -266,20 +324,43 @@ class StatsEngine:
         return True
 
     async def _update_abilities(self, old_n: int) -> None:
-        """EAP for every result under the current 2PL calibration; only new rows when it is unchanged."""
+        """EAP for every result under the current 2PL calibration.
+
+        New results got theirs as they were counted (`_count`) when the calibration is the one
+        in use; after a new calibration every result is estimated again, reading the forms
+        from the database a batch at a time (the forms are not kept in memory)."""
         state = self.irt.get("2pl")
         n = self.frame.n
         if state is None:
-            self.theta = np.full(n, np.nan)
-            self.theta_se = np.full(n, np.nan)
+            if self._theta_cal is not None:
+                self.columns.theta.replace(np.full(n, np.nan))
+                self.columns.theta_se.replace(np.full(n, np.nan))
+                self._theta_cal = None
             return
-        if self._theta_cal != state.calibration_id or self.theta.shape[0] != old_n:
-            old_n = 0
-        rows = np.arange(old_n, n, dtype=np.int64)
-        theta, se = await self._run(analytics.abilities, self.frame, self.meta, state, rows)
-        self.theta = np.concatenate([self.theta[:old_n], theta])
-        self.theta_se = np.concatenate([self.theta_se[:old_n], se])
+        if self._theta_cal == state.calibration_id:
+            return
+        theta = np.full(n, np.nan)
+        se = np.full(n, np.nan)
+        after = 0
+        async with self.pool.acquire() as conn:
+            while True:
+                batch = await repo.frame_rows(conn, after, [], FETCH_BATCH)
+                if not batch:
+                    break
+                after = int(batch[-1]["seq"])
+                th, s = await self._run(self._abilities_of, batch, state)
+                at = self.columns.rows_of(np.asarray([int(r["seq"]) for r in batch], dtype=np.int64))
+                ok = at >= 0  # results read since (none: the refresh lock is held) are left out
+                theta[at[ok]], se[at[ok]] = th[ok], s[ok]
+                if len(batch) < FETCH_BATCH:
+                    break
+        self.columns.theta.replace(theta)
+        self.columns.theta_se.replace(se)
         self._theta_cal = state.calibration_id
+
+    def _abilities_of(self, batch: list[asyncpg.Record], state: IrtState) -> tuple[np.ndarray, np.ndarray]:
+        f = append_rows(Frame(), batch)
+        return analytics.abilities(f, self.meta, state, np.arange(f.n, dtype=np.int64))
 
     # ------------------------------------------------------------ calibration
 
@@ -311,9 +392,12 @@ class StatsEngine:
             latest = await self._note_latest()
             if not force and latest is not None and not self._due():
                 return CalibrationOutcome("calibrated", "up to date")
+            async with self.pool.acquire() as conn:
+                recent = await repo.recent_counted(conn, self._max_seen, self.calibration_max_attempts)
+            window = await self._run(append_rows, Frame(), recent[::-1])
             runs = await self._run(
                 analytics.calibrate,
-                self.frame,
+                window,
                 self.meta,
                 max_attempts=self.calibration_max_attempts,
                 min_item_responses=self.min_item_responses,

@@ -101,14 +101,30 @@ def score_distribution(
     """Test-level and per-area figures of a blueprint, over the results of its current length
     (`analytics.score_figures`); item statistics, pass rates and summaries still count the others."""
     fig = analytics.score_figures(frame, meta, rows, st)
-    rows, n = fig.rows, int(fig.rows.shape[0])
+    rows = fig.rows
     decision = decision_of_rudner(analytics.rudner(frame, rows, bp_id, fig.cut_percent, state, theta, theta_se))
     if decision is None:
         scores = frame.raw[rows].astype(np.float64)
         decision = decision_of_subkoviak(analytics.subkoviak(scores, fig.k, fig.raw_cut, fig.kr20), fig.raw_cut)
+    domains = analytics.domain_figures(frame, meta, rows, fig.scope)
+    return distribution_answer(fig, int(rows.shape[0]), domains, decision, bp_id,
+                               frame.blueprints.extra.get(bp_id, bp_id), computed_at)
+
+
+def distribution_answer(
+    fig: analytics.ScoreFigures,
+    n: int,
+    domains: list[analytics.DomainFigures],
+    decision: s.DecisionAccuracy | None,
+    bp_id: str,
+    bp_name: str,
+    computed_at: str,
+) -> s.ScoreDistribution:
+    """The `/api/stats/scores` answer of a blueprint's figures (from the full recompute or from
+    the sufficient statistics: `sufficient`)."""
     return s.ScoreDistribution(
         blueprint_id=bp_id,
-        blueprint_name=frame.blueprints.extra.get(bp_id, bp_id),
+        blueprint_name=bp_name,
         computed_at=computed_at,
         n=n,
         question_count=fig.k,
@@ -132,7 +148,7 @@ def score_distribution(
         passed=fig.passed,
         pass_rate=finite_or_none(fig.passed / n),
         cut_used={"raw": n - fig.equated, "equated": fig.equated},
-        domains=domain_means(frame, meta, rows, fig.scope),
+        domains=domain_answers(domains),
         decision=decision,
         other_length_excluded=fig.other_length,
     )
@@ -168,6 +184,10 @@ def decision_of_subkoviak(dec: consistency.DecisionConsistency | None, raw_cut: 
 
 def domain_means(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: ScopeStats) -> list[s.DomainMean]:
     """Per content area: mean subscore percent, its SD, and the area's own form-averaged KR-20."""
+    return domain_answers(analytics.domain_figures(frame, meta, rows, st))
+
+
+def domain_answers(figures: list[analytics.DomainFigures]) -> list[s.DomainMean]:
     return [
         s.DomainMean(
             code=d.code,
@@ -177,26 +197,34 @@ def domain_means(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: Scop
             sd_percent=finite_or_none(d.sd_percent, 2),
             reliability=finite_or_none(d.reliability),
         )
-        for d in analytics.domain_figures(frame, meta, rows, st)
+        for d in figures
     ]
 
 
 def blueprint_summary(
     frame: Frame, rows: NDArray[np.int64], bp_id: str, dist: s.ScoreDistribution
 ) -> s.BlueprintSummary:
-    passed = int(frame.passed[rows].sum())
-    lo, hi = rates.wilson_interval(passed, int(rows.size))
+    return summary_answer(
+        bp_id, frame.blueprints.extra.get(bp_id, bp_id), int(rows.size), int(frame.passed[rows].sum()),
+        float(frame.submitted[rows].max()), dist,
+    )
+
+
+def summary_answer(
+    bp_id: str, bp_name: str, attempts: int, passed: int, last_submitted: float, dist: s.ScoreDistribution
+) -> s.BlueprintSummary:
+    lo, hi = rates.wilson_interval(passed, attempts)
     return s.BlueprintSummary(
         blueprint_id=bp_id,
-        blueprint_name=frame.blueprints.extra.get(bp_id, bp_id),
-        attempts=int(rows.size),
+        blueprint_name=bp_name,
+        attempts=attempts,
         passed=passed,
-        pass_rate=finite_or_none(passed / rows.size),
+        pass_rate=finite_or_none(passed / attempts),
         ci_low=finite_or_none(lo),
         ci_high=finite_or_none(hi),
         mean_percent=dist.mean_percent,
         kr20=dist.kr20,
-        last_submitted_at=iso(dt.datetime.fromtimestamp(float(frame.submitted[rows].max()), dt.UTC)),
+        last_submitted_at=iso(dt.datetime.fromtimestamp(last_submitted, dt.UTC)),
     )
 
 

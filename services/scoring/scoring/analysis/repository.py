@@ -24,6 +24,18 @@ ORDER BY seq
 LIMIT $3
 """
 
+# The calibration's window: the most recent results that count (not low-answer), newest first.
+RECENT_COUNTED = """
+SELECT seq, blueprint_id, blueprint_name, candidate_group,
+       extract(epoch FROM submitted_at)::float8 AS submitted,
+       extract(epoch FROM started_at)::float8 AS started, passed, raw_score, question_count,
+       cut_used, blueprint_cut_percent, calibration_id, item_ix, choices, low_answer
+FROM scoring.results
+WHERE NOT low_answer AND seq <= $1
+ORDER BY seq DESC
+LIMIT $2
+"""
+
 ALL_ITEM_VERSIONS = "SELECT id, item_id, version, domain, key FROM scoring.item_versions ORDER BY id"
 
 
@@ -35,3 +47,7 @@ async def frame_rows(
 
 async def all_item_versions(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(ALL_ITEM_VERSIONS)
+
+
+async def recent_counted(conn: asyncpg.Connection, up_to_seq: int, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(RECENT_COUNTED, up_to_seq, limit)

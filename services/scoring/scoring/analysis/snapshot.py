@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring.analysis import analytics, presenters
+from scoring.analysis import analytics, presenters, sufficient
 from scoring.analysis import schemas as s
 from scoring.analysis.analytics import FLAG_MIN_N, IrtState, ScopeStats
 from scoring.analysis.frame import Dense, Frame, ItemMeta
@@ -127,4 +127,80 @@ def compute_snapshot(
         theta_se=theta_se,
         seq_order=seq_order,
         sorted_seq=frame.seq[seq_order],
+    )
+
+
+def compute_from_tallies(
+    version: int,
+    now: dt.datetime,
+    frame: Frame,
+    meta: ItemMeta,
+    tallies: sufficient.Tallies,
+    state: IrtState | None,
+    theta: NDArray[np.float64],
+    theta_se: NDArray[np.float64],
+    seq_order: NDArray[np.int64],
+    sorted_seq: NDArray[np.int64],
+    *,
+    flag_min_n: int = FLAG_MIN_N,
+    include_low: bool = False,
+) -> Snapshot:
+    """The snapshot `compute_snapshot` gives, from the sufficient statistics (`sufficient`):
+    its cost grows with the item versions and blueprints, not with the results stored.
+
+    `frame` holds the results' scalar columns (pass rates, abilities); the figures come from
+    `tallies`, which has counted every row of it."""
+    computed_at = iso(now)
+    irt_pos = state.lookup(meta) if state is not None else None
+    items: dict[str, list[s.ItemStatsOut]] = {"": []}
+    scores: dict[str, s.ScoreDistribution] = {}
+    single = len(frame.blueprints.values) == 1
+    everyone_cells = tallies.counted_cells(include_low)
+    everyone_n = sum(c.n for c in everyone_cells)
+    everyone_items: list[s.ItemStatsOut] | None = None
+    if everyone_n:
+        analysis = sufficient.item_analysis(tallies, everyone_cells, meta, flag_min_n)
+        items[""] = everyone_items = presenters.item_rows(meta, analysis, state, irt_pos)
+    summaries = []
+    for code, bp_id in enumerate(frame.blueprints.values):
+        keyed = [
+            (key, c) for key, c in tallies.cells.items()
+            if key.blueprint == code and (include_low or not key.low) and c.n
+        ]
+        cells = [c for _, c in keyed]
+        n = sum(c.n for c in cells)
+        if n == 0:
+            continue
+        if single and everyone_items is not None:
+            items[bp_id] = everyone_items  # the bank's scope is this blueprint's
+        else:
+            analysis = sufficient.item_analysis(tallies, cells, meta, flag_min_n)
+            items[bp_id] = presenters.item_rows(meta, analysis, state, irt_pos)
+        fig, same = sufficient.score_figures(tallies, cells, meta)
+        decision = presenters.decision_of_rudner(sufficient.rudner(
+            frame, [(key, c) for key, c in keyed if c.k == fig.k], bp_id, fig.cut_percent, state, theta, theta_se
+        ))
+        if decision is None:
+            decision = presenters.decision_of_subkoviak(
+                sufficient.subkoviak(same, fig.k, fig.raw_cut, fig.kr20), fig.raw_cut
+            )
+        name = frame.blueprints.extra.get(bp_id, bp_id)
+        domains = sufficient.domain_figures(tallies, same, meta, fig.scope)
+        dist = presenters.distribution_answer(fig, sum(c.n for c in same), domains, decision, bp_id, name, computed_at)
+        scores[bp_id] = dist
+        summaries.append(presenters.summary_answer(
+            bp_id, name, n, sum(c.passed for c in cells), max(c.last_submitted for c in cells), dist
+        ))
+    summaries.sort(key=lambda b: (-b.attempts, b.blueprint_name))
+    return Snapshot(
+        version=version,
+        computed_at=computed_at,
+        frame=frame,
+        items=items,
+        scores=scores,
+        blueprints=s.BlueprintSummaries(blueprints=summaries, computed_at=computed_at, n_attempts=everyone_n),
+        theta=theta,
+        theta_se=theta_se,
+        seq_order=seq_order,
+        sorted_seq=sorted_seq,
     )
