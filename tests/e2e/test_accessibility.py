@@ -1,8 +1,8 @@
 """Accessibility as a tested property: axe-core (the npm package pinned in tests/e2e/axe/,
 installed by `make test`/`make test-e2e` with `npm ci`) is injected into every page of every
 role, with data on it and in the states that matter (an exam with a flag and an answer waiting
-offline, the review, a result with a trend, dashboards with attempts), and finds no serious or
-critical violation."""
+offline, options struck out, a highlight and a note, the review, a result with a trend,
+dashboards with attempts), and finds no serious or critical violation."""
 
 from __future__ import annotations
 
@@ -68,6 +68,11 @@ async def world(database_url: str) -> World:
         w.ids["open"] = str(att["id"])
         for pos, body in ((1, {"selected": "B"}), (2, {"selected": "C", "flagged": True}), (4, {"flagged": True})):
             assert (await stack.request("PUT", f"/api/attempts/{att['id']}/responses/{pos}", cand, json=body))[0] == 200
+        # The tools on the questions the exam screen opens on: options struck out, a highlight, a note.
+        tools = {"struck": ["A", "D"], "highlights": [{"start": 0, "end": 12}], "note": "Check the E/M table."}
+        for pos in (1, 3):
+            status, saved = await stack.request("PUT", f"/api/attempts/{att['id']}/tools/{pos}", cand, json=tools)
+            assert status == 200, saved
 
         _, iname, ipass = await stack.new_account("instructor", display_name="Ira Axe")
         inst = await stack.login(iname, ipass)
