@@ -340,3 +340,17 @@ async def test_the_exam_at_390_px_scrolls_no_sideways_and_keeps_next_in_reach(xs
     await expect(page.locator("dialog")).to_be_visible()
     await _fits(page)
     await page.screenshot(path=str(artifact("exam-review-390.png")))
+
+
+async def test_area_names_missed_offline_arrive_when_the_connection_returns(xstack, page, context):
+    stack = xstack
+    _, attempt_id, _ = await _sit(stack, page, [("GUIDE", 2)])
+    await page.route("**/api/domains", lambda route: route.abort("internetdisconnected"))
+    await page.goto(f"{stack.base_url}/exam/attempts/{attempt_id}/review")
+    await expect(page.locator("#review-grid button")).to_have_count(2)
+    await expect(page.locator(".review-cell .cell-area")).to_have_count(0)  # no name, and never the code
+    assert "GUIDE" not in await page.locator("#review-grid").inner_text()
+    await page.unroute("**/api/domains")
+    await context.set_offline(True)
+    await context.set_offline(False)
+    await expect(page.locator(".review-cell .cell-area")).to_have_text(["Coding guidelines"] * 2)

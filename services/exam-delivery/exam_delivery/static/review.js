@@ -123,6 +123,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     b.addEventListener("click", () => setFilter(b.dataset.filter));
   }
   loadAreas();
+  window.addEventListener("online", () => { if (!areas.size) loadAreas(); });
   const countdown = new Countdown(el("timer"), {
     onWarning: (mark, left, late) => showBox("time-warning", warningText(mark, left, late)),
     onZero: () => { showBox("time-warning", "Time is over. Your exam is being submitted as it stands."); setTimeout(() => { location.href = resultUrl; }, 3000); },
