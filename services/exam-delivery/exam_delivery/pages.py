@@ -107,6 +107,7 @@ EXAM_BODY = EXAM_TOP.format(
     'Review<span class="narrow-hide"> and submit</span></a>',
 ) + """
 <script type="module" src="/static/codebook.js"></script>
+<script type="module" src="/static/tools.js"></script>
 <div class="exam-layout">
 <section class="exam-question" aria-labelledby="q-heading">
   <h2 id="q-heading" tabindex="-1">Question</h2>

@@ -317,9 +317,14 @@ export function mount(host, options = {}) {
 
 window.mockcertCodeBook = { mount };
 
+// On the exam screen the blueprint decides (tools.js reads the attempt's `code_book` and sets
+// data-codebook "on" or "off" on the host, then sends "mockcert:codebook"): mounted only when on.
 function autoMount() {
   const host = document.getElementById("codebook-host");
-  if (host) mount(host);
+  if (!host) return;
+  const decide = () => { if (host.dataset.codebook === "on") mount(host); };
+  if (host.dataset.codebook) decide();
+  else host.addEventListener("mockcert:codebook", decide, { once: true });
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", autoMount);
