@@ -107,7 +107,8 @@ class StatsEngine:
         self.meta = ItemMeta.from_rows([])
         self.irt: dict[str, IrtState] = {}
         self._theta_cal: int | None = None
-        self.rebuilds = 0  # full rebuilds since the start (the first read included)
+        self.rebuilds = 0  # times every result was read and counted (the first read included)
+        self._from_scratch = True  # the next refresh counts every result
         self._last_max_seq = 0  # results up to this seq were available to the latest calibration
         self._max_seen = 0  # highest result seq read
         self._gaps: dict[int, float] = {}  # seqs below it not seen yet -> when first missed
@@ -223,7 +224,8 @@ class StatsEngine:
                     _log.warning("stats_rebuild", reason="item version key changed")
                     self._reset()
                     old_n = 0
-                if self.frame.n == 0:
+                if self._from_scratch:
+                    self._from_scratch = False
                     self.rebuilds += 1
                     state = self.irt.get("2pl")
                     self._theta_cal = state.calibration_id if state is not None else None  # EAP as counted
@@ -281,6 +283,7 @@ class StatsEngine:
         self._theta_cal = None
         self._max_seen = 0
         self._gaps = {}
+        self._from_scratch = True
 
     def _take(self, batch: list[asyncpg.Record]) -> list[asyncpg.Record]:
         """Rows not read before; seqs skipped below the highest become gaps to ask for again."""
