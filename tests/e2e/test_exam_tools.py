@@ -14,7 +14,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.delivery_support import wait_for_bank
 from tests.e2e.conftest import artifact, ui_login
-from tests.support import Stack, start_stack
+from tests.support import ADMIN_PASSWORD, Stack, start_stack
 
 # Select the first word of four letters or more in the stem (as a drag of the mouse would) and
 # return it with its offsets in the stem's text.
@@ -214,9 +214,34 @@ async def test_a_strike_made_offline_is_sent_when_the_connection_returns(tstack,
     await page.screenshot(path=str(artifact("exam-tools-390.png")), full_page=True)
 
 
-async def test_a_blueprint_without_the_code_book_shows_no_code_book_button(tstack, page: Page):
+async def test_a_blueprint_without_the_code_book_shows_no_code_book_button(tstack, page: Page, browser: Browser):
     stack = tstack
-    await _sit(stack, page, await _blueprint(stack, code_book=False))
+    # The admin switches the code book off on the blueprints page.
+    name = f"No code book {uuid.uuid4().hex[:6]}"
+    other = await browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        admin = await other.new_page()
+        await ui_login(admin, stack.base_url, "admin", ADMIN_PASSWORD)
+        await admin.wait_for_url(re.compile(r".*/admin.*"))
+        await admin.goto(f"{stack.base_url}/admin/blueprints")
+        form = admin.locator("#blueprint-form")
+        await form.get_by_label("Name", exact=True).fill(name)
+        await form.get_by_label("Time limit (minutes)").fill("60")
+        await form.locator('#b-domains input[data-code="EM"]').fill("2")
+        await form.locator('#b-domains input[data-code="ICD"]').fill("2")
+        switch = form.get_by_label("Candidates may open the code book (ICD-10-CM, HCPCS) during the exam")
+        await expect(switch).to_be_checked()
+        await switch.uncheck()
+        await form.get_by_role("button", name="Create blueprint").click()
+        await expect(admin.locator("#flash")).to_contain_text(f"Blueprint {name} created.")
+        await expect(admin.locator("#blueprint-list tr", has_text=name)).to_contain_text("off")
+    finally:
+        await other.close()
+    status, listed = await stack.request("GET", "/api/blueprints", await stack.admin_token())
+    [bp] = [b for b in listed if b["name"] == name]
+    assert bp["code_book"] is False
+
+    await _sit(stack, page, bp["id"])
     tools = page.get_by_role("group", name="Question tools")
     await expect(tools.get_by_role("button", name="Strike out")).to_be_visible()
     await page.wait_for_load_state("networkidle")

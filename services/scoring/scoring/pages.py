@@ -130,6 +130,8 @@ BLUEPRINTS_BODY = """
       <div id="b-domains" class="domain-grid"></div>
       <p>Total: <output id="b-total" for="b-domains">0</output> questions</p>
     </fieldset>
+    <p><label class="inline"><input id="b-codebook" name="code_book" type="checkbox" checked data-field="code_book">
+      Candidates may open the code book (ICD-10-CM, HCPCS) during the exam</label></p>
     <p><button class="primary" type="submit">Create blueprint</button></p>
   </form>
 </section>

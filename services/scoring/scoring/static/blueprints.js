@@ -75,6 +75,7 @@ async function loadList() {
         { key: "cut_score_percent", label: "Cut %", num: true },
         { key: "domains", label: "Questions per area", value: (r) => (r.domains || []).map((d) => `${d.code} ${d.count}`).join(", ") },
         { key: "policy", label: "Attempt policy", value: (r) => policyText(r.policy) },
+        { key: "code_book", label: "Code book", value: (r) => (r.code_book === false ? "off" : "on") },
         { key: "id", label: "Statistics", render: (r) => h("a", { href: `/admin?blueprint_id=${encodeURIComponent(r.id)}` }, "Dashboard") },
       ],
     }));
@@ -119,6 +120,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       time_limit_seconds: Math.round(parseFloat(form.minutes.value || "0") * 60),
       cut_score_percent: parseFloat(form.cut.value),
       domains,
+      code_book: form.code_book.checked,
     };
     try {
       await api("POST", "/api/blueprints", body);
