@@ -305,3 +305,26 @@ async def test_cli_import_of_an_export_says_unchanged_and_updated(stack, tmp_pat
     code = await asyncio.get_running_loop().run_in_executor(None, run_cli, argv)
     out, _ = capsys.readouterr()
     assert code == 0 and "0 created, 1 updated, 1 unchanged, 0 refused" in out
+
+
+async def test_a_question_without_feedback_comes_in_but_not_to_review_until_it_has_a_rationale(stack):
+    import re
+
+    _, author = await stack.new_user("instructor")
+    data = (FIXTURES / "qti_choice" / "choice_laterality.xml").read_bytes()
+    data = re.sub(rb"<modalFeedback.*</modalFeedback>", b"", data, flags=re.S)
+    status, report = await post_import(stack, author, data, "application/xml", "?domain=ICD")
+    assert status == 200 and report["created"] == 1, report
+    (row,) = report["rows"]
+    assert "no feedback: a placeholder rationale was written" in row["not_carried"]
+    status, problem = await stack.request(
+        "POST", f"/api/items/{row['id']}/transitions", author, json={"to": "in_review"}
+    )
+    assert status == 422 and problem["errors"][0]["field"] == "rationale", problem
+    status, current = await stack.request("GET", f"/api/items/{row['id']}", author)
+    body = {k: current[k] for k in ("domain", "stem", "options", "key", "tags", "code_set_year", "references")}
+    body["rationale"] = "S52.324A: nondisplaced transverse shaft fracture of the right radius, initial encounter."
+    status, _ = await stack.request("PUT", f"/api/items/{row['id']}", author, json=body)
+    assert status == 200
+    status, moved = await stack.request("POST", f"/api/items/{row['id']}/transitions", author, json={"to": "in_review"})
+    assert status == 200 and moved["status"] == "in_review", moved
