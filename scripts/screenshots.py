@@ -7,7 +7,8 @@ throwaway database of a throwaway PostgreSQL server (mockcert/sandbox.py: DATABA
 if set, else an embedded one in a temporary folder), with the sample bank. A candidate sits the
 built-in CPC-style 100 exam through the public API: an earlier attempt scored for the trend,
 then answers and flags over a couple of hours of exam time (the attempt's clock moved back on
-the database, as the tests do, instead of waiting). Debian's chromium (never a downloaded
+the database, as the tests do, instead of waiting), with options struck out, a highlight and a
+note on the question shown. Debian's chromium (never a downloaded
 browser; MOCKCERT_CHROMIUM to use another) then takes the viewport of each page and writes
 {exam,review,result}-{1366,390}.png.
 """
@@ -79,6 +80,19 @@ async def _sit(stack: Stack, db: asyncpg.Connection, token: str, rng: random.Ran
     return attempt_id
 
 
+async def _tools(stack: Stack, db: asyncpg.Connection, token: str, attempt_id: str, pos: int) -> None:
+    """On the question shown: two wrong options struck out, the stem's first sentence highlighted, a note."""
+    key = (await _keys(db, attempt_id))[pos]
+    status, q = await stack.request("GET", f"/api/attempts/{attempt_id}/questions/{pos}", token)
+    assert status == 200, q
+    stem = q["stem"]
+    end = stem.find(". ") + 1 or min(len(stem), 40)
+    struck = [x for x in "ABCD" if x not in (key, q["selected"])][:2]
+    body = {"struck": struck, "highlights": [{"start": 0, "end": end}], "note": "Check the code book before answering."}
+    status, saved = await stack.request("PUT", f"/api/attempts/{attempt_id}/tools/{pos}", token, json=body)
+    assert status == 200, saved
+
+
 async def _submit_and_wait(stack: Stack, token: str, attempt_id: str) -> None:
     status, body = await stack.request("POST", f"/api/attempts/{attempt_id}/submit", token)
     assert status == 200, body
@@ -122,6 +136,7 @@ async def run(out: Path) -> None:
                     status, saved = await stack.request(
                         "PUT", f"/api/attempts/{attempt}/responses/{pos}", token, json={"selected": None})
                     assert status == 200, saved
+                await _tools(stack, db, token, attempt, SHOWN_QUESTION)
                 base = stack.base_url
                 async with async_playwright() as pw:
                     browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
