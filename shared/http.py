@@ -10,6 +10,7 @@ whole answer read, and "no answer at all" told apart from an answer
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -43,8 +44,6 @@ class ServiceAuth:
         self._issued = 0.0
 
     def header(self) -> dict[str, str]:
-        import time
-
         now = time.monotonic()
         if not self._token or now - self._issued > 1800:
             self._token = issue_service_token(self.settings, ttl_seconds=3600)

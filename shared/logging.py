@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import structlog
+
+from shared.settings import Settings
 
 
 def configure_logging(service: str, level: str | None = None) -> None:
     """`level`: the services give their settings' `log_level`; without one (the local entry),
     MOCKCERT_LOG_LEVEL or the settings' default."""
-    import os
-
-    from shared.settings import Settings
-
     level = (level or os.environ.get("MOCKCERT_LOG_LEVEL") or Settings().log_level).upper()
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=getattr(logging, level, logging.INFO))
     # aiohttp's access log duplicates our own request log line.

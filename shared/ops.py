@@ -11,6 +11,7 @@ from aiohttp import web
 
 from shared.auth import PUBLIC, SERVICE
 from shared.db import POOL_KEY
+from shared.http import CLIENT_KEY
 from shared.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from shared.openapi import build_openapi
 from shared.settings import Settings
@@ -78,8 +79,6 @@ def ops_routes(title: str, version: str = "0.1.0") -> RouteTable:
 
     @routes.get("/api/health", roles=PUBLIC, response=SystemHealth, summary="Every service and the database")
     async def health(request: web.Request) -> web.Response:
-        from shared.http import CLIENT_KEY
-
         body = await system_health(request.app[SETTINGS_KEY], request.app[CLIENT_KEY])
         return json_response(body, status=200 if body.status == "ok" else 503)
 
