@@ -45,7 +45,7 @@ import defusedxml
 import msgspec
 from defusedxml import ElementTree as SafeET
 
-from item_bank.transfer import FileProblem, Row, _check
+from item_bank.import_rows import FileProblem, Row, check_row
 from shared.contracts import LABELS
 from shared.domains import DOMAIN_BY_CODE, DOMAINS
 from shared.errors import FieldError
@@ -203,7 +203,7 @@ def _row(number: int, item: Item, current_year: int, *, item_id: uuid.UUID | Non
         code_set_year=item.code_set_year,
         references=item.references,
     )
-    return _check(number, shape, current_year, **extra)
+    return check_row(number, shape, current_year, **extra)
 
 
 def _our_id(raw: str | None) -> uuid.UUID | None:

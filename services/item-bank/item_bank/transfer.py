@@ -30,9 +30,9 @@ from typing import Any
 
 import msgspec
 
-from item_bank.lint import lint_item
+from item_bank import interchange
+from item_bank.import_rows import FileProblem, Row, check_row
 from item_bank.schemas import ExportRow, ImportItemIn, ItemIn, Option
-from item_bank.validation import ItemContent, ItemLike, check_item
 from shared import csvcells
 from shared.contracts import LABELS
 from shared.errors import FieldError, from_msgspec
@@ -71,39 +71,6 @@ _item_decoder = msgspec.json.Decoder(ImportItemIn)
 _encoder = msgspec.json.Encoder()
 
 
-class FileProblem(ValueError):
-    """The file as a whole cannot be read (not a row's fault)."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
-        self.errors = errors
-
-
-class Row(msgspec.Struct):
-    row: int
-    content: ItemContent | None
-    errors: list[FieldError]
-    warnings: list[FieldError] = []  # the item linter's warnings (a row with lint errors is refused)
-    item_id: uuid.UUID | None = None  # the item the row names (an export's id), if any
-    base_version: int | None = None  # the version the row was exported from
-    # Fields the file's format cannot carry: an update keeps the item's own values of these.
-    keep: tuple[str, ...] = ()
-    source: str | None = None  # the question's name or identifier in a Moodle or QTI file
-    not_carried: list[str] = []  # what the file held that an item cannot
-
-
-def _check(row: int, body: ItemLike, current_year: int, **extra: Any) -> Row:
-    content, errors = check_item(body, current_year)
-    if content is None:
-        return Row(row=row, content=content, errors=errors, **extra)
-    found = lint_item(content)
-    lint_errors = [FieldError(f.field, f.message) for f in found if f.level == "error"]
-    warnings = [FieldError(f.field, f.message) for f in found if f.level == "warning"]
-    if lint_errors:
-        return Row(row=row, content=None, errors=lint_errors, warnings=warnings, **extra)
-    return Row(row=row, content=content, errors=[], warnings=warnings, **extra)
-
-
 def parse_id(raw: str | None) -> uuid.UUID | None:
     """An item id as a file carries it; ValueError when it is not one."""
     if raw is None or not raw.strip():
@@ -135,7 +102,7 @@ def parse_jsonl(data: bytes, current_year: int) -> list[Row]:
         if isinstance(identity, Row):
             rows.append(identity)
             continue
-        rows.append(_check(number, body, current_year, **identity))
+        rows.append(check_row(number, body, current_year, **identity))
     return rows
 
 
@@ -247,7 +214,7 @@ def parse_csv(data: bytes, current_year: int) -> list[Row]:
             continue
         # Columns the file left out: an update keeps the item's own values of these.
         keep = tuple(c for c in ("tags", "code_set_year", "references") if c not in header)
-        rows.append(_check(number, item, current_year, keep=keep, **identity))
+        rows.append(check_row(number, item, current_year, keep=keep, **identity))
     return rows
 
 
@@ -255,8 +222,6 @@ def parse(data: bytes, fmt: str, current_year: int, default_domain: str | None =
     if fmt == "csv":
         return parse_csv(data, current_year)
     if fmt in ("moodle", "qti", "xml"):
-        from item_bank import interchange
-
         return interchange.parse(data, fmt, current_year, default_domain)
     return parse_jsonl(data, current_year)
 
