@@ -7,7 +7,19 @@ import ipaddress
 from aiohttp import web
 
 from exam_delivery.accounts import service
-from exam_delivery.accounts.schemas import LoginIn, LoginOut, UserIn, UserList, UserOut, UserPatch, UserQuery
+from exam_delivery.accounts.schemas import (
+    BulkGroupIn,
+    BulkGroupOut,
+    DeleteGroupIn,
+    DeleteGroupOut,
+    LoginIn,
+    LoginOut,
+    UserIn,
+    UserList,
+    UserOut,
+    UserPatch,
+    UserQuery,
+)
 from shared.auth import ADMIN, ANY_USER, PUBLIC, SERVICE
 from shared.db import POOL_KEY
 from shared.revocation import REVOCATIONS_KEY, RevocationPage, RevocationQuery
@@ -69,10 +81,25 @@ async def create_user(request: web.Request) -> web.Response:
     return json_response(out, status=201)
 
 
-@routes.get("/api/users", roles=ADMIN, query=UserQuery, response=UserList, summary="List users")
+@routes.get("/api/users", roles=ADMIN, query=UserQuery, response=UserList,
+            summary="List users; with q, group, limit or cursor a page of a search (total, next_cursor)")
 async def list_users(request: web.Request) -> web.Response:
     query = read_query(request, UserQuery)
-    return json_response(await service.list_users(request.app[POOL_KEY], query.role))
+    return json_response(await service.search_users(request.app[POOL_KEY], query))
+
+
+@routes.post("/api/users/bulk", roles=ADMIN, body=BulkGroupIn, response=BulkGroupOut,
+             summary="Put many users in one group (cohort)")
+async def bulk_group(request: web.Request) -> web.Response:
+    body = await read_json(request, BulkGroupIn)
+    return json_response(await service.set_group(request.app[POOL_KEY], body))
+
+
+@routes.post("/api/users/delete-group", roles=ADMIN, body=DeleteGroupIn, response=DeleteGroupOut,
+             summary="Delete the candidates of a group with their attempts (e.g. the simulated ones)")
+async def delete_group(request: web.Request) -> web.Response:
+    body = await read_json(request, DeleteGroupIn)
+    return json_response(await service.delete_group(request.app[POOL_KEY], body))
 
 
 @routes.get("/api/users/{user_id}", roles=ADMIN, response=UserOut, summary="One user")

@@ -34,6 +34,42 @@ WHERE ($1::text IS NULL OR role = $1)
 ORDER BY role, lower(username)
 """
 
+# A search or a page of users, in the list's order (role, then name) with the id as the last
+# tie-break, so a page starts right after the (role, lower(username), id) its cursor names.
+# q is a plain substring of the username or the display name (no pattern characters).
+_USER_FILTER = """
+WHERE ($1::text IS NULL OR role = $1)
+  AND ($2::text IS NULL OR group_name = $2)
+  AND ($3::text IS NULL OR strpos(lower(username), lower($3)) > 0
+                        OR strpos(lower(display_name), lower($3)) > 0)
+"""
+SEARCH_USERS = f"""
+SELECT {USER_COLUMNS} FROM delivery.users
+{_USER_FILTER}
+  AND ($4::text IS NULL OR (role, lower(username), id) > ($4::text, $5::text, $6::uuid))
+ORDER BY role, lower(username), id
+LIMIT $7
+"""
+COUNT_SEARCH = f"SELECT count(*) FROM delivery.users {_USER_FILTER}"
+
+# A cohort for many users at once. Only the group changes: no token is revoked.
+SET_GROUP = """
+UPDATE delivery.users SET group_name = $2, updated_at = now()
+WHERE id = ANY($1::uuid[])
+RETURNING id
+"""
+
+# Deleting a group's candidates with their attempts: the events waiting in the outbox first
+# (they name the attempts), then the attempts (their responses and question tools go with
+# them), then the accounts. Returns the counts.
+GROUP_CANDIDATES = "SELECT id FROM delivery.users WHERE group_name = $1 AND role = 'candidate' FOR UPDATE"
+DELETE_OUTBOX_OF = """
+DELETE FROM delivery.outbox o USING delivery.attempts a
+WHERE o.attempt_id = a.id AND a.candidate_id = ANY($1::uuid[])
+"""
+DELETE_ATTEMPTS_OF = "DELETE FROM delivery.attempts WHERE candidate_id = ANY($1::uuid[])"
+DELETE_USERS = "DELETE FROM delivery.users WHERE id = ANY($1::uuid[])"
+
 # Disabling, a role change and a password reset revoke the tokens issued before:
 # a new token generation, ordered by revoked_seq. SET expressions see the old row.
 _REVOKES = "(($6::boolean IS TRUE AND NOT disabled) OR ($7::text IS NOT NULL AND $7::text <> role) OR $5 IS NOT NULL)"
@@ -167,6 +203,34 @@ async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> User | None:
 
 async def list_users(conn: asyncpg.Connection, role: str | None) -> list[User]:
     return many(User, await conn.fetch(LIST_USERS, role))
+
+
+async def search_users(
+    conn: asyncpg.Connection, *, role: str | None, group: str | None, q: str | None,
+    after: tuple[str, str, uuid.UUID] | None, limit: int,
+) -> list[User]:
+    a_role, a_name, a_id = after if after is not None else (None, None, None)
+    return many(User, await conn.fetch(SEARCH_USERS, role, group, q, a_role, a_name, a_id, limit))
+
+
+async def count_search(conn: asyncpg.Connection, *, role: str | None, group: str | None, q: str | None) -> int:
+    return int(await conn.fetchval(COUNT_SEARCH, role, group, q))
+
+
+async def set_group(conn: asyncpg.Connection, ids: list[uuid.UUID], group: str) -> set[uuid.UUID]:
+    return {r["id"] for r in await conn.fetch(SET_GROUP, ids, group)}
+
+
+async def group_candidates(conn: asyncpg.Connection, group: str) -> list[uuid.UUID]:
+    return [r["id"] for r in await conn.fetch(GROUP_CANDIDATES, group)]
+
+
+async def delete_users_and_attempts(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> tuple[int, int]:
+    """(users deleted, attempts deleted)."""
+    await conn.execute(DELETE_OUTBOX_OF, ids)
+    attempts = await conn.execute(DELETE_ATTEMPTS_OF, ids)
+    users = await conn.execute(DELETE_USERS, ids)
+    return int(users.split()[-1]), int(attempts.split()[-1])
 
 
 async def update_user(

@@ -4,7 +4,10 @@ Service functions take the pool and own their transactions."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import json
 import secrets
 import uuid
 
@@ -13,7 +16,18 @@ import structlog
 
 from exam_delivery.accounts import repository as repo
 from exam_delivery.accounts.repository import User
-from exam_delivery.accounts.schemas import LoginOut, UserIn, UserList, UserOut, UserPatch
+from exam_delivery.accounts.schemas import (
+    BulkGroupIn,
+    BulkGroupOut,
+    DeleteGroupIn,
+    DeleteGroupOut,
+    LoginOut,
+    UserIn,
+    UserList,
+    UserOut,
+    UserPatch,
+    UserQuery,
+)
 from exam_delivery.accounts.usernames import ALLOWED_DESCRIPTION, allowed, canonical_username
 from exam_delivery.attempts.service import move_deadlines
 from shared.auth import Principal, hash_password, issue_user_token, verify_password
@@ -155,6 +169,75 @@ async def list_users(pool: asyncpg.Pool, role: str | None) -> UserList:
     async with pool.acquire() as conn:
         rows = await repo.list_users(conn, role)
     return UserList(users=[user_out(r) for r in rows])
+
+
+DEFAULT_PAGE = 50
+
+
+def encode_cursor(row: User) -> str:
+    """The place after a row in the list's order, as an opaque string."""
+    raw = json.dumps([row.role, row.username.lower(), str(row.id)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> tuple[str, str, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        role, name, user_id = json.loads(raw)
+        if not isinstance(role, str) or not isinstance(name, str):
+            raise ValueError("not a cursor")
+        return role, name, uuid.UUID(user_id)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise field_problem("cursor", "not a cursor of this list (use next_cursor of the page before)") from None
+
+
+async def search_users(pool: asyncpg.Pool, query: UserQuery) -> UserList:
+    """A page of the users matching role, group and text; the plain list when none of these is asked."""
+    if query.q is None and query.group is None and query.limit is None and query.cursor is None:
+        return await list_users(pool, query.role)
+    after = decode_cursor(query.cursor) if query.cursor else None
+    limit = query.limit or DEFAULT_PAGE
+    text = query.q.strip() if query.q is not None and query.q.strip() else None
+    async with pool.acquire() as conn:
+        rows = await repo.search_users(conn, role=query.role, group=query.group, q=text, after=after,
+                                       limit=limit + 1)
+        total = await repo.count_search(conn, role=query.role, group=query.group, q=text)
+    page = rows[:limit]
+    more = len(rows) > limit
+    return UserList(users=[user_out(r) for r in page], total=total,
+                    next_cursor=encode_cursor(page[-1]) if more and page else None)
+
+
+async def set_group(pool: asyncpg.Pool, body: BulkGroupIn) -> BulkGroupOut:
+    """One group for many users (a cohort). Ids that name no user are listed, the others updated."""
+    ids: list[uuid.UUID] = []
+    malformed: list[str] = []
+    for raw in dict.fromkeys(body.ids):
+        try:
+            ids.append(uuid.UUID(raw))
+        except ValueError:
+            malformed.append(raw)
+    async with pool.acquire() as conn, conn.transaction():
+        done = await repo.set_group(conn, ids, body.group.strip())
+    missing = malformed + [str(i) for i in ids if i not in done]
+    return BulkGroupOut(updated=len(done), missing=missing)
+
+
+async def delete_group(pool: asyncpg.Pool, body: DeleteGroupIn) -> DeleteGroupOut:
+    """Delete the candidates of a group with their attempts, in one transaction.
+
+    Only candidates: an instructor or admin in the group keeps the account. Their results
+    already in scoring stay there (a result is a record); the group `simulated` is left out
+    of scoring's statistics (docs/scoring.md)."""
+    group = body.group.strip()
+    if not group:
+        raise field_problem("group", "name a group")
+    async with pool.acquire() as conn, conn.transaction():
+        await repo.lock_account_changes(conn)
+        ids = await repo.group_candidates(conn, group)
+        users, attempts = await repo.delete_users_and_attempts(conn, ids) if ids else (0, 0)
+    _log.info("group_deleted", group=group, users=users, attempts=attempts)
+    return DeleteGroupOut(group=group, deleted_users=users, deleted_attempts=attempts)
 
 
 async def patch_user(

@@ -4,13 +4,16 @@ snapshot the dashboards read, calibrate when enough new data has arrived.
 Freshness without recomputing on requests: a loop wakes every
 `stats_refresh_seconds`, reads only the results stored since its last look
 (new `seq`s, and the ones it saw skipped, since a result can commit after one
-with a higher seq), and when there were any it appends them to the in-memory
-frame and matrices and recomputes the snapshot in a worker thread (numpy
-releases the GIL in its products), reusing the analyses of the blueprints
-that got nothing new, then swaps it in. Requests only ever read the latest
+with a higher seq), and when there were any it counts them into the
+sufficient statistics (`sufficient.Tallies`: the results read before are
+never read again) and appends their scalar columns, then computes the
+snapshot from the counts in a worker thread (numpy releases the GIL in its
+products), at a cost that does not grow with the results stored, and swaps
+it in. A restart counts every result once, a batch at a time. Requests only ever read the latest
 snapshot, so a dashboard answer never waits for a computation, and a
 submission shows in the statistics one tick (plus one computation) later.
-When a computation is long (100,000 attempts: a few seconds), the loop waits
+When a computation is long (the first count after a start, every ability
+again after a calibration: seconds to minutes on a long history), the loop waits
 three times its duration instead of the tick, so the refresh takes at most
 about a quarter of a core, and never more than 40 s, so a submission still
 shows within a minute. A failed tick (the database away) is retried with the
@@ -91,6 +94,7 @@ class StatsEngine:
         flag_min_n: int = analytics.FLAG_MIN_N,
         auto_calibrate: bool = True,
         min_link_items: int = MIN_LINK_ITEMS,
+        excluded_groups: tuple[str, ...] = (repo.SIMULATED_GROUP,),
     ) -> None:
         self.pool = pool
         self.settings = settings
@@ -100,6 +104,7 @@ class StatsEngine:
         self.flag_min_n = flag_min_n
         self.auto_calibrate = auto_calibrate
         self.min_link_items = min_link_items
+        self.excluded_groups = frozenset(excluded_groups)  # candidate groups left out of the statistics
         self.standards: dict[str, float] = {}  # blueprint id -> theta_c on the reference scale
         self._refused_at_n = 0  # results when a calibration last could not be linked
         self.columns = Columns()  # the results' scalar columns and abilities (no forms)
@@ -231,7 +236,7 @@ class StatsEngine:
                     self._theta_cal = state.calibration_id if state is not None else None  # EAP as counted
                 while True:  # the new results, a batch at a time: memory bounded by the batch
                     batch = await repo.frame_rows(conn, self._max_seen, sorted(self._gaps), FETCH_BATCH)
-                    rows = self._take(batch)
+                    rows = self._counted(self._take(batch))
                     if rows:
                         used = np.unique(np.frombuffer(b"".join(r["item_ix"] for r in rows), dtype="<i4"))
                         if not np.isin(used, self.meta.ids).all():  # registered after the meta was read
@@ -299,6 +304,12 @@ class StatsEngine:
             elif self._gaps.pop(seq, None) is not None:
                 fresh.append(r)
         return fresh
+
+    def _counted(self, rows: list[asyncpg.Record]) -> list[asyncpg.Record]:
+        """The rows the statistics take: not those of an excluded group (read, and passed over)."""
+        if not self.excluded_groups:
+            return rows
+        return [r for r in rows if r["candidate_group"] not in self.excluded_groups]
 
     def _expire_gaps(self) -> None:
         """A seq still missing after GAP_SECONDS belongs to a transaction that rolled back."""
@@ -396,7 +407,8 @@ class StatsEngine:
             if not force and latest is not None and not self._due():
                 return CalibrationOutcome("calibrated", "up to date")
             async with self.pool.acquire() as conn:
-                recent = await repo.recent_counted(conn, self._max_seen, self.calibration_max_attempts)
+                recent = await repo.recent_counted(conn, self._max_seen, self.calibration_max_attempts,
+                                                  sorted(self.excluded_groups))
             window = await self._run(append_rows, Frame(), recent[::-1])
             runs = await self._run(
                 analytics.calibrate,

@@ -24,14 +24,19 @@ ORDER BY seq
 LIMIT $3
 """
 
-# The calibration's window: the most recent results that count (not low-answer), newest first.
+# Results of these candidate groups are records, not data: the statistics leave them out
+# (`mockcert simulate` puts its candidates in "simulated"; the engine's `excluded_groups`).
+SIMULATED_GROUP = "simulated"
+
+# The calibration's window: the most recent results that count (not low-answer, not of an
+# excluded group), newest first.
 RECENT_COUNTED = """
 SELECT seq, blueprint_id, blueprint_name, candidate_group,
        extract(epoch FROM submitted_at)::float8 AS submitted,
        extract(epoch FROM started_at)::float8 AS started, passed, raw_score, question_count,
        cut_used, blueprint_cut_percent, calibration_id, item_ix, choices, low_answer
 FROM scoring.results
-WHERE NOT low_answer AND seq <= $1
+WHERE NOT low_answer AND seq <= $1 AND NOT (candidate_group = ANY($3::text[]))
 ORDER BY seq DESC
 LIMIT $2
 """
@@ -49,5 +54,7 @@ async def all_item_versions(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(ALL_ITEM_VERSIONS)
 
 
-async def recent_counted(conn: asyncpg.Connection, up_to_seq: int, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(RECENT_COUNTED, up_to_seq, limit)
+async def recent_counted(
+    conn: asyncpg.Connection, up_to_seq: int, limit: int, excluded_groups: Sequence[str] = ()
+) -> list[asyncpg.Record]:
+    return await conn.fetch(RECENT_COUNTED, up_to_seq, limit, list(excluded_groups))
