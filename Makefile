@@ -73,9 +73,11 @@ test-e2e: $(VENV)/.installed-test system-deps axe
 bench: $(VENV)/.installed-test
 	$(PY) bench/run_all.py
 
+# ruff, then mypy over what [tool.mypy] in pyproject.toml names (shared/, mockcert/, the services).
 lint: $(VENV)/.installed-test
 	$(PY) -m pip install --quiet ruff
 	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(AXE_DIR)/node_modules

@@ -109,8 +109,8 @@ async def proxy(request: web.Request) -> web.StreamResponse:
         _log.info("entry_path_refused", reason=str(exc))
         return _bad_path(str(exc))
     if path == "/api/health":
-        body = await system_health(request.app[HEALTH_SETTINGS_KEY], request.app[SESSION_KEY])
-        return web.Response(body=msgspec.json.encode(body), status=200 if body.status == "ok" else 503,
+        health = await system_health(request.app[HEALTH_SETTINGS_KEY], request.app[SESSION_KEY])
+        return web.Response(body=msgspec.json.encode(health), status=200 if health.status == "ok" else 503,
                             content_type="application/json")
     if is_private(path):
         return _problem(404, "no such resource")

@@ -190,10 +190,10 @@ async def post_events(
             gate,
             session.post(f"{scoring_url}/internal/events", data=body, headers=headers) as resp,
         ):
-            body = await resp.text()
+            text = await resp.text()
             if resp.status != 200:
-                raise SimulationError(f"event {ev.event_id}: {resp.status} {body[:300]}")
-            return str(json.loads(body)["status"])
+                raise SimulationError(f"event {ev.event_id}: {resp.status} {text[:300]}")
+            return str(json.loads(text)["status"])
 
     return list(await asyncio.gather(*(one(ev) for ev in events)))
 

@@ -46,7 +46,7 @@ async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10, *, reset:
     return pool
 
 
-def pool_ctx(settings: Settings, *, reset: Reset | None = None):  # type: ignore[no-untyped-def]
+def pool_ctx(settings: Settings, *, reset: Reset | None = None) -> Callable[[web.Application], AsyncIterator[None]]:
     """The app's one pool, under POOL_KEY; `reset` replaces asyncpg's reset query on release."""
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:

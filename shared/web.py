@@ -19,6 +19,7 @@ import asyncpg
 import msgspec
 import structlog
 from aiohttp import web, web_response
+from aiohttp.typedefs import Middleware
 
 from shared.auth import PUBLIC, Principal, TokenVerifier
 from shared.errors import PROBLEM_CONTENT_TYPE, FieldError, Problem, field_problem, from_msgspec
@@ -27,7 +28,6 @@ from shared.revocation import REVOCATIONS_KEY, Revocations
 from shared.settings import Settings
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 T = TypeVar("T")
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
@@ -383,10 +383,10 @@ async def _authorize(request: web.Request) -> None:
         raise Problem(403, "endpoint declares no roles")
     if "public" in endpoint.roles:
         return
-    user: Principal | None = request.get(PRINCIPAL_KEY)
-    if user is None:
+    caller = request.get(PRINCIPAL_KEY)
+    if caller is None:
         raise Problem(401, "authentication required", headers={"WWW-Authenticate": 'Bearer realm="mockcert"'})
-    if user.role not in endpoint.roles:
+    if caller.role not in endpoint.roles:
         raise Problem(403, "your role may not use this endpoint")
 
 

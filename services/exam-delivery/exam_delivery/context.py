@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -50,7 +50,7 @@ class Delivery:
 DELIVERY_KEY = web.AppKey("delivery", Delivery)
 
 
-def delivery_ctx(settings: Settings):  # type: ignore[no-untyped-def]
+def delivery_ctx(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         pool, session, auth = app[POOL_KEY], app[CLIENT_KEY], ServiceAuth(settings)
         app[DELIVERY_KEY] = Delivery(

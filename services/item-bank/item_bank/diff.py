@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from item_bank.schemas import DiffSegment, FieldChange
 
@@ -48,13 +48,13 @@ def word_diff(before: str, after: str) -> list[DiffSegment]:
     b = _TOKENS.findall(after)
     segments: list[DiffSegment] = []
 
-    def add(op: str, text: str) -> None:
+    def add(op: Literal["equal", "insert", "delete"], text: str) -> None:
         if not text:
             return
         if segments and segments[-1].op == op:
-            segments[-1] = DiffSegment(op=op, text=segments[-1].text + text)  # type: ignore[arg-type]
+            segments[-1] = DiffSegment(op=op, text=segments[-1].text + text)
         else:
-            segments.append(DiffSegment(op=op, text=text))  # type: ignore[arg-type]
+            segments.append(DiffSegment(op=op, text=text))
 
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

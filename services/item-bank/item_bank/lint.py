@@ -344,9 +344,9 @@ def lint_item(item: Any) -> list[Finding]:
                         f"option {_label(it, i)} repeats option {_label(it, seen[norm])}"))
         elif norm:
             seen[norm] = i
-        if _ABOVE_RE.search(text):
+        if above := _ABOVE_RE.search(text):
             add(Finding("error", field, "no-all-none",
-                        f"option {_label(it, i)} points at other options ({_ABOVE_RE.search(text)[0]!r}): "
+                        f"option {_label(it, i)} points at other options ({above[0]!r}): "
                         "write a choice that stands alone"))
 
     # --- codes in the options
@@ -547,7 +547,7 @@ def mask(text: str) -> str:
 
 TEMPLATE_WORDS = 12
 NEAR_DUPLICATE_RATIO = 0.9
-TARGETS = {
+TARGETS: dict[str, Any] = {
     "size_factor": 3,  # items >= 3 x the area's count on the 150-question form
     "code_selection": 0.5,  # CPT areas: share of items that are code selection
     "multi_code": 0.25,  # CPT areas: share of code-selection items with a multi-code key

@@ -122,7 +122,7 @@ async def seed_sample_bank(pool: asyncpg.Pool, current_year: int, generate: Gene
                 f"{current_year}: {'; '.join(reasons)}"
             )
         await repo.copy_seed(conn, records.items, records.versions, records.audit)
-        await repo.append_feed(conn, records.feed)  # type: ignore[arg-type]
+        await repo.append_feed(conn, records.feed)
     _log.info(
         "sample_bank_loaded",
         items=len(records.items),

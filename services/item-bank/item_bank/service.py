@@ -65,7 +65,7 @@ def parse_item_id(raw: str) -> uuid.UUID:
 
 
 def _options(raw: list[dict[str, str]]) -> list[Option]:
-    return [Option(label=o["label"], text=o["text"]) for o in raw]  # type: ignore[arg-type]
+    return [Option(label=o["label"], text=o["text"]) for o in raw]
 
 
 def item_out(row: asyncpg.Record) -> ItemOut:
@@ -602,7 +602,7 @@ async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row], *, d
                     row=row.row, status="created", warnings=_warnings(row), version=1, source=row.source,
                     not_carried=list(row.not_carried))
             for row in updates:
-                current = existing[row.item_id]  # type: ignore[index]
+                current = existing[row.item_id]
                 decision, _, errors = import_decision(row, current)
                 report[row.row] = (
                     _refused(row, errors) if decision == "refused"
@@ -785,11 +785,11 @@ async def _bulk_one(
         content = checked(ItemIn(**mapping), current_year)
         async with pool.acquire() as conn:
             async with conn.transaction():
-                version = await write_version(
+                tagged = await write_version(
                     conn, user, item_id, content, base_version=current["version"], action="tagged",
                     comment="tags added: " + ", ".join(added),
                 )
-        return BulkResult(id=str(item_id), ok=True, status="draft", version=version)
+        return BulkResult(id=str(item_id), ok=True, status="draft", version=tagged)
     to = _BULK_MOVES[body.action]
     version = None
     if body.action == "retire" and current["approved_version"] is not None:

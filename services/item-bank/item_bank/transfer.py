@@ -137,7 +137,7 @@ def parse_csv(data: bytes, current_year: int) -> list[Row]:
     missing = [c for c in REQUIRED_CSV_COLUMNS if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
-        errors = [FieldError(c, "required column missing") for c in missing]
+        errors: list[FieldError] = [FieldError(c, "required column missing") for c in missing]
         errors += [
             FieldError(c, f"unknown column (the columns are {', '.join(CSV_COLUMNS)})") for c in unknown
         ]
@@ -169,7 +169,7 @@ def parse_csv(data: bytes, current_year: int) -> list[Row]:
             )
             continue
         cells = dict(zip(header, (csvcells.restore(cell) for cell in record), strict=True))
-        errors: list[FieldError] = []
+        errors = []
         body: dict[str, Any] = {
             "domain": cells["domain"],
             "stem": cells["stem"],

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from shared.auth import PUBLIC
 from shared.pages import add_page_static, html_response, page_response, render_page
-from shared.web import RouteTable
+from shared.web import Handler, RouteTable
 
 STATIC_PREFIX = "/static/scoring/"
 STATIC_DIR = Path(str(resources.files("scoring").joinpath("static")))
@@ -239,7 +239,7 @@ PAGES = {
 }
 
 
-def _page_handler(title: str, body: str, script: str, page_id: str):  # type: ignore[no-untyped-def]
+def _page_handler(title: str, body: str, script: str, page_id: str) -> Handler:
     async def handler(request: web.Request) -> web.Response:
         return page_response(title=title, static_prefix=STATIC_PREFIX, body=body, script=script,
                              page_id=page_id, roles=("admin",))

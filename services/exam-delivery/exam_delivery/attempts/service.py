@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 import msgspec
@@ -164,7 +164,7 @@ def _parts(row: Attempt) -> tuple[list[PartState], int]:
     cur = row.current_part if row.status == "in_progress" else len(row.part_ends)
     out, first = [], 1
     for j, (name, end, closes_at) in enumerate(zip(row.part_names, row.part_ends, row.part_closes, strict=True)):
-        state = "closed" if j < cur else ("open" if j == cur else "upcoming")
+        state: Literal["closed", "open", "upcoming"] = "closed" if j < cur else ("open" if j == cur else "upcoming")
         out.append(
             PartState(
                 number=j + 1,
@@ -174,7 +174,7 @@ def _parts(row: Attempt) -> tuple[list[PartState], int]:
                 closes_at=iso_utc(closes_at),
                 state=state,
             )
-        )  # type: ignore[arg-type]
+        )
         first = end + 1
     return out, cur
 
@@ -363,7 +363,7 @@ async def save(
     flagged = None if body.flagged is msgspec.UNSET else body.flagged
     if not set_selected and flagged is None:
         raise field_problem("selected", f"send `selected` ({LABELS[0]}-{LABELS[-1]} or null), `flagged`, or both")
-    selected = body.selected if set_selected else None
+    selected = None if body.selected is msgspec.UNSET else body.selected
     cid = uuid.UUID(candidate_id)
     async with pool.acquire() as conn:
         row = await repo.save_response(conn, attempt_id, cid, position, selected, set_selected, flagged)

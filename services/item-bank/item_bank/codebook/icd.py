@@ -162,6 +162,7 @@ class Index:
             if found is None:
                 return []
             mask = found if mask is None else mask & found
+        assert mask is not None  # terms is not empty
         docs = np.flatnonzero(mask)
         if not len(docs):
             return []

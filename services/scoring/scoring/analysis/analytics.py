@@ -156,7 +156,7 @@ def calibrate(
     out = []
     for model in ("2pl", "rasch"):
         started = clock()
-        fit = irt.calibrate(X, M, model=model)  # type: ignore[arg-type]
+        fit = irt.calibrate(X, M, model=model)
         with np.errstate(invalid="ignore"):
             keep = np.isfinite(fit.a) & np.isfinite(fit.b) & (fit.a > MIN_A) & (np.abs(fit.b) <= MAX_ABS_B)
         references: dict[str, NDArray[np.int64]] = {}
@@ -277,7 +277,7 @@ def item_analysis(
     keys = meta.key[cols]
     X = (C == keys[None, :]).view(np.uint8)
     k = frame.k[rows]
-    total = "raw" if k.min() == k.max() else "percent"
+    total: Literal["raw", "percent"] = "raw" if k.min() == k.max() else "percent"
     st = classical.item_analysis(X, C, keys, mask=M, total=total, min_n=flag_min_n)
     correct = np.rint(np.nan_to_num(st.p) * st.n)
     p_lo, p_hi = rates.wilson_interval_array(correct, st.n)
@@ -355,7 +355,7 @@ def domain_subscores(frame: Frame, meta: ItemMeta, rows: NDArray[np.int64], st: 
     cell = row_of * D + dom_of_meta[mcol]
     right = frame.choices[flat] == meta.key[mcol]
     n = rows.shape[0]
-    correct = np.bincount(cell, weights=right, minlength=n * D).reshape(n, D)
+    correct = np.bincount(cell, weights=right, minlength=n * D).reshape(n, D).astype(np.float64, copy=False)
     total = np.bincount(cell, minlength=n * D).reshape(n, D).astype(np.float64)
     return DomainSubscores(codes=codes, correct=correct, total=total, col_domain=dom_of_meta[st.cols])
 

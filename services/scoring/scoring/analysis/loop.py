@@ -171,8 +171,8 @@ class StatsEngine:
         if not snapshot.frame.low.any():
             return snapshot
         async with self._lock:
+            assert self.snapshot is not None
             snapshot = self.snapshot
-            assert snapshot is not None
             if self._with_low is None or self._with_low.version != snapshot.version:
                 self._with_low = await self._compute(snapshot.version, include_low=True)
             return self._with_low

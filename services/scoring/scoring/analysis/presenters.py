@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -282,8 +283,8 @@ def pass_rate_table(
 
 def _groups(
     pr: rates.PassRates,
-    label: Callable[[object], str],
-    span: Callable[[object], tuple[str, str]] | None = None,
+    label: Callable[[Any], str],
+    span: Callable[[Any], tuple[str, str]] | None = None,
 ) -> list[s.PassRateGroup]:
     out = []
     for i in range(pr.groups.shape[0]):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -321,7 +322,7 @@ def pace(
     unanswered = question_count - answered_count
     minutes_allowed = per_q_allowed / 60.0
     if submitted_by == "sweeper" or used >= allowed:
-        verdict = "timed_out"
+        verdict: Literal["timed_out", "rushed", "on_pace"] = "timed_out"
         message = (
             f"Time ran out with {unanswered} question(s) unanswered. The exam allows about "
             f"{minutes_allowed:.1f} minutes per question: move on from hard questions and come back."

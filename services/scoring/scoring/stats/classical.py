@@ -45,8 +45,9 @@ Conventions
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -177,7 +178,7 @@ def _group_weights(T: NDArray[np.float64], frac: float) -> tuple[NDArray, NDArra
     values, counts = np.unique(T, return_counts=True)
     g = float(np.floor(frac * T.shape[0] + 0.5))
 
-    def weights(vals: NDArray, cnts: NDArray, beyond: NDArray) -> NDArray:
+    def weights(vals: NDArray, cnts: NDArray, beyond: Callable[[Any], NDArray]) -> NDArray:
         cum = np.cumsum(cnts)
         i = int(np.argmax(cum >= g))
         share = (g - (cum[i] - cnts[i])) / cnts[i]

@@ -117,7 +117,7 @@ def choices_from_responses(
     """
     n, k = X.shape
     if keys is None:
-        keys = rng.integers(0, n_options, size=k)
+        keys = rng.integers(0, n_options, size=(k,))
     attract = rng.dirichlet(np.ones(n_options - 1), size=k)  # k x (n_options-1)
     cum = np.cumsum(attract, axis=1)
     cum[:, -1] = 1.0
