@@ -177,7 +177,8 @@ RESULT_BODY = """
 <h2 id="trend-h">Your attempts at this exam</h2>
 <div id="trend"></div>
 <h2 id="review-h">Question review</h2>
-<p id="review-filters"><label class="inline"><input type="checkbox" id="missed-only"> Show only the questions I missed</label>
+<p id="review-filters">
+<label class="inline"><input type="checkbox" id="missed-only"> Show only the questions I missed</label>
 <label class="inline"><input type="checkbox" id="flagged-only"> Show only the questions I flagged</label></p>
 <div id="review"></div>
 </section>
