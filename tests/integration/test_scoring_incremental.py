@@ -6,6 +6,7 @@ makes the engine count everything again."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 
@@ -31,9 +32,12 @@ PER_ROUND = 24
 
 @pytest.fixture(scope="module")
 async def stack(database_url: str) -> AsyncIterator[Stack]:
-    # A tick of an hour: the test refreshes when it means to.
     async with start_stack(database_url, services=("scoring",), stats_refresh_seconds=3600) as running:
         engine = running.apps["scoring"][ENGINE_KEY]
+        await engine.current()
+        for task in asyncio.all_tasks():  # the test refreshes when it means to (a tick is at most 40 s)
+            if task.get_name() == "scoring-stats-refresh":
+                task.cancel()
         engine.auto_calibrate = False
         engine.min_attempts = 100
         yield running
