@@ -3,7 +3,8 @@
 The services' pods run it as an init container on Kubernetes (deploy/k8s/): the migration
 Job applies the migrations once (`mockcert migrate`, under its advisory lock), and a pod
 starts its service only when the schema is the one its code expects. It never applies
-anything itself, and needs DATABASE_URL (it never starts an embedded database)."""
+anything itself, and needs MOCKCERT_DIRECT_DATABASE_URL or DATABASE_URL (it never starts an
+embedded database); it asks with asyncpg's statement cache off, so either may name PgBouncer."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ APPLIED_VERSIONS = {
 
 async def pending_migrations(dsn: str) -> list[str]:
     """`schema/NNN_name.sql` for each migration of this build not yet applied."""
-    conn = await asyncpg.connect(dsn, timeout=10)
+    conn = await asyncpg.connect(dsn, timeout=10, statement_cache_size=0)
     try:
         missing: list[str] = []
         for schema, package in SCHEMAS:
@@ -58,9 +59,9 @@ async def wait_for_migrations(dsn: str, timeout: float, interval: float = 2.0) -
 
 
 def cmd_wait_migrations(args: argparse.Namespace) -> int:
-    dsn = os.environ.get("DATABASE_URL", "")
+    dsn = os.environ.get("MOCKCERT_DIRECT_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
     if not dsn:
-        sys.stderr.write("DATABASE_URL is required\n")
+        sys.stderr.write("MOCKCERT_DIRECT_DATABASE_URL or DATABASE_URL is required\n")
         return 2
     missing = asyncio.run(wait_for_migrations(dsn, args.timeout, args.interval))
     if missing:

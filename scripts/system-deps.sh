@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite drives: chromium (browser tests), npm (installs
 # the pinned axe-core of tests/e2e/axe/package-lock.json for the accessibility tests),
 # docker-compose (validates deploy/docker-compose.yml) and nginx (runs
-# deploy/nginx/nginx.conf in front of the services in test_entry_paths.py).
+# deploy/nginx/nginx.conf in front of the services in test_entry_paths.py) and pgbouncer (runs
+# in transaction mode in front of the test database in test_pgbouncer.py).
 # Only as root and only when missing; otherwise says what is missing and lets the tests report it.
 set -e
 need=""
@@ -10,6 +11,7 @@ need=""
 command -v npm >/dev/null 2>&1 || need="$need npm"
 command -v docker-compose >/dev/null 2>&1 || need="$need docker-compose"
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need="$need nginx"
+[ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null 2>&1 || need="$need pgbouncer"
 # kubectl (its built-in kustomize renders deploy/k8s in test_k8s_manifests.py) is not in Debian
 # at a usable version: install it from the Kubernetes apt repository (pkgs.k8s.io) or your cloud SDK.
 command -v kubectl >/dev/null 2>&1 || command -v kustomize >/dev/null 2>&1 || \

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 
 from aiohttp import web
 
-from shared.db import Reset, migrate, pool_ctx
+from shared.db import Reset, migrate, migrations_dsn, pool_ctx
 from shared.http import client_ctx
 from shared.ops import install_ops
 from shared.revocation import RevocationSource, revocation_poller_ctx
@@ -41,7 +41,7 @@ def service_app(
     app = create_base_app(settings, gauges=gauges)
 
     async def migrations(app: web.Application) -> AsyncIterator[None]:
-        await migrate(settings.database_url, schema, package)
+        await migrate(migrations_dsn(settings), schema, package)
         yield
 
     app.cleanup_ctx.append(migrations)

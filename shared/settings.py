@@ -53,6 +53,11 @@ class Settings(msgspec.Struct, kw_only=True):
     scoring_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['scoring']}"
     db_pool_min: int = 2
     db_pool_max: int = 10
+    # DATABASE_URL names PgBouncer in transaction mode (or another transaction pooler): asyncpg's
+    # statement cache off, no reset query, statement names unique (shared/db.py `pool_options`).
+    pgbouncer: bool = False
+    # PostgreSQL itself, bypassing the pooler: the migrations run there when it is set.
+    direct_database_url: str = ""
     admin_user: str = ""
     admin_password: str = ""
     seed_sample_bank: bool = False  # load_settings: True in demo mode unless the variable says
@@ -136,6 +141,8 @@ ENV_SOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "scoring_url": ("MOCKCERT_SCORING_URL",),
     "db_pool_min": ("MOCKCERT_{SERVICE}_DB_POOL_MIN",),
     "db_pool_max": ("MOCKCERT_{SERVICE}_DB_POOL_MAX",),
+    "pgbouncer": ("MOCKCERT_PGBOUNCER",),
+    "direct_database_url": ("MOCKCERT_DIRECT_DATABASE_URL",),
     "admin_user": ("MOCKCERT_ADMIN_USER",),
     "admin_password": ("MOCKCERT_ADMIN_PASSWORD",),
     "seed_sample_bank": ("MOCKCERT_SEED_SAMPLE_BANK",),
