@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 
+from mockcert import demo_accounts, runs
 from mockcert.database import EmbeddedDatabaseMissing, data_dir, ensure_database, migrate_all, start_embedded
 from mockcert.launcher import pid_alive, state_path
 
@@ -17,12 +18,18 @@ from mockcert.launcher import pid_alive, state_path
 EXTRA_COMMAND_MODULES: tuple[str, ...] = ("mockcert.cli_items", "mockcert.cli_simulate", "mockcert.cli_wait")
 
 
-def _state() -> dict[str, Any] | None:
+def _state(anywhere: bool = False) -> dict[str, Any] | None:
+    """The running product of this data dir; with `anywhere`, else one started with another data
+    dir (found through mockcert/runs.py). The state carries the data dir it was found in."""
     path = state_path(data_dir())
-    if not path.exists():
-        return None
-    state = json.loads(path.read_text())
-    return state if pid_alive(state.get("launcher_pid")) else None
+    if path.exists():
+        state = json.loads(path.read_text())
+        if pid_alive(state.get("launcher_pid")):
+            return {**state, "data_dir": str(path.parent.parent)}
+    if anywhere:
+        for found, state in runs.running_states():
+            return {**state, "data_dir": str(found.parent.parent)}
+    return None
 
 
 def running_url() -> str:
@@ -39,12 +46,7 @@ def running_url() -> str:
 
 def demo_password(username: str) -> str:
     """The password `mockcert run` created for a demo account, if this is a demo data folder."""
-    path = data_dir() / "demo-accounts.json"
-    try:
-        accounts = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return ""
-    return next((p for u, p, _ in accounts if u == username), "")
+    return demo_accounts.password_of(data_dir(), username)
 
 
 async def _database_url() -> tuple[str, Any]:
@@ -161,9 +163,11 @@ def _database_status(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    state = _state()
+    state = _state(anywhere=True)
     if state is None:
-        out: dict[str, Any] = {"running": False, "services": {}}
+        # Say where it looked, so a product started elsewhere is not taken for none at all.
+        out: dict[str, Any] = {"running": False, "services": {},
+                               "looked_in": [str(state_path(data_dir())), str(runs.runtime_dir())]}
         code = 1
     else:
         async def gather() -> dict[str, Any]:
@@ -187,15 +191,16 @@ def cmd_status(args: argparse.Namespace) -> int:
             # With the database down every service is unhealthy: name the cause, not them.
             if s["health"] != "ok" and (db_down or s["health"] == "database unavailable"):
                 s["cause"] = "database"
-        out = {"running": True, "url": state["url"], "launcher_pid": state["launcher_pid"],
-               "database_pid": database.get("pid"), "database": database, "services": services}
+        out = {"running": True, "url": state["url"], "data_dir": state["data_dir"],
+               "launcher_pid": state["launcher_pid"], "database_pid": database.get("pid"), "database": database,
+               "services": services}
         code = 0 if all(s["health"] == "ok" for s in services.values()) and not db_down else 1
     if args.json:
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
     elif not out["running"]:
-        sys.stdout.write("not running\n")
+        sys.stdout.write(f"not running (looked at {out['looked_in'][0]} and the runs in {out['looked_in'][1]})\n")
     else:
-        sys.stdout.write(f"running at {out['url']}\n")
+        sys.stdout.write(f"running at {out['url']} (data dir {out['data_dir']})\n")
         db = out["database"]
         restarts = f" ({db['restarts']} restarts)" if db.get("restarts") else ""
         sys.stdout.write(f"  {'database':<14} pid {db.get('pid') or '-'!s:<8} {'':<11} {db['state']}{restarts}\n")

@@ -24,7 +24,7 @@ from typing import Any
 
 import aiohttp
 
-from mockcert import demo_secrets, postmaster
+from mockcert import demo_accounts, demo_secrets, postmaster, runs
 from mockcert.database import data_dir, ensure_database, migrate_all, start_embedded
 from mockcert.sandbox import free_port
 from shared import event_signing
@@ -148,10 +148,11 @@ class Launcher:
         count = sum(len(v) for v in applied.values())
         say(f"migrations: {count} applied" if count else "migrations: up to date")
 
-    async def bootstrap_accounts(self, env: dict[str, str]) -> list[list[str]]:
+    async def bootstrap_accounts(self, env: dict[str, str]) -> list[demo_accounts.DemoAccount]:
         """Create the first accounts before the services start, and remember demo passwords
-        in the data folder (mode 600) so every start can show them."""
-        from exam_delivery.accounts.service import bootstrap_accounts
+        in the data folder (mode 600, demo-accounts.json: mockcert/demo_accounts.py) so every
+        start can show them."""
+        from exam_delivery.accounts.service import DEMO_ACCOUNTS, bootstrap_accounts
         from shared.db import create_pool
         from shared.settings import load_settings
 
@@ -161,13 +162,12 @@ class Launcher:
             created = await bootstrap_accounts(pool, settings)
         finally:
             await pool.close()
-        accounts_file = self.folder / "demo-accounts.json"
-        known: list[list[str]] = []
-        if accounts_file.exists():
-            known = json.loads(accounts_file.read_text())
+        known = demo_accounts.read(self.folder)
         if created:
-            known = [[u, p, r] for u, p, r in created]
-            demo_secrets.write_private(accounts_file, json.dumps(known, indent=1).encode())
+            names = {username: name for username, _, name in DEMO_ACCOUNTS}
+            known = [demo_accounts.DemoAccount(u, p, r, names.get(u, "Administrator" if r == "admin" else ""))
+                     for u, p, r in created]
+            demo_accounts.write(self.folder, known)
         return known
 
     def child_env(self, ports: dict[str, int]) -> dict[str, str]:
@@ -233,6 +233,7 @@ class Launcher:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(state, indent=1))
         tmp.replace(path)
+        runs.register(path, os.getpid())  # `mockcert status` finds it from any data dir
 
     # ------------------------------------------------------------ running
     async def supervise(self, child: Child) -> None:
@@ -397,8 +398,8 @@ class Launcher:
                 say(f"ready: open {url}")
                 if accounts:
                     say("accounts (username / password / role):")
-                    for username, password, role in accounts:
-                        say(f"  {username:<12} {password:<20} {role}")
+                    for account in accounts:
+                        say(f"  {account.username:<12} {account.password:<20} {account.role}")
                 say("press Ctrl-C to stop")
             elif not self.stopping.is_set():
                 say(f"not healthy yet; see the logs in {self.folder / 'logs'}")
@@ -414,6 +415,7 @@ class Launcher:
             if self.server is not None:
                 await self.stop_database()
             state_path(self.folder).unlink(missing_ok=True)
+            runs.unregister(os.getpid())
         say("stopped")
         return 0
 

@@ -39,7 +39,8 @@ def _alive(pid: int | None) -> bool:
 
 def _start(data: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MOCKCERT_MODE")}
-    env.update(MOCKCERT_DATA_DIR=str(data), MOCKCERT_HTTP_PORT=str(port), PYTHONUNBUFFERED="1")
+    env.update(MOCKCERT_DATA_DIR=str(data), MOCKCERT_HTTP_PORT=str(port), PYTHONUNBUFFERED="1",
+               MOCKCERT_RUNTIME_DIR=str(_runtime(data)))
     proc = subprocess.Popen([MOCKCERT, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     lines: list[str] = []
@@ -60,8 +61,13 @@ def _state(data: Path) -> dict:
     return json.loads((data / "run" / "state.json").read_text())
 
 
-def _status(data: Path) -> dict:
-    env = {**os.environ, "MOCKCERT_DATA_DIR": str(data)}
+def _runtime(data: Path) -> Path:
+    """The runs folder of this test's products (mockcert/runs.py), apart from any other run's."""
+    return data.parent / "runtime"
+
+
+def _status(data: Path, runtime: Path | None = None) -> dict:
+    env = {**os.environ, "MOCKCERT_DATA_DIR": str(data), "MOCKCERT_RUNTIME_DIR": str(runtime or _runtime(data))}
     out = subprocess.run([MOCKCERT, "status", "--json"], env=env, capture_output=True, text=True, timeout=30)
     return json.loads(out.stdout)
 
@@ -103,6 +109,10 @@ async def test_run_supervise_stop_and_restart(tmp_path):
 
         status = _status(data)
         assert set(status["services"]) >= {"item-bank", "exam-delivery", "scoring", "entry"}
+        # Found from another data dir too, naming the one it was started with.
+        elsewhere = _status(tmp_path / "elsewhere", _runtime(data))
+        assert elsewhere["running"] and elsewhere["data_dir"] == str(data.resolve())
+        assert elsewhere["url"] == status["url"]
         for name in ("item-bank", "exam-delivery", "scoring"):
             svc = status["services"][name]
             assert svc["health"] == "ok" and _alive(svc["pid"]) and svc["port"] > 0
@@ -131,6 +141,9 @@ async def test_run_supervise_stop_and_restart(tmp_path):
     left = [p for p in pids if _alive(p)]
     assert not left, f"processes left behind after Ctrl-C: {left}"
     assert not (data / "run" / "state.json").exists()
+    gone = _status(tmp_path / "elsewhere", _runtime(data))
+    assert not gone["running"] and gone["looked_in"][1] == str(_runtime(data)), gone
+    assert list(_runtime(data).glob("*.json")) == []  # the launcher took its pointer away
 
     # A second start finds its data: no migration to apply, the same accounts still log in.
     kept_bytes = secrets_file.read_bytes()
