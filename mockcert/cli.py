@@ -50,11 +50,13 @@ def demo_password(username: str) -> str:
 
 
 async def _database_url() -> tuple[str, Any]:
-    """DATABASE_URL, else the running product's database, else the embedded one started for this command."""
+    """MOCKCERT_DIRECT_DATABASE_URL (PostgreSQL itself where DATABASE_URL names PgBouncer), else
+    DATABASE_URL, else the running product's database, else the embedded one started for this command."""
     import os
 
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"], None
+    for name in ("MOCKCERT_DIRECT_DATABASE_URL", "DATABASE_URL"):
+        if os.environ.get(name):
+            return os.environ[name], None
     state = _state()
     if state and state.get("database_url"):
         return state["database_url"], None

@@ -33,7 +33,11 @@ KUBERNETES_VERSION = "1.31.0"  # the schemas every object is validated against (
 SECRET_NAME = "mockcert-secrets"
 # A setting is a secret when its name says so; the list is read from shared/settings.py, so a
 # secret added there is required here too.
-SECRET_PATTERN = re.compile(r"SECRET|_KEY$|PASSWORD|^DATABASE_URL$")
+SECRET_PATTERN = re.compile(r"SECRET|_KEY$|PASSWORD|DATABASE_URL$")
+# The migration Job and the services' init containers reach PostgreSQL itself; the services
+# reach it through PgBouncer (DATABASE_URL), whose own files come from the same Secret.
+DIRECT = {"MOCKCERT_DIRECT_DATABASE_URL": "MOCKCERT_DIRECT_DATABASE_URL"}
+PGBOUNCER_FILES = {"PGBOUNCER_DATABASES": "databases.ini", "PGBOUNCER_USERLIST": "userlist.txt"}
 
 
 def renderer() -> list[str]:
@@ -133,7 +137,7 @@ def test_the_validation_catches_a_wrong_field():
 def test_every_pod_has_requests_and_limits_and_every_service_has_probes(rendered):
     for overlay, docs in rendered.items():
         pods = pod_specs(docs)
-        assert {"item-bank", "exam-delivery", "scoring", "entry", "mockcert-migrate"} <= set(pods), overlay
+        assert {"item-bank", "exam-delivery", "scoring", "entry", "pgbouncer", "mockcert-migrate"} <= set(pods), overlay
         for name, spec in pods.items():
             for c in spec.get("initContainers", []) + spec["containers"]:
                 res = c.get("resources", {})
@@ -156,6 +160,9 @@ def test_every_pod_has_requests_and_limits_and_every_service_has_probes(rendered
         entry = pods["entry"]["containers"][0]
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
             assert probe in entry, probe
+        (bouncer,) = pods["pgbouncer"]["containers"]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert bouncer[probe]["tcpSocket"]["port"] == "postgres", probe
 
 
 def test_no_secret_value_is_inlined_and_each_service_gets_the_secrets_it_reads(rendered):
@@ -190,13 +197,21 @@ def test_no_secret_value_is_inlined_and_each_service_gets_the_secrets_it_reads(r
             assert ("MOCKCERT_EVENT_VERIFY_KEY" in refs) == (service == "scoring"), service
             assert ("MOCKCERT_ADMIN_PASSWORD" in refs) == (service == "exam-delivery"), service
             assert {"DATABASE_URL", "MOCKCERT_JWT_SECRET", "MOCKCERT_SERVICE_SECRET"} <= set(refs), service
+            assert settings.pgbouncer, f"{service}: DATABASE_URL names PgBouncer, MOCKCERT_PGBOUNCER must say so"
         given = set()
         for service in SERVICE_NAMES:
             given |= set(service_env(docs, pods[service]["containers"][0])[1])
-        assert secrets <= given, f"{overlay}: settings read {secrets - given}, which no service is given"
-        # The migration step gets the database and nothing else.
+        # The migration step gets PostgreSQL itself and nothing else.
         (migrate,) = pods["mockcert-migrate"]["containers"]
-        assert service_env(docs, migrate)[1] == {"DATABASE_URL": "DATABASE_URL"}
+        assert service_env(docs, migrate)[1] == DIRECT
+        given |= set(DIRECT)
+        assert secrets <= given, f"{overlay}: settings read {secrets - given}, which no pod is given"
+        # PgBouncer reads where PostgreSQL is and the password from files of the same Secret.
+        volumes = {v["name"]: v for v in pods["pgbouncer"]["volumes"]}
+        secret = volumes["secret"]["secret"]
+        assert secret["secretName"] == SECRET_NAME
+        assert {i["key"]: i["path"] for i in secret["items"]} == PGBOUNCER_FILES
+        assert pods["pgbouncer"]["containers"][0].get("env", []) == []
 
 
 # ---------------------------------------------------------------- the entry, the network
@@ -259,13 +274,18 @@ def test_network_policies_let_only_the_entry_in_from_outside(rendered):
             if name == "entry":
                 assert open_rules, "the entry must be reachable"
                 continue
+            admitted_all = {other for peer in sources for other, ol in pods.items() if selects(peer["podSelector"], ol)}
+            if name == "pgbouncer":
+                # PostgreSQL's connections: the services only (the migrations bypass it).
+                assert not open_rules and all(set(peer) == {"podSelector"} for peer in sources), overlay
+                assert admitted_all == set(SERVICE_NAMES), (overlay, admitted_all)
+                continue
             # ... and a service takes connections only from pods of this namespace: the entry or a service.
             assert not open_rules, f"{overlay}: {name} is reachable from anywhere"
             for peer in sources:
                 assert set(peer) == {"podSelector"}, f"{overlay}: {name} admits {peer}"
                 admitted = [other for other, other_labels in pods.items() if selects(peer["podSelector"], other_labels)]
                 assert admitted and set(admitted) <= {"entry", *SERVICE_NAMES}, (name, admitted)
-            admitted_all = {other for peer in sources for other, ol in pods.items() if selects(peer["podSelector"], ol)}
             assert admitted_all == {"entry", *SERVICE_NAMES}, (name, admitted_all)
 
 
@@ -303,14 +323,16 @@ def test_services_wait_for_the_migration_job(rendered):
             (wait,) = pods[service]["initContainers"]
             assert wait["command"][:2] == ["mockcert", "wait-migrations"], service
             assert wait["image"] == image == pods[service]["containers"][0]["image"], service
-            assert service_env(docs, wait)[1] == {"DATABASE_URL": "DATABASE_URL"}
+            assert service_env(docs, wait)[1] == DIRECT
 
 
 async def run_command(command: list[str], database_url: str) -> tuple[int, str]:
-    """The container's command, run here: `mockcert` is this checkout's CLI."""
+    """The container's command, run here with the one variable the pod gets (PostgreSQL itself):
+    `mockcert` is this checkout's CLI."""
     assert command[0] == "mockcert"
+    env = {name: database_url for name in DIRECT}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "mockcert.cli", *command[1:], env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        sys.executable, "-m", "mockcert.cli", *command[1:], env={**env, "PATH": "/usr/bin:/bin"},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, cwd=ROOT)
     out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
     return int(proc.returncode or 0), out.decode()
