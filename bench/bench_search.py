@@ -37,9 +37,9 @@ import aiohttp  # noqa: E402
 import asyncpg  # noqa: E402
 from aiohttp import web  # noqa: E402
 
-from item_bank import repository as repo  # noqa: E402
 from item_bank.app import create_app  # noqa: E402
-from item_bank.validation import ItemContent  # noqa: E402
+from item_bank.items import repository as repo  # noqa: E402
+from item_bank.items.validation import ItemContent  # noqa: E402
 from mockcert.sandbox import create_database, free_port, postgres_server  # noqa: E402
 from shared.auth import issue_user_token  # noqa: E402
 from shared.contracts import LABELS  # noqa: E402
@@ -359,7 +359,7 @@ async def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
             results["baseline: bare full-text SQL (one word)"] = summary(
                 await timed(await sql(BARE_FTS, "fracture"), args.requests)
             )
-            from item_bank import cursors
+            from item_bank.items import cursors
 
             after = cursors.decode_time_id(icd_cursor)
             results["app SQL without HTTP: domain"] = summary(

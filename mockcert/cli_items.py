@@ -258,7 +258,7 @@ def cmd_items_lint(args: argparse.Namespace) -> int:
     if not args.file:
         sys.stderr.write("give a FILE (.jsonl or .csv), or --sample for the built-in sample bank\n")
         return 2
-    from item_bank.transfer import FileProblem, parse
+    from item_bank.interchange.transfer import FileProblem, parse
 
     path = Path(args.file)
     fmt = detect_format(path, args.format)

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from item_bank import interchange
+from item_bank.interchange import moodle_qti as interchange
 from shared.db import POOL_KEY
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interchange"

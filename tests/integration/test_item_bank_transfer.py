@@ -141,7 +141,7 @@ async def test_nul_in_any_text_field_refuses_the_row_by_name(stack):
 async def test_a_row_the_database_refuses_is_retried_alone_and_leaves_nothing(pg_server_url, monkeypatch):
     """A chunk that fails in the database is retried row by row: the good rows of that chunk
     are created, the refused row leaves no item, version nor audit record."""
-    from item_bank import service
+    from item_bank.interchange import service
 
     monkeypatch.setattr(service, "IMPORT_CHUNK", 3)  # rows 1-3, 4-6 (holding the bad one), 7
     url = await create_database(pg_server_url)

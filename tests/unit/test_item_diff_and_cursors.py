@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from item_bank import cursors
-from item_bank.diff import diff_versions, word_diff
+from item_bank.items import cursors
+from item_bank.items.diff import diff_versions, word_diff
 from shared.errors import Problem
 
 

@@ -1,4 +1,4 @@
-"""Moodle XML and QTI 2.1 mappings (item_bank.interchange), on files written the way those
+"""Moodle XML and QTI 2.1 mappings (item_bank.interchange.moodle_qti), on files written the way those
 platforms write them, on our own output, and on hostile input. Pure: no database."""
 
 from __future__ import annotations
@@ -8,10 +8,12 @@ import uuid
 import zipfile
 from pathlib import Path
 
+import msgspec
 import pytest
 
-from item_bank import interchange
-from item_bank.transfer import FileProblem
+from item_bank.interchange import moodle_qti as interchange
+from item_bank.interchange.transfer import FileProblem
+from item_bank.items.repository import ExportedVersion
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interchange"
 YEAR = 2026
@@ -43,7 +45,7 @@ def record(**overrides):
         "refs": ["Guideline I.C.4"],
     }
     base.update(overrides)
-    return base
+    return msgspec.convert(base, ExportedVersion)  # the row the repository hands an export
 
 
 # ------------------------------------------------------------------ Moodle
@@ -100,12 +102,12 @@ def test_moodle_round_trip_keeps_ids_text_and_tags():
     rows = interchange.parse(data, "moodle", YEAR)
     for row, rec in zip(rows, records, strict=True):
         assert row.content is not None, row.errors
-        assert row.item_id == rec["item_id"]
-        assert row.content.stem == rec["stem"]
-        assert row.content.key == rec["key"] and row.content.domain == rec["domain"]
-        assert [t for _, t in row.content.options] == [o["text"] for o in rec["options"]]
-        assert row.content.rationale == rec["rationale"]
-        assert list(row.content.tags) == rec["tags"]
+        assert row.item_id == rec.item_id
+        assert row.content.stem == rec.stem
+        assert row.content.key == rec.key and row.content.domain == rec.domain
+        assert [t for _, t in row.content.options] == [o.text for o in rec.options]
+        assert row.content.rationale == rec.rationale
+        assert list(row.content.tags) == rec.tags
         assert row.keep == ("references", "code_set_year")  # not carried by Moodle: an update keeps them
         assert row.not_carried == []
 
@@ -145,16 +147,16 @@ def test_qti_round_trip_keeps_ids_versions_areas_and_tags():
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         names = set(archive.namelist())
         assert "imsmanifest.xml" in names
-        assert {f"items/{r['item_id']}.xml" for r in records} <= names
-        item = archive.read(f"items/{records[0]['item_id']}.xml")
+        assert {f"items/{r.item_id}.xml" for r in records} <= names
+        item = archive.read(f"items/{records[0].item_id}.xml")
     assert b'maxChoices="1"' in item and b"<correctResponse><value>ChoiceC</value>" in item
     rows = interchange.parse(package, "qti", YEAR)
     for row, rec in zip(rows, records, strict=True):
         assert row.content is not None, row.errors
-        assert row.item_id == rec["item_id"] and row.base_version == rec["version"]
-        assert row.content.domain == rec["domain"] and list(row.content.tags) == rec["tags"]
-        assert row.content.stem == rec["stem"] and row.content.rationale == rec["rationale"]
-        assert row.content.key == rec["key"]
+        assert row.item_id == rec.item_id and row.base_version == rec.version
+        assert row.content.domain == rec.domain and list(row.content.tags) == rec.tags
+        assert row.content.stem == rec.stem and row.content.rationale == rec.rationale
+        assert row.content.key == rec.key
 
 
 # ------------------------------------------------------------------ hostile input

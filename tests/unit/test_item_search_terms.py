@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from item_bank.search import code_key, id_prefix, inflections, parse
+from item_bank.items.search import code_key, id_prefix, inflections, parse
 
 
 def test_a_word_is_that_word_and_its_plain_plural_never_a_stem():

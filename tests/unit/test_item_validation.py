@@ -5,8 +5,8 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from item_bank.schemas import ItemIn, Option
-from item_bank.validation import MAX_RATIONALE, MAX_TAGS, NUL_MESSAGE, check_item
+from item_bank.items.schemas import ItemIn, Option
+from item_bank.items.validation import MAX_RATIONALE, MAX_TAGS, NUL_MESSAGE, check_item
 
 
 def body(**overrides):

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from item_bank.workflow import ALLOWED, SELF_APPROVAL_STATUS, check_editable, check_transition
+from item_bank.items.workflow import ALLOWED, SELF_APPROVAL_STATUS, check_editable, check_transition
 from shared.errors import Problem
 
 STATUSES = ("draft", "in_review", "approved", "retired")

@@ -14,12 +14,12 @@ from collections import Counter
 import msgspec
 import pytest
 
+from item_bank.items.schemas import ItemIn
+from item_bank.items.validation import check_item
 from item_bank.lint import as_lint_item, is_section_item, near_duplicates, parse_code_string
 from item_bank.sample_bank import load_sample_bank
 from item_bank.sample_bank.__main__ import main as cli_main
-from item_bank.schemas import ItemIn
 from item_bank.seeding import build_records
-from item_bank.validation import check_item
 from shared.domains import DOMAIN_BY_CODE, DOMAIN_CODES, DOMAINS
 from shared.settings import load_settings
 

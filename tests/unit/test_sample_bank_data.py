@@ -14,9 +14,9 @@ from importlib import resources
 import msgspec
 import pytest
 
+from item_bank.items.schemas import ItemIn
+from item_bank.items.validation import check_item
 from item_bank.sample_bank import data_file, load_sample_bank
-from item_bank.schemas import ItemIn
-from item_bank.validation import check_item
 from shared.contracts import LABELS
 from shared.domains import DOMAIN_CODES, DOMAINS
 

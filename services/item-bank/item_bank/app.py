@@ -1,4 +1,7 @@
-"""The item bank: questions, versions, review workflow, import/export, the feed."""
+"""The item bank: questions, versions, review workflow, import/export, the feed.
+
+Its aggregates: `items/` (authoring, review, search, bulk actions, the feed) and
+`interchange/` (import and export files); `codebook/` serves the code sets from memory."""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ import asyncpg
 import structlog
 from aiohttp import web
 
-from item_bank import handlers, pages
+from item_bank import pages
 from item_bank.codebook import handlers as codebook
+from item_bank.interchange import handlers as interchange_handlers
+from item_bank.items import handlers as items_handlers
 from item_bank.seeding import SampleBankRefused, seed_sample_bank
 from shared.app_base import service_app
 from shared.db import POOL_KEY
@@ -39,9 +44,13 @@ def create_app(settings: Settings) -> web.Application:
         yield
 
     app.cleanup_ctx.append(seed)
-    install(app, handlers.routes)
-    install(app, handlers.import_routes(settings))
-    install(app, handlers.internal)
+    # In this order: aiohttp matches routes in the order they are added (the fixed paths under
+    # /api/items/ before /api/items/{item_id}), and the OpenAPI documents list them so.
+    install(app, items_handlers.routes)
+    install(app, interchange_handlers.routes)
+    install(app, items_handlers.more_routes)
+    install(app, interchange_handlers.import_routes(settings))
+    install(app, items_handlers.internal)
     install(app, codebook.routes)
     app.cleanup_ctx.append(codebook.start_index)
     install(app, pages.routes)

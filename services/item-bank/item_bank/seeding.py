@@ -19,9 +19,9 @@ import asyncpg
 import msgspec
 import structlog
 
-from item_bank import repository as repo
-from item_bank.schemas import ItemIn
-from item_bank.validation import check_item
+from item_bank.items import repository as repo
+from item_bank.items.schemas import ItemIn
+from item_bank.items.validation import check_item
 
 SYSTEM_AUTHOR = "sample-bank"
 SEED_COMMENT = "sample CPC bank loaded at first start"

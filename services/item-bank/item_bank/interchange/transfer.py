@@ -30,9 +30,11 @@ from typing import Any
 
 import msgspec
 
-from item_bank import interchange
-from item_bank.import_rows import FileProblem, Row, check_row
-from item_bank.schemas import ExportRow, ImportItemIn, ItemIn, Option
+from item_bank.interchange import moodle_qti
+from item_bank.interchange.import_rows import FileProblem, Row, check_row
+from item_bank.interchange.schemas import ExportRow, ImportItemIn
+from item_bank.items.repository import ExportedVersion
+from item_bank.items.schemas import ItemIn, Option
 from shared import csvcells
 from shared.contracts import LABELS
 from shared.errors import FieldError, from_msgspec
@@ -222,30 +224,30 @@ def parse(data: bytes, fmt: str, current_year: int, default_domain: str | None =
     if fmt == "csv":
         return parse_csv(data, current_year)
     if fmt in ("moodle", "qti", "xml"):
-        return interchange.parse(data, fmt, current_year, default_domain)
+        return moodle_qti.parse(data, fmt, current_year, default_domain)
     return parse_jsonl(data, current_year)
 
 
 # ------------------------------------------------------------------ export
 
 
-def export_row(record: Any) -> ExportRow:
+def export_row(record: ExportedVersion) -> ExportRow:
     return ExportRow(
-        id=str(record["item_id"]),
-        version=record["version"],
-        status=record["status"],
-        domain=record["domain"],
-        stem=record["stem"],
-        options=[Option(label=o["label"], text=o["text"]) for o in record["options"]],
-        key=record["key"],
-        rationale=record["rationale"],
-        tags=list(record["tags"]),
-        code_set_year=record["code_set_year"],
-        references=list(record["refs"]),
+        id=str(record.item_id),
+        version=record.version,
+        status=record.status,
+        domain=record.domain,
+        stem=record.stem,
+        options=[Option(label=o.label, text=o.text) for o in record.options],
+        key=record.key,
+        rationale=record.rationale,
+        tags=list(record.tags),
+        code_set_year=record.code_set_year,
+        references=list(record.refs),
     )
 
 
-def jsonl_lines(records: Iterable[Any]) -> Iterator[bytes]:
+def jsonl_lines(records: Iterable[ExportedVersion]) -> Iterator[bytes]:
     for record in records:
         yield _encoder.encode(export_row(record)) + b"\n"
 
@@ -254,25 +256,25 @@ def csv_header() -> bytes:
     return csvcells.row(CSV_COLUMNS)
 
 
-def csv_lines(records: Iterable[Any]) -> Iterator[bytes]:
+def csv_lines(records: Iterable[ExportedVersion]) -> Iterator[bytes]:
     for record in records:
-        options = {o["label"]: o["text"] for o in record["options"]}
+        options = {o.label: o.text for o in record.options}
         yield csvcells.row(
             [
-                str(record["item_id"]),
-                record["version"],
-                record["status"],
-                record["domain"],
-                record["stem"],
+                str(record.item_id),
+                record.version,
+                record.status,
+                record.domain,
+                record.stem,
                 options["A"],
                 options["B"],
                 options["C"],
                 options["D"],
-                record["key"],
-                record["rationale"],
-                ";".join(record["tags"]),
-                record["code_set_year"],
-                _encoder.encode(list(record["refs"])).decode(),
+                record.key,
+                record.rationale,
+                ";".join(record.tags),
+                record.code_set_year,
+                _encoder.encode(list(record.refs)).decode(),
             ]
         )
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from item_bank.schemas import DiffSegment, FieldChange
+from item_bank.items.schemas import DiffSegment, FieldChange
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 

@@ -1,5 +1,5 @@
-"""SQL of the item bank. Every function takes the connection first: the caller
-(the service layer) owns the transaction."""
+"""SQL of the items. Every function takes the connection first (the caller, the service
+layer, owns the transaction) and returns typed rows, never `asyncpg.Record`s."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any, NamedTuple
 
 import asyncpg
+import msgspec
 
-from item_bank.validation import ItemContent
+from item_bank.items.validation import ItemContent
+from item_bank.rows import many, one
 
 _VERSION_COLUMNS = """
     v.item_id, v.version, v.domain, v.stem, v.options, v.key, v.rationale, v.tags, v.code_set_year,
@@ -106,7 +108,7 @@ LIMIT $2
 """
 
 # One filter for every combination: each is skipped when its parameter is NULL. Words are a
-# to_tsquery('simple', ...) text built by item_bank.search (quoted lexemes only); codes are
+# to_tsquery('simple', ...) text built by item_bank.items.search (quoted lexemes only); codes are
 # matched by containment in the codes the database extracted (exact code or prefix, one GIN
 # index); an id prefix is hex digits compared with the id's own (dashes left out), or the
 # same text as a word.
@@ -195,6 +197,95 @@ HAS_ITEMS = "SELECT EXISTS (SELECT 1 FROM item_bank.items)"
 SEED_LOCK = "SELECT pg_advisory_xact_lock(hashtext('mockcert-item-bank-seed'))"
 
 
+class OptionRow(msgspec.Struct, frozen=True):
+    label: str
+    text: str
+
+
+class LockedItem(msgspec.Struct, frozen=True):
+    """The item's row, locked for the rest of the transaction."""
+
+    id: uuid.UUID
+    created_by: str
+    created_by_name: str
+    latest_version: int
+    approved_version: int | None
+    created_at: dt.datetime
+
+
+class VersionRow(msgspec.Struct, frozen=True):
+    """One version with its item's row (`_VERSION_COLUMNS`, `_ITEM_COLUMNS`)."""
+
+    item_id: uuid.UUID
+    version: int
+    domain: str
+    stem: str
+    options: list[OptionRow]
+    key: str
+    rationale: str
+    tags: list[str]
+    code_set_year: int
+    refs: list[str]
+    status: str
+    author_id: str
+    author_name: str
+    item_author_id: str
+    created_at: dt.datetime
+    status_changed_at: dt.datetime
+    is_latest: bool
+    item_created_at: dt.datetime
+    created_by: str
+    created_by_name: str
+    latest_version: int
+    approved_version: int | None
+
+
+class AuditRow(msgspec.Struct, frozen=True):
+    version: int
+    action: str
+    from_status: str | None
+    to_status: str | None
+    actor_id: str
+    actor_name: str
+    comment: str
+    at: dt.datetime
+
+
+class FeedRow(msgspec.Struct, frozen=True):
+    seq: int
+    feed_status: str
+    item_id: uuid.UUID
+    version: int
+    domain: str
+    stem: str
+    options: list[OptionRow]
+    key: str
+    rationale: str
+    tags: list[str]
+    code_set_year: int
+
+
+class ExportedVersion(msgspec.Struct, frozen=True):
+    """The latest version of an item as an export writes it."""
+
+    item_id: uuid.UUID
+    version: int
+    status: str
+    domain: str
+    stem: str
+    options: list[OptionRow]
+    key: str
+    rationale: str
+    tags: list[str]
+    code_set_year: int
+    refs: list[str]
+
+
+class TagCount(msgspec.Struct, frozen=True):
+    tag: str
+    items: int
+
+
 def content_args(content: ItemContent) -> tuple[Any, ...]:
     return (
         content.domain,
@@ -236,20 +327,20 @@ async def insert_version(
     )
 
 
-async def lock_item(conn: asyncpg.Connection, item_id: uuid.UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow(LOCK_ITEM, item_id)
+async def lock_item(conn: asyncpg.Connection, item_id: uuid.UUID) -> LockedItem | None:
+    return one(LockedItem, await conn.fetchrow(LOCK_ITEM, item_id))
 
 
-async def get_current(conn: asyncpg.Connection, item_id: uuid.UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow(GET_CURRENT, item_id)
+async def get_current(conn: asyncpg.Connection, item_id: uuid.UUID) -> VersionRow | None:
+    return one(VersionRow, await conn.fetchrow(GET_CURRENT, item_id))
 
 
-async def get_version(conn: asyncpg.Connection, item_id: uuid.UUID, version: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(GET_VERSION, item_id, version)
+async def get_version(conn: asyncpg.Connection, item_id: uuid.UUID, version: int) -> VersionRow | None:
+    return one(VersionRow, await conn.fetchrow(GET_VERSION, item_id, version))
 
 
-async def list_versions(conn: asyncpg.Connection, item_id: uuid.UUID) -> list[asyncpg.Record]:
-    return await conn.fetch(LIST_VERSIONS, item_id)
+async def list_versions(conn: asyncpg.Connection, item_id: uuid.UUID) -> list[VersionRow]:
+    return many(VersionRow, await conn.fetch(LIST_VERSIONS, item_id))
 
 
 async def unset_latest(conn: asyncpg.Connection, item_id: uuid.UUID) -> None:
@@ -283,8 +374,8 @@ async def insert_audit(
     )
 
 
-async def list_audit(conn: asyncpg.Connection, item_id: uuid.UUID) -> list[asyncpg.Record]:
-    return await conn.fetch(LIST_AUDIT, item_id)
+async def list_audit(conn: asyncpg.Connection, item_id: uuid.UUID) -> list[AuditRow]:
+    return many(AuditRow, await conn.fetch(LIST_AUDIT, item_id))
 
 
 async def append_feed(conn: asyncpg.Connection, changes: Sequence[tuple[uuid.UUID, int, str]]) -> None:
@@ -295,8 +386,8 @@ async def append_feed(conn: asyncpg.Connection, changes: Sequence[tuple[uuid.UUI
     await conn.execute(APPEND_FEED, [c[0] for c in changes], [c[1] for c in changes], [c[2] for c in changes])
 
 
-async def read_feed(conn: asyncpg.Connection, cursor: int, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(READ_FEED, cursor, limit)
+async def read_feed(conn: asyncpg.Connection, cursor: int, limit: int) -> list[FeedRow]:
+    return many(FeedRow, await conn.fetch(READ_FEED, cursor, limit))
 
 
 class Filters(NamedTuple):
@@ -315,28 +406,28 @@ class Filters(NamedTuple):
 
 async def search(
     conn: asyncpg.Connection, filters: Filters, *, after: tuple[dt.datetime, uuid.UUID] | None, limit: int
-) -> list[asyncpg.Record]:
+) -> list[VersionRow]:
     after_ts, after_id = after if after is not None else (None, None)
-    return await conn.fetch(SEARCH, *filters, after_ts, after_id, limit)
+    return many(VersionRow, await conn.fetch(SEARCH, *filters, after_ts, after_id, limit))
 
 
 async def count_search(conn: asyncpg.Connection, filters: Filters) -> int:
     return int(await conn.fetchval(COUNT_SEARCH, *filters))
 
 
-async def get_current_many(conn: asyncpg.Connection, item_ids: Sequence[uuid.UUID]) -> list[asyncpg.Record]:
-    return await conn.fetch(GET_CURRENT_MANY, list(item_ids))
+async def get_current_many(conn: asyncpg.Connection, item_ids: Sequence[uuid.UUID]) -> list[VersionRow]:
+    return many(VersionRow, await conn.fetch(GET_CURRENT_MANY, list(item_ids)))
 
 
-async def tags_in_use(conn: asyncpg.Connection, prefix: str, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(TAGS_IN_USE, prefix, limit)
+async def tags_in_use(conn: asyncpg.Connection, prefix: str, limit: int) -> list[TagCount]:
+    return many(TagCount, await conn.fetch(TAGS_IN_USE, prefix, limit))
 
 
 async def rollover(
     conn: asyncpg.Connection, year: int, after: tuple[int, uuid.UUID] | None, limit: int
-) -> list[asyncpg.Record]:
+) -> list[VersionRow]:
     after_year, after_id = after if after is not None else (None, None)
-    return await conn.fetch(ROLLOVER, year, after_year, after_id, limit)
+    return many(VersionRow, await conn.fetch(ROLLOVER, year, after_year, after_id, limit))
 
 
 async def count_rollover(conn: asyncpg.Connection, year: int) -> int:
@@ -345,11 +436,11 @@ async def count_rollover(conn: asyncpg.Connection, year: int) -> int:
 
 async def export_rows(
     conn: asyncpg.Connection, filters: Filters, prefetch: int = 500
-) -> AsyncIterator[asyncpg.Record]:
+) -> AsyncIterator[ExportedVersion]:
     """Stream the latest version of every item the filters select (a server-side cursor: call
     inside a transaction)."""
     async for row in conn.cursor(EXPORT, *filters, prefetch=prefetch):
-        yield row
+        yield msgspec.convert(dict(row), ExportedVersion)
 
 
 async def has_items(conn: asyncpg.Connection) -> bool:

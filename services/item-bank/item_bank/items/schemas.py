@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from item_bank.validation import (
+from item_bank.items.validation import (
     MAX_OPTION,
     MAX_RATIONALE,
     MAX_REFERENCE,
@@ -193,44 +193,6 @@ class FeedQuery(msgspec.Struct, forbid_unknown_fields=True):
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 500
 
 
-ExportFormat = Literal["jsonl", "csv", "moodle", "qti"]
-
-
-class ExportQuery(msgspec.Struct, forbid_unknown_fields=True):
-    """The export takes the list's filters, so what is exported is what the list shows."""
-
-    format: ExportFormat = "jsonl"
-    status: Status | None = None
-    domain: Annotated[str, msgspec.Meta(max_length=32)] | None = None
-    tag: Annotated[str, msgspec.Meta(max_length=MAX_TAG)] | None = None
-    author: Annotated[str, msgspec.Meta(max_length=128)] | None = None
-    code_set_year: Annotated[int, msgspec.Meta(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
-    q: Annotated[str, msgspec.Meta(max_length=500)] | None = None
-
-
-class ImportQuery(msgspec.Struct, forbid_unknown_fields=True):
-    format: ExportFormat | None = None
-    dry_run: bool = False  # report what would be created, updated, unchanged or refused; write nothing
-    # The content area for rows whose file names none (a Moodle category or QTI metadata that
-    # matches no area): a code of GET /api/domains.
-    domain: Annotated[str, msgspec.Meta(max_length=32)] | None = None
-
-
-class TemplateQuery(msgspec.Struct, forbid_unknown_fields=True):
-    format: Literal["jsonl", "csv"] = "csv"
-
-
-class ImportItemIn(ItemIn, forbid_unknown_fields=True, kw_only=True):
-    """One JSON-lines import row: an item body, with the id, version and status an export wrote.
-
-    A row naming an item of this bank updates it (a new draft version when the content differs);
-    `version` is the version the file was exported from; `status` is informational."""
-
-    id: ItemId | None = None
-    version: VersionNumber | None = None
-    status: Status | None = None
-
-
 BulkAction = Literal["submit_for_review", "approve", "return", "retire", "tag"]
 MAX_BULK = 500
 
@@ -273,22 +235,6 @@ class TagList(msgspec.Struct):
     tags: list[TagOut]
 
 
-class FieldErrorOut(msgspec.Struct):
-    field: str
-    message: str
-
-
-class ImportRow(msgspec.Struct, omit_defaults=True):
-    row: int
-    status: Literal["created", "updated", "unchanged", "refused"]
-    id: str | None = None
-    errors: list[FieldErrorOut] = []
-    warnings: list[FieldErrorOut] = []  # the item linter's warnings on this row
-    version: int | None = None  # the version written (or that would be, in a dry run)
-    source: str | None = None  # the question's name or identifier in a Moodle or QTI file
-    not_carried: list[str] = []  # what the file held that an item cannot (images, answer feedback…)
-
-
 class LintFindingOut(msgspec.Struct):
     level: Literal["error", "warning"]
     field: str
@@ -302,28 +248,3 @@ class LintOut(msgspec.Struct):
     errors: int
     warnings: int
     findings: list[LintFindingOut]
-
-
-class ImportReport(msgspec.Struct):
-    created: int
-    refused: int
-    rows: list[ImportRow]
-    updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False  # nothing was written: the statuses say what an import would do
-
-
-class ExportRow(msgspec.Struct):
-    """One exported item: the same fields an import takes, plus which item and version it is."""
-
-    id: str
-    version: int
-    status: str
-    domain: str
-    stem: str
-    options: list[Option]
-    key: str
-    rationale: str
-    tags: list[str]
-    code_set_year: int
-    references: list[str]

@@ -45,7 +45,9 @@ import defusedxml
 import msgspec
 from defusedxml import ElementTree as SafeET
 
-from item_bank.import_rows import FileProblem, Row, check_row
+from item_bank.interchange.import_rows import FileProblem, Row, check_row
+from item_bank.items.repository import ExportedVersion
+from item_bank.items.validation import NO_RATIONALE
 from shared.contracts import LABELS
 from shared.domains import DOMAIN_BY_CODE, DOMAINS
 from shared.errors import FieldError
@@ -61,10 +63,6 @@ MOODLE_KEEP = ("references", "code_set_year")  # an update from these formats ke
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 IMSCP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 IMSMD_NS = "http://ltsc.ieee.org/xsd/LOM"
-NO_RATIONALE = (
-    "No rationale came with this question in the imported file: write why the key is right "
-    "and each distractor wrong before sending it for review."
-)
 
 _BY_NAME = {d.name.casefold(): d.code for d in DOMAINS} | {d.code.casefold(): d.code for d in DOMAINS}
 _BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|tr|pre|blockquote|ul|ol|table)\s*>", re.IGNORECASE)
@@ -555,10 +553,10 @@ def moodle_footer() -> bytes:
     return b"</quiz>\n"
 
 
-def moodle_questions(records: Iterable[Any], state: dict[str, str | None]) -> Iterator[bytes]:
+def moodle_questions(records: Iterable[ExportedVersion], state: dict[str, str | None]) -> Iterator[bytes]:
     """Questions in Moodle XML; a category question before each change of content area."""
     for r in records:
-        domain = r["domain"]
+        domain = r.domain
         if state.get("domain") != domain:
             state["domain"] = domain
             name = DOMAIN_BY_CODE[domain].name if domain in DOMAIN_BY_CODE else domain
@@ -568,19 +566,19 @@ def moodle_questions(records: Iterable[Any], state: dict[str, str | None]) -> It
                 f"  </question>\n"
             ).encode()
         answers = "".join(
-            f'    <answer fraction="{100 if o["label"] == r["key"] else 0}" format="html">\n'
-            f"      <text>{_cdata(_html(o['text']))}</text>\n"
+            f'    <answer fraction="{100 if o.label == r.key else 0}" format="html">\n'
+            f"      <text>{_cdata(_html(o.text))}</text>\n"
             f'      <feedback format="html"><text></text></feedback>\n    </answer>\n'
-            for o in r["options"]
+            for o in r.options
         )
-        tags = "".join(f"      <tag><text>{escape(t)}</text></tag>\n" for t in r["tags"])
+        tags = "".join(f"      <tag><text>{escape(t)}</text></tag>\n" for t in r.tags)
         yield (
             '  <question type="multichoice">\n'
-            f"    <name><text>{escape(domain)} {str(r['item_id'])[:8]} v{r['version']}</text></name>\n"
-            f'    <questiontext format="html"><text>{_cdata(_html(r["stem"]))}</text></questiontext>\n'
-            f'    <generalfeedback format="html"><text>{_cdata(_html(r["rationale"]))}</text></generalfeedback>\n'
+            f"    <name><text>{escape(domain)} {str(r.item_id)[:8]} v{r.version}</text></name>\n"
+            f'    <questiontext format="html"><text>{_cdata(_html(r.stem))}</text></questiontext>\n'
+            f'    <generalfeedback format="html"><text>{_cdata(_html(r.rationale))}</text></generalfeedback>\n'
             "    <defaultgrade>1.0000000</defaultgrade>\n    <penalty>0.0000000</penalty>\n    <hidden>0</hidden>\n"
-            f"    <idnumber>{r['item_id']}</idnumber>\n"
+            f"    <idnumber>{r.item_id}</idnumber>\n"
             "    <single>true</single>\n    <shuffleanswers>false</shuffleanswers>\n"
             "    <answernumbering>ABCD</answernumbering>\n    <showstandardinstruction>0</showstandardinstruction>\n"
             '    <correctfeedback format="html"><text></text></correctfeedback>\n'
@@ -592,50 +590,50 @@ def moodle_questions(records: Iterable[Any], state: dict[str, str | None]) -> It
         ).encode()
 
 
-def qti_item_xml(r: Any) -> bytes:
+def qti_item_xml(r: ExportedVersion) -> bytes:
     choices = "".join(
-        f'        <simpleChoice identifier="Choice{o["label"]}">{escape(o["text"])}</simpleChoice>\n'
-        for o in r["options"]
+        f'        <simpleChoice identifier="Choice{o.label}">{escape(o.text)}</simpleChoice>\n'
+        for o in r.options
     )
-    title = f"{r['domain']} {str(r['item_id'])[:8]} v{r['version']}"
+    title = f"{r.domain} {str(r.item_id)[:8]} v{r.version}"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<assessmentItem xmlns="{QTI_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n'
         f'    xsi:schemaLocation="{QTI_NS} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"\n'
-        f'    identifier="mockcert-{r["item_id"]}" title={quoteattr(title)} adaptive="false" timeDependent="false">\n'
+        f'    identifier="mockcert-{r.item_id}" title={quoteattr(title)} adaptive="false" timeDependent="false">\n'
         '  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">\n'
-        f"    <correctResponse><value>Choice{r['key']}</value></correctResponse>\n"
+        f"    <correctResponse><value>Choice{r.key}</value></correctResponse>\n"
         "  </responseDeclaration>\n"
         '  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float">\n'
         "    <defaultValue><value>0</value></defaultValue>\n  </outcomeDeclaration>\n"
         '  <outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>\n'
         "  <itemBody>\n"
-        f"    <div>{_html(r['stem'])}</div>\n"
+        f"    <div>{_html(r.stem)}</div>\n"
         '    <choiceInteraction responseIdentifier="RESPONSE" shuffle="false" maxChoices="1">\n'
         f"{choices}"
         "    </choiceInteraction>\n"
         "  </itemBody>\n"
         '  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>\n'
         '  <modalFeedback outcomeIdentifier="FEEDBACK" identifier="RATIONALE" showHide="hide">'
-        f"{_html(r['rationale'])}</modalFeedback>\n"
+        f"{_html(r.rationale)}</modalFeedback>\n"
         "</assessmentItem>\n"
     ).encode()
 
 
-def _lom(r: Any) -> str:
-    domain = r["domain"]
+def _lom(r: ExportedVersion) -> str:
+    domain = r.domain
     name = DOMAIN_BY_CODE[domain].name if domain in DOMAIN_BY_CODE else domain
     keywords = "".join(
-        f"            <imsmd:keyword><imsmd:string>{escape(t)}</imsmd:string></imsmd:keyword>\n" for t in r["tags"]
+        f"            <imsmd:keyword><imsmd:string>{escape(t)}</imsmd:string></imsmd:keyword>\n" for t in r.tags
     )
     return (
         "      <metadata>\n        <imsmd:lom>\n          <imsmd:general>\n"
         f"            <imsmd:identifier><imsmd:catalog>mockcert</imsmd:catalog>"
-        f"<imsmd:entry>{r['item_id']}</imsmd:entry></imsmd:identifier>\n"
+        f"<imsmd:entry>{r.item_id}</imsmd:entry></imsmd:identifier>\n"
         f"{keywords}"
         "          </imsmd:general>\n"
         "          <imsmd:lifeCycle><imsmd:version>"
-        f"<imsmd:string>{r['version']}</imsmd:string></imsmd:version></imsmd:lifeCycle>\n"
+        f"<imsmd:string>{r.version}</imsmd:string></imsmd:version></imsmd:lifeCycle>\n"
         "          <imsmd:classification>\n            <imsmd:purpose><imsmd:source>LOMv1.0</imsmd:source>"
         "<imsmd:value>discipline</imsmd:value></imsmd:purpose>\n"
         "            <imsmd:taxonPath><imsmd:source><imsmd:string>CPC content areas</imsmd:string></imsmd:source>\n"
@@ -646,16 +644,16 @@ def _lom(r: Any) -> str:
     )
 
 
-def qti_package(records: Iterable[Any]) -> bytes:
+def qti_package(records: Iterable[ExportedVersion]) -> bytes:
     """A QTI 2.1 content package: imsmanifest.xml and items/<id>.xml, one per item."""
     buffer = io.BytesIO()
     resources: list[str] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for r in records:
-            href = f"items/{r['item_id']}.xml"
+            href = f"items/{r.item_id}.xml"
             archive.writestr(href, qti_item_xml(r))
             resources.append(
-                f'    <resource identifier="res-{r["item_id"]}" type="imsqti_item_xmlv2p1" href="{href}">\n'
+                f'    <resource identifier="res-{r.item_id}" type="imsqti_item_xmlv2p1" href="{href}">\n'
                 f"{_lom(r)}"
                 f'      <file href="{href}"/>\n    </resource>\n'
             )

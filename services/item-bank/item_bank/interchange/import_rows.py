@@ -9,8 +9,8 @@ from typing import Any
 
 import msgspec
 
+from item_bank.items.validation import ItemContent, ItemLike, check_item
 from item_bank.lint import lint_item
-from item_bank.validation import ItemContent, ItemLike, check_item
 from shared.errors import FieldError
 
 

@@ -21,6 +21,12 @@ MAX_REFERENCE, MAX_REFERENCES = 300, 20
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 NUL_MESSAGE = "must not contain the NUL character"  # the JSON body reader's words (shared.web)
+# The rationale of an imported question that came without one: a draft that may not go to
+# review until someone writes it (items.service.check_lint_for_review).
+NO_RATIONALE = (
+    "No rationale came with this question in the imported file: write why the key is right "
+    "and each distractor wrong before sending it for review."
+)
 
 _SPACES = re.compile(r"\s+")
 _TAG_RE = re.compile(r"^[\w][\w .:/+&-]*$")
