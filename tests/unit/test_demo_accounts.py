@@ -52,6 +52,6 @@ def test_the_readme_lists_every_demo_account() -> None:
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     table = readme.split("### Demo accounts", 1)[1].split("\n#", 1)[0]
-    for username, role, name in DEMO_ACCOUNTS:
+    for username, role, _name in DEMO_ACCOUNTS:
         row = next((line for line in table.splitlines() if f"`{username}`" in line), "")
         assert row and f"| {role} |" in row, f"README's demo accounts miss {username} ({role})"
