@@ -12,8 +12,8 @@ import msgspec
 import pytest
 
 from item_bank.interchange import moodle_qti as interchange
+from item_bank.interchange.schemas import ExportRow
 from item_bank.interchange.transfer import FileProblem
-from item_bank.items.repository import ExportedVersion
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interchange"
 YEAR = 2026
@@ -32,7 +32,7 @@ def qti_zip(folder: Path = FIXTURES / "qti_choice", extra: dict[str, bytes] | No
 
 def record(**overrides):
     base = {
-        "item_id": uuid.uuid4(),
+        "id": str(uuid.uuid4()),
         "version": 3,
         "status": "approved",
         "domain": "ICD",
@@ -42,10 +42,10 @@ def record(**overrides):
         "rationale": "C is right because the guidelines say so; A, B and D are wrong for their reasons.",
         "tags": ["diabetes", "x/y"],
         "code_set_year": 2025,
-        "refs": ["Guideline I.C.4"],
+        "references": ["Guideline I.C.4"],
     }
     base.update(overrides)
-    return msgspec.convert(base, ExportedVersion)  # the row the repository hands an export
+    return msgspec.convert(base, ExportRow)  # an item as the exports write it
 
 
 # ------------------------------------------------------------------ Moodle
@@ -102,7 +102,7 @@ def test_moodle_round_trip_keeps_ids_text_and_tags():
     rows = interchange.parse(data, "moodle", YEAR)
     for row, rec in zip(rows, records, strict=True):
         assert row.content is not None, row.errors
-        assert row.item_id == rec.item_id
+        assert str(row.item_id) == rec.id
         assert row.content.stem == rec.stem
         assert row.content.key == rec.key and row.content.domain == rec.domain
         assert [t for _, t in row.content.options] == [o.text for o in rec.options]
@@ -147,13 +147,13 @@ def test_qti_round_trip_keeps_ids_versions_areas_and_tags():
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         names = set(archive.namelist())
         assert "imsmanifest.xml" in names
-        assert {f"items/{r.item_id}.xml" for r in records} <= names
-        item = archive.read(f"items/{records[0].item_id}.xml")
+        assert {f"items/{r.id}.xml" for r in records} <= names
+        item = archive.read(f"items/{records[0].id}.xml")
     assert b'maxChoices="1"' in item and b"<correctResponse><value>ChoiceC</value>" in item
     rows = interchange.parse(package, "qti", YEAR)
     for row, rec in zip(rows, records, strict=True):
         assert row.content is not None, row.errors
-        assert row.item_id == rec.item_id and row.base_version == rec.version
+        assert str(row.item_id) == rec.id and row.base_version == rec.version
         assert row.content.domain == rec.domain and list(row.content.tags) == rec.tags
         assert row.content.stem == rec.stem and row.content.rationale == rec.rationale
         assert row.content.key == rec.key

@@ -9,8 +9,8 @@ import json
 import msgspec
 import pytest
 
+from item_bank.interchange.schemas import ExportRow
 from item_bank.interchange.transfer import FileProblem, csv_header, csv_lines, jsonl_lines, parse_csv, parse_jsonl
-from item_bank.items.repository import ExportedVersion
 from mockcert.cli_items import csv_chunks, jsonl_chunks
 
 ITEM = {
@@ -34,14 +34,8 @@ ITEM_ID = "6c1f5a52-3d0e-4f7b-9a51-0b8a2e1d9c47"
 
 
 def record(item=ITEM):
-    """The row the repository hands an export."""
-    return msgspec.convert({
-        **{k: v for k, v in item.items() if k != "references"},
-        "refs": item["references"],
-        "item_id": ITEM_ID,
-        "version": 2,
-        "status": "approved",
-    }, ExportedVersion)
+    """An item as the exports write it."""
+    return msgspec.convert({**item, "id": ITEM_ID, "version": 2, "status": "approved"}, ExportRow)
 
 
 def test_jsonl_rows_are_numbered_by_line():

@@ -46,7 +46,7 @@ import msgspec
 from defusedxml import ElementTree as SafeET
 
 from item_bank.interchange.import_rows import FileProblem, Row, check_row
-from item_bank.items.repository import ExportedVersion
+from item_bank.interchange.schemas import ExportRow
 from item_bank.items.validation import NO_RATIONALE
 from shared.contracts import LABELS
 from shared.domains import DOMAIN_BY_CODE, DOMAINS
@@ -553,7 +553,7 @@ def moodle_footer() -> bytes:
     return b"</quiz>\n"
 
 
-def moodle_questions(records: Iterable[ExportedVersion], state: dict[str, str | None]) -> Iterator[bytes]:
+def moodle_questions(records: Iterable[ExportRow], state: dict[str, str | None]) -> Iterator[bytes]:
     """Questions in Moodle XML; a category question before each change of content area."""
     for r in records:
         domain = r.domain
@@ -574,11 +574,11 @@ def moodle_questions(records: Iterable[ExportedVersion], state: dict[str, str | 
         tags = "".join(f"      <tag><text>{escape(t)}</text></tag>\n" for t in r.tags)
         yield (
             '  <question type="multichoice">\n'
-            f"    <name><text>{escape(domain)} {str(r.item_id)[:8]} v{r.version}</text></name>\n"
+            f"    <name><text>{escape(domain)} {str(r.id)[:8]} v{r.version}</text></name>\n"
             f'    <questiontext format="html"><text>{_cdata(_html(r.stem))}</text></questiontext>\n'
             f'    <generalfeedback format="html"><text>{_cdata(_html(r.rationale))}</text></generalfeedback>\n'
             "    <defaultgrade>1.0000000</defaultgrade>\n    <penalty>0.0000000</penalty>\n    <hidden>0</hidden>\n"
-            f"    <idnumber>{r.item_id}</idnumber>\n"
+            f"    <idnumber>{r.id}</idnumber>\n"
             "    <single>true</single>\n    <shuffleanswers>false</shuffleanswers>\n"
             "    <answernumbering>ABCD</answernumbering>\n    <showstandardinstruction>0</showstandardinstruction>\n"
             '    <correctfeedback format="html"><text></text></correctfeedback>\n'
@@ -590,17 +590,17 @@ def moodle_questions(records: Iterable[ExportedVersion], state: dict[str, str | 
         ).encode()
 
 
-def qti_item_xml(r: ExportedVersion) -> bytes:
+def qti_item_xml(r: ExportRow) -> bytes:
     choices = "".join(
         f'        <simpleChoice identifier="Choice{o.label}">{escape(o.text)}</simpleChoice>\n'
         for o in r.options
     )
-    title = f"{r.domain} {str(r.item_id)[:8]} v{r.version}"
+    title = f"{r.domain} {str(r.id)[:8]} v{r.version}"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<assessmentItem xmlns="{QTI_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"\n'
         f'    xsi:schemaLocation="{QTI_NS} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"\n'
-        f'    identifier="mockcert-{r.item_id}" title={quoteattr(title)} adaptive="false" timeDependent="false">\n'
+        f'    identifier="mockcert-{r.id}" title={quoteattr(title)} adaptive="false" timeDependent="false">\n'
         '  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">\n'
         f"    <correctResponse><value>Choice{r.key}</value></correctResponse>\n"
         "  </responseDeclaration>\n"
@@ -620,7 +620,7 @@ def qti_item_xml(r: ExportedVersion) -> bytes:
     ).encode()
 
 
-def _lom(r: ExportedVersion) -> str:
+def _lom(r: ExportRow) -> str:
     domain = r.domain
     name = DOMAIN_BY_CODE[domain].name if domain in DOMAIN_BY_CODE else domain
     keywords = "".join(
@@ -629,7 +629,7 @@ def _lom(r: ExportedVersion) -> str:
     return (
         "      <metadata>\n        <imsmd:lom>\n          <imsmd:general>\n"
         f"            <imsmd:identifier><imsmd:catalog>mockcert</imsmd:catalog>"
-        f"<imsmd:entry>{r.item_id}</imsmd:entry></imsmd:identifier>\n"
+        f"<imsmd:entry>{r.id}</imsmd:entry></imsmd:identifier>\n"
         f"{keywords}"
         "          </imsmd:general>\n"
         "          <imsmd:lifeCycle><imsmd:version>"
@@ -644,16 +644,16 @@ def _lom(r: ExportedVersion) -> str:
     )
 
 
-def qti_package(records: Iterable[ExportedVersion]) -> bytes:
+def qti_package(records: Iterable[ExportRow]) -> bytes:
     """A QTI 2.1 content package: imsmanifest.xml and items/<id>.xml, one per item."""
     buffer = io.BytesIO()
     resources: list[str] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for r in records:
-            href = f"items/{r.item_id}.xml"
+            href = f"items/{r.id}.xml"
             archive.writestr(href, qti_item_xml(r))
             resources.append(
-                f'    <resource identifier="res-{r.item_id}" type="imsqti_item_xmlv2p1" href="{href}">\n'
+                f'    <resource identifier="res-{r.id}" type="imsqti_item_xmlv2p1" href="{href}">\n'
                 f"{_lom(r)}"
                 f'      <file href="{href}"/>\n    </resource>\n'
             )

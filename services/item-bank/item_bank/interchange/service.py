@@ -18,9 +18,10 @@ import structlog
 
 from item_bank.interchange import moodle_qti, transfer
 from item_bank.interchange.import_rows import FileProblem, Row
-from item_bank.interchange.schemas import ExportQuery, FieldErrorOut, ImportReport, ImportRow
+from item_bank.interchange.schemas import ExportQuery, ExportRow, FieldErrorOut, ImportReport, ImportRow
 from item_bank.items import repository as repo
 from item_bank.items.repository import ExportedVersion, VersionRow
+from item_bank.items.schemas import Option
 from item_bank.items.service import actor, search_filters, write_version
 from item_bank.items.validation import ItemContent
 from item_bank.items.workflow import EDITABLE_FROM
@@ -263,6 +264,23 @@ async def _create_rows(
 EXPORT_BATCH = 500
 
 
+def export_row(record: ExportedVersion) -> ExportRow:
+    """An item's latest version as every export format writes it."""
+    return ExportRow(
+        id=str(record.item_id),
+        version=record.version,
+        status=record.status,
+        domain=record.domain,
+        stem=record.stem,
+        options=[Option(label=o.label, text=o.text) for o in record.options],
+        key=record.key,
+        rationale=record.rationale,
+        tags=list(record.tags),
+        code_set_year=record.code_set_year,
+        references=list(record.refs),
+    )
+
+
 async def export(pool: asyncpg.Pool, query: ExportQuery, write: Callable[[bytes], Awaitable[None]]) -> int:
     """Stream the latest version of every item the list's filters select, in one consistent
     snapshot; return the count. A QTI package is a zip: it is built whole (off the event loop),
@@ -279,20 +297,20 @@ async def export(pool: asyncpg.Pool, query: ExportQuery, write: Callable[[bytes]
     count = 0
     state: dict[str, str | None] = {}
     if fmt == "csv":
-        lines: Callable[[list[ExportedVersion]], Any] = transfer.csv_lines
+        lines: Callable[[list[ExportRow]], Any] = transfer.csv_lines
         await write(transfer.csv_header())
     elif fmt == "moodle":
         lines = lambda batch: moodle_qti.moodle_questions(batch, state)  # noqa: E731
         await write(moodle_qti.moodle_header())
     else:
         lines = transfer.jsonl_lines
-    collected: list[ExportedVersion] = []
+    collected: list[ExportRow] = []
     if filters is not None:
         async with pool.acquire() as conn:
             async with conn.transaction(isolation="repeatable_read", readonly=True):
-                batch: list[ExportedVersion] = []
+                batch: list[ExportRow] = []
                 async for record in repo.export_rows(conn, filters, prefetch=EXPORT_BATCH):
-                    batch.append(record)
+                    batch.append(export_row(record))
                     if len(batch) >= EXPORT_BATCH:
                         if fmt == "qti":
                             collected += batch

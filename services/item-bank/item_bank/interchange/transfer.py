@@ -33,8 +33,7 @@ import msgspec
 from item_bank.interchange import moodle_qti
 from item_bank.interchange.import_rows import FileProblem, Row, check_row
 from item_bank.interchange.schemas import ExportRow, ImportItemIn
-from item_bank.items.repository import ExportedVersion
-from item_bank.items.schemas import ItemIn, Option
+from item_bank.items.schemas import ItemIn
 from shared import csvcells
 from shared.contracts import LABELS
 from shared.errors import FieldError, from_msgspec
@@ -231,37 +230,21 @@ def parse(data: bytes, fmt: str, current_year: int, default_domain: str | None =
 # ------------------------------------------------------------------ export
 
 
-def export_row(record: ExportedVersion) -> ExportRow:
-    return ExportRow(
-        id=str(record.item_id),
-        version=record.version,
-        status=record.status,
-        domain=record.domain,
-        stem=record.stem,
-        options=[Option(label=o.label, text=o.text) for o in record.options],
-        key=record.key,
-        rationale=record.rationale,
-        tags=list(record.tags),
-        code_set_year=record.code_set_year,
-        references=list(record.refs),
-    )
-
-
-def jsonl_lines(records: Iterable[ExportedVersion]) -> Iterator[bytes]:
+def jsonl_lines(records: Iterable[ExportRow]) -> Iterator[bytes]:
     for record in records:
-        yield _encoder.encode(export_row(record)) + b"\n"
+        yield _encoder.encode(record) + b"\n"
 
 
 def csv_header() -> bytes:
     return csvcells.row(CSV_COLUMNS)
 
 
-def csv_lines(records: Iterable[ExportedVersion]) -> Iterator[bytes]:
+def csv_lines(records: Iterable[ExportRow]) -> Iterator[bytes]:
     for record in records:
         options = {o.label: o.text for o in record.options}
         yield csvcells.row(
             [
-                str(record.item_id),
+                record.id,
                 record.version,
                 record.status,
                 record.domain,
@@ -274,7 +257,7 @@ def csv_lines(records: Iterable[ExportedVersion]) -> Iterator[bytes]:
                 record.rationale,
                 ";".join(record.tags),
                 record.code_set_year,
-                _encoder.encode(list(record.refs)).decode(),
+                _encoder.encode(record.references).decode(),
             ]
         )
 
