@@ -83,7 +83,7 @@ ITEMS_BODY = """
     <div><label for="i-blueprint">Blueprint</label>
       <select id="i-blueprint" name="blueprint_id"></select></div>
     <div><label for="i-min-n">Minimum responses</label>
-      <input id="i-min-n" name="min_n" type="number" min="0" value="1" data-field="min_n"></div>
+      <input id="i-min-n" name="min_n" type="number" min="0" value="30" data-field="min_n"></div>
     <div><label for="i-flag">Show</label>
       <select id="i-flag" name="flag"><option value="">All item versions</option>
       <option value="flagged">Flagged only</option></select></div>
@@ -104,7 +104,8 @@ ITEMS_BODY = """
 <section class="panel" aria-labelledby="irt-h">
   <h2 id="irt-h">IRT calibration</h2>
   <div id="irt-summary"></div>
-  <p><button type="button" id="calibrate">Calibrate now</button></p>
+  <p><button type="button" id="calibrate" aria-describedby="calibrate-why">Calibrate now</button>
+    <span id="calibrate-why" class="muted"></span></p>
 </section>
 """
 
@@ -170,10 +171,33 @@ BLUEPRINTS_BODY = """
 USERS_BODY = """
 <section class="panel" aria-labelledby="users-h">
   <h2 id="users-h">Users</h2>
-  <div class="row"><div><label for="u-role">Role</label>
-    <select id="u-role"><option value="">All</option><option value="candidate">Candidates</option>
-    <option value="instructor">Instructors</option><option value="admin">Admins</option></select></div></div>
+  <form id="user-search" class="filters" role="search" aria-label="Find users">
+    <div class="row">
+      <div><label for="u-q">Name contains</label><input id="u-q" name="q" type="search" data-field="q"></div>
+      <div><label for="u-role">Role</label>
+        <select id="u-role" name="role" data-field="role"><option value="">All</option><option value="candidate">Candidates</option>
+        <option value="instructor">Instructors</option><option value="admin">Admins</option></select></div>
+      <div><label for="u-group">Group</label><input id="u-group" name="group" type="text" data-field="group"></div>
+      <div><button type="submit">Search</button></div>
+    </div>
+  </form>
+  <p id="user-count" class="muted" aria-live="polite"></p>
   <div id="user-list"></div>
+  <p class="pager"><button type="button" id="u-prev" disabled>Previous page</button>
+    <button type="button" id="u-next" disabled>Next page</button></p>
+  <form id="bulk-group" class="inline-form" aria-label="Set the group of the selected users">
+    <label for="b-group">Group of the selected users</label>
+    <input id="b-group" name="group" type="text" data-field="group">
+    <button type="submit">Set group</button>
+    <span id="bulk-state" class="muted" aria-live="polite"></span>
+  </form>
+</section>
+<section class="panel" aria-labelledby="sim-h">
+  <h2 id="sim-h">Simulated candidates</h2>
+  <p class="muted">Candidates made by <code>mockcert simulate</code> are in the group <code>simulated</code>;
+  their results are left out of the statistics. Deleting them removes the accounts with their attempts.</p>
+  <p id="sim-count"></p>
+  <p><button type="button" id="delete-simulated" class="danger" disabled>Delete the simulated candidates</button></p>
 </section>
 <section class="panel" aria-labelledby="user-new-h">
   <h2 id="user-new-h">New user</h2>

@@ -122,6 +122,7 @@ def _calibration_status(
         calibration=presenters.calibration(engine.irt.get(model), engine.meta, engine.cut_percents()),
         min_attempts=engine.min_attempts,
         min_item_responses=engine.min_item_responses,
+        n_attempts=engine.frame.n,
     )
 
 

@@ -278,3 +278,5 @@ class CalibrationStatus(msgspec.Struct):
     calibration: Calibration | None = None
     min_attempts: int = 0
     min_item_responses: int = 0
+    # Results the statistics count now: "Calibrate now" needs at least min_attempts of them.
+    n_attempts: int = 0

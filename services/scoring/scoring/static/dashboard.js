@@ -16,6 +16,40 @@ function decisionNote(decision) {
 
 const REFRESH_MS = 30000;
 
+// Area names by code, from GET /api/domains (read once; a failure leaves the codes' own names).
+let areaNames = null;
+async function domainNames() {
+  if (areaNames) return areaNames;
+  try {
+    const list = await api("GET", "/api/domains");
+    areaNames = Object.fromEntries(list.map((d) => [d.code, d.name]));
+  } catch {
+    return {};
+  }
+  return areaNames;
+}
+
+// The cut as a percentage, and how the results were decided against it: on the raw cut of
+// this form length, or on the cut equated through the IRT calibration (the same standard on
+// every form); both counts when results of both kinds are in the selection.
+function cutCard(scores) {
+  const raw = scores.cut_used.raw || 0;
+  const equated = scores.cut_used.equated || 0;
+  const cut = Number(scores.raw_cut);
+  const points = `${Number.isInteger(cut) ? cut : cut.toFixed(1)} of ${scores.question_count} points`;
+  const plural = (n) => `${n} result${n === 1 ? "" : "s"}`;
+  let note;
+  if (!equated) {
+    note = `raw: ${points} correct on this form (no calibration places the cut yet)`;
+  } else if (!raw) {
+    note = `equated: the cut on the ability scale of the IRT calibration, about ${points} on this form`;
+  } else {
+    note = `equated for ${plural(equated)} (the cut on the IRT ability scale), raw (${points}) ` +
+      `for ${plural(raw)} decided before the first calibration`;
+  }
+  return kpi("Cut score", `${num(scores.cut_score_percent, 1)} %`, note);
+}
+
 function rateColumns(first) {
   return [
     { key: "label", label: first },
@@ -34,13 +68,14 @@ async function load(form) {
   const base = { blueprint_id: bp, from: form.from.value, to: form.to.value, include_low_answer: low };
   const period = form.group_by.value;
   try {
-    const [overall, trend, groups, byBp, scores, recent] = await Promise.all([
+    const [overall, trend, groups, byBp, scores, recent, names] = await Promise.all([
       api("GET", `/api/stats/pass-rates${query(base)}`),
       api("GET", `/api/stats/pass-rates${query({ ...base, group_by: period })}`),
       api("GET", `/api/stats/pass-rates${query({ ...base, group_by: "group" })}`),
       api("GET", `/api/stats/pass-rates${query({ from: base.from, to: base.to, group_by: "blueprint", include_low_answer: low })}`),
       bp ? api("GET", `/api/stats/scores${query({ blueprint_id: bp, include_low_answer: low })}`) : Promise.resolve(null),
       api("GET", `/api/results${query({ blueprint_id: bp, limit: 15 })}`),
+      domainNames(),
     ]);
     const o = overall.overall;
     const kpis = [
@@ -53,7 +88,7 @@ async function load(form) {
       kpis.push(...kpi("Decision consistency",
         scores.decision ? pct(scores.decision.consistency) : "—",
         decisionNote(scores.decision)));
-      kpis.push(...kpi("Cut used", `raw ${scores.cut_used.raw} · equated ${scores.cut_used.equated}`));
+      kpis.push(...cutCard(scores));
     }
     document.getElementById("kpis").replaceChildren(...kpis);
     document.getElementById("low-note").textContent = low
@@ -66,7 +101,7 @@ async function load(form) {
     place("hist-chart", (width) => (scores
       ? histogramChart(scores, { title: `Score distribution, ${scores.blueprint_name}`, width })
       : h("p", { class: "muted" }, "Pick a blueprint.")));
-    place("domain-chart", (width) => (scores ? domainChart(scores.domains, { width }) : h("p", { class: "muted" }, "Pick a blueprint.")));
+    place("domain-chart", (width) => (scores ? domainChart(scores.domains, { width, names }) : h("p", { class: "muted" }, "Pick a blueprint.")));
     document.getElementById("groups-table").replaceChildren(dataTable({
       caption: "By candidate group", csv: "pass-rates-by-group.csv", columns: rateColumns("Group"), rows: groups.groups }));
     document.getElementById("blueprints-table").replaceChildren(dataTable({

@@ -16,10 +16,18 @@ const withCi = (v, lo, hi) => h("span", { class: "with-ci" }, num(v), h("span", 
 const optionsText = (it) => it.options_suppressed ? "withheld: too few responses" : it.options.filter((o) => o.share !== null && (o.share > 0 || o.label !== "omit"))
   .map((o) => `${o.label}${o.key ? "*" : ""} ${pct(o.share, 0)} (r ${num(o.r_rest)})`).join(" · ");
 
+// An item's id as a link to its page in the bank (statistics, flags, what to do).
+const itemLink = (r) => h("a", { href: `/instructor/items/${encodeURIComponent(r.item_id)}`, class: "item-link",
+                                 "aria-label": `Item ${r.item_id} version ${r.version}: open its page` },
+  h("code", { title: r.item_id }, `${r.item_id.slice(0, 8)} v${r.version}`));
+
+// Area names by code, from GET /api/domains (the code when it cannot be read).
+let areaNames = {};
+const areaName = (code) => areaNames[code] || code;
+
 const COLUMNS = [
-  { key: "item_id", label: "Item", render: (r) => h("code", { title: r.item_id }, `${r.item_id.slice(0, 8)} v${r.version}`),
-    value: (r) => `${r.item_id} v${r.version}` },
-  { key: "domain", label: "Area" },
+  { key: "item_id", label: "Item", render: itemLink, value: (r) => `${r.item_id} v${r.version}` },
+  { key: "domain", label: "Area", value: (r) => areaName(r.domain) },
   { key: "n", label: "n", num: true },
   { key: "p", label: "p [95 % CI]", num: true, csv: (v) => v ?? "",
     render: (r) => withCi(r.p, r.p_ci_low, r.p_ci_high) },
@@ -60,10 +68,23 @@ async function loadItems(form) {
   }
 }
 
+// "Calibrate now" only once there are enough scored attempts (the threshold the API gives);
+// until then disabled, with the reason beside it.
+function calibrateState(out) {
+  const button = document.getElementById("calibrate");
+  const why = document.getElementById("calibrate-why");
+  const short = out.n_attempts < out.min_attempts;
+  button.disabled = short;
+  why.textContent = short
+    ? `Needs ${out.min_attempts} scored attempts; there are ${out.n_attempts} (${out.min_attempts - out.n_attempts} more).`
+    : "";
+}
+
 async function loadIrt() {
   const box = document.getElementById("irt-summary");
   try {
     const out = await api("GET", "/api/stats/irt?model=2pl");
+    calibrateState(out);
     if (!out.calibration) {
       box.replaceChildren(h("p", {}, `Not calibrated yet: calibration needs ${out.min_attempts} scored attempts and ` +
         `${out.min_item_responses} responses per item version. Until then results use the raw cut.`));
@@ -80,8 +101,8 @@ async function loadIrt() {
       }),
       h("details", {}, h("summary", {}, "Item parameters, standard errors and fit"), dataTable({
         caption: "2PL item parameters", csv: "irt-2pl.csv", rows: c.items,
-        columns: [{ key: "item_id", label: "Item", render: (r) => h("code", { title: r.item_id }, `${r.item_id.slice(0, 8)} v${r.version}`) },
-                  { key: "domain", label: "Area" }, { key: "n", label: "n", num: true },
+        columns: [{ key: "item_id", label: "Item", render: itemLink, value: (r) => `${r.item_id} v${r.version}` },
+                  { key: "domain", label: "Area", value: (r) => areaName(r.domain) }, { key: "n", label: "n", num: true },
                   { key: "a", label: "a", num: true }, { key: "se_a", label: "SE a", num: true },
                   { key: "b", label: "b", num: true }, { key: "se_b", label: "SE b", num: true },
                   { key: "infit", label: "Infit", num: true }, { key: "outfit", label: "Outfit", num: true },
@@ -110,12 +131,16 @@ document.addEventListener("DOMContentLoaded", async () => {
     try {
       await api("POST", "/api/stats/calibrate");
       flash("Calibrated.", "ok");
-      await Promise.all([loadIrt(), loadItems(form)]);
     } catch (err) {
       showProblem(err);
-    } finally {
-      ev.target.disabled = false;
     }
+    await Promise.all([loadIrt(), loadItems(form)]);  // the button's state comes back from the answer
   });
+  try {
+    const list = await api("GET", "/api/domains");
+    areaNames = Object.fromEntries(list.map((d) => [d.code, d.name]));
+  } catch {
+    areaNames = {};  // the codes stand in
+  }
   await Promise.all([loadItems(form), loadIrt()]);
 });
