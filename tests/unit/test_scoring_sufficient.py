@@ -5,13 +5,14 @@ blueprint whose length changed."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import msgspec
 import numpy as np
 import pytest
 
-from scoring.analysis import analytics, sufficient
+from scoring.analysis import analytics, dates, sufficient
 from scoring.analysis import schemas as s
 from scoring.analysis.analytics import IrtState
 from scoring.analysis.frame import Dense, Frame, ItemMeta, append_rows
@@ -201,3 +202,27 @@ def test_a_changed_key_is_noticed():
     changed = ItemMeta(ids=meta.ids, item_id=meta.item_id, version=meta.version, domain=meta.domain,
                        key=np.where(np.arange(meta.size) == 4, (meta.key + 1) % 4, meta.key).astype(np.int8))
     assert not t.keys_agree(changed)
+
+
+def test_pass_rates_from_day_counts_equal_those_from_the_columns():
+    rows, meta = history()
+    snap, t, cols = fed(rows, meta, 6)
+    assert snap.days is not None and snap.days.n.sum() == len(rows)
+    by_columns = dataclasses.replace(snap, days=None)  # the per-result path
+    first = dt.datetime.fromtimestamp(min(r["submitted"] for r in rows), dt.UTC)
+    day = first.date() + dt.timedelta(days=9)
+    bounds = [
+        (None, None),
+        (dates.parse_bound(day.isoformat(), "from", end=False), None),
+        (None, dates.parse_bound((day + dt.timedelta(days=20)).isoformat(), "to", end=True)),
+        (dates.parse_bound(day.isoformat(), "from", end=False),
+         dates.parse_bound((day + dt.timedelta(days=40)).isoformat(), "to", end=True)),
+        (dates.parse_bound(f"{day.isoformat()}T13:30:00Z", "from", end=False), None),  # inside a day: columns
+    ]
+    for start, stop in bounds:
+        for by in ("none", "week", "month", "blueprint", "group"):
+            for low in (False, True):
+                for bp, group in ((None, None), ("bp-a", None), (None, "x"), ("bp-b", "y"), ("nope", None)):
+                    q = s.PassRateQuery(group_by=by, include_low_answer=low, blueprint_id=bp, candidate_group=group)
+                    assert snap.pass_rates(q, start, stop) == by_columns.pass_rates(q, start, stop), (start, stop, q)
+    assert not sufficient.DayBuckets.covers(bounds[-1][0], None) and sufficient.DayBuckets.covers(*bounds[3])

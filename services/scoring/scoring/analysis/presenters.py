@@ -18,6 +18,7 @@ from scoring.analysis import analytics, dates, disclosure
 from scoring.analysis import schemas as s
 from scoring.analysis.analytics import DEFAULT_CUT_PERCENT, IrtState, ItemAnalysis, ScopeStats
 from scoring.analysis.frame import Frame, ItemMeta
+from scoring.analysis.sufficient import DayBuckets
 from scoring.stats import consistency, rates
 from scoring.wire import domain_name, finite_or_none, iso
 from shared.contracts import LABELS
@@ -233,16 +234,27 @@ def summary_answer(
 
 
 def pass_rate_table(
-    frame: Frame, computed_at: str, n_attempts: int, q: s.PassRateQuery, start: float | None, stop: float | None
+    frame: Frame, computed_at: str, n_attempts: int, q: s.PassRateQuery, start: float | None, stop: float | None,
+    days: DayBuckets | None = None,
 ) -> s.PassRates:
-    """The pass-rate table of a query over the frame (`start`/`stop` in epoch seconds)."""
+    """The pass-rate table of a query over the frame (`start`/`stop` in epoch seconds); from the
+    per-day counts `days` when the bounds are whole days."""
     f = frame
-    sel, low_excluded = analytics.pass_rate_selection(
-        f, q.blueprint_id, q.candidate_group, start, stop, q.include_low_answer
-    )
+    if days is not None and days.covers(start, stop):
+        sel, low_excluded = days.selection(f, q.blueprint_id, q.candidate_group, start, stop, q.include_low_answer)
+
+        def group_rates(by: analytics.GroupBy) -> rates.PassRates:
+            return days.groups(sel, by)
+    else:
+        sel, low_excluded = analytics.pass_rate_selection(
+            f, q.blueprint_id, q.candidate_group, start, stop, q.include_low_answer
+        )
+
+        def group_rates(by: analytics.GroupBy) -> rates.PassRates:
+            return analytics.pass_rate_groups(f, sel, by)
     any_selected = bool(sel.any())
     overall = (
-        _groups(analytics.pass_rate_groups(f, sel, "none"), lambda g: "all")[0]
+        _groups(group_rates("none"), lambda g: "all")[0]
         if any_selected
         else s.PassRateGroup(label="all", attempts=0, passed=0, pass_rate=None, ci_low=None, ci_high=None)
     )
@@ -253,24 +265,24 @@ def pass_rate_table(
         groups = [overall]
     elif q.group_by == "week":
         groups = _groups(
-            analytics.pass_rate_groups(f, sel, "week"),
+            group_rates("week"),
             lambda g: dates.week_label(int(g)),
             lambda g: (dates.day(int(g)), dates.day(int(g) + 7)),
         )
     elif q.group_by == "month":
         groups = _groups(
-            analytics.pass_rate_groups(f, sel, "month"),
+            group_rates("month"),
             lambda g: dates.month(int(g)).strftime("%Y-%m"),
             lambda g: (dates.month(int(g)).isoformat(), dates.month(int(g) + 1).isoformat()),
         )
     elif q.group_by == "blueprint":
         names = f.blueprints
         groups = _groups(
-            analytics.pass_rate_groups(f, sel, "blueprint"),
+            group_rates("blueprint"),
             lambda g: names.extra.get(names.values[int(g)], names.values[int(g)]),
         )
     elif q.group_by == "group":
-        groups = _groups(analytics.pass_rate_groups(f, sel, "group"), lambda g: f.groups.values[int(g)] or "(none)")
+        groups = _groups(group_rates("group"), lambda g: f.groups.values[int(g)] or "(none)")
     return s.PassRates(
         group_by=q.group_by,
         groups=groups,

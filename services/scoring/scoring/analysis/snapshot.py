@@ -34,6 +34,7 @@ class Snapshot:
     theta_se: NDArray[np.float64]
     seq_order: NDArray[np.int64]  # frame rows in seq order, to find a result's row
     sorted_seq: NDArray[np.int64]  # frame.seq[seq_order], built once per snapshot: a lookup is a binary search
+    days: sufficient.DayBuckets | None = None  # pass counts per day: whole-day queries need no pass over the results
 
     @property
     def n_attempts(self) -> int:
@@ -58,7 +59,7 @@ class Snapshot:
 
     def pass_rates(self, q: s.PassRateQuery, start: float | None, stop: float | None) -> s.PassRates:
         """The pass-rate table of a query (`start`/`stop`: its bounds in epoch seconds)."""
-        return presenters.pass_rate_table(self.frame, self.computed_at, self.n_attempts, q, start, stop)
+        return presenters.pass_rate_table(self.frame, self.computed_at, self.n_attempts, q, start, stop, self.days)
 
 
 def compute_snapshot(
@@ -203,4 +204,5 @@ def compute_from_tallies(
         theta_se=theta_se,
         seq_order=seq_order,
         sorted_seq=sorted_seq,
+        days=sufficient.day_buckets(tallies.days),
     )

@@ -38,7 +38,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring.analysis.analytics import DomainFigures, IrtState, ItemAnalysis, Rudner, ScopeStats, ScoreFigures
+from scoring.analysis.analytics import (
+    DomainFigures,
+    IrtState,
+    ItemAnalysis,
+    Rudner,
+    ScopeStats,
+    ScoreFigures,
+    month_of,
+)
 from scoring.analysis.frame import Frame, ItemMeta, gather
 from scoring.stats import classical, consistency, irt, rates
 from scoring.stats._special import Z95
@@ -122,6 +130,7 @@ class Tallies:
         self.last_cut: dict[int, tuple[int, float]] = {}  # blueprint code -> (last row, its cut)
         self.latest: dict[int, Current] = {}  # blueprint code -> latest started result (every result)
         self.latest_k: dict[int, int] = {}
+        self.days: dict[tuple[int, int, int, bool], list[int]] = {}  # (bp, group, day, low) -> [results, passed]
         self.rows = 0  # rows added
 
     @property
@@ -227,6 +236,7 @@ class Tallies:
             if cell.current is None or float(st[best]) > cell.current.started:
                 cell.current = Current(float(st[best]), base_row + int(sel[best]), float(f.cut_percent[sel[best]]))
             cell.pending.append(base_row + sel)
+        add_day_counts(self.days, f)
         self.rows += n
 
     # ------------------------------------------------------------ reading
@@ -714,3 +724,99 @@ class Columns:
     @property
     def seq_order(self) -> NDArray[np.int64]:
         return self._order.view()
+
+
+# ---------------------------------------------------------------- pass rates by whole days
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class DayBuckets:
+    """Results and passes per (blueprint, group, day, low-answer or not): a pass-rate query whose
+    bounds are whole days (none, or dates) is answered from these, whatever the history's length;
+    a bound inside a day (an ISO time) takes the per-result columns (`analytics.pass_rate_selection`)."""
+
+    blueprint: NDArray[np.int64]
+    group: NDArray[np.int64]
+    day: NDArray[np.int64]  # epoch day of the submission
+    low: NDArray[np.bool_]
+    n: NDArray[np.int64]
+    passed: NDArray[np.int64]
+
+    @staticmethod
+    def covers(start: float | None, stop: float | None) -> bool:
+        return (start is None or start % DAY == 0.0) and (stop is None or stop % DAY == 0.0)
+
+    def selection(
+        self, frame: Frame, blueprint_id: str | None, candidate_group: str | None,
+        start: float | None, stop: float | None, include_low: bool,
+    ) -> tuple[NDArray[np.bool_], int]:
+        """`analytics.pass_rate_selection` over the buckets (whole-day bounds only)."""
+        sel = np.ones(self.n.shape[0], dtype=bool)
+        if blueprint_id is not None:
+            code = frame.blueprints.index().get(blueprint_id)
+            sel &= self.blueprint == (-1 if code is None else code)
+        if candidate_group is not None:
+            code = frame.groups.index().get(candidate_group)
+            sel &= self.group == (-1 if code is None else code)
+        if start is not None:
+            sel &= self.day >= int(start // DAY)
+        if stop is not None:
+            sel &= self.day < int(stop // DAY)
+        low_excluded = 0
+        if not include_low:
+            low_excluded = int(self.n[sel & self.low].sum())
+            sel &= ~self.low
+        sel &= self.n > 0
+        return sel, low_excluded
+
+    def groups(self, sel: NDArray[np.bool_], group_by: str) -> rates.PassRates:
+        """`analytics.pass_rate_groups` over the selected buckets."""
+        n, passed = self.n[sel], self.passed[sel]
+        if group_by == "week":
+            days = self.day[sel]
+            keys: NDArray = days - (days + 3) % 7
+        elif group_by == "month":
+            keys = month_of(self.day[sel].astype(np.float64) * DAY)
+        elif group_by == "blueprint":
+            keys = self.blueprint[sel].astype(np.int32)
+        elif group_by == "group":
+            keys = self.group[sel].astype(np.int32)
+        else:
+            keys = np.zeros(n.shape[0], dtype=np.int64)
+        labels, inverse = np.unique(keys, return_inverse=True)
+        if group_by not in ("week", "month", "blueprint", "group"):
+            labels = np.array(["all"])
+        inverse = inverse.reshape(-1)
+        count = np.bincount(inverse, weights=n, minlength=labels.shape[0]).astype(np.int64)
+        ok = np.bincount(inverse, weights=passed, minlength=labels.shape[0]).astype(np.int64)
+        lo, hi = rates.wilson_interval_array(ok, count)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = ok / count
+        return rates.PassRates(groups=labels, n=count, passed=ok, rate=rate, lo=lo, hi=hi)
+
+
+def add_day_counts(counts: dict[tuple[int, int, int, bool], list[int]], f: Frame) -> None:
+    """Add the rows of `f` to results and passes per (blueprint, group, day, low)."""
+    if f.n == 0:
+        return
+    low = f.low if f.low.shape[0] == f.n else np.zeros(f.n, dtype=np.bool_)
+    day = np.floor(f.submitted / DAY).astype(np.int64)
+    keys = np.column_stack([f.blueprint.astype(np.int64), f.group.astype(np.int64), day, low.astype(np.int64)])
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n = np.bincount(inverse, minlength=uniq.shape[0])
+    ok = np.bincount(inverse, weights=f.passed, minlength=uniq.shape[0]).astype(np.int64)
+    for (bp, grp, d, lo), cnt, p in zip(uniq.tolist(), n.tolist(), ok.tolist(), strict=True):
+        cell = counts.setdefault((bp, grp, d, bool(lo)), [0, 0])
+        cell[0] += cnt
+        cell[1] += p
+
+
+def day_buckets(counts: dict[tuple[int, int, int, bool], list[int]]) -> DayBuckets:
+    keys = list(counts)
+    values = np.asarray([counts[k] for k in keys], dtype=np.int64).reshape(-1, 2)
+    cols = np.asarray(keys, dtype=np.int64).reshape(-1, 4)
+    return DayBuckets(blueprint=cols[:, 0], group=cols[:, 1], day=cols[:, 2], low=cols[:, 3].astype(bool),
+                      n=values[:, 0], passed=values[:, 1])
