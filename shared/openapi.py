@@ -60,7 +60,10 @@ def build_openapi(title: str, version: str, endpoints: list[Endpoint], *, intern
             for name in _PARAM_RE.findall(ep.path)
         ]
         if ep.query is not None:
-            qschema = components.get(ep.query.__name__, {})
+            # Through the reference msgspec gave this very type: two query types with one short
+            # name get distinct component names, and a lookup by __name__ would miss both.
+            ref = by_type[ep.query].get("$ref", "")
+            qschema = components.get(ref.rsplit("/", 1)[-1], {})
             required = set(qschema.get("required", []))
             for name, prop in qschema.get("properties", {}).items():
                 params.append({"name": name, "in": "query", "required": name in required, "schema": prop})

@@ -340,10 +340,14 @@ async def real_ids(stack, database_url: str) -> tuple[dict[str, str], dict[str, 
         "blueprint_id": ["cpc-100", "cpc-150", parted["id"]],
         "position": ["1", "2", "3", "4", "100", "101", "0"],
         "part": ["1", "2"],
+        # Code book pages: ICD-10-CM and HCPCS codes the book holds, and one it does not.
+        "code": ["E11.9", "J3420", "S72.001A", "A0425", "E119", "Z99.9999"],
     }
     bodies = {
         "/api/auth/login": [{"username": username, "password": password}],
         "/internal/events": [event if isinstance(event, dict) else json.loads(event)],  # delivered again
+        "/api/attempts/{attempt_id}/tools/{position}": [{"struck": ["B"], "note": "check the guideline"},
+                                                         {"highlights": [{"start": 0, "end": 3}]}],
     }
     assert candidate_id
     return tokens, ids, bodies

@@ -18,6 +18,7 @@ from aiohttp import web
 from item_bank.codebook import hcpcs, icd
 from item_bank.codebook.schemas import (
     CodeBookOut,
+    CodeBookQuery,
     CodeSetInfo,
     CptInfo,
     HcpcsCodeOut,
@@ -27,7 +28,6 @@ from item_bank.codebook.schemas import (
     IcdRef,
     IcdSearchOut,
     NoteSet,
-    SearchQuery,
     SeventhCharacter,
     SeventhCharacterTable,
 )
@@ -86,8 +86,8 @@ async def _index(request: web.Request) -> icd.Index:
         raise Problem(503, "the ICD-10-CM code book is not available") from None
 
 
-def _query(request: web.Request) -> SearchQuery:
-    query = read_query(request, SearchQuery)
+def _query(request: web.Request) -> CodeBookQuery:
+    query = read_query(request, CodeBookQuery)
     if not query.q.strip():
         raise field_problem("q", "must contain a word or a code")
     return query
@@ -105,7 +105,7 @@ async def codebook_info(request: web.Request) -> web.Response:
     ))
 
 
-@routes.get("/api/codebook/icd10cm/search", roles=ANY_USER, query=SearchQuery, response=IcdSearchOut,
+@routes.get("/api/codebook/icd10cm/search", roles=ANY_USER, query=CodeBookQuery, response=IcdSearchOut,
             summary="Search ICD-10-CM: a code or its prefix, or words of titles and inclusion terms")
 async def icd_search(request: web.Request) -> web.Response:
     query = _query(request)
@@ -156,7 +156,7 @@ def _hcpcs_out(code: hcpcs.Code, year: int) -> HcpcsCodeOut:
                         note=code.note)
 
 
-@routes.get("/api/codebook/hcpcs/search", roles=ANY_USER, query=SearchQuery, response=HcpcsSearchOut,
+@routes.get("/api/codebook/hcpcs/search", roles=ANY_USER, query=CodeBookQuery, response=HcpcsSearchOut,
             summary="Search the HCPCS Level II codes the bank uses: a code or its prefix, or words")
 async def hcpcs_search(request: web.Request) -> web.Response:
     query = _query(request)

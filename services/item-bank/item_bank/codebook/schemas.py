@@ -12,7 +12,7 @@ Limit = Annotated[int, msgspec.Meta(ge=1, le=50)]
 Kind = Literal["chapter", "block", "category", "subcategory", "code"]
 
 
-class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
+class CodeBookQuery(msgspec.Struct, forbid_unknown_fields=True):
     q: Query
     limit: Limit = 20
 
