@@ -14,6 +14,7 @@ import pytest
 
 from mockcert.simulate import BankItem, EventFactory, post_events, synthetic_bank
 from shared.auth import issue_service_token
+from tests.delivery_support import wait_for_bank
 from tests.e2e.conftest import MED_ITEM, artifact, ui_login
 from tests.support import ADMIN_PASSWORD, TEST_EVENT_SIGNING_KEY, Stack, start_stack
 
@@ -25,7 +26,8 @@ CODES = {"EM", "ANES", "ICD", "MED"}
 
 @pytest.fixture(scope="module")
 async def stack(database_url: str) -> AsyncIterator[Stack]:
-    async with start_stack(database_url, stats_refresh_seconds=0.2) as running:
+    async with start_stack(database_url, stats_refresh_seconds=0.2, seed_sample_bank=True,
+                           feed_poll_seconds=0.2) as running:
         yield running
 
 
@@ -126,3 +128,22 @@ async def test_item_quality_from_30_responses_links_each_item_and_calibrate_wait
     await ours.click()
     await page.wait_for_url(f"{stack.base_url}/instructor/items/{data['item_id']}")
     await page.locator("#item-id", has_text=data["item_id"]).wait_for()
+
+
+async def test_blueprints_list_areas_by_name(stack, data, page):
+    await wait_for_bank(stack)
+    name = "Names drill"
+    status, bp = await stack.request(
+        "POST", "/api/blueprints", await stack.admin_token(),
+        json={"name": name, "time_limit_seconds": 1200, "cut_score_percent": 50,
+              "domains": [{"code": "EM", "count": 6}, {"code": "ANES", "count": 4}, {"code": "ICD", "count": 2}]},
+    )
+    assert status == 201, bp
+    await ui_login(page, stack.base_url, "admin", ADMIN_PASSWORD)
+    await page.wait_for_url(f"{stack.base_url}/admin")
+    await page.goto(f"{stack.base_url}/admin/blueprints")
+    row = page.locator("#blueprint-list tbody tr", has_text=name)
+    await row.wait_for()
+    cell = await row.locator("td").nth(4).text_content()
+    assert "Evaluation and Management 6" in cell and "Anesthesia 4" in cell and "ICD-10-CM 2" in cell, cell
+    assert not {"EM", "ANES", "ICD"} & set(cell.replace(",", " ").split()), cell

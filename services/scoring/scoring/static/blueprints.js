@@ -59,10 +59,23 @@ async function savePolicy(form) {
   }
 }
 
+// Area names by code (GET /api/domains, read once): the list names areas, never by code alone.
+let areaNames = null;
+async function domainNames() {
+  if (!areaNames) {
+    try {
+      areaNames = Object.fromEntries((await api("GET", "/api/domains")).map((d) => [d.code, d.name]));
+    } catch {
+      return {};
+    }
+  }
+  return areaNames;
+}
+
 async function loadList() {
   const box = document.getElementById("blueprint-list");
   try {
-    const out = await api("GET", "/api/blueprints");
+    const [out, names] = await Promise.all([api("GET", "/api/blueprints"), domainNames()]);
     const list = Array.isArray(out) ? out : out.blueprints || [];
     listed = list;
     policyPicker(document.getElementById("policy-form"));
@@ -73,7 +86,7 @@ async function loadList() {
         { key: "question_count", label: "Questions", num: true },
         { key: "time_limit_seconds", label: "Minutes", num: true, format: (v) => String(Math.round(v / 60)) },
         { key: "cut_score_percent", label: "Cut %", num: true },
-        { key: "domains", label: "Questions per area", value: (r) => (r.domains || []).map((d) => `${d.code} ${d.count}`).join(", ") },
+        { key: "domains", label: "Questions per area", value: (r) => (r.domains || []).map((d) => `${names[d.code] || d.code} ${d.count}`).join(", ") },
         { key: "policy", label: "Attempt policy", value: (r) => policyText(r.policy) },
         { key: "code_book", label: "Code book", value: (r) => (r.code_book === false ? "off" : "on") },
         { key: "id", label: "Statistics", render: (r) => h("a", { href: `/admin?blueprint_id=${encodeURIComponent(r.id)}` }, "Dashboard") },

@@ -50,9 +50,10 @@ document.addEventListener("DOMContentLoaded", async () => {
                 { key: "total", label: "Questions", num: true }, { key: "percent", label: "%", num: true },
                 { key: "below_target", label: `Under ${d.target_percent} %`, format: (v) => (v ? "yes" : "") }],
     }));
+    const areaName = Object.fromEntries(r.domains.map((a) => [a.code, a.name]));
     document.getElementById("review").replaceChildren(dataTable({
       caption: "Questions", csv: `result-${id}-review.csv`, rows: r.review, initialSort: { key: "position", dir: 1 },
-      columns: [{ key: "position", label: "#", num: true }, { key: "domain", label: "Area" },
+      columns: [{ key: "position", label: "#", num: true }, { key: "domain", label: "Area", value: (row) => areaName[row.domain] || row.domain },
                 { key: "selected", label: "Chosen", format: (v) => v || "(blank)" }, { key: "key", label: "Key" },
                 { key: "correct", label: "Result", render: (row) => h("span", { class: row.correct ? "right" : "wrong" }, row.correct ? "right" : "wrong"),
                   value: (row) => (row.correct ? "right" : "wrong") },
