@@ -45,7 +45,8 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--seed", type=int, default=1, help="random seed: abilities, answers and item parameters")
     p.add_argument("--concurrency", type=int, default=8, help="candidates sitting at once (default 8)")
-    p.add_argument("--group", default="simulated", help="candidate group of the new accounts")
+    p.add_argument("--group", default="simulated",
+                   help="candidate group of the new accounts (the group simulated is left out of the statistics)")
     p.add_argument("--theta-mean", type=float, default=0.0, help="mean ability (default 0)")
     p.add_argument("--theta-sd", type=float, default=1.0, help="ability SD (default 1)")
     p.add_argument(
