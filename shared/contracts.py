@@ -90,6 +90,9 @@ class AttemptSubmitted(msgspec.Struct):
     submitted_by: str  # "candidate" or "sweeper"
     responses: list[SubmittedResponse]
     candidate_group: str = ""
+    # The candidate's own deadline (start + time limit x their accommodation); the time they were
+    # allowed is deadline - started_at. None only in events from older deliveries.
+    deadline: str | None = None
     # The blueprint's attempt policy at submission (scoring decides what the candidate sees).
     review_mode: str = "immediate"  # "immediate", "after_date" (from review_after) or "never"
     review_after: str | None = None

@@ -228,3 +228,41 @@ def test_the_items_own_key_is_graded_and_checked_against_the_shown_key():
     assert [e.field for e in grading.validate_event(ev)] == [second]
     by_pos[2].item_key = "Q"
     assert [e.field for e in grading.validate_event(ev)] == [second]
+
+
+def test_time_allowed_is_the_candidates_own_with_their_accommodation():
+    ev = event([("EM", "A", "A")])
+    ev.time_limit_seconds = 4 * 3600
+    assert grading.seconds_allowed(ev) == 4 * 3600  # an older event: the blueprint's limit
+    ev.deadline = (grading.parse_time(ev.started_at) + dt.timedelta(hours=6)).isoformat()
+    assert grading.seconds_allowed(ev) == 6 * 3600  # 4 h x 1.5
+    assert grading.validate_event(ev) == []
+    ev.deadline = ev.started_at
+    assert [e.field for e in grading.validate_event(ev)] == ["deadline"]
+    ev.deadline = "tomorrow"
+    assert [e.field for e in grading.validate_event(ev)] == ["deadline"]
+
+
+def test_durations_read_as_people_say_them():
+    assert [grading.duration(s) for s in (0, 45, 60, 450, 3600, 11880)] == [
+        "0 s", "45 s", "1 min", "7 min 30 s", "1 h", "3 h 18 min"]
+
+
+def test_pace_messages_read_right_in_every_case():
+    start, limit = T0, 2 * 3600
+    cases = {
+        "nothing answered, submitted at once": grading.pace(start, start + dt.timedelta(seconds=5), limit, 10, 0,
+                                                            "candidate", False),
+        "nothing answered, time out": grading.pace(start, start + dt.timedelta(hours=2), limit, 10, 0,
+                                                   "sweeper", False),
+        "all answered, time out": grading.pace(start, start + dt.timedelta(hours=2), limit, 10, 10, "sweeper", True),
+        "quick and failing": grading.pace(start, start + dt.timedelta(minutes=10), limit, 10, 10, "candidate", False),
+        "on pace": grading.pace(start, start + dt.timedelta(minutes=90), limit, 10, 10, "candidate", True),
+    }
+    for case, p in cases.items():
+        assert "0.0" not in p.message and "100 %" not in p.message, (case, p.message)
+    assert "without answering any question" in cases["nothing answered, submitted at once"].message
+    assert "no question answered" in cases["nothing answered, time out"].message
+    assert "answered every question" in cases["all answered, time out"].message
+    assert "1 min a question answered against 12 min allowed" in cases["quick and failing"].message
+    assert cases["on pace"].message == "You used 1 h 30 min of 2 h, about 9 min a question against 12 min allowed."

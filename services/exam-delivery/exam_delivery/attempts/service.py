@@ -452,6 +452,7 @@ async def finalize(conn: asyncpg.Connection, row: LockedAttempt) -> str:
         submitted_by=by,
         responses=responses,
         candidate_group=row.candidate_group,
+        deadline=iso_utc(row.deadline),
         review_mode=review_mode,
         review_after=review_after,
         min_answered_share=min_share,

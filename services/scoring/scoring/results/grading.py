@@ -68,6 +68,12 @@ def validate_event(event: AttemptSubmitted) -> list[FieldError]:
             errors.append(FieldError(name, "must be an ISO 8601 time with its UTC offset"))
     if len(times) == 2 and times["submitted_at"] < times["started_at"]:
         errors.append(FieldError("submitted_at", "is before started_at"))
+    if event.deadline is not None:
+        try:
+            if "started_at" in times and parse_time(event.deadline) <= times["started_at"]:
+                errors.append(FieldError("deadline", "is not after started_at"))
+        except ValueError:
+            errors.append(FieldError("deadline", "must be an ISO 8601 time with its UTC offset"))
     positions = sorted(r.position for r in event.responses)
     if positions != list(range(1, len(positions) + 1)):
         errors.append(FieldError("responses", "positions must be 1..n, each once"))
@@ -304,6 +310,32 @@ def domain_results(domains: list[dict[str, int | str]]) -> list[DomainResult]:
     return out
 
 
+def seconds_allowed(event: AttemptSubmitted) -> int:
+    """The time this candidate was allowed: up to their own deadline (with an accommodation), or
+    the blueprint's limit for events that carry no deadline."""
+    if event.deadline:
+        try:
+            span = (parse_time(event.deadline) - parse_time(event.started_at)).total_seconds()
+        except ValueError:
+            span = 0.0
+        if span > 0:
+            return int(round(span))
+    return int(event.time_limit_seconds)
+
+
+def duration(seconds: float) -> str:
+    """A span as a person says it: "45 s", "7 min 30 s", "3 h 18 min"."""
+    s = max(0, int(round(seconds)))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        m, rest = divmod(s, 60)
+        return f"{m} min {rest} s" if rest else f"{m} min"
+    h, rest = divmod(s, 3600)
+    m = rest // 60
+    return f"{h} h {m} min" if m else f"{h} h"
+
+
 def pace(
     started_at: dt.datetime,
     submitted_at: dt.datetime,
@@ -313,32 +345,40 @@ def pace(
     submitted_by: str,
     passed: bool,
 ) -> Pace:
-    """Time used against the exam's own minutes per question."""
+    """Time used against the time allowed per question (`time_limit_seconds`: this candidate's)."""
     used = max(0, int(round((submitted_at - started_at).total_seconds())))
     allowed = max(1, int(time_limit_seconds))
     share = min(used / allowed, 9.99)
     per_q_allowed = allowed / question_count
     per_q_used = used / question_count
     unanswered = question_count - answered_count
-    minutes_allowed = per_q_allowed / 60.0
+    per_answer = used / answered_count if answered_count else 0.0
     if submitted_by == "sweeper" or used >= allowed:
         verdict: Literal["timed_out", "rushed", "on_pace"] = "timed_out"
-        message = (
-            f"Time ran out with {unanswered} question(s) unanswered. The exam allows about "
-            f"{minutes_allowed:.1f} minutes per question: move on from hard questions and come back."
-            if unanswered
-            else f"You used all the time. The exam allows about {minutes_allowed:.1f} minutes per question."
-        )
+        if answered_count == 0:
+            message = (f"Time ran out with no question answered. The exam allows about "
+                       f"{duration(per_q_allowed)} a question: answer what you can, then come back.")
+        elif unanswered:
+            message = (f"Time ran out with {unanswered} question(s) unanswered. The exam allows about "
+                       f"{duration(per_q_allowed)} a question: move on from hard questions and come back.")
+        else:
+            message = (f"You answered every question and used all {duration(allowed)}; the exam allows "
+                       f"about {duration(per_q_allowed)} a question.")
+    elif answered_count == 0:
+        verdict = "rushed"
+        message = (f"You submitted after {duration(used)} without answering any question; "
+                   f"{duration(allowed - used)} of {duration(allowed)} were left.")
     elif share < RUSHED_SHARE and not passed:
         verdict = "rushed"
         message = (
-            f"You finished with {100 * (1 - share):.0f} % of the time left, about {per_q_used / 60:.1f} "
-            f"minutes per question against {minutes_allowed:.1f} allowed: use the time to check codes "
+            f"You submitted after {duration(used)} of {duration(allowed)}, about {duration(per_answer)} "
+            f"a question answered against {duration(per_q_allowed)} allowed: use the time to check codes "
             "in the manuals."
         )
     else:
         verdict = "on_pace"
-        message = f"About {per_q_used / 60:.1f} minutes per question against {minutes_allowed:.1f} allowed."
+        message = (f"You used {duration(used)} of {duration(allowed)}, about {duration(per_q_used)} a question "
+                   f"against {duration(per_q_allowed)} allowed.")
     return Pace(
         seconds_used=used,
         seconds_allowed=allowed,

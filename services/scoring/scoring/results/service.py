@@ -78,7 +78,7 @@ async def ingest(pool: asyncpg.Pool, event: AttemptSubmitted) -> EventAck:
                 graded.calibration_id,
                 started_at,
                 submitted_at,
-                event.time_limit_seconds,
+                grading.seconds_allowed(event),
                 event.submitted_by,
                 [{"code": d.code, "correct": d.correct, "total": d.total} for d in graded.domains],
                 np.asarray(ids, dtype="<i4").tobytes(),
