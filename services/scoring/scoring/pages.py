@@ -175,7 +175,8 @@ USERS_BODY = """
     <div class="row">
       <div><label for="u-q">Name contains</label><input id="u-q" name="q" type="search" data-field="q"></div>
       <div><label for="u-role">Role</label>
-        <select id="u-role" name="role" data-field="role"><option value="">All</option><option value="candidate">Candidates</option>
+        <select id="u-role" name="role" data-field="role"><option value="">All</option>
+        <option value="candidate">Candidates</option>
         <option value="instructor">Instructors</option><option value="admin">Admins</option></select></div>
       <div><label for="u-group">Group</label><input id="u-group" name="group" type="text" data-field="group"></div>
       <div><button type="submit">Search</button></div>
