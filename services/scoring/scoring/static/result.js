@@ -13,11 +13,12 @@ function span(seconds) {
   return hours ? (m ? `${hours} h ${m} min` : `${hours} h`) : `${m} min`;
 }
 
-// Time used from the attempt's timestamps, against the blueprint's limit (before any accommodation).
+// Time used from the attempt's timestamps, against the time this candidate was allowed (their
+// deadline: the blueprint's limit times any accommodation).
 function paceLine(p) {
   const blanks = p.unanswered ? `${p.unanswered} question${p.unanswered === 1 ? "" : "s"} unanswered` : "every question answered";
   return `${p.verdict === "timed_out" ? "Time ran out" : "Submitted"} after ${span(p.seconds_used)}; `
-    + `the exam's limit is ${span(p.seconds_allowed)} before any accommodation; ${blanks}.`;
+    + `the candidate was allowed ${span(p.seconds_allowed)}; ${blanks}.`;
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
