@@ -35,6 +35,7 @@ _log = structlog.get_logger("mockcert.entry")
 UPSTREAMS_KEY = web.AppKey("upstreams", dict)
 SESSION_KEY = web.AppKey("session", aiohttp.ClientSession)
 HEALTH_SETTINGS_KEY = web.AppKey("health_settings", Settings)
+MAX_BODY_KEY = web.AppKey("max_body", int)
 
 _HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
@@ -98,6 +99,14 @@ def _bad_path(detail: str) -> web.Response:
     return web.Response(body=msgspec.json.encode(body), status=400, content_type=PROBLEM_CONTENT_TYPE)
 
 
+def _too_large(limit: int) -> web.Response:
+    """A body over the entry's limit, in the services' shape (nginx.conf's @too_large says the same)."""
+    body = ProblemBody(type="about:blank", title="Payload Too Large", status=413,
+                       detail=f"request body too large (limit {limit >> 20} MiB at the entry)",
+                       errors=[FieldError("body", "request body too large")])
+    return web.Response(body=msgspec.json.encode(body), status=413, content_type=PROBLEM_CONTENT_TYPE)
+
+
 def is_private(path: str) -> bool:
     return path in _PRIVATE_EXACT or path.startswith(_PRIVATE_PREFIXES)
 
@@ -119,7 +128,13 @@ async def proxy(request: web.Request) -> web.StreamResponse:
         target_path = "/openapi.json"
     else:
         service = service_for(path)
-    body = await request.read()
+    limit = request.app[MAX_BODY_KEY]
+    if request.content_length is not None and request.content_length > limit:
+        return _too_large(limit)  # refused before a byte of it is read
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:  # a chunked body, counted while read
+        return _too_large(limit)
     headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
     headers["X-Forwarded-For"] = request.remote or ""
     headers["X-Forwarded-Proto"] = request.scheme
@@ -158,6 +173,7 @@ async def proxy(request: web.Request) -> web.StreamResponse:
 def create_entry_app(upstreams: dict[str, list[str]], health_settings: Settings,
                      max_body: int = 40 << 20) -> web.Application:
     app = web.Application(client_max_size=max_body)
+    app[MAX_BODY_KEY] = max_body
     name_server(app)  # the upstream's Server header is replaced too
     app[UPSTREAMS_KEY] = {name: Upstreams(urls) for name, urls in upstreams.items()}
     app[HEALTH_SETTINGS_KEY] = health_settings
