@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -33,6 +34,15 @@ _log = structlog.get_logger("mockcert.item_bank")
 
 IMPORT_CHUNK = 250
 _STORE_ERRORS = (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError)
+# The report of a large file (200,000 rows fit in the 32 MiB limit) is built in slices of this many
+# rows, the event loop given a turn between them: other requests never wait for a whole file.
+ROWS_PER_TURN = 500
+
+
+async def _turn(index: int) -> None:
+    """Yield to the event loop once every ROWS_PER_TURN rows."""
+    if index and index % ROWS_PER_TURN == 0:
+        await asyncio.sleep(0)
 
 
 def _records(user: Principal, item_id: uuid.UUID, content: ItemContent) -> tuple[tuple[Any, ...], ...]:
@@ -158,7 +168,8 @@ async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row], *, d
     report: dict[int, ImportRow] = {}
     valid: list[Row] = []
     first_row: dict[uuid.UUID, int] = {}
-    for row in rows:
+    for index, row in enumerate(rows):
+        await _turn(index)
         if row.content is None:
             report[row.row] = _refused(row, [FieldErrorOut(e.field, e.message) for e in row.errors])
         elif row.item_id is not None and row.item_id in first_row:
@@ -175,11 +186,13 @@ async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row], *, d
         creates = [row for row in valid if row.item_id is None or row.item_id not in existing]
         updates = [row for row in valid if row.item_id is not None and row.item_id in existing]
         if dry_run:
-            for row in creates:
+            for index, row in enumerate(creates):
+                await _turn(index)
                 report[row.row] = _done(row, "created", row.item_id, 1) if row.item_id else ImportRow(
                     row=row.row, status="created", warnings=_warnings(row), version=1, source=row.source,
                     not_carried=list(row.not_carried))
-            for row in updates:
+            for index, row in enumerate(updates):
+                await _turn(index)
                 assert row.item_id is not None  # an update names an item of this bank
                 current = existing[row.item_id]
                 decision, _, errors = import_decision(row, current)
@@ -193,8 +206,7 @@ async def import_rows(pool: asyncpg.Pool, user: Principal, rows: list[Row], *, d
             for row in updates:
                 report[row.row] = await _update_row(conn, user, row)
     ordered = [report[k] for k in sorted(report)]
-    counts = {status: sum(1 for r in ordered if r.status == status)
-              for status in ("created", "updated", "unchanged", "refused")}
+    counts = Counter(r.status for r in ordered)
     return ImportReport(
         created=counts["created"],
         refused=counts["refused"],
