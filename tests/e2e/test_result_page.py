@@ -33,10 +33,10 @@ async def db(database_url: str):
     await conn.close()
 
 
-async def _blueprint(stack: Stack) -> str:
+async def _blueprint(stack: Stack, limit: int = LIMIT) -> str:
     status, bp = await stack.request(
         "POST", "/api/blueprints", await stack.admin_token(),
-        json={"name": f"Result drill {uuid.uuid4().hex[:6]}", "time_limit_seconds": LIMIT, "cut_score_percent": 50,
+        json={"name": f"Result drill {uuid.uuid4().hex[:6]}", "time_limit_seconds": limit, "cut_score_percent": 50,
               "domains": [{"code": "EM", "count": 2}, {"code": "ICD", "count": 2}]},
     )
     assert status == 201, bp
@@ -105,7 +105,7 @@ async def test_all_answered_with_a_flag_then_a_second_attempt_shows_the_trend(rs
     time_box = page.locator("#time")
     await expect(time_box).to_contain_text(re.compile(r"Time used\s*(under 1 s|\d+ s) of 20 min"))
     await expect(time_box).to_contain_text(
-        re.compile(r"about (under 1 s|\d+ s) per answered question; the exam allows about 5 min per question"))
+        re.compile(r"(under 1 s|about [1-9]\d* s) per answered question; the exam allows about 5 min per question"))
     await expect(page.locator("#pace-message")).to_have_text(
         re.compile(r"^You answered all 4 questions and submitted with (19|20) min left\."))
     # Question 2 was flagged: marked in the review, and the filter keeps it alone.
@@ -150,6 +150,30 @@ async def test_all_answered_with_a_flag_then_a_second_attempt_shows_the_trend(rs
         await page.evaluate("document.scrollingElement.scrollWidth")
     for table in ("#domains table", "#trend table"):
         assert await page.evaluate(f"document.querySelector('{table}').scrollWidth <= window.innerWidth"), table
+
+
+async def test_time_left_rounds_to_whole_hours_and_a_fast_pace_reads_right(rstack, page):
+    """An hour's exam submitted at once: "1 h left" (never "60 min"), "under 1 s" without "about"."""
+    stack = rstack
+    blueprint_id = await _blueprint(stack, limit=3600)
+    username, password, token = await _candidate(stack)
+    attempt_id = await _attempt(stack, token, blueprint_id, {1: "A", 2: "B", 3: "C", 4: "D"})
+    await _submit(stack, token, attempt_id)
+    await _scored(stack, token, attempt_id)
+    await ui_login(page, stack.base_url, username, password)
+    await page.wait_for_url(f"{stack.base_url}/exam")
+    await _open_result(page, stack, attempt_id)
+    await _no_nonsense(page)
+    await expect(page.locator("#pace-message")).to_have_text(
+        re.compile(r"^You answered all 4 questions and submitted with 1 h left\."))
+    pace = await page.locator("#time dd").nth(1).inner_text()
+    assert "about under" not in pace, pace
+    assert re.match(r"^(under 1 s|about [1-9]\d* s) per answered question; the exam allows about 15 min per question$",
+                    pace), pace
+    # The rule itself: minutes are rounded before hours are taken (3 h 59 min 45 s is 4 h).
+    spans = await page.evaluate(
+        "import('/static/exam-common.js').then(m => [14385, 3590, 20400, 3690, 90].map(m.duration))")
+    assert spans == ["4 h", "1 h", "5 h 40 min", "1 h 2 min", "2 min"], spans
 
 
 async def test_nothing_answered_says_so_without_a_pace(rstack, page):

@@ -206,8 +206,10 @@ export function clock(seconds) {
 }
 
 export function duration(seconds) {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.round((seconds % 3600) / 60);
+  // Rounded to whole minutes first: 3 h 59 min 45 s is "4 h", never "3 h 60 min".
+  const minutes = Math.round(seconds / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
   if (!h) return `${m} min`;
   return m ? `${h} h ${m} min` : `${h} h`;
 }

@@ -67,11 +67,17 @@ const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 // A span of time as a person says it: "45 s", "4 min 10 s", "1 h 5 min" (never "0.0 minutes").
 function span(seconds) {
-  if (seconds > 0 && seconds < 0.5) return "under 1 s";
+  if (seconds < 0.5) return "under 1 s"; // the server's times are whole seconds: 0 s is under 1 s
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
   if (s < 600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
   return duration(s);
+}
+
+// A time per question: "about 2 min 24 s", or "under 1 s" (never "about under 1 s").
+function perQuestion(seconds) {
+  const s = span(seconds);
+  return s.startsWith("under") ? s : `about ${s}`;
 }
 
 // Time used and pace, from the server's timestamps: started_at, submitted_at and the deadline
@@ -90,7 +96,7 @@ function timing(r, a) {
     ["Time used", `${span(Math.min(used, allowed))} of ${span(allowed)}`
       + (a && a.time_multiplier && a.time_multiplier !== 1 ? " (with your time accommodation)" : "")],
     ["Pace", answered
-      ? `about ${span(used / answered)} per answered question; the exam allows about ${span(allowed / n)} per question`
+      ? `${perQuestion(used / answered)} per answered question; the exam allows ${perQuestion(allowed / n)} per question`
       : "no question answered"],
   ];
   let message;
