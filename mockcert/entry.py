@@ -22,6 +22,7 @@ import aiohttp
 import msgspec
 import structlog
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from shared.errors import PROBLEM_CONTENT_TYPE, FieldError, ProblemBody, problem_dict
 from shared.http import make_client_session
@@ -111,6 +112,20 @@ def is_private(path: str) -> bool:
     return path in _PRIVATE_EXACT or path.startswith(_PRIVATE_PREFIXES)
 
 
+@web.middleware
+async def unrouted_target(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A target the catch-all route cannot take (`*`, as in `OPTIONS *`) gets the problem any other
+    malformed target gets, not aiohttp's plain-text 404."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        try:
+            checked_path(request.raw_path)
+        except BadPath as exc:
+            return _bad_path(str(exc))
+        return _problem(404, "no such resource")
+
+
 async def proxy(request: web.Request) -> web.StreamResponse:
     try:
         path, target_path = checked_path(request.raw_path)
@@ -172,7 +187,7 @@ async def proxy(request: web.Request) -> web.StreamResponse:
 
 def create_entry_app(upstreams: dict[str, list[str]], health_settings: Settings,
                      max_body: int = 40 << 20) -> web.Application:
-    app = web.Application(client_max_size=max_body)
+    app = web.Application(client_max_size=max_body, middlewares=[unrouted_target])
     app[MAX_BODY_KEY] = max_body
     name_server(app)  # the upstream's Server header is replaced too
     app[UPSTREAMS_KEY] = {name: Upstreams(urls) for name, urls in upstreams.items()}
