@@ -218,6 +218,7 @@ class StatsEngine:
         async with self._lock:
             started = time.perf_counter()
             new = 0
+            counting = 0.0  # seconds spent counting the new rows (the rest: reading them, the snapshot)
             old_n = self.frame.n
             async with self.pool.acquire() as conn:
                 cal_changed = await self._load_calibrations(conn)
@@ -243,7 +244,9 @@ class StatsEngine:
                             self.meta = ItemMeta.from_rows(await repo.all_item_versions(conn))
                         new += len(rows)
                         try:
+                            t0 = time.perf_counter()
                             await self._run(self._count, rows)
+                            counting += time.perf_counter() - t0
                         except Exception:
                             self._reset()  # half-counted: count everything again on the next tick
                             raise
@@ -253,10 +256,15 @@ class StatsEngine:
             changed = bool(new) or cal_changed or self.snapshot is None
             if not changed:
                 return False
+            read = time.perf_counter() - started - counting
+            t0 = time.perf_counter()
             await self._update_abilities(old_n)
+            abilities = time.perf_counter() - t0
             self._version += 1
             self._with_low = None
+            t0 = time.perf_counter()
             self.snapshot = await self._compute(self._version)
+            snapshot = time.perf_counter() - t0
             self.last_compute_seconds = time.perf_counter() - started
             self.ready.set()
             _log.info(
@@ -264,6 +272,10 @@ class StatsEngine:
                 attempts=self.frame.n,
                 new=new,
                 seconds=round(self.last_compute_seconds, 3),
+                read_s=round(read, 3),
+                count_s=round(counting, 3),
+                abilities_s=round(abilities, 3),
+                snapshot_s=round(snapshot, 3),
             )
             return True
 

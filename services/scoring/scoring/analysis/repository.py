@@ -13,13 +13,23 @@ import asyncpg
 # The statistics' read model: scalar columns plus the compact form. `seq` is
 # taken at insert, so a result may commit after one with a higher seq: the
 # reader asks again for the seqs it has not seen below the highest it has.
+# Two branches, each an index range or lookup on seq: with `seq > $1 OR seq =
+# ANY($2)` under ORDER BY seq LIMIT, PostgreSQL may walk the seq index from the
+# first result and filter, a read that grows with every result ever stored.
 FRAME_ROWS = """
-SELECT seq, blueprint_id, blueprint_name, candidate_group,
-       extract(epoch FROM submitted_at)::float8 AS submitted,
-       extract(epoch FROM started_at)::float8 AS started, passed, raw_score, question_count,
-       cut_used, blueprint_cut_percent, calibration_id, item_ix, choices, low_answer
-FROM scoring.results
-WHERE seq > $1 OR seq = ANY($2::bigint[])
+SELECT * FROM (
+    (SELECT seq, blueprint_id, blueprint_name, candidate_group,
+            extract(epoch FROM submitted_at)::float8 AS submitted,
+            extract(epoch FROM started_at)::float8 AS started, passed, raw_score, question_count,
+            cut_used, blueprint_cut_percent, calibration_id, item_ix, choices, low_answer
+     FROM scoring.results WHERE seq > $1 ORDER BY seq LIMIT $3)
+    UNION ALL
+    (SELECT seq, blueprint_id, blueprint_name, candidate_group,
+            extract(epoch FROM submitted_at)::float8 AS submitted,
+            extract(epoch FROM started_at)::float8 AS started, passed, raw_score, question_count,
+            cut_used, blueprint_cut_percent, calibration_id, item_ix, choices, low_answer
+     FROM scoring.results WHERE seq = ANY($2::bigint[]) AND seq <= $1)
+) AS fresh
 ORDER BY seq
 LIMIT $3
 """
