@@ -73,9 +73,9 @@ LIST_BODY = f"""
     <button type="button" data-action="tag">Add tags</button>
   </p>
   <datalist id="tag-list"></datalist>
-  <div id="bulk-report" aria-live="polite"></div>
+  <div id="bulk-report" class="table-wrap" aria-live="polite"></div>
 </form>
-<div id="results" aria-live="polite"></div>
+<div id="results" class="table-wrap" aria-live="polite"></div>
 <p><button type="button" id="more" hidden>Show more</button></p>
 <p>Export the items these filters find:
   <button type="button" class="export" data-format="jsonl">JSON lines</button>
@@ -157,22 +157,22 @@ ITEM_BODY = """
 </section>
 <section class="panel" aria-labelledby="stats-h" id="statistics">
   <h2 id="stats-h">Item statistics</h2>
-  <div id="stats" aria-live="polite"><p class="muted">Loading…</p></div>
+  <div id="stats" class="table-wrap" aria-live="polite"><p class="muted">Loading…</p></div>
 </section>
 <section class="panel" aria-labelledby="versions-h">
   <h2 id="versions-h">Version history</h2>
-  <div id="versions"></div>
+  <div id="versions" class="table-wrap"></div>
   <form id="diff-form" class="inline" novalidate>
     <label for="diff-from">Compare version</label>
     <select id="diff-from" name="from" data-field="from"></select>
     <label for="diff-to">with version</label> <select id="diff-to" name="to" data-field="to"></select>
     <button type="submit">Show changes</button>
   </form>
-  <div id="diff" aria-live="polite"></div>
+  <div id="diff" class="table-wrap" aria-live="polite"></div>
 </section>
 <section class="panel" aria-labelledby="audit-h">
   <h2 id="audit-h">Audit trail</h2>
-  <div id="audit"></div>
+  <div id="audit" class="table-wrap"></div>
 </section>
 """
 
@@ -185,7 +185,7 @@ REVIEW_BODY = """
     <input id="bulk-comment" name="comment" type="text" maxlength="2000" data-field="comment"></div>
   <p><button type="button" class="primary" data-action="approve">Approve selected</button>
     <button type="button" data-action="return">Return selected to draft</button></p>
-  <div id="bulk-report" aria-live="polite"></div>
+  <div id="bulk-report" class="table-wrap" aria-live="polite"></div>
 </form>
 <div id="queue" aria-live="polite"></div>
 <p><button type="button" id="more" hidden>Show more</button></p>
@@ -215,7 +215,7 @@ IMPORT_BODY = f"""
 </form>
 <section class="panel" aria-labelledby="report-h">
   <h2 id="report-h">Report</h2>
-  <div id="report" aria-live="polite"><p class="muted">No import yet.</p></div>
+  <div id="report" class="table-wrap" aria-live="polite"><p class="muted">No import yet.</p></div>
 </section>
 <section class="panel" aria-labelledby="export-h">
   <h2 id="export-h">Export</h2>
@@ -231,7 +231,7 @@ IMPORT_BODY = f"""
 ROLLOVER_BODY = """
 <p id="rollover-intro">Approved items in service written for an older code-set year: review them at the annual
 code update and edit or retire them.</p>
-<div id="rollover" aria-live="polite"></div>
+<div id="rollover" class="table-wrap" aria-live="polite"></div>
 <p><button type="button" id="more" hidden>Show more</button></p>
 """
 
