@@ -96,12 +96,13 @@ async def test_deleting_a_group_takes_its_candidates_and_their_attempts(stack: S
     await wait_for_bank(stack)
     admin = await stack.admin_token()
     group = f"sim-{uuid.uuid4().hex[:6]}"
-    doomed = []
+    doomed, tokens = [], []
     for _ in range(2):
         user_id, token = await stack.new_user("candidate", group=group)
         status, started = await stack.request("POST", "/api/attempts", token, json={"blueprint_id": "cpc-100"})
         assert status == 201, started
         doomed.append(user_id)
+        tokens.append(token)
     staff_id, _, _ = await stack.new_account("instructor", group=group)
     kept_id, _, _ = await stack.new_account("candidate", group="kept")
     status, out = await stack.request("POST", "/api/users/delete-group", admin, json={"group": group})
@@ -114,6 +115,14 @@ async def test_deleting_a_group_takes_its_candidates_and_their_attempts(stack: S
     for kept in (staff_id, kept_id):  # staff in the group and other groups' candidates stay
         status, _ = await stack.request("GET", f"/api/users/{kept}", admin)
         assert status == 200
+    # A deleted account's tokens are refused by every service (each verifies tokens itself),
+    # the others within a poll of the revocations, not at the tokens' expiry.
+    for token in tokens:
+        for path in ("/api/blueprints", "/api/codebook", "/api/results?limit=1"):
+            async def refused(path=path, token=token):
+                status, body = await stack.request("GET", path, token)
+                return status == 401 and body["detail"].startswith("this token was revoked")
+            await wait_for(refused, timeout=10, what=f"{path} to refuse a deleted account's token")
     status, out = await stack.request("POST", "/api/users/delete-group", admin, json={"group": "  "})
     assert status == 422 and "group" in str(out)
 

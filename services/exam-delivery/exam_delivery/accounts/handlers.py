@@ -99,7 +99,8 @@ async def bulk_group(request: web.Request) -> web.Response:
              summary="Delete the candidates of a group with their attempts (e.g. the simulated ones)")
 async def delete_group(request: web.Request) -> web.Response:
     body = await read_json(request, DeleteGroupIn)
-    return json_response(await service.delete_group(request.app[POOL_KEY], body))
+    return json_response(await service.delete_group(
+        request.app[POOL_KEY], body, request.app[REVOCATIONS_KEY], request.app[SETTINGS_KEY].token_ttl_seconds))
 
 
 @routes.get("/api/users/{user_id}", roles=ADMIN, response=UserOut, summary="One user")

@@ -70,6 +70,14 @@ WHERE o.attempt_id = a.id AND a.candidate_id = ANY($1::uuid[])
 DELETE_ATTEMPTS_OF = "DELETE FROM delivery.attempts WHERE candidate_id = ANY($1::uuid[])"
 DELETE_USERS = "DELETE FROM delivery.users WHERE id = ANY($1::uuid[])"
 
+# Kept until the last token such an account could hold has expired ($2: the token lifetime).
+REVOKE_DELETED_USERS = """
+INSERT INTO delivery.revoked_tokens (jti, user_id, expires_at)
+SELECT 'deleted:' || id::text, id, now() + make_interval(secs => $2) FROM unnest($1::uuid[]) AS id
+ON CONFLICT (jti) DO NOTHING
+RETURNING user_id::text, revoked_seq
+"""
+
 # Disabling, a role change and a password reset revoke the tokens issued before:
 # a new token generation, ordered by revoked_seq. SET expressions see the old row.
 _REVOKES = "(($6::boolean IS TRUE AND NOT disabled) OR ($7::text IS NOT NULL AND $7::text <> role) OR $5 IS NOT NULL)"
@@ -94,11 +102,19 @@ LOCK_BOOTSTRAP = "SELECT pg_advisory_xact_lock(hashtext('mockcert-bootstrap-acco
 
 # Both kinds of revocation, in one order: token generations of accounts and single
 # tokens ended by "Log out" (a jti, with the expiry after which nobody needs it).
+DELETED_TOKEN_GEN = 2147483647  # above any generation a token carries (integer column)
+
+# A deleted account leaves a row "deleted:<id>" in revoked_tokens (its user row is gone): it is
+# followed as a token generation no token reaches, so every token of that account is refused.
 REVOCATIONS_AFTER = """
 SELECT id::text AS user_id, token_gen, revoked_seq, NULL::text AS jti, NULL::timestamptz AS expires_at
 FROM delivery.users WHERE revoked_seq > $1
 UNION ALL
-SELECT user_id::text, 0, revoked_seq, jti, expires_at
+SELECT user_id::text,
+       CASE WHEN jti LIKE 'deleted:%' THEN 2147483647 ELSE 0 END,
+       revoked_seq,
+       CASE WHEN jti LIKE 'deleted:%' THEN NULL ELSE jti END,
+       CASE WHEN jti LIKE 'deleted:%' THEN NULL ELSE expires_at END
 FROM delivery.revoked_tokens WHERE revoked_seq > $1
 ORDER BY revoked_seq
 LIMIT $2
@@ -225,12 +241,15 @@ async def group_candidates(conn: asyncpg.Connection, group: str) -> list[uuid.UU
     return [r["id"] for r in await conn.fetch(GROUP_CANDIDATES, group)]
 
 
-async def delete_users_and_attempts(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> tuple[int, int]:
-    """(users deleted, attempts deleted)."""
+async def delete_users_and_attempts(
+    conn: asyncpg.Connection, ids: list[uuid.UUID], token_ttl_seconds: int
+) -> tuple[int, int, list[tuple[str, int]]]:
+    """(users deleted, attempts deleted, (user id, revocation number) of each deleted user)."""
     await conn.execute(DELETE_OUTBOX_OF, ids)
     attempts = await conn.execute(DELETE_ATTEMPTS_OF, ids)
     users = await conn.execute(DELETE_USERS, ids)
-    return int(users.split()[-1]), int(attempts.split()[-1])
+    revoked = await conn.fetch(REVOKE_DELETED_USERS, ids, float(token_ttl_seconds))
+    return int(users.split()[-1]), int(attempts.split()[-1]), [(r["user_id"], r["revoked_seq"]) for r in revoked]
 
 
 async def update_user(

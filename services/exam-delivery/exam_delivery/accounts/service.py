@@ -15,7 +15,7 @@ import asyncpg
 import structlog
 
 from exam_delivery.accounts import repository as repo
-from exam_delivery.accounts.repository import User
+from exam_delivery.accounts.repository import DELETED_TOKEN_GEN, User
 from exam_delivery.accounts.schemas import (
     BulkGroupIn,
     BulkGroupOut,
@@ -223,19 +223,26 @@ async def set_group(pool: asyncpg.Pool, body: BulkGroupIn) -> BulkGroupOut:
     return BulkGroupOut(updated=len(done), missing=missing)
 
 
-async def delete_group(pool: asyncpg.Pool, body: DeleteGroupIn) -> DeleteGroupOut:
+async def delete_group(
+    pool: asyncpg.Pool, body: DeleteGroupIn, revocations: Revocations, token_ttl_seconds: int
+) -> DeleteGroupOut:
     """Delete the candidates of a group with their attempts, in one transaction.
 
     Only candidates: an instructor or admin in the group keeps the account. Their results
     already in scoring stay there (a result is a record); the group `simulated` is left out
-    of scoring's statistics (docs/scoring.md)."""
+    of scoring's statistics (docs/scoring.md). Every token of a deleted account is revoked, on
+    every service, as a disabled account's would be."""
     group = body.group.strip()
     if not group:
         raise field_problem("group", "name a group")
     async with pool.acquire() as conn, conn.transaction():
         await repo.lock_account_changes(conn)
         ids = await repo.group_candidates(conn, group)
-        users, attempts = await repo.delete_users_and_attempts(conn, ids) if ids else (0, 0)
+        users, attempts, revoked = (
+            await repo.delete_users_and_attempts(conn, ids, token_ttl_seconds) if ids else (0, 0, [])
+        )
+    # This replica refuses their tokens from the next request on; the others within a poll.
+    revocations.apply([Revocation(user_id, DELETED_TOKEN_GEN, seq) for user_id, seq in revoked])
     _log.info("group_deleted", group=group, users=users, attempts=attempts)
     return DeleteGroupOut(group=group, deleted_users=users, deleted_attempts=attempts)
 
