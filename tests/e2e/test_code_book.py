@@ -163,3 +163,22 @@ async def test_the_code_book_is_a_full_screen_sheet_at_390_px(cstack, browser: B
     finally:
         await ctx.close()
     assert not errors, errors
+
+
+async def test_a_full_page_of_results_says_there_are_more(cstack, page: Page):
+    """"type 2 diabetes" has far more codes than the 25 shown: the count says so, never "25 codes found"."""
+    await open_attempt(cstack, page)
+    await page.get_by_role("button", name="Code book", exact=True).click()
+    panel = page.get_by_role("dialog", name="Code book")
+    search = panel.get_by_role("searchbox", name="Search ICD-10-CM")
+    await search.fill("type 2 diabetes")
+    await search.press("Enter")
+    await expect(panel.get_by_role("status")).to_have_text(
+        "More than 25 codes found for “type 2 diabetes”: the 25 closest are shown. "
+        "Add words, or type more of the code.")
+    await expect(panel.locator(".codebook-hit")).to_have_count(25)
+    # A search with fewer codes than that counts them.
+    await search.fill("E11.9")
+    await search.press("Enter")
+    await expect(panel.get_by_role("status")).to_have_text("1 code found for “E11.9”.")
+    await expect(panel.locator(".codebook-hit")).to_have_count(1)

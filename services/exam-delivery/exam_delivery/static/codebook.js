@@ -173,6 +173,8 @@ export function mount(host, options = {}) {
     timer = setTimeout(search, DEBOUNCE_MS);
   });
 
+  const SHOWN = 25; // results shown for one search
+
   async function search() {
     const q = input.value.trim();
     const mine = ++seq;
@@ -181,13 +183,17 @@ export function mount(host, options = {}) {
     if (!q) { results.replaceChildren(); status.textContent = ""; return; }
     status.textContent = "Searching…";
     try {
-      const body = await api("GET", `${SETS[set].search}?q=${encodeURIComponent(q)}&limit=25`);
+      // One more than are shown: a full page then says there are more, never "25 codes found" for hundreds.
+      const body = await api("GET", `${SETS[set].search}?q=${encodeURIComponent(q)}&limit=${SHOWN + 1}`);
       if (mine !== seq) return;
-      const hits = body.hits || [];
+      const all = body.hits || [];
+      const hits = all.slice(0, SHOWN);
       results.replaceChildren(...hits.map((hit) => h("li", {}, hitButton(hit))));
-      status.textContent = hits.length
-        ? `${hits.length} ${hits.length === 1 ? "code" : "codes"} found for “${q}”.`
-        : `Nothing found for “${q}”. Try fewer or other words, or the start of a code.`;
+      status.textContent = all.length > SHOWN
+        ? `More than ${SHOWN} codes found for “${q}”: the ${SHOWN} closest are shown. Add words, or type more of the code.`
+        : hits.length
+          ? `${hits.length} ${hits.length === 1 ? "code" : "codes"} found for “${q}”.`
+          : `Nothing found for “${q}”. Try fewer or other words, or the start of a code.`;
     } catch (err) {
       if (mine !== seq) return;
       results.replaceChildren();
