@@ -18,8 +18,10 @@ function csvValue(col, row) {
   return typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
-export function toCsv(columns, rows) {
+export function toCsv(allColumns, rows) {
   // Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers.
+  // Columns of controls only (csv: false, e.g. a selection box) are left out of the file.
+  const columns = allColumns.filter((c) => c.csv !== false);
   const lines = [csvLine(columns.map((c) => c.label))];
   for (const row of rows) lines.push(csvLine(columns.map((c) => csvValue(c, row))));
   return lines.join("\r\n") + "\r\n";

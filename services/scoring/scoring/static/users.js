@@ -152,14 +152,14 @@ async function loadUsers() {
     box.replaceChildren(dataTable({
       caption: "Users", csv: "users.csv", rows: users,
       columns: [
-        { key: "select", label: "Select", value: () => "", csv: () => "", render: selectBox },
+        { key: "select", label: "Select", value: () => "", csv: false, render: selectBox },
         { key: "username", label: "Username" },
         { key: "display_name", label: "Name" },
         { key: "role", label: "Role", render: roleForm },
         { key: "group", label: "Group", render: groupForm },
         { key: "time_multiplier", label: "Time multiplier", num: true, render: multiplierForm },
         { key: "disabled", label: "Status", format: (v) => (v ? "disabled" : "active"), render: statusCell },
-        { key: "password", label: "Password", value: () => "", csv: () => "", render: resetCell },
+        { key: "password", label: "Password", value: () => "", csv: false, render: resetCell },
         { key: "created_at", label: "Created", format: (v) => when(v) },
       ],
     }));
