@@ -1,8 +1,12 @@
-"""The instructors' pages on a 390 px phone, in a real browser: the item list with its results and a
-bulk report, an item's page (statistics, versions, audit trail) and the import report keep the page
-itself as wide as the screen; their wide tables scroll sideways inside their own box."""
+"""The instructors' pages as a newcomer meets them, in a real browser: on a 390 px phone the item list
+with its results and a bulk report and an item's page (statistics, versions, audit trail) keep the
+page itself as wide as the screen, their wide tables scrolling sideways inside their own box; the
+search box's own examples find items in the sample bank."""
 
 from __future__ import annotations
+
+import re
+from urllib.parse import quote
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -56,3 +60,22 @@ async def test_instructor_pages_fit_a_phone(nstack, browser: Browser):
         assert not errors, errors
     finally:
         await context.close()
+
+
+async def test_the_search_examples_find_items_in_the_sample_bank(nstack, page: Page):
+    """Each example the search box offers (a word, two codes) finds something in the sample bank."""
+    stack = nstack
+    username, password = await make_instructor(stack)
+    await ui_login(page, stack.base_url, username, password)
+    await page.wait_for_url(f"{stack.base_url}/instructor")
+    box = page.get_by_label("Text in question or options")
+    placeholder = await box.get_attribute("placeholder")
+    assert placeholder and placeholder.startswith("e.g. "), placeholder
+    examples = [e.strip() for e in placeholder.removeprefix("e.g. ").split(",")][:3]  # the last is "an item id"
+    for example in examples:
+        await page.goto(f"{stack.base_url}/instructor?q={quote(example)}")  # the filters live in the address
+        await expect(box).to_have_value(example)
+        count = page.locator("#result-count")
+        await expect(count).to_have_text(re.compile(r"^\d+ items? match"))
+        assert not (await count.text_content() or "").startswith("0 "), f"the example {example!r} finds nothing"
+        await expect(page.locator("#results tbody tr").first).to_be_visible()

@@ -29,7 +29,7 @@ LIST_BODY = f"""
 <form id="filters" class="panel filters" role="search" aria-label="Find items">
 <div class="row">
   <div class="field"><label for="f-q">Text in question or options</label>
-    <input id="f-q" name="q" type="search" data-field="q" placeholder="e.g. laterality, E11.9, J3420, an item id"
+    <input id="f-q" name="q" type="search" data-field="q" placeholder="e.g. bilateral, E11.9, J3420, an item id"
       aria-describedby="f-q-help">
     <p id="f-q-help" class="muted">Whole words (<code>lateral*</code> for a prefix, <code>"a phrase"</code>,
     <code>OR</code>, <code>-word</code>), codes exactly or by prefix (E11.9, E11, J3420, 99213), or an item id
