@@ -123,6 +123,12 @@ def test_diagnostic_marks_weak_domains_and_orders_focus_by_points_lost():
     assert diag.weak_domains == ["ANES", "ICD"]
     assert [f.code for f in diag.focus] == ["ICD", "ANES", "UNANSWERED"]
     assert diag.focus[0].points_lost == 7 and diag.focus[-1].points_lost == 1
+    # Said as people say it: "7 points", "1 question", never "point(s)".
+    assert diag.focus[0].reason == "3 of 10 correct (30 %): 7 points lost, target 70 %"
+    assert diag.focus[-1].reason.startswith("1 question left blank: ")
+    assert not any("(s)" in f.reason for f in diag.focus)
+    timed_out = grading.pace(T0, T0 + dt.timedelta(hours=4), 4 * 3600, 10, 9, "sweeper", False)
+    assert timed_out.message.startswith("Time ran out with 1 question unanswered."), timed_out.message
 
 
 def test_pace_against_minutes_per_question():

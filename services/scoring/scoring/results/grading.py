@@ -323,6 +323,11 @@ def seconds_allowed(event: AttemptSubmitted) -> int:
     return int(event.time_limit_seconds)
 
 
+def count(n: int, one: str, many: str) -> str:
+    """ "1 point", "7 points": never "point(s)"."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def duration(seconds: float) -> str:
     """A span as a person says it: "45 s", "7 min 30 s", "3 h 18 min"."""
     s = max(0, int(round(seconds)))
@@ -359,8 +364,8 @@ def pace(
             message = (f"Time ran out with no question answered. The exam allows about "
                        f"{duration(per_q_allowed)} a question: answer what you can, then come back.")
         elif unanswered:
-            message = (f"Time ran out with {unanswered} question(s) unanswered. The exam allows about "
-                       f"{duration(per_q_allowed)} a question: move on from hard questions and come back.")
+            message = (f"Time ran out with {count(unanswered, 'question', 'questions')} unanswered. The exam "
+                       f"allows about {duration(per_q_allowed)} a question: move on from hard questions and come back.")
         else:
             message = (f"You answered every question and used all {duration(allowed)}; the exam allows "
                        f"about {duration(per_q_allowed)} a question.")
@@ -405,7 +410,7 @@ def focus_list(domains: list[DomainResult], unanswered: int) -> list[FocusEntry]
                 percent=d.percent,
                 points_lost=lost,
                 reason=f"{d.correct} of {d.total} correct ({d.percent:.0f} %): "
-                f"{lost} point(s) lost, target {TARGET_PERCENT:.0f} %",
+                f"{count(lost, 'point', 'points')} lost, target {TARGET_PERCENT:.0f} %",
             )
         )
     if unanswered:
@@ -415,7 +420,7 @@ def focus_list(domains: list[DomainResult], unanswered: int) -> list[FocusEntry]
                 name="Unanswered questions",
                 percent=0.0,
                 points_lost=unanswered,
-                reason=f"{unanswered} question(s) left blank: a blank is always wrong, "
+                reason=f"{count(unanswered, 'question', 'questions')} left blank: a blank is always wrong, "
                 "a guess is right one time in four",
             )
         )
