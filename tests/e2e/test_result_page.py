@@ -176,6 +176,29 @@ async def test_time_left_rounds_to_whole_hours_and_a_fast_pace_reads_right(rstac
     assert spans == ["4 h", "1 h", "5 h 40 min", "1 h 2 min", "2 min"], spans
 
 
+async def test_the_cpc_areas_long_names_fit_a_phone(rstack, page):
+    """The per-area table of a blueprint with the CPC's longest area names fits 390 px, no word cut."""
+    stack = rstack
+    status, bp = await stack.request(
+        "POST", "/api/blueprints", await stack.admin_token(),
+        json={"name": f"Long areas {uuid.uuid4().hex[:6]}", "time_limit_seconds": LIMIT, "cut_score_percent": 50,
+              "domains": [{"code": code, "count": 1} for code in ("CPT-10000", "CPT-20000", "CPT-30000", "CPT-50000")]})
+    assert status == 201, bp
+    username, password, token = await _candidate(stack)
+    attempt_id = await _attempt(stack, token, str(bp["id"]), {1: "A"})
+    await _submit(stack, token, attempt_id)
+    await _scored(stack, token, attempt_id)
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await ui_login(page, stack.base_url, username, password)
+    await page.wait_for_url(f"{stack.base_url}/exam")
+    await _open_result(page, stack, attempt_id)
+    await expect(page.locator("#domains tbody tr")).to_have_count(4)
+    await expect(page.locator("#domains tbody th").nth(2)).to_contain_text("Respiratory, cardiovascular")
+    await page.screenshot(path=str(artifact("result-long-areas-390.png")), full_page=True)
+    assert await page.evaluate("document.querySelector('#domains table').scrollWidth <= window.innerWidth"), \
+        await page.evaluate("document.querySelector('#domains table').scrollWidth")
+
+
 async def test_nothing_answered_says_so_without_a_pace(rstack, page):
     stack = rstack
     blueprint_id = await _blueprint(stack)
