@@ -667,7 +667,7 @@ _SCALARS = (
 
 class Columns:
     """The results' scalar columns (what pass rates with free filters, abilities and the
-    calibration schedule need per result: about 70 bytes a result), the EAP abilities, and
+    calibration schedule need per result: about 50 bytes), the EAP abilities, and
     the results in seq order. The forms themselves are not kept: they went into `Tallies`."""
 
     def __init__(self) -> None:
