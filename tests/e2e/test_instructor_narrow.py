@@ -79,3 +79,14 @@ async def test_the_search_examples_find_items_in_the_sample_bank(nstack, page: P
         await expect(count).to_have_text(re.compile(r"^\d+ items? match"))
         assert not (await count.text_content() or "").startswith("0 "), f"the example {example!r} finds nothing"
         await expect(page.locator("#results tbody tr").first).to_be_visible()
+
+
+async def test_the_rollover_page_counts_in_words(nstack, page: Page):
+    stack = nstack
+    username, password = await make_instructor(stack)
+    await ui_login(page, stack.base_url, username, password)
+    await page.wait_for_url(f"{stack.base_url}/instructor")
+    await page.goto(f"{stack.base_url}/instructor/rollover")
+    intro = page.locator("#rollover-intro")
+    await expect(intro).to_have_text(re.compile(r"^0 approved items in service were written for a code set older than"))
+    assert "(s)" not in (await intro.text_content() or "")

@@ -60,6 +60,11 @@ async def test_three_digit_numbers_stand_apart_from_the_state(gstack, browser: B
             assert num_right <= text_left, f"{width} px: the number of {label} runs into its state"
             assert text_right <= inner_right + 0.5, f"{width} px: the state of {label} spills over the cell"
         assert await page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+        # The save line counts in words: "Saving 1 change…", never "change(s)".
+        said = await page.evaluate("""import('/static/exam-common.js').then((m) => [1, 2].flatMap((n) =>
+          [false, true].map((failing) => m.queueText({ size: () => n, closed: false, failing }).text)))""")
+        assert said == ["Saving 1 change…", "1 change not saved yet: retrying…",
+                        "Saving 2 changes…", "2 changes not saved yet: retrying…"], said
         assert not errors, errors
     finally:
         await context.close()

@@ -262,8 +262,9 @@ export function queueText(queue) {
   const n = queue.size();
   if (queue.closed) return { text: "Answers are closed.", cls: "failed" };
   if (!n) return { text: "All answers saved.", cls: "saved" };
-  if (queue.failing) return { text: `${n} change(s) not saved yet: retrying…`, cls: "failed" };
-  return { text: `Saving ${n} change(s)…`, cls: "pending" };
+  const changes = `${n} ${n === 1 ? "change" : "changes"}`;
+  if (queue.failing) return { text: `${changes} not saved yet: retrying…`, cls: "failed" };
+  return { text: `Saving ${changes}…`, cls: "pending" };
 }
 
 // The banner under the top bar: offline (or the server refusing for now), with the number

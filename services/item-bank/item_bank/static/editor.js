@@ -80,7 +80,8 @@ function showLint(form, result) {
     target.setAttribute("aria-describedby", [...ids, id].join(" "));
   });
   const counts = result.errors || result.warnings
-    ? `Checks: ${result.errors} error(s), ${result.warnings} warning(s).`
+    ? `Checks: ${result.errors} ${result.errors === 1 ? "error" : "errors"}, `
+      + `${result.warnings} ${result.warnings === 1 ? "warning" : "warnings"}.`
       + (result.errors ? " Errors must be fixed before the item is submitted for review." : "")
     : "Checks: nothing to report.";
   summary.textContent = [counts, ...unplaced].join(" ");

@@ -14,7 +14,8 @@ async function load(append) {
     cursor = page.next_cursor;
     more.hidden = !cursor;
     document.getElementById("rollover-intro").textContent =
-      `${page.total} approved item(s) in service were written for a code set older than ${page.current_code_set_year}. `
+      `${page.total} approved ${page.total === 1 ? "item in service was" : "items in service were"} written for a code `
+      + `set older than ${page.current_code_set_year}. `
       + "Review them at the annual code update: edit (a new version) or retire.";
     const rows = page.items.map((v, i) => h("tr", {},
       h("td", {}, itemLink(page.item_ids[i])),
