@@ -165,11 +165,16 @@ def _database_status(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    state = _state(anywhere=True)
+    import os
+
+    # A data dir named in MOCKCERT_DATA_DIR is the one reported on, running or not; without it a
+    # product started with another data dir is found through the per-user runs folder.
+    anywhere = not os.environ.get("MOCKCERT_DATA_DIR")
+    state = _state(anywhere=anywhere)
     if state is None:
         # Say where it looked, so a product started elsewhere is not taken for none at all.
-        out: dict[str, Any] = {"running": False, "services": {},
-                               "looked_in": [str(state_path(data_dir())), str(runs.runtime_dir())]}
+        looked = [str(state_path(data_dir()))] + ([str(runs.runtime_dir())] if anywhere else [])
+        out: dict[str, Any] = {"running": False, "services": {}, "looked_in": looked}
         code = 1
     else:
         async def gather() -> dict[str, Any]:
@@ -200,7 +205,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
     elif not out["running"]:
-        sys.stdout.write(f"not running (looked at {out['looked_in'][0]} and the runs in {out['looked_in'][1]})\n")
+        runs_in = f" and the runs in {out['looked_in'][1]}" if len(out["looked_in"]) > 1 else ""
+        sys.stdout.write(f"not running (looked at {out['looked_in'][0]}{runs_in})\n")
     else:
         sys.stdout.write(f"running at {out['url']} (data dir {out['data_dir']})\n")
         db = out["database"]

@@ -73,8 +73,28 @@ def test_a_runs_folder_others_may_write_in_is_ignored(folders: dict[str, Path]) 
         folders["runtime"].chmod(0o700)
 
 
-def test_not_running_says_where_it_looked(folders: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_running_says_where_it_looked(
+    folders: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MOCKCERT_DATA_DIR")
+    monkeypatch.chdir(folders["mine"].parent)  # the default data dir, ./.data
     assert cli.cmd_status(argparse.Namespace(json=False)) == 1
     said = capsys.readouterr().out
     assert said.startswith("not running (looked at ")
-    assert str(folders["mine"] / "run" / "state.json") in said and str(folders["runtime"]) in said
+    assert str(folders["mine"].parent / ".data" / "run" / "state.json") in said and str(folders["runtime"]) in said
+
+
+def test_status_with_a_data_dir_named_reports_on_that_data_dir(
+    folders: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """MOCKCERT_DATA_DIR names the product asked about: another one running elsewhere is not it."""
+    runs.register(write_state(folders["started"], os.getpid()), os.getpid())
+    try:
+        assert cli.cmd_status(argparse.Namespace(json=True)) == 1
+        out = json.loads(capsys.readouterr().out)
+        assert out["running"] is False
+        assert out["looked_in"] == [str(folders["mine"] / "run" / "state.json")]
+        assert cli.cmd_status(argparse.Namespace(json=False)) == 1
+        assert capsys.readouterr().out == f"not running (looked at {folders['mine'] / 'run' / 'state.json'})\n"
+    finally:
+        runs.unregister(os.getpid())
