@@ -58,14 +58,36 @@ async function loadItems(form) {
       `flags appear only from ${out.flag_min_n} responses. Computed ${when(out.computed_at)}.`;
     const box = document.getElementById("scatter-chart");
     box.replaceChildren(scatterChart(rows, { width: widthOf(box) }));
+    const empty = out.items.length ? undefined : await belowMinimum(form, params);
     document.getElementById("items-table").replaceChildren(dataTable({
       caption: "Item versions", csv: "item-analysis.csv", columns: COLUMNS, rows,
-      initialSort: { key: "flags", dir: 1 },
+      initialSort: { key: "flags", dir: 1 }, empty,
     }));
     document.body.dataset.loaded = "true";
   } catch (err) {
     showProblem(err, form);
   }
+}
+
+// When the minimum hides every item: how many item versions have fewer responses than the
+// minimum, the most any has, and a button that lowers the minimum to it (from GET /api/stats/items?min_n=1).
+async function belowMinimum(form, params) {
+  const min = Number(params.min_n) || 0;
+  if (min <= 1) return undefined;
+  let fewer;
+  try {
+    fewer = (await api("GET", `/api/stats/items${query({ ...params, min_n: 1 })}`)).items;
+  } catch {
+    return undefined;
+  }
+  if (!fewer.length) return undefined;
+  const most = Math.max(...fewer.map((it) => it.n));
+  const count = `${fewer.length} item version${fewer.length === 1 ? " has" : "s have"} fewer than ${min} responses`;
+  return h("span", { class: "below-minimum" },
+    `No item has ${min} responses yet (the most any has is ${most}); ${count}. `
+      + "Lower the minimum responses to see noisier figures. ",
+    h("button", { type: "button", onclick: () => { form.min_n.value = String(most); loadItems(form); } },
+      `Show items with at least ${most} responses`));
 }
 
 // "Calibrate now" only once there are enough scored attempts (the threshold the API gives);

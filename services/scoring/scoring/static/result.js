@@ -5,11 +5,12 @@ import { kpi, pageStyles, when } from "/static/scoring/admin.js";
 import { dataTable } from "/static/scoring/tables.js";
 
 // "45 s", "4 min 10 s", "1 h 5 min": never "0.0 minutes".
-function span(seconds) {
+export function span(seconds) {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
   if (s < 600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
-  const hours = Math.floor(s / 3600), m = Math.round((s % 3600) / 60);
+  // Rounded to whole minutes first: 3 h 59 min 45 s is "4 h", never "3 h 60 min".
+  const minutes = Math.round(s / 60), hours = Math.floor(minutes / 60), m = minutes % 60;
   return hours ? (m ? `${hours} h ${m} min` : `${hours} h`) : `${m} min`;
 }
 
