@@ -28,7 +28,8 @@ FITS = "document.scrollingElement.scrollWidth <= window.innerWidth"
 # The elements wider than the screen, to name in a failure.
 WIDE = """() => [...document.querySelectorAll("body *")]
   .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.parentElement.closest(".table-wrap"))
-  .slice(0, 8).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
+  .slice(0, 8)
+  .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +111,8 @@ async def test_wide_screen_selects_and_numbers_are_not_cut(stack, simulated, bro
         cells = page.locator("td.num")
         await expect(page.locator("#blueprints-table td.num").first).to_be_visible()
         wrapped = await cells.evaluate_all(
-            "(cs) => cs.filter((c) => { if (!/%/.test(c.textContent) || c.querySelector('*') || !c.getClientRects().length) return false;"
+            "(cs) => cs.filter((c) => {"
+            " if (!/%/.test(c.textContent) || c.querySelector('*') || !c.getClientRects().length) return false;"
             " const r = document.createRange(); r.selectNodeContents(c);"
             " return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1; })"
             ".map((c) => c.textContent)"
@@ -123,7 +125,8 @@ async def test_wide_screen_selects_and_numbers_are_not_cut(stack, simulated, bro
         await expect(selects.first).to_be_visible()
         cut = await selects.evaluate_all(
             "(ss) => ss.filter((s) => { const c = document.createElement('canvas').getContext('2d');"
-            " c.font = getComputedStyle(s).font; return c.measureText(s.options[s.selectedIndex].text).width + 16 > s.clientWidth; })"
+            " c.font = getComputedStyle(s).font;"
+            " return c.measureText(s.options[s.selectedIndex].text).width + 16 > s.clientWidth; })"
             ".map((s) => `${s.value} in ${s.clientWidth} px`)"
         )
         assert not cut, f"role selects cut: {cut}"

@@ -183,7 +183,8 @@ USERS_BODY = """
     </div>
   </form>
   <p id="user-count" class="muted" aria-live="polite"></p>
-  <div id="user-list" class="table-wrap" role="region" aria-label="Users (the table scrolls sideways)" tabindex="0"></div>
+  <div id="user-list" class="table-wrap" role="region" tabindex="0"
+       aria-label="Users (the table scrolls sideways)"></div>
   <p class="pager"><button type="button" id="u-prev" disabled>Previous page</button>
     <button type="button" id="u-next" disabled>Next page</button></p>
   <form id="bulk-group" class="inline-form" aria-label="Set the group of the selected users">
