@@ -66,8 +66,11 @@ def _runtime(data: Path) -> Path:
     return data.parent / "runtime"
 
 
-def _status(data: Path, runtime: Path | None = None) -> dict:
-    env = {**os.environ, "MOCKCERT_DATA_DIR": str(data), "MOCKCERT_RUNTIME_DIR": str(runtime or _runtime(data))}
+def _status(data: Path | None, runtime: Path | None = None) -> dict:
+    env = {**os.environ, "MOCKCERT_RUNTIME_DIR": str(runtime or _runtime(data))}
+    env.pop("MOCKCERT_DATA_DIR", None)
+    if data is not None:  # a named data dir is reported on alone; without one the runs folder is followed
+        env["MOCKCERT_DATA_DIR"] = str(data)
     out = subprocess.run([MOCKCERT, "status", "--json"], env=env, capture_output=True, text=True, timeout=30)
     return json.loads(out.stdout)
 
@@ -109,10 +112,12 @@ async def test_run_supervise_stop_and_restart(tmp_path):
 
         status = _status(data)
         assert set(status["services"]) >= {"item-bank", "exam-delivery", "scoring", "entry"}
-        # Found from another data dir too, naming the one it was started with.
-        elsewhere = _status(tmp_path / "elsewhere", _runtime(data))
-        assert elsewhere["running"] and elsewhere["data_dir"] == str(data.resolve())
-        assert elsewhere["url"] == status["url"]
+        # Found without a data dir named, naming the one it was started with; another named
+        # data dir is reported on alone (not running).
+        found = _status(None, _runtime(data))
+        assert found["running"] and found["data_dir"] == str(data.resolve())
+        assert not _status(tmp_path / "elsewhere", _runtime(data))["running"]
+        assert found["url"] == status["url"]
         for name in ("item-bank", "exam-delivery", "scoring"):
             svc = status["services"][name]
             assert svc["health"] == "ok" and _alive(svc["pid"]) and svc["port"] > 0
@@ -141,7 +146,7 @@ async def test_run_supervise_stop_and_restart(tmp_path):
     left = [p for p in pids if _alive(p)]
     assert not left, f"processes left behind after Ctrl-C: {left}"
     assert not (data / "run" / "state.json").exists()
-    gone = _status(tmp_path / "elsewhere", _runtime(data))
+    gone = _status(None, _runtime(data))
     assert not gone["running"] and gone["looked_in"][1] == str(_runtime(data)), gone
     assert list(_runtime(data).glob("*.json")) == []  # the launcher took its pointer away
 
