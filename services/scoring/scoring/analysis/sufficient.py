@@ -321,21 +321,10 @@ def item_analysis(t: Tallies, cells: list[Cell], meta: ItemMeta, flag_min_n: int
     sT, sTT = SM[sl, 1], SM[sl, 2]
     sx, sxT, sxw, sxw2, sxTw = SX[sl, 0], SX[sl, 1], SX[sl, 3], SX[sl, 4], SX[sl, 5]
     key_arr = keys[sl]
+    p, var_x, var_R, r_pb, r_rest = classical.correlations_from_sums(n, sT, sTT, sx, sxT, sxw, sxw2, sxTw)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dof = n - 1.0
-        p = sx / n
-        q = 1.0 - p
-        mT = sT / n
-        var_x = sx * q / dof
-        var_T = (sTT - sT * mT) / dof
-        cov_xT = (sxT - sx * mT) / dof
-        varies = (sx > 0) & (sx < n)
-        r_pb = np.where(varies & (var_T > 0), cov_xT / np.sqrt(var_x * var_T), np.nan)
-        cov_x_wx = sxw * q / dof
-        var_wx = (sxw2 - sxw * sxw / n) / dof
-        cov_T_wx = (sxTw - mT * sxw) / dof
-        var_R = var_T + var_wx - 2.0 * cov_T_wx
-        r_rest = np.where(varies & (var_R > 0), (cov_xT - cov_x_wx) / np.sqrt(var_x * var_R), np.nan)
+        dof, mT = n - 1.0, sT / n
+    with np.errstate(divide="ignore", invalid="ignore"):
         z = np.arctanh(r_rest)
         half = Z95 / np.sqrt(n - 3.0)
         r_lo = np.where(n > 3, np.tanh(z - half), np.nan)

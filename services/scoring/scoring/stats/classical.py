@@ -393,24 +393,9 @@ def item_analysis(
     sT, sTT = np.broadcast_to(SM[:, 1], (K,)), np.broadcast_to(SM[:, 2], (K,))
     sx, sxT, sxw, sxw2, sxTw = SX[:, 0], SX[:, 1], SX[:, 3], SX[:, 4], SX[:, 5]
 
+    p, var_x, var_R, r_pb, r_rest = correlations_from_sums(n, sT, sTT, sx, sxT, sxw, sxw2, sxTw)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dof = n - 1.0
-        p = sx / n
-        q = 1.0 - p
-        mT = sT / n
-        var_x = sx * q / dof
-        var_T = (sTT - sT * mT) / dof
-        cov_xT = (sxT - sx * mT) / dof
-        # An item everyone (or no one) answered right has no variance: its correlations are
-        # undefined. Rounding can leave var_x a hair above zero, so test the counts, not var_x.
-        varies = (sx > 0) & (sx < n)
-        r_pb = np.where(varies & (var_T > 0), cov_xT / np.sqrt(var_x * var_T), np.nan)
-        # Rest score R = T - w X_j (w = 1 for raw totals).
-        cov_x_wx = sxw * q / dof
-        var_wx = (sxw2 - sxw * sxw / n) / dof
-        cov_T_wx = (sxTw - mT * sxw) / dof
-        var_R = var_T + var_wx - 2.0 * cov_T_wx
-        r_rest = np.where(varies & (var_R > 0), (cov_xT - cov_x_wx) / np.sqrt(var_x * var_R), np.nan)
+        dof, mT = n - 1.0, sT / n
     r_lo, r_hi = _fisher_ci(r_rest, n)
 
     alpha_del = _alpha_if_deleted(Mu, var_x, var_R, n, w, cw2, SE)
@@ -579,3 +564,26 @@ def form_stats(
         csem_cut=float(lord_csem(cut_raw, K)),
         domains=None if domains is None else domain_subscores(Xu, domains),
     )
+
+
+def correlations_from_sums(n, sT, sTT, sx, sxT, sxw, sxw2, sxTw):
+    """(p, var_x, var_R, r_pb, r_rest) per item from its sums over the candidates who saw it:
+    n, sum T, sum T^2, sum x, sum xT, sum xw, sum (xw)^2, sum xTw (rest score R = T - w x)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dof = n - 1.0
+        p = sx / n
+        q = 1.0 - p
+        mT = sT / n
+        var_x = sx * q / dof
+        var_T = (sTT - sT * mT) / dof
+        cov_xT = (sxT - sx * mT) / dof
+        # An item everyone (or no one) answered right has no variance: its correlations are
+        # undefined. Rounding can leave var_x a hair above zero, so test the counts, not var_x.
+        varies = (sx > 0) & (sx < n)
+        r_pb = np.where(varies & (var_T > 0), cov_xT / np.sqrt(var_x * var_T), np.nan)
+        cov_x_wx = sxw * q / dof
+        var_wx = (sxw2 - sxw * sxw / n) / dof
+        cov_T_wx = (sxTw - mT * sxw) / dof
+        var_R = var_T + var_wx - 2.0 * cov_T_wx
+        r_rest = np.where(varies & (var_R > 0), (cov_xT - cov_x_wx) / np.sqrt(var_x * var_R), np.nan)
+    return p, var_x, var_R, r_pb, r_rest
